@@ -1,0 +1,44 @@
+// The kernel table: the few vector primitives attention is built from, one table per instruction set.
+// Not the algorithms (attention/ composes these) and not the choice of arch (dispatch.cpp is the only place).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace attn {
+using std::size_t;
+
+/// Instruction sets a table can be built for. `scalar` is plain C++ float loops (no xsimd), always present.
+enum class Isa { scalar, sse2, avx2_fma, avx512f, wasm_simd128 };
+const char* isa_name(Isa isa);
+
+/// Function pointers to one arch's kernels. Strides (`ld*`) are in floats; matrices are row-major.
+struct KernelTable {
+  Isa isa;
+  size_t width;  ///< floats per vector register
+
+  /// c[M,N] = alpha · a[M,K] · b[N,K]ᵀ   (scores: a = Q rows, b = K rows). O(M·N·K).
+  void (*gemm_nt)(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b,
+                  size_t ldb, float* c, size_t ldc);
+  /// c[M,N] += a[M,K] · b[K,N]   (projections: a = X, b = W stored [in, out]). IEEE semantics, no skipping.
+  void (*gemm_nn_acc)(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb,
+                      float* c, size_t ldc);
+  /// c[M,N] += p[M,K] · v[K,N], skipping terms whose p is exactly 0 — so a masked key's value row (which may
+  /// hold NaN or ∞) is never read into the output. Used for weights·V.
+  void (*pv_acc)(size_t m, size_t n, size_t k, const float* p, size_t ldp, const float* v, size_t ldv, float* c,
+                 size_t ldc);
+  /// max over x[0..n); n ≥ 1; NaN if any element is NaN.
+  float (*max)(const float* x, size_t n);
+  /// x[i] = exp(x[i] − shift) in place; returns Σ x[i]. shift must be finite.
+  float (*exp_shift_sum)(float* x, size_t n, float shift);
+  /// x[i] *= a.
+  void (*scale)(float* x, size_t n, float a);
+};
+
+/// The table for `isa`, or nullptr when this build or this CPU cannot run it.
+const KernelTable* table_for(Isa isa);
+/// Every Isa this build can run on this CPU, best last (`scalar` first).
+std::vector<Isa> available_isas();
+/// The best table for this CPU (chosen once, by xsimd's dispatcher natively; wasm SIMD128 in WebAssembly).
+const KernelTable& best_kernels();
+
+}  // namespace attn

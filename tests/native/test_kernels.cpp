@@ -1,0 +1,117 @@
+// Every kernel of every table this CPU can run, against double-precision loops, across sizes around the
+// vector widths (4, 8, 16), with row strides wider than the rows and pointers one float off alignment.
+#include <catch2/catch_test_macros.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/kernels.hpp"
+#include "tolerance.hpp"
+
+using attn_test::compare;
+using attn_test::kKernelTol;
+using attn_test::random_vector;
+
+namespace {
+const std::size_t kSizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 47, 64, 65};
+}
+
+TEST_CASE("gemm_nt matches double dot products on every table", "[kernels]") {
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t k : kSizes)
+      for (std::size_t n : {std::size_t(1), std::size_t(3), std::size_t(4), std::size_t(5), std::size_t(9)}) {
+        const std::size_t m = 3, lda = k + 3, ldb = k + 1, ldc = n + 2;
+        auto a = random_vector(m * lda + 1, 1 + k), b = random_vector(n * ldb + 1, 2 + n);
+        std::vector<float> c(m * ldc, -7.f);
+        kt.gemm_nt(m, n, k, 0.5f, a.data() + 1, lda, b.data() + 1, ldb, c.data(), ldc);
+        std::vector<double> ref(m * ldc, -7.0);
+        for (std::size_t i = 0; i < m; ++i)
+          for (std::size_t j = 0; j < n; ++j) {
+            double s = 0;
+            for (std::size_t t = 0; t < k; ++t) s += double(a[1 + i * lda + t]) * double(b[1 + j * ldb + t]);
+            ref[i * ldc + j] = 0.5 * s;
+          }
+        INFO(attn::isa_name(isa) << " k=" << k << " n=" << n);
+        CHECK(compare(c, ref, kKernelTol) == "");
+      }
+  }
+}
+
+TEST_CASE("gemm_nn_acc and pv_acc accumulate a·b; pv_acc never reads rows whose weight is 0", "[kernels]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t n : kSizes)
+      for (std::size_t k : {std::size_t(1), std::size_t(2), std::size_t(7), std::size_t(17)}) {
+        const std::size_t m = 3, lda = k + 1, ldb = n + 3, ldc = n + 1;
+        auto a = random_vector(m * lda + 1, 10 + k), b = random_vector(k * ldb + 1, 20 + n);
+        auto c0 = random_vector(m * ldc + 1, 30 + n);
+        std::vector<double> ref(c0.begin(), c0.end());
+        for (std::size_t i = 0; i < m; ++i)
+          for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t t = 0; t < k; ++t) ref[1 + i * ldc + j] += double(a[1 + i * lda + t]) * b[1 + t * ldb + j];
+        auto c = c0;
+        kt.gemm_nn_acc(m, n, k, a.data() + 1, lda, b.data() + 1, ldb, c.data() + 1, ldc);
+        INFO(attn::isa_name(isa) << " n=" << n << " k=" << k);
+        CHECK(compare(c, ref, kKernelTol) == "");
+
+        // Zero the weights of key 0 and poison its value row: pv_acc must give the same as without that key.
+        for (std::size_t i = 0; i < m; ++i) a[1 + i * lda] = 0.f;
+        for (std::size_t j = 0; j < n; ++j) b[1 + j] = nan;
+        std::vector<double> ref_pv(c0.begin(), c0.end());
+        for (std::size_t i = 0; i < m; ++i)
+          for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t t = 1; t < k; ++t) ref_pv[1 + i * ldc + j] += double(a[1 + i * lda + t]) * b[1 + t * ldb + j];
+        c = c0;
+        kt.pv_acc(m, n, k, a.data() + 1, lda, b.data() + 1, ldb, c.data() + 1, ldc);
+        CHECK(compare(c, ref_pv, kKernelTol) == "");
+      }
+  }
+}
+
+TEST_CASE("max, exp_shift_sum and scale on every table", "[kernels]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t n : kSizes) {
+      INFO(attn::isa_name(isa) << " n=" << n);
+      auto x = random_vector(n + 1, 40 + n, 5.f);
+      x[1 + n / 2] = -inf;  // a masked logit
+      double mref = -inf;
+      for (std::size_t i = 1; i <= n; ++i) mref = std::max<double>(mref, x[i]);
+      CHECK(kt.max(x.data() + 1, n) == float(mref));
+
+      const float shift = n == 1 ? 0.f : float(mref);
+      std::vector<double> eref(x.size());
+      double sref = 0;
+      for (std::size_t i = 1; i <= n; ++i) sref += (eref[i] = std::exp(double(x[i]) - shift));
+      auto e = x;
+      const float sum = kt.exp_shift_sum(e.data() + 1, n, shift);
+      e[0] = 0.f, eref[0] = 0.0;
+      CHECK(compare(e, eref, kKernelTol) == "");
+      CHECK(compare(std::vector<float>{sum}, std::vector<double>{sref}, kKernelTol) == "");
+      CHECK(e[1 + n / 2] == 0.f);  // exp(−∞) is exactly 0
+
+      auto y = random_vector(n, 50 + n);
+      std::vector<double> yref(y.begin(), y.end());
+      for (auto& v : yref) v *= 0.25;
+      kt.scale(y.data(), n, 0.25f);
+      CHECK(compare(y, yref, kKernelTol) == "");
+
+      // NaN anywhere makes max NaN, so a NaN logit is never mistaken for a fully masked row.
+      auto z = std::vector<float>(n, -inf);
+      z[n - 1] = std::numeric_limits<float>::quiet_NaN();
+      CHECK(std::isnan(kt.max(z.data(), n)));
+    }
+  }
+}
+
+TEST_CASE("the dispatcher's choice is one of the available tables and the best one", "[kernels]") {
+  const auto isas = attn::available_isas();
+  REQUIRE(!isas.empty());
+  CHECK(isas.front() == attn::Isa::scalar);
+  CHECK(attn::best_kernels().isa == isas.back());
+  INFO("best: " << attn::isa_name(attn::best_kernels().isa));
+  CHECK(attn::best_kernels().width >= 4);
+}
