@@ -1,0 +1,113 @@
+// The built package's attention() against the float64 JS reference: sizes around the wasm SIMD width (4),
+// odd head dims, causal and not, every mask kind, GQA/MQA, each implementation; plus errors and memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { init, AttentionError, version } from '../../dist/index.js';
+import { TOL, compare, randomArray, referenceAttention } from './reference.mjs';
+
+const attn = await init();
+
+function inputs(shape, seed) {
+  const { batch = 1, qLen, kvLen = qLen, heads = 1, kvHeads = heads, headDim, valueDim = headDim } = shape;
+  return {
+    ...shape,
+    q: randomArray(batch * qLen * heads * headDim, seed),
+    k: randomArray(batch * kvLen * kvHeads * headDim, seed + 1),
+    v: randomArray(batch * kvLen * kvHeads * valueDim, seed + 2),
+  };
+}
+
+test('init() returns one instance and reports the wasm SIMD backend', async () => {
+  assert.equal(await init(), attn);
+  assert.equal(attn.backend, 'wasm-simd128');
+  assert.equal(attn.version, version);
+});
+
+test('single head, causal and not, sizes around the SIMD width and odd head dims', () => {
+  for (const n of [1, 3, 4, 5, 8, 9, 17, 33])
+    for (const headDim of [1, 3, 4, 5, 17, 64, 65])
+      for (const causal of [false, true]) {
+        const o = inputs({ qLen: n, headDim, causal, returnWeights: true, returnLse: true }, n * 100 + headDim);
+        const got = attn.attention(o), ref = referenceAttention(o);
+        const where = `n=${n} D=${headDim} causal=${causal}`;
+        assert.equal(compare(got.out, ref.out, TOL.sdpa), '', `out ${where}`);
+        assert.equal(compare(got.weights, ref.weights, TOL.sdpa), '', `weights ${where}`);
+        assert.equal(compare(got.lse, ref.lse, TOL.sdpa), '', `lse ${where}`);
+        assert.deepEqual(got.shapes, { out: [1, n, headDim], weights: [1, 1, n, n], lse: [1, 1, n] });
+      }
+});
+
+test('every implementation and mask kind, with batches, GQA/MQA and Lq != Lk', () => {
+  const shapes = [
+    { batch: 2, qLen: 7, kvLen: 9, heads: 4, kvHeads: 2, headDim: 17, valueDim: 5 },
+    { batch: 1, qLen: 40, kvLen: 70, heads: 2, kvHeads: 1, headDim: 8 },
+    { batch: 2, qLen: 1, kvLen: 37, heads: 4, kvHeads: 1, headDim: 16 },
+  ];
+  const masks = [
+    {}, { causal: true }, { causal: 'bottom-right' }, { window: { left: 3 } },
+    { causal: 'bottom-right', window: { left: 2, right: 1, align: 'bottom-right' } },
+  ];
+  for (const shape of shapes)
+    for (const mask of masks) {
+      const { batch, kvLen, heads, qLen } = shape;
+      const withPadding = { ...mask, keyPadding: Array.from({ length: batch * kvLen }, (_, x) => x % kvLen >= kvLen - 1 - Math.floor(x / kvLen)) };
+      const bias = randomArray(batch * heads * qLen * kvLen, 5, 2).map((x, i) => (i % 7 === 0 ? -Infinity : x));
+      for (const m of [mask, withPadding, { ...mask, bias }])
+        for (const impl of ['materialized', 'fused', ...(qLen === 1 ? ['decode'] : [])]) {
+          const o = inputs({ ...shape, ...m, impl, returnLse: true }, 42);
+          const got = attn.attention(o), ref = referenceAttention(o);
+          const where = `${JSON.stringify(shape)} ${JSON.stringify({ ...m, bias: !!m.bias, keyPadding: !!m.keyPadding })} ${impl}`;
+          assert.equal(got.impl, impl);
+          assert.equal(compare(got.out, ref.out, TOL.sdpa), '', `out ${where}`);
+          assert.equal(compare(got.lse, ref.lse, TOL.sdpa), '', `lse ${where}`);
+        }
+    }
+});
+
+test('automatic choice: materialized with weights, decode for one query, fused otherwise', () => {
+  const o = inputs({ qLen: 5, headDim: 4 }, 1);
+  assert.equal(attn.attention({ ...o, returnWeights: true }).impl, 'materialized');
+  assert.equal(attn.attention(o).impl, 'fused');
+  assert.equal(attn.attention({ ...inputs({ qLen: 1, kvLen: 5, headDim: 4 }, 2) }).impl, 'decode');
+});
+
+test('bad input throws AttentionError naming the argument, and the instance keeps working', () => {
+  const good = inputs({ qLen: 3, headDim: 4 }, 9);
+  const cases = [
+    [{ ...good, q: new Float32Array(5) }, /^q: expected length 12 \(\[batch=1, qLen=3, heads·headDim=4\]\), received Float32Array\(5\)$/],
+    [{ ...good, k: [1, 2, 3] }, /^k: expected a Float32Array of length 12/],
+    [{ ...good, qLen: -1 }, /^qLen: expected an integer >= 1, received -1$/],
+    [{ ...good, qLen: NaN }, /^qLen: expected an integer >= 1, received NaN$/],
+    [{ ...good, headDim: 2.5 }, /^headDim: expected an integer >= 1, received 2.5$/],
+    [{ ...good, heads: 4, kvHeads: 3 }, /^kvHeads: expected a divisor of heads \(4\), received 3$/],
+    [{ ...good, window: { left: -2 } }, /^window.left: expected an integer >= 0, received -2$/],
+    [{ ...good, causal: 'sideways' }, /^causal: expected 'top-left' or 'bottom-right', received "sideways"$/],
+    [{ ...good, scale: Infinity }, /^scale: expected a finite number/],
+    [{ ...good, bias: new Float32Array(4) }, /^bias: expected a Float32Array of length 9/],
+    [{ ...good, keyPadding: new Uint8Array(2) }, /^keyPadding: expected a Uint8Array or array of length 3/],
+    [{ ...good, impl: 'decode' }, /^impl decode needs q_len == 1, got 3$/],
+    [{ ...good, impl: 'fused', returnWeights: true }, /cannot return weights/],
+    [null, /^options: expected an object, received null$/],
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(() => attn.attention(options), (e) => {
+      assert.ok(e instanceof AttentionError && e instanceof Error, `${e}`);
+      assert.match(e.message, message);
+      assert.match(e.code, /^[A-Z_]+$/);
+      return true;
+    });
+  }
+  const after = attn.attention({ ...good, returnWeights: true });
+  assert.equal(compare(after.out, referenceAttention(good).out, TOL.sdpa), '');
+});
+
+test('memory stays flat over 10,000 calls, including failing ones', () => {
+  const o = inputs({ qLen: 8, heads: 2, headDim: 8, causal: true, returnWeights: true, returnLse: true }, 3);
+  attn.attention(o);
+  const before = attn.memory().inUse;
+  for (let i = 0; i < 10000; i++) {
+    attn.attention(o);
+    if (i % 100 === 0) assert.throws(() => attn.attention({ ...o, impl: 'decode' }));
+  }
+  assert.equal(attn.memory().inUse, before);
+});

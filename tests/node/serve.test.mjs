@@ -1,0 +1,52 @@
+// The demo server: binds to 127.0.0.1, serves web/ and dist/ with the right types and isolation headers,
+// and never serves a file outside them, whatever the encoding of `..`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { startServer } from '../../tools/serve.mjs';
+
+const { server, url } = await startServer({ port: 0 });
+test.after(() => server.close());
+
+// Raw request so the path reaches the server exactly as written (fetch would normalise `..`).
+function get(path, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const { port } = server.address();
+    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('listens on 127.0.0.1 only', () => {
+  assert.equal(server.address().address, '127.0.0.1');
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+});
+
+test('serves the page, the module and the wasm with their types and COOP/COEP', async () => {
+  const page = await get('/');
+  assert.equal(page.status, 200);
+  assert.match(page.headers['content-type'], /^text\/html/);
+  assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(page.headers['cross-origin-embedder-policy'], 'require-corp');
+  assert.match((await get('/dist/index.js')).headers['content-type'], /^text\/javascript/);
+  assert.equal((await get('/dist/attn.wasm', 'HEAD')).headers['content-type'], 'application/wasm');
+});
+
+test('never leaves its folders: plain, encoded and double-encoded ..', async () => {
+  for (const path of ['/../package.json', '/dist/../package.json', '/%2e%2e/package.json', '/%2E%2E%2Fpackage.json',
+    '/dist/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/%252e%252e/package.json', '/dist/..\\package.json',
+    '/%00', '/%zz', '//etc/passwd', '/dist/../../../../etc/passwd']) {
+    const res = await get(path);
+    assert.equal(res.status, 404, path);
+    assert.doesNotMatch(res.body, /"name"|root:/, path);
+  }
+});
+
+test('only GET and HEAD', async () => {
+  assert.equal((await get('/', 'POST')).status, 405);
+});
