@@ -9,7 +9,7 @@ namespace attn::ref {
 
 SdpaResult sdpa(const SdpaShape& s, const float* q, const float* k, const float* v, const MaskSpec& mask,
                 std::optional<float> scale) {
-  const std::size_t B = s.batch, Lq = s.q_len, Lk = s.kv_len, H = s.heads, Hkv = s.kv_heads_or_default();
+  const std::size_t B = s.batch, Lq = s.q_len, Lk = s.kv_len, rows = s.kv_rows_or_default(), H = s.heads, Hkv = s.kv_heads_or_default();
   const std::size_t D = s.head_dim, Dv = s.value_dim_or_default(), group = H / Hkv;
   const double sc = scale ? double(*scale) : 1.0 / std::sqrt(double(D));
   SdpaResult r;
@@ -29,7 +29,7 @@ SdpaResult sdpa(const SdpaShape& s, const float* q, const float* k, const float*
         for (std::size_t j = 0; j < Lk; ++j) {
           visible[j] = is_visible(mask, b, h, i, j, H, Lq, Lk);
           if (!visible[j]) continue;
-          const float* kj = k + ((b * Lk + j) * Hkv + hk) * D;
+          const float* kj = k + ((b * rows + j) * Hkv + hk) * D;
           double dot = 0.0;
           for (std::size_t d = 0; d < D; ++d) dot += double(qi[d]) * double(kj[d]);
           logit[j] = sc * dot + double(bias_at(mask, b, h, i, j, H, Lq, Lk));
@@ -48,7 +48,7 @@ SdpaResult sdpa(const SdpaShape& s, const float* q, const float* k, const float*
           if (!visible[j]) continue;
           const double w = std::exp(logit[j] - m) / sum;
           r.weights[((b * H + h) * Lq + i) * Lk + j] = w;
-          const float* vj = v + ((b * Lk + j) * Hkv + hk) * Dv;
+          const float* vj = v + ((b * rows + j) * Hkv + hk) * Dv;
           for (std::size_t d = 0; d < Dv; ++d) oi[d] += w * double(vj[d]);
         }
       }

@@ -17,7 +17,7 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 // Everything the implementations need, derived once from shape + options.
 struct Plan {
-  std::size_t B, Lq, Lk, H, Hkv, D, Dv, group;
+  std::size_t B, Lq, Lk, Lk_rows, H, Hkv, D, Dv, group;
   std::size_t q_row, k_row, v_row, o_row;  // row strides in floats: H·D, Hkv·D, Hkv·Dv, H·Dv
   float scale;
   const MaskSpec* mask;
@@ -25,9 +25,9 @@ struct Plan {
   bool plain;  // no padding and no bias: visibility is the key range alone
 
   Plan(const SdpaShape& s, const SdpaOptions& o)
-      : B(s.batch), Lq(s.q_len), Lk(s.kv_len), H(s.heads), Hkv(s.kv_heads_or_default()), D(s.head_dim),
+      : B(s.batch), Lq(s.q_len), Lk(s.kv_len), Lk_rows(s.kv_rows_or_default()), H(s.heads), Hkv(s.kv_heads_or_default()), D(s.head_dim),
         Dv(s.value_dim_or_default()), group(H / Hkv), q_row(H * D), k_row(Hkv * D), v_row(Hkv * Dv),
-        o_row(H * Dv), scale(o.scale ? *o.scale : 1.0f / std::sqrt(static_cast<float>(s.head_dim))),
+        o_row(H * Dv), scale(sdpa_scale(s, o.scale)),
         mask(&o.mask), kt(o.kernels ? o.kernels : &best_kernels()),
         plain(o.mask.key_padding_bk == nullptr && o.mask.bias_shape == BiasShape::none) {}
 };
@@ -78,10 +78,10 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
     for (std::size_t h = 0; h < p.H; ++h) {
       const std::size_t hk = h / p.group, bh = b * p.H + h;
       float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : buffer.data();
-      const float* v_bh = v + b * p.Lk * p.v_row + hk * p.Dv;
+      const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
       float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
       p.kt->gemm_nt(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row,
-                    k + b * p.Lk * p.k_row + hk * p.D, p.k_row, s, p.Lk);
+                    k + b * p.Lk_rows * p.k_row + hk * p.D, p.k_row, s, p.Lk);
       for (std::size_t i = 0; i < p.Lq; ++i) mask_row(p, b, h, i, 0, p.Lk, s + i * p.Lk);
       if (o.scores_bhqk) std::memcpy(o.scores_bhqk + bh * p.Lq * p.Lk, s, p.Lq * p.Lk * sizeof(float));
       for (std::size_t i = 0; i < p.Lq; ++i) {
@@ -109,14 +109,14 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
         continue;
       }
       p.kt->gemm_nt(p.group, cols, p.D, p.scale, q + b * p.q_row + h0 * p.D, p.D,
-                    k + (b * p.Lk + r.lo) * p.k_row + hk * p.D, p.k_row, s.data(), cols);
+                    k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s.data(), cols);
       for (std::size_t g = 0; g < p.group; ++g) {
         float* row = s.data() + g * cols;
         mask_row(p, b, h0 + g, 0, r.lo, cols, row);
         const float lse = softmax_row(*p.kt, row, cols);
         if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
       }
-      p.kt->pv_acc(p.group, p.Dv, cols, s.data(), cols, v + (b * p.Lk + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g,
+      p.kt->pv_acc(p.group, p.Dv, cols, s.data(), cols, v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g,
                    p.Dv);
     }
 }
@@ -132,8 +132,8 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
     for (std::size_t h = 0; h < p.H; ++h) {
       const std::size_t hk = h / p.group, bh = b * p.H + h;
       const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
-      const float* k_bh = k + b * p.Lk * p.k_row + hk * p.D;
-      const float* v_bh = v + b * p.Lk * p.v_row + hk * p.Dv;
+      const float* k_bh = k + b * p.Lk_rows * p.k_row + hk * p.D;
+      const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
       float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
       for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
         const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
@@ -207,6 +207,10 @@ const char* impl_name(SdpaImpl impl) {
   return "unknown";
 }
 
+float sdpa_scale(const SdpaShape& shape, std::optional<float> scale) {
+  return scale ? *scale : 1.0f / std::sqrt(static_cast<float>(shape.head_dim));
+}
+
 SdpaImpl choose_impl(const SdpaShape& shape, const SdpaOptions& o) {
   if (o.impl != SdpaImpl::automatic) return o.impl;
   if (o.weights_bhqk || o.scores_bhqk) return SdpaImpl::materialized;
@@ -225,9 +229,12 @@ Status validate_sdpa(const SdpaShape& s, const SdpaOptions& o) {
   if (hkv > s.heads || s.heads % hkv != 0)
     return Status::invalid_argument("heads (" + std::to_string(s.heads) + ") must be a multiple of kv_heads (" +
                                     std::to_string(hkv) + ")");
-  const std::size_t dv = s.value_dim_or_default();
-  if (!fits({s.batch, s.q_len, s.heads, s.head_dim}) || !fits({s.batch, s.kv_len, hkv, s.head_dim}) ||
-      !fits({s.batch, s.kv_len, hkv, dv}) || !fits({s.batch, s.q_len, s.heads, dv}) ||
+  const std::size_t dv = s.value_dim_or_default(), rows = s.kv_rows_or_default();
+  if (rows < s.kv_len)
+    return Status::invalid_argument("kv_rows (" + std::to_string(rows) + ") must be >= kv_len (" +
+                                    std::to_string(s.kv_len) + ")");
+  if (!fits({s.batch, s.q_len, s.heads, s.head_dim}) || !fits({s.batch, rows, hkv, s.head_dim}) ||
+      !fits({s.batch, rows, hkv, dv}) || !fits({s.batch, s.q_len, s.heads, dv}) ||
       !fits({s.batch, s.heads, s.q_len, s.kv_len}))
     return Status::out_of_range("sizes too large: the tensors would not fit in memory");
   if (o.scale && !std::isfinite(*o.scale))
