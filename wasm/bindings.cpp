@@ -1,31 +1,26 @@
 // Embind bindings of the attention core: plain structs in, a status out, tensors passed as wasm heap addresses.
 // Not a place for behaviour or validation of JS values: wasm/index.js validates, copies in and out, and frees.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 #include <malloc.h>
 
 #include <cstdint>
 #include <string>
 
+#include "attention/mha.hpp"
 #include "attention/sdpa.hpp"
+#include "model/cost.hpp"
 #include "kernels/kernels.hpp"
 
 namespace {
 
+using emscripten::val;
 using std::uintptr_t;
 
-/// One sdpa call as the JS layer describes it; pointers are byte addresses in the wasm heap (0 = absent).
-struct SdpaCall {
-  std::size_t batch, q_len, kv_len, heads, kv_heads, head_dim, value_dim;
-  bool has_scale;
-  float scale;
-  bool causal;
-  int causal_align;  // 0 top-left, 1 bottom-right
-  int window_left, window_right;  // −1 = unbounded on that side
-  int window_align;
-  int bias_shape;  // attn::BiasShape
-  int impl;        // attn::SdpaImpl
-  uintptr_t q, k, v, out, weights, scores, lse, key_padding, bias;
-};
+template <class T>
+T* ptr(uintptr_t address) {
+  return reinterpret_cast<T*>(address);
+}
 
 struct StatusJs {
   std::string code;
@@ -34,38 +29,194 @@ struct StatusJs {
 
 StatusJs to_js(const attn::Status& st) { return {attn::code_name(st.code), st.message}; }
 
-template <class T>
-T* ptr(uintptr_t address) {
-  return reinterpret_cast<T*>(address);
+/// Masks as the JS layer describes them; pointers are byte addresses in the wasm heap (0 = absent).
+struct MaskCall {
+  bool causal;
+  int causal_align;               // 0 top-left, 1 bottom-right
+  int window_left, window_right;  // −1 = unbounded on that side
+  int window_align;
+  uintptr_t key_padding, bias;
+  int bias_shape;  // attn::BiasShape
+};
+
+attn::MaskSpec to_mask(const MaskCall& m) {
+  attn::MaskSpec s;
+  s.causal = m.causal;
+  s.causal_align = m.causal_align ? attn::Align::bottom_right : attn::Align::top_left;
+  if (m.window_left >= 0) s.window_left = m.window_left;
+  if (m.window_right >= 0) s.window_right = m.window_right;
+  s.window_align = m.window_align ? attn::Align::bottom_right : attn::Align::top_left;
+  s.key_padding_bk = ptr<const std::uint8_t>(m.key_padding);
+  s.bias = ptr<const float>(m.bias);
+  s.bias_shape = static_cast<attn::BiasShape>(m.bias_shape);
+  return s;
+}
+
+/// One sdpa call.
+struct SdpaCall {
+  std::size_t batch, q_len, kv_len, heads, kv_heads, head_dim, value_dim;
+  bool has_scale;
+  float scale;
+  int impl;  // attn::SdpaImpl
+  MaskCall mask;
+  uintptr_t q, k, v, out, weights, scores, lse;
+};
+
+attn::SdpaShape to_shape(const SdpaCall& c) {
+  return {c.batch, c.q_len, c.kv_len, c.heads, c.kv_heads, c.head_dim, c.value_dim, 0};
 }
 
 StatusJs sdpa(const SdpaCall& c) {
-  attn::SdpaShape shape{c.batch, c.q_len, c.kv_len, c.heads, c.kv_heads, c.head_dim, c.value_dim};
   attn::SdpaOptions o;
   if (c.has_scale) o.scale = c.scale;
-  o.mask.causal = c.causal;
-  o.mask.causal_align = c.causal_align ? attn::Align::bottom_right : attn::Align::top_left;
-  if (c.window_left >= 0) o.mask.window_left = c.window_left;
-  if (c.window_right >= 0) o.mask.window_right = c.window_right;
-  o.mask.window_align = c.window_align ? attn::Align::bottom_right : attn::Align::top_left;
-  o.mask.key_padding_bk = ptr<const std::uint8_t>(c.key_padding);
-  o.mask.bias = ptr<const float>(c.bias);
-  o.mask.bias_shape = static_cast<attn::BiasShape>(c.bias_shape);
+  o.mask = to_mask(c.mask);
   o.weights_bhqk = ptr<float>(c.weights);
   o.scores_bhqk = ptr<float>(c.scores);
   o.lse_bhq = ptr<float>(c.lse);
   o.impl = static_cast<attn::SdpaImpl>(c.impl);
-  return to_js(attn::sdpa(shape, ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
+  return to_js(attn::sdpa(to_shape(c), ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
                           ptr<float>(c.out), o));
 }
 
-std::string chosen_impl(const SdpaCall& c, bool weights) {
-  attn::SdpaShape shape{c.batch, c.q_len, c.kv_len, c.heads, c.kv_heads, c.head_dim, c.value_dim};
+std::string chosen_impl(const SdpaCall& c) {
   attn::SdpaOptions o;
   o.impl = static_cast<attn::SdpaImpl>(c.impl);
-  static float dummy;
-  if (weights) o.weights_bhqk = &dummy;
-  return attn::impl_name(attn::choose_impl(shape, o));
+  o.weights_bhqk = ptr<float>(c.weights);
+  o.scores_bhqk = ptr<float>(c.scores);
+  return attn::impl_name(attn::choose_impl(to_shape(c), o));
+}
+
+val copy_out(const std::vector<float>& v) {
+  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
+}
+
+struct MhaConfigJs {
+  std::size_t d_model, heads, kv_heads, head_dim, value_dim, context_dim, max_len;
+  bool bias;
+  int positional;  // attn::Positional
+};
+
+attn::MhaConfig to_config(const MhaConfigJs& c) {
+  return {c.d_model, c.heads, c.kv_heads, c.head_dim, c.value_dim, c.context_dim, c.bias,
+          static_cast<attn::Positional>(c.positional), c.max_len};
+}
+
+/// One forward or decode call of a MultiHeadAttention.
+struct ForwardCall {
+  std::size_t batch, q_len, context_len, first_position;
+  bool has_scale;
+  float scale;
+  int impl;
+  MaskCall mask;
+  uintptr_t x, context, out;
+};
+
+attn::MhaOptions to_options(const ForwardCall& c) {
+  attn::MhaOptions o;
+  o.mask = to_mask(c.mask);
+  if (c.has_scale) o.scale = c.scale;
+  o.impl = static_cast<attn::SdpaImpl>(c.impl);
+  o.first_position = c.first_position;
+  return o;
+}
+
+class KvCacheJs {
+ public:
+  KvCacheJs(std::size_t batch, std::size_t kv_heads, std::size_t head_dim, std::size_t value_dim)
+      : cache(batch, kv_heads, head_dim, value_dim) {}
+  std::size_t length() const { return cache.length(); }
+  std::size_t bytes_per_token() const { return cache.bytes_per_token(); }
+  std::size_t bytes_in_use() const { return cache.bytes_in_use(); }
+  void clear() { cache.clear(); }
+  attn::KvCache cache;
+};
+
+class MhaJs {
+ public:
+  StatusJs init_random(const MhaConfigJs& c, double seed) {
+    return to_js(mha_.init_random(to_config(c), static_cast<std::uint64_t>(seed)));
+  }
+
+  /// weights: a JS object of Float32Arrays named as in attn::MhaWeights (absent = empty).
+  StatusJs init_weights(const MhaConfigJs& c, const val& w) {
+    auto get = [&](const char* name) {
+      const val x = w[name];
+      return x.isUndefined() || x.isNull() ? std::vector<float>{} : emscripten::convertJSArrayToNumberVector<float>(x);
+    };
+    attn::MhaWeights mw{get("w_q"), get("w_k"), get("w_v"), get("w_o"), get("b_q"),
+                        get("b_k"), get("b_v"), get("b_o"), get("positions")};
+    return to_js(mha_.init_weights(to_config(c), std::move(mw)));
+  }
+
+  val weights() const {
+    const attn::MhaWeights& w = mha_.weights();
+    val o = val::object();
+    o.set("w_q", copy_out(w.w_q)), o.set("w_k", copy_out(w.w_k)), o.set("w_v", copy_out(w.w_v));
+    o.set("w_o", copy_out(w.w_o)), o.set("b_q", copy_out(w.b_q)), o.set("b_k", copy_out(w.b_k));
+    o.set("b_v", copy_out(w.b_v)), o.set("b_o", copy_out(w.b_o)), o.set("positions", copy_out(w.positions));
+    return o;
+  }
+
+  StatusJs forward(const ForwardCall& c) const {
+    return to_js(mha_.forward(ptr<const float>(c.x), c.batch, c.q_len, ptr<const float>(c.context), c.context_len,
+                              ptr<float>(c.out), to_options(c)));
+  }
+
+  /// Like forward, and returns { status, trace } with every intermediate copied out.
+  val forward_trace(const ForwardCall& c) const {
+    attn::MhaTrace t;
+    const attn::Status st = mha_.forward(ptr<const float>(c.x), c.batch, c.q_len, ptr<const float>(c.context),
+                                         c.context_len, ptr<float>(c.out), to_options(c), &t);
+    val r = val::object();
+    r.set("status", to_js(st));
+    if (!st.ok()) return r;
+    val tr = val::object();
+    const std::pair<const char*, const std::vector<float>*> fields[] = {
+        {"xIn", &t.x_in},     {"positions", &t.positions},        {"x", &t.x},
+        {"q", &t.q},          {"k", &t.k},                        {"v", &t.v},
+        {"rawScores", &t.raw_scores}, {"scaledScores", &t.scaled_scores}, {"maskedScores", &t.masked_scores},
+        {"weights", &t.weights}, {"lse", &t.lse},                 {"headsOut", &t.heads_out},
+        {"out", &t.out}};
+    for (const auto& [name, data] : fields) tr.set(name, copy_out(*data));
+    r.set("trace", tr);
+    return r;
+  }
+
+  StatusJs decode(KvCacheJs& cache, const ForwardCall& c) const {
+    return to_js(mha_.decode(ptr<const float>(c.x), c.q_len, cache.cache, ptr<float>(c.out), to_options(c)));
+  }
+
+ private:
+  attn::MultiHeadAttention mha_;
+};
+
+struct CostConfigJs {
+  double d_model, heads, kv_heads, head_dim, value_dim, layers, context, bytes_per_element;
+  bool bias;
+};
+
+/// { status, cost }: counts as JS numbers (exact below 2^53, far above any real model's count).
+val cost(const CostConfigJs& c) {
+  auto u = [](double x) { return static_cast<std::uint64_t>(x); };
+  attn::Cost r{};
+  const attn::Status st = attn::attention_cost(
+      {u(c.d_model), u(c.heads), u(c.kv_heads), u(c.head_dim), u(c.value_dim), u(c.layers), u(c.context),
+       u(c.bytes_per_element), c.bias},
+      &r);
+  val o = val::object();
+  o.set("status", to_js(st));
+  if (!st.ok()) return o;
+  val x = val::object();
+  auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+  x.set("paramsWQ", d(r.params_w_q)), x.set("paramsWK", d(r.params_w_k)), x.set("paramsWV", d(r.params_w_v));
+  x.set("paramsWO", d(r.params_w_o)), x.set("paramsPerQueryHead", d(r.params_per_query_head));
+  x.set("paramsPerLayer", d(r.params_per_layer)), x.set("paramsTotal", d(r.params_total));
+  x.set("kvCacheBytesPerToken", d(r.kv_cache_bytes_per_token)), x.set("kvCacheBytes", d(r.kv_cache_bytes));
+  x.set("flopsProjectionsPerToken", r.flops_projections_per_token);
+  x.set("flopsAttentionPerToken", r.flops_attention_per_token), x.set("flopsPerToken", r.flops_per_token);
+  x.set("flopsAttentionFullPass", r.flops_attention_full_pass);
+  o.set("cost", x);
+  return o;
 }
 
 std::string backend() { return attn::isa_name(attn::best_kernels().isa); }
@@ -78,6 +229,15 @@ std::size_t heap_in_use() { return mallinfo().uordblks; }
 EMSCRIPTEN_BINDINGS(attn_core) {
   using namespace emscripten;
   value_object<StatusJs>("Status").field("code", &StatusJs::code).field("message", &StatusJs::message);
+  value_object<MaskCall>("MaskCall")
+      .field("causal", &MaskCall::causal)
+      .field("causalAlign", &MaskCall::causal_align)
+      .field("windowLeft", &MaskCall::window_left)
+      .field("windowRight", &MaskCall::window_right)
+      .field("windowAlign", &MaskCall::window_align)
+      .field("keyPadding", &MaskCall::key_padding)
+      .field("bias", &MaskCall::bias)
+      .field("biasShape", &MaskCall::bias_shape);
   value_object<SdpaCall>("SdpaCall")
       .field("batch", &SdpaCall::batch)
       .field("qLen", &SdpaCall::q_len)
@@ -88,24 +248,64 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .field("valueDim", &SdpaCall::value_dim)
       .field("hasScale", &SdpaCall::has_scale)
       .field("scale", &SdpaCall::scale)
-      .field("causal", &SdpaCall::causal)
-      .field("causalAlign", &SdpaCall::causal_align)
-      .field("windowLeft", &SdpaCall::window_left)
-      .field("windowRight", &SdpaCall::window_right)
-      .field("windowAlign", &SdpaCall::window_align)
-      .field("biasShape", &SdpaCall::bias_shape)
       .field("impl", &SdpaCall::impl)
+      .field("mask", &SdpaCall::mask)
       .field("q", &SdpaCall::q)
       .field("k", &SdpaCall::k)
       .field("v", &SdpaCall::v)
       .field("out", &SdpaCall::out)
       .field("weights", &SdpaCall::weights)
       .field("scores", &SdpaCall::scores)
-      .field("lse", &SdpaCall::lse)
-      .field("keyPadding", &SdpaCall::key_padding)
-      .field("bias", &SdpaCall::bias);
+      .field("lse", &SdpaCall::lse);
+  value_object<MhaConfigJs>("MhaConfig")
+      .field("dModel", &MhaConfigJs::d_model)
+      .field("heads", &MhaConfigJs::heads)
+      .field("kvHeads", &MhaConfigJs::kv_heads)
+      .field("headDim", &MhaConfigJs::head_dim)
+      .field("valueDim", &MhaConfigJs::value_dim)
+      .field("contextDim", &MhaConfigJs::context_dim)
+      .field("maxLen", &MhaConfigJs::max_len)
+      .field("bias", &MhaConfigJs::bias)
+      .field("positional", &MhaConfigJs::positional);
+  value_object<ForwardCall>("ForwardCall")
+      .field("batch", &ForwardCall::batch)
+      .field("qLen", &ForwardCall::q_len)
+      .field("contextLen", &ForwardCall::context_len)
+      .field("firstPosition", &ForwardCall::first_position)
+      .field("hasScale", &ForwardCall::has_scale)
+      .field("scale", &ForwardCall::scale)
+      .field("impl", &ForwardCall::impl)
+      .field("mask", &ForwardCall::mask)
+      .field("x", &ForwardCall::x)
+      .field("context", &ForwardCall::context)
+      .field("out", &ForwardCall::out);
+  value_object<CostConfigJs>("CostConfig")
+      .field("dModel", &CostConfigJs::d_model)
+      .field("heads", &CostConfigJs::heads)
+      .field("kvHeads", &CostConfigJs::kv_heads)
+      .field("headDim", &CostConfigJs::head_dim)
+      .field("valueDim", &CostConfigJs::value_dim)
+      .field("layers", &CostConfigJs::layers)
+      .field("context", &CostConfigJs::context)
+      .field("bytesPerElement", &CostConfigJs::bytes_per_element)
+      .field("bias", &CostConfigJs::bias);
+  class_<KvCacheJs>("KvCache")
+      .constructor<std::size_t, std::size_t, std::size_t, std::size_t>()
+      .function("length", &KvCacheJs::length)
+      .function("bytesPerToken", &KvCacheJs::bytes_per_token)
+      .function("bytesInUse", &KvCacheJs::bytes_in_use)
+      .function("clear", &KvCacheJs::clear);
+  class_<MhaJs>("Mha")
+      .constructor<>()
+      .function("initRandom", &MhaJs::init_random)
+      .function("initWeights", &MhaJs::init_weights)
+      .function("weights", &MhaJs::weights)
+      .function("forward", &MhaJs::forward)
+      .function("forwardTrace", &MhaJs::forward_trace)
+      .function("decode", &MhaJs::decode);
   function("sdpa", &sdpa);
   function("chosenImpl", &chosen_impl);
+  function("cost", &cost);
   function("backend", &backend);
   function("simdWidth", &simd_width);
   function("heapInUse", &heap_in_use);

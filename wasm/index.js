@@ -48,6 +48,7 @@ async function load({ locateFile, wasmBinary } = {}) {
 
 const IMPLS = { auto: 0, materialized: 1, fused: 2, decode: 3 };
 const BIAS_SHAPES = { none: 0, 'q,k': 1, 'h,q,k': 2, 'b,h,q,k': 3 };
+const POSITIONAL = { none: 0, sinusoidal: 1, learned: 2 };
 
 function throwIfFailed(status) {
   if (status.code !== 'OK') throw new AttentionError(status.code, status.message);
@@ -64,26 +65,16 @@ function windowBound(name, value) {
   return checkInt(name, value, 0);
 }
 
-/** Resolves and checks attention() options; returns the call description for bindings.cpp plus the arrays. */
-function prepareAttention(o) {
-  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
-  const batch = checkInt('batch', o.batch ?? 1);
-  const qLen = checkInt('qLen', o.qLen);
-  const kvLen = checkInt('kvLen', o.kvLen ?? qLen);
-  const heads = checkInt('heads', o.heads ?? 1);
-  const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
-  const headDim = checkInt('headDim', o.headDim);
-  const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
-  if (heads % kvHeads !== 0)
-    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
-  const q = checkFloat32('q', o.q, batch * qLen * heads * headDim, `[batch=${batch}, qLen=${qLen}, heads·headDim=${heads * headDim}]`);
-  const k = checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
-  const v = checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
+function optionalFloat(name, value, what) {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw invalid(name, what, value);
+  return value;
+}
 
-  let scale = o.scale;
-  if (scale !== undefined && (typeof scale !== 'number' || !Number.isFinite(scale)))
-    throw invalid('scale', 'a finite number (default 1/√headDim)', scale);
-
+/**
+ * Checks the mask options shared by attention() and forward(); returns the MaskCall fields (pointers filled in
+ * later) and the arrays to copy into the heap.
+ */
+function prepareMask(o, { batch, qLen, kvLen, heads }) {
   const causalOption = o.causal ?? false;
   const causal = causalOption !== false;
   const causalAlign = causalOption === true || causalOption === false ? 0 : alignOf('causal', causalOption);
@@ -115,27 +106,57 @@ function prepareAttention(o) {
     bias = o.bias;
     biasShape = BIAS_SHAPES[match[1]];
   }
-
-  const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
-  const returnLse = checkBool('returnLse', o.returnLse ?? false);
-  const impl = IMPLS[o.impl ?? 'auto'];
-  if (impl === undefined) throw invalid('impl', "'auto', 'materialized', 'fused' or 'decode'", o.impl);
-
-  const call = {
-    batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
-    hasScale: scale !== undefined, scale: scale ?? 0,
-    causal, causalAlign, windowLeft, windowRight, windowAlign, biasShape, impl,
-  };
-  return { call, q, k, v, keyPadding, bias, returnWeights, returnLse };
+  const mask = { causal, causalAlign, windowLeft, windowRight, windowAlign, biasShape, keyPadding: 0, bias: 0 };
+  return { mask, arrays: { keyPadding, bias } };
 }
 
-const NO_POINTERS = { q: 0, k: 0, v: 0, out: 0, weights: 0, scores: 0, lse: 0, keyPadding: 0, bias: 0 };
+function implOf(value) {
+  const impl = IMPLS[value ?? 'auto'];
+  if (impl === undefined) throw invalid('impl', "'auto', 'materialized', 'fused' or 'decode'", value);
+  return impl;
+}
+
+/** Resolves and checks attention() options; returns the call description for bindings.cpp plus the arrays. */
+function prepareAttention(o) {
+  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  const batch = checkInt('batch', o.batch ?? 1);
+  const qLen = checkInt('qLen', o.qLen);
+  const kvLen = checkInt('kvLen', o.kvLen ?? qLen);
+  const heads = checkInt('heads', o.heads ?? 1);
+  const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
+  const headDim = checkInt('headDim', o.headDim);
+  const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
+  if (heads % kvHeads !== 0)
+    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
+  const q = checkFloat32('q', o.q, batch * qLen * heads * headDim, `[batch=${batch}, qLen=${qLen}, heads·headDim=${heads * headDim}]`);
+  const k = checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
+  const v = checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
+  const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
+  const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen, heads });
+  const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
+  const returnLse = checkBool('returnLse', o.returnLse ?? false);
+  const call = {
+    batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
+    hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask,
+  };
+  return { call, q, k, v, ...arrays, returnWeights, returnLse };
+}
+
+const NO_POINTERS = { q: 0, k: 0, v: 0, out: 0, weights: 0, scores: 0, lse: 0 };
+
+/** The call with heap addresses filled in: tensors at the top level, mask arrays inside `mask`. */
+function withAddresses(call, addresses) {
+  const { keyPadding = 0, bias = 0, ...tensors } = addresses;
+  return { ...call, ...tensors, mask: { ...call.mask, keyPadding, bias } };
+}
 
 class Attention {
   #module;
 
   constructor(module) {
     this.#module = module;
+    /** The multi-head attention block class, bound to this instance. */
+    this.MultiHeadAttention = makeMultiHeadAttention(module);
     /** The package version. */
     this.version = version;
     /** The instruction set the kernels run on, e.g. "wasm-simd128". */
@@ -159,13 +180,32 @@ class Attention {
       lse: p.returnLse && { output: [Float32Array, batch * heads * qLen] },
     };
     const { result, outputs } = withHeap(this.#module, spec,
-      (addresses) => this.#module.sdpa({ ...p.call, ...NO_POINTERS, ...addresses }));
+      (addresses) => this.#module.sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)));
     throwIfFailed(result);
     const shapes = { out: [batch, qLen, heads * valueDim] };
-    const answer = { out: outputs.out, shapes, impl: this.#module.chosenImpl({ ...p.call, ...NO_POINTERS }, p.returnWeights) };
+    const answer = { out: outputs.out, shapes, impl: this.#module.chosenImpl(withAddresses({ ...p.call, ...NO_POINTERS, weights: p.returnWeights ? 1 : 0 }, {})) };
     if (p.returnWeights) answer.weights = outputs.weights, shapes.weights = [batch, heads, qLen, kvLen];
     if (p.returnLse) answer.lse = outputs.lse, shapes.lse = [batch, heads, qLen];
     return answer;
+  }
+
+  /**
+   * Parameters, FLOPs and KV-cache bytes of an attention configuration (counts as exact JS numbers).
+   * @param {{dModel: number, heads: number, kvHeads?: number, headDim?: number, valueDim?: number, layers?: number,
+   *          context?: number, bytesPerElement?: number, bias?: boolean}} config
+   */
+  cost(config) {
+    if (typeof config !== 'object' || config === null) throw invalid('config', 'an object', config);
+    const c = {
+      dModel: checkInt('dModel', config.dModel), heads: checkInt('heads', config.heads),
+      kvHeads: checkInt('kvHeads', config.kvHeads ?? config.heads), headDim: checkInt('headDim', config.headDim ?? 0, 0),
+      valueDim: checkInt('valueDim', config.valueDim ?? 0, 0), layers: checkInt('layers', config.layers ?? 1),
+      context: checkInt('context', config.context ?? 1), bytesPerElement: checkInt('bytesPerElement', config.bytesPerElement ?? 2),
+      bias: checkBool('bias', config.bias ?? false),
+    };
+    const { status, cost } = this.#module.cost(c);
+    throwIfFailed(status);
+    return cost;
   }
 
   /** Memory use of the wasm instance: `inUse` bytes allocated now (flat across calls = no leak), `heap` total. */
@@ -174,3 +214,195 @@ class Attention {
   }
 }
 
+
+const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
+
+function prepareMhaConfig(o) {
+  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  const dModel = checkInt('dModel', o.dModel);
+  const heads = checkInt('heads', o.heads ?? 1);
+  const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
+  if (heads % kvHeads !== 0)
+    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
+  if (o.headDim === undefined && dModel % heads !== 0)
+    throw new AttentionError('INVALID_ARGUMENT', `headDim: required when dModel (${dModel}) is not divisible by heads (${heads})`);
+  const headDim = checkInt('headDim', o.headDim ?? dModel / heads);
+  const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
+  const contextDim = checkInt('contextDim', o.contextDim ?? dModel);
+  const positionalName = o.positional ?? 'none';
+  const positional = POSITIONAL[positionalName];
+  if (positional === undefined) throw invalid('positional', "'none', 'sinusoidal' or 'learned'", o.positional);
+  const maxLen = positionalName === 'learned' ? checkInt('maxLen', o.maxLen) : checkInt('maxLen', o.maxLen ?? 0, 0);
+  const bias = checkBool('bias', o.bias ?? false);
+  const seed = o.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
+  return { dModel, heads, kvHeads, headDim, valueDim, contextDim, maxLen, bias, positional, positionalName, seed };
+}
+
+function makeMultiHeadAttention(module) {
+  /** Checks forward()/step() options; returns the ForwardCall (pointers 0) and arrays to copy in. */
+  function prepareForward(config, x, o, { allowContext }) {
+    if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+    const { dModel, contextDim, heads } = config;
+    const batch = checkInt('batch', o.batch ?? 1);
+    if (!(x instanceof Float32Array)) throw invalid('x', `a Float32Array [batch, length, dModel=${dModel}]`, x);
+    const qLen = checkInt('length', o.length ?? x.length / (batch * dModel));
+    checkFloat32('x', x, batch * qLen * dModel, `[batch=${batch}, length=${qLen}, dModel=${dModel}]`);
+    let context = o.context, contextLen = 0;
+    if (context !== undefined && context !== null) {
+      if (!allowContext) throw invalid('context', 'no context (decoding is self-attention)', context);
+      if (!(context instanceof Float32Array)) throw invalid('context', `a Float32Array [batch, contextLength, contextDim=${contextDim}]`, context);
+      contextLen = checkInt('contextLength', o.contextLength ?? context.length / (batch * contextDim));
+      checkFloat32('context', context, batch * contextLen * contextDim, `[batch=${batch}, contextLength=${contextLen}, contextDim=${contextDim}]`);
+    } else context = undefined;
+    const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
+    const firstPosition = checkInt('firstPosition', o.firstPosition ?? 0, 0);
+    const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen: contextLen || qLen, heads });
+    const call = {
+      batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl),
+      mask, x: 0, context: 0, out: 0,
+    };
+    return { call, x, context, arrays, shape: [batch, qLen, dModel] };
+  }
+
+  function run(p, fn) {
+    const spec = {
+      x: { input: p.x }, context: p.context && { input: p.context },
+      keyPadding: p.arrays.keyPadding && { input: p.arrays.keyPadding }, bias: p.arrays.bias && { input: p.arrays.bias },
+      out: { output: [Float32Array, p.shape[0] * p.shape[1] * p.shape[2]] },
+    };
+    return withHeap(module, spec, (a) => fn({ ...p.call, x: a.x, context: a.context ?? 0, out: a.out,
+      mask: { ...p.call.mask, keyPadding: a.keyPadding ?? 0, bias: a.bias ?? 0 } }));
+  }
+
+  class Decoder {
+    #cache;
+    #owner;
+    constructor(owner, cache, batch) {
+      this.#owner = owner;
+      this.#cache = cache;
+      /** Batch rows decoded together. */
+      this.batch = batch;
+    }
+
+    #live() {
+      if (!this.#cache) throw new AttentionError('DISPOSED', 'this decoder has been disposed');
+      return this.#cache;
+    }
+
+    /** Tokens in the cache so far (the position the next token gets). */
+    get length() { return this.#live().length(); }
+    /** Bytes one token adds to the cache per sequence: kvHeads·(headDim + valueDim)·4. */
+    get bytesPerToken() { return this.#live().bytesPerToken(); }
+    /** Bytes the cache holds now, all batch rows. */
+    get bytesInUse() { return this.#live().bytesInUse(); }
+
+    /**
+     * Appends n new tokens per batch row and returns their outputs. x: [batch, n, dModel] → [batch, n, dModel].
+     * Causal, aligned bottom-right; `window` may limit how far back each token looks.
+     */
+    step(x, options = {}) {
+      const cache = this.#live();
+      const p = prepareForward(this.#owner.config, x, { ...options, batch: this.batch }, { allowContext: false });
+      if (p.arrays.keyPadding || p.arrays.bias) throw invalid('options', 'no keyPadding or bias when decoding', 'one');
+      const { result, outputs } = run(p, (call) => this.#owner._handle().decode(cache, call));
+      throwIfFailed(result);
+      return outputs.out;
+    }
+
+    /** Forgets every cached token. */
+    reset() { this.#live().clear(); }
+
+    dispose() {
+      if (this.#cache) this.#cache.delete();
+      this.#cache = null;
+    }
+  }
+
+  class MultiHeadAttention {
+    #handle;
+
+    /**
+     * @param {object} options dModel, heads, kvHeads, headDim, valueDim, contextDim, bias, positional
+     *   ('none' | 'sinusoidal' | 'learned'), maxLen, and seed (deterministic weights) or weights
+     *   ({ wQ, wK, wV, wO, bQ?, bK?, bV?, bO?, positions? } as Float32Arrays, stored [in, out]).
+     */
+    constructor(options) {
+      const c = prepareMhaConfig(options);
+      const handle = new module.Mha();
+      const call = { dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, valueDim: c.valueDim,
+        contextDim: c.contextDim, maxLen: c.maxLen, bias: c.bias, positional: c.positional };
+      let status;
+      if (options.weights !== undefined) {
+        const w = options.weights, named = {};
+        if (typeof w !== 'object' || w === null) { handle.delete(); throw invalid('weights', 'an object of Float32Arrays', w); }
+        for (const [js, cpp] of Object.entries(WEIGHT_NAMES)) {
+          if (w[js] === undefined) continue;
+          if (!(w[js] instanceof Float32Array)) { handle.delete(); throw invalid(`weights.${js}`, 'a Float32Array', w[js]); }
+          named[cpp] = w[js];
+        }
+        status = handle.initWeights(call, named);
+      } else status = handle.initRandom(call, c.seed);
+      if (status.code !== 'OK') {
+        handle.delete();
+        throw new AttentionError(status.code, status.message);
+      }
+      this.#handle = handle;
+      /** The resolved configuration. */
+      this.config = Object.freeze({ dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+        valueDim: c.valueDim, contextDim: c.contextDim, bias: c.bias, positional: c.positionalName, maxLen: c.maxLen });
+    }
+
+    /** @internal */
+    _handle() {
+      if (!this.#handle) throw new AttentionError('DISPOSED', 'this MultiHeadAttention has been disposed');
+      return this.#handle;
+    }
+
+    /** Copies of the weights, stored [in, out]: { wQ, wK, wV, wO, bQ, bK, bV, bO, positions }. */
+    weights() {
+      const w = this._handle().weights(), out = {};
+      for (const [js, cpp] of Object.entries(WEIGHT_NAMES)) out[js] = w[cpp];
+      return out;
+    }
+
+    /**
+     * x: [batch, length, dModel] → { out: [batch, length, dModel], shape, trace? }. Options: batch, length,
+     * context (cross-attention K/V source [batch, contextLength, contextDim]), causal, window, keyPadding, bias,
+     * scale, firstPosition, impl, trace (every intermediate of the pass).
+     */
+    forward(x, options = {}) {
+      const handle = this._handle();
+      const p = prepareForward(this.config, x, options, { allowContext: true });
+      const wantTrace = checkBool('trace', options.trace ?? false);
+      const { result, outputs } = run(p, (call) => (wantTrace ? handle.forwardTrace(call) : { status: handle.forward(call) }));
+      throwIfFailed(result.status);
+      const answer = { out: outputs.out, shape: p.shape };
+      if (wantTrace) {
+        const { batch, qLen } = p.call, kvLen = p.call.contextLen || qLen;
+        const { heads, kvHeads, headDim, valueDim, dModel } = this.config;
+        answer.trace = { ...result.trace, dims: { batch, qLen, kvLen, heads, kvHeads, headDim, valueDim, dModel } };
+      }
+      return answer;
+    }
+
+    /** A KV-cache decoder over this module's weights; dispose() it when done. */
+    decoder({ batch = 1 } = {}) {
+      this._handle();
+      checkInt('batch', batch);
+      const { kvHeads, headDim, valueDim } = this.config;
+      return new Decoder(this, new module.KvCache(batch, kvHeads, headDim, valueDim), batch);
+    }
+
+    /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+    dispose() {
+      if (this.#handle) this.#handle.delete();
+      this.#handle = null;
+    }
+  }
+  if (typeof Symbol.dispose === 'symbol') {
+    MultiHeadAttention.prototype[Symbol.dispose] = MultiHeadAttention.prototype.dispose;
+    Decoder.prototype[Symbol.dispose] = Decoder.prototype.dispose;
+  }
+  return MultiHeadAttention;
+}
