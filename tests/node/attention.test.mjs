@@ -111,3 +111,52 @@ test('memory stays flat over 10,000 calls, including failing ones', () => {
   }
   assert.equal(attn.memory().inUse, before);
 });
+
+test('masked keys and values never leak: NaN / huge / -inf poison behind padding changes nothing', () => {
+  const base = inputs({ batch: 2, qLen: 6, kvLen: 10, heads: 2, headDim: 5, causal: true }, 11);
+  const keyPadding = new Uint8Array(20);
+  keyPadding[9] = 1;                                   // batch 0: key 9 padded
+  for (let j = 2; j < 10; j++) keyPadding[10 + j] = 1;  // batch 1: only keys 0, 1 real
+  for (const impl of ['materialized', 'fused'])
+    for (const poison of [NaN, 1e30, -Infinity]) {
+      const k = base.k.slice(), v = base.v.slice();
+      for (let b = 0; b < 2; b++)
+        for (let j = 0; j < 10; j++)
+          if (keyPadding[b * 10 + j]) for (let x = 0; x < 10; x++) k[(b * 10 + j) * 10 + x] = v[(b * 10 + j) * 10 + x] = poison;
+      const clean = attn.attention({ ...base, keyPadding, impl });
+      const dirty = attn.attention({ ...base, k, v, keyPadding, impl });
+      assert.deepEqual(dirty.out, clean.out, `${impl} poison=${poison}`);
+      assert.ok(dirty.out.every(Number.isFinite));
+    }
+});
+
+test('a row with no visible key gives zeros and lse = -Infinity, never NaN', () => {
+  const o = inputs({ qLen: 4, kvLen: 6, headDim: 3, keyPadding: new Uint8Array(6).fill(1), returnLse: true }, 2);
+  for (const impl of ['materialized', 'fused']) {
+    const r = attn.attention({ ...o, impl, returnWeights: impl === 'materialized' });
+    assert.ok(r.out.every((x) => x === 0));
+    assert.ok(r.lse.every((x) => x === -Infinity));
+    if (r.weights) assert.ok(r.weights.every((x) => x === 0));
+  }
+});
+
+test('NaN in a visible value propagates only to the queries that see it', () => {
+  const o = inputs({ qLen: 3, kvLen: 5, headDim: 4, causal: true }, 4);
+  o.v[2 * 4 + 1] = NaN;  // value of key 2
+  for (const impl of ['materialized', 'fused']) {
+    const { out } = attn.attention({ ...o, impl });
+    assert.ok(!Number.isNaN(out[0 * 4 + 1]) && !Number.isNaN(out[1 * 4 + 1]));
+    assert.ok(Number.isNaN(out[2 * 4 + 1]));
+  }
+});
+
+test('logits of 90-100 do not overflow', () => {
+  const o = inputs({ qLen: 9, headDim: 10, scale: 1, returnWeights: true }, 8);
+  o.q = o.q.map((x) => 3.1 + 0.05 * x);
+  o.k = o.k.map((x) => 3.1 + 0.05 * x);
+  const ref = referenceAttention(o);
+  for (const impl of ['materialized', 'fused']) {
+    const got = attn.attention({ ...o, impl, returnWeights: impl === 'materialized' });
+    assert.equal(compare(got.out, ref.out, TOL.stress), '', impl);
+  }
+});
