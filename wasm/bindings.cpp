@@ -10,6 +10,7 @@
 #include "attention/mha.hpp"
 #include "attention/sdpa.hpp"
 #include "model/cost.hpp"
+#include "model/demo_model.hpp"
 #include "kernels/kernels.hpp"
 
 namespace {
@@ -219,6 +220,47 @@ val cost(const CostConfigJs& c) {
   return o;
 }
 
+/// The teaching model: { config, weights (named as MhaWeights), headNames }.
+val teaching_model() {
+  const attn::DemoModel m = attn::teaching_model();
+  const attn::MhaConfig& c = m.config;
+  val config = val::object();
+  config.set("dModel", c.d_model), config.set("heads", c.heads), config.set("kvHeads", c.kv_heads_or_default());
+  config.set("headDim", c.head_dim_or_default()), config.set("valueDim", c.value_dim_or_default());
+  config.set("maxLen", c.max_len), config.set("positional", std::string(attn::positional_name(c.positional)));
+  const attn::MhaWeights& w = m.weights;
+  val weights = val::object();
+  weights.set("w_q", copy_out(w.w_q)), weights.set("w_k", copy_out(w.w_k)), weights.set("w_v", copy_out(w.w_v));
+  weights.set("w_o", copy_out(w.w_o)), weights.set("positions", copy_out(w.positions));
+  val names = val::array();
+  for (const auto& n : m.head_names) names.call<void>("push", n);
+  val r = val::object();
+  r.set("config", config), r.set("weights", weights), r.set("headNames", names);
+  return r;
+}
+
+/// { status, x: Float32Array [n, 48] } for token ids (array of numbers) and their texts (array of strings).
+val teaching_embeddings(const val& ids_js, const val& texts_js) {
+  const auto ids = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids_js);
+  std::vector<std::string> texts;
+  const auto n = texts_js["length"].as<unsigned>();
+  for (unsigned i = 0; i < n; ++i) texts.push_back(texts_js[i].as<std::string>());
+  std::vector<float> x(ids.size() * 48);
+  val r = val::object();
+  r.set("status", to_js(attn::teaching_embeddings(ids, texts, x.data())));
+  r.set("x", copy_out(x));
+  return r;
+}
+
+val seeded_embeddings(double seed, const val& ids_js, std::size_t d_model) {
+  const auto ids = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids_js);
+  std::vector<float> x(ids.size() * d_model);
+  attn::seeded_embeddings(static_cast<std::uint64_t>(seed), ids.data(), ids.size(), d_model, x.data());
+  return copy_out(x);
+}
+
+std::string word_class(const std::string& text) { return attn::word_class_name(attn::word_class(text)); }
+
 std::string backend() { return attn::isa_name(attn::best_kernels().isa); }
 std::size_t simd_width() { return attn::best_kernels().width; }
 /// Bytes currently allocated by malloc in the wasm heap: flat across calls means nothing leaks.
@@ -306,6 +348,10 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   function("sdpa", &sdpa);
   function("chosenImpl", &chosen_impl);
   function("cost", &cost);
+  function("teachingModel", &teaching_model);
+  function("teachingEmbeddings", &teaching_embeddings);
+  function("seededEmbeddings", &seeded_embeddings);
+  function("wordClass", &word_class);
   function("backend", &backend);
   function("simdWidth", &simd_width);
   function("heapInUse", &heap_in_use);

@@ -208,6 +208,40 @@ class Attention {
     return cost;
   }
 
+  /**
+   * The demo's teaching model: hand-constructed weights whose heads do what their names say
+   * (src/model/demo_model.hpp explains the construction). Returns { mha, headNames, embed(ids, texts) }, where
+   * embed gives the model's input embeddings [n, 48] for tokens (ids plus their texts); dispose mha when done.
+   */
+  teachingModel() {
+    const { config, weights, headNames } = this.#module.teachingModel();
+    const mha = new this.MultiHeadAttention({ ...config, weights: { wQ: weights.w_q, wK: weights.w_k, wV: weights.w_v,
+      wO: weights.w_o, positions: weights.positions } });
+    const embed = (ids, texts) => {
+      if (!(ids instanceof Uint32Array || Array.isArray(ids))) throw invalid('ids', 'a Uint32Array or array of token ids', ids);
+      if (!Array.isArray(texts) || texts.length !== ids.length || texts.some((t) => typeof t !== 'string'))
+        throw invalid('texts', `an array of ${ids.length} strings (one per id)`, texts);
+      const { status, x } = this.#module.teachingEmbeddings(Array.from(ids), texts);
+      throwIfFailed(status);
+      return x;
+    };
+    return { mha, headNames, embed };
+  }
+
+  /** Untrained embeddings [n, dModel]: per token id, values uniform in [-1, 1) from a seeded generator. */
+  seededEmbeddings(ids, dModel, seed = 0) {
+    if (!(ids instanceof Uint32Array || Array.isArray(ids))) throw invalid('ids', 'a Uint32Array or array of token ids', ids);
+    checkInt('dModel', dModel);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
+    return this.#module.seededEmbeddings(seed, Array.from(ids), dModel);
+  }
+
+  /** The teaching model's word class of a token text: 'noun', 'adjective', 'verb', … or 'other'. */
+  wordClass(text) {
+    if (typeof text !== 'string') throw invalid('text', 'a string', text);
+    return this.#module.wordClass(text);
+  }
+
   /** Memory use of the wasm instance: `inUse` bytes allocated now (flat across calls = no leak), `heap` total. */
   memory() {
     return { inUse: this.#module.heapInUse(), heap: this.#module.HEAPU8.length };
