@@ -36,13 +36,16 @@ struct Plan {
 // elsewhere. A −∞ bias masks; a masked key's logit is overwritten, so NaN from a masked key never survives.
 void mask_row(const Plan& p, std::size_t b, std::size_t h, std::size_t i, std::size_t j0, std::size_t n, float* s) {
   const KeyRange r = key_range(*p.mask, i, p.Lq, p.Lk);
+  if (p.plain) {  // only the key range: −∞ before lo and from hi on
+    const std::size_t lo = r.lo > j0 ? (r.lo - j0 < n ? r.lo - j0 : n) : 0;
+    const std::size_t hi = r.hi > j0 ? (r.hi - j0 < n ? r.hi - j0 : n) : 0;
+    for (std::size_t c = 0; c < lo; ++c) s[c] = kNegInf;
+    for (std::size_t c = hi > lo ? hi : lo; c < n; ++c) s[c] = kNegInf;
+    return;
+  }
   for (std::size_t c = 0; c < n; ++c) {
     const std::size_t j = j0 + c;
     bool visible = j >= r.lo && j < r.hi;
-    if (p.plain) {
-      if (!visible) s[c] = kNegInf;
-      continue;
-    }
     if (visible && p.mask->key_padding_bk) visible = p.mask->key_padding_bk[b * p.Lk + j] == 0;
     if (!visible) {
       s[c] = kNegInf;
@@ -66,6 +69,13 @@ float softmax_row(const KernelTable& kt, float* row, std::size_t n) {
   return m + std::log(sum);
 }
 
+// kT[d, j] = k[j, d] for the Lk rows of one (batch row, kv head): scores become a plain NN product Q·Kᵀ,
+// which the register-tiled kernel runs at full width. kT: [D, Lk].
+void transpose_keys(const Plan& p, const float* k_bh, float* kT) {
+  for (std::size_t j = 0; j < p.Lk; ++j)
+    for (std::size_t d = 0; d < p.D; ++d) kT[d * p.Lk + j] = k_bh[j * p.k_row + d];
+}
+
 void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t width) {
   for (std::size_t r = 0; r < rows; ++r) std::memset(out + r * stride, 0, width * sizeof(float));
 }
@@ -73,15 +83,15 @@ void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t wid
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
 void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out,
                       const SdpaOptions& o) {
-  std::vector<float> buffer(o.weights_bhqk ? 0 : p.Lq * p.Lk);
+  std::vector<float> buffer(o.weights_bhqk ? 0 : p.Lq * p.Lk), kT(p.D * p.Lk);
   for (std::size_t b = 0; b < p.B; ++b)
     for (std::size_t h = 0; h < p.H; ++h) {
       const std::size_t hk = h / p.group, bh = b * p.H + h;
       float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : buffer.data();
       const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
       float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-      p.kt->gemm_nt(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row,
-                    k + b * p.Lk_rows * p.k_row + hk * p.D, p.k_row, s, p.Lk);
+      if (h % p.group == 0) transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
+      p.kt->gemm_nn(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row, kT.data(), p.Lk, s, p.Lk);
       for (std::size_t i = 0; i < p.Lq; ++i) mask_row(p, b, h, i, 0, p.Lk, s + i * p.Lk);
       if (o.scores_bhqk) std::memcpy(o.scores_bhqk + bh * p.Lq * p.Lk, s, p.Lq * p.Lk * sizeof(float));
       for (std::size_t i = 0; i < p.Lq; ++i) {
@@ -124,15 +134,15 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 // FlashAttention-2 style: per query tile, stream key tiles inside the tile's key range, keeping a running max m,
 // sum l and unnormalised output O per row; no [Lq, Lk] buffer. Key tiles outside every row's range are never
 // visited; rows whose part of a tile is fully masked are skipped in it.
-constexpr std::size_t kTileQ = 16, kTileK = 64;
+constexpr std::size_t kTileQ = 32, kTileK = 64;
 
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
-  std::vector<float> s(kTileQ * kTileK), acc(kTileQ * p.Dv), m(kTileQ), l(kTileQ);
+  std::vector<float> s(kTileQ * kTileK), acc(kTileQ * p.Dv), m(kTileQ), l(kTileQ), kT(p.D * p.Lk);
   for (std::size_t b = 0; b < p.B; ++b)
     for (std::size_t h = 0; h < p.H; ++h) {
       const std::size_t hk = h / p.group, bh = b * p.H + h;
       const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
-      const float* k_bh = k + b * p.Lk_rows * p.k_row + hk * p.D;
+      if (h % p.group == 0) transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
       const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
       float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
       for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
@@ -148,8 +158,8 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
         std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
         for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
           const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
-          p.kt->gemm_nt(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, k_bh + j0 * p.k_row, p.k_row,
-                        s.data(), kTileK);
+          p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, p.Lk, s.data(),
+                        kTileK);
           for (std::size_t r = 0; r < rows; ++r) {
             float* row = s.data() + r * kTileK;
             mask_row(p, b, h, i0 + r, j0, cols, row);

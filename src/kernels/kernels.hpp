@@ -19,6 +19,9 @@ struct KernelTable {
   /// c[M,N] = alpha · a[M,K] · b[N,K]ᵀ   (scores: a = Q rows, b = K rows). O(M·N·K).
   void (*gemm_nt)(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b,
                   size_t ldb, float* c, size_t ldc);
+  /// c[M,N] = alpha · a[M,K] · b[K,N]   (scores against a transposed K: b = Kᵀ [D, Lk]).
+  void (*gemm_nn)(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                  float* c, size_t ldc);
   /// c[M,N] += a[M,K] · b[K,N]   (projections: a = X, b = W stored [in, out]). IEEE semantics, no skipping.
   void (*gemm_nn_acc)(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb,
                       float* c, size_t ldc);

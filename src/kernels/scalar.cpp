@@ -17,6 +17,16 @@ void gemm_nt(size_t m, size_t n, size_t k, float alpha, const float* a, size_t l
     }
 }
 
+void gemm_nn_store(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                   float* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      float s = 0.f;
+      for (size_t t = 0; t < k; ++t) s += a[i * lda + t] * b[t * ldb + j];
+      c[i * ldc + j] = alpha * s;
+    }
+}
+
 template <bool SkipZero>
 void gemm_nn(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb, float* c,
              size_t ldc) {
@@ -46,7 +56,7 @@ void scale(float* x, size_t n, float a) {
 
 }  // namespace
 
-extern const KernelTable scalar_kernels = {Isa::scalar, 1,   gemm_nt, gemm_nn<false>, gemm_nn<true>,
-                                           max,         exp_shift_sum, scale};
+extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
+                                           gemm_nn<true>, max, exp_shift_sum, scale};
 
 }  // namespace attn

@@ -59,48 +59,78 @@ struct Kernels {
     }
   }
 
-  // c_i += Σ_t a[i,t] · b_t: a strip of four vectors of c_i stays in registers across the whole t loop.
-  template <bool SkipZero>
-  static void gemm_nn(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb, float* c,
-                      size_t ldc) {
-    for (size_t i = 0; i < m; ++i) {
-      const float* ai = a + i * lda;
-      float* ci = c + i * ldc;
-      size_t j = 0;
-      for (; j + 4 * W <= n; j += 4 * W) {
-        V c0 = V::load_unaligned(ci + j), c1 = V::load_unaligned(ci + j + W);
-        V c2 = V::load_unaligned(ci + j + 2 * W), c3 = V::load_unaligned(ci + j + 3 * W);
-        for (size_t t = 0; t < k; ++t) {
-          if (SkipZero && ai[t] == 0.f) continue;
-          const V w(ai[t]);
-          const float* bt = b + t * ldb + j;
-          c0 = xsimd::fma(w, V::load_unaligned(bt), c0);
-          c1 = xsimd::fma(w, V::load_unaligned(bt + W), c1);
-          c2 = xsimd::fma(w, V::load_unaligned(bt + 2 * W), c2);
-          c3 = xsimd::fma(w, V::load_unaligned(bt + 3 * W), c3);
-        }
-        c0.store_unaligned(ci + j);
-        c1.store_unaligned(ci + j + W);
-        c2.store_unaligned(ci + j + 2 * W);
-        c3.store_unaligned(ci + j + 3 * W);
-      }
-      for (; j + W <= n; j += W) {
-        V c0 = V::load_unaligned(ci + j);
-        for (size_t t = 0; t < k; ++t) {
-          if (SkipZero && ai[t] == 0.f) continue;
-          c0 = xsimd::fma(V(ai[t]), V::load_unaligned(b + t * ldb + j), c0);
-        }
-        c0.store_unaligned(ci + j);
-      }
-      for (; j < n; ++j) {
-        float s = ci[j];
-        for (size_t t = 0; t < k; ++t) {
-          if (SkipZero && ai[t] == 0.f) continue;
-          s += ai[t] * b[t * ldb + j];
-        }
-        ci[j] = s;
+  // ---- c[M,N] (=|+=) a[M,K]·b[K,N]: register-tiled microkernel -----------------------------------------------
+  // A block of MR rows × NV vectors of c lives in registers for the whole t loop; per t it costs NV loads of b,
+  // MR broadcasts of a and MR·NV FMAs (4×4 on AVX-512: FMA-bound, not load-bound).
+  enum Mode { kStore, kAccumulate, kAccumulateSkipZero };
+  static constexpr size_t NV = W >= 16 ? 4 : 2;  // vectors per block row: 16 accumulators on AVX-512, 8 elsewhere
+  static constexpr size_t MR = 4;
+
+  template <Mode M, size_t R, size_t NVB>
+  static void block(size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb, float* c,
+                    size_t ldc) {
+    V acc[R][NVB];
+    for (size_t r = 0; r < R; ++r)
+      for (size_t v = 0; v < NVB; ++v) acc[r][v] = M == kStore ? V(0.f) : V::load_unaligned(c + r * ldc + v * W);
+    for (size_t t = 0; t < k; ++t) {
+      V bv[NVB];
+      for (size_t v = 0; v < NVB; ++v) bv[v] = V::load_unaligned(b + t * ldb + v * W);
+      for (size_t r = 0; r < R; ++r) {
+        const float x = a[r * lda + t];
+        if (M == kAccumulateSkipZero && x == 0.f) continue;  // a masked key's value row is never read
+        const V xv(x);
+        for (size_t v = 0; v < NVB; ++v) acc[r][v] = xsimd::fma(xv, bv[v], acc[r][v]);
       }
     }
+    const V s(alpha);
+    for (size_t r = 0; r < R; ++r)
+      for (size_t v = 0; v < NVB; ++v) (M == kStore ? acc[r][v] * s : acc[r][v]).store_unaligned(c + r * ldc + v * W);
+  }
+
+  // Columns past the last full vector, one row at a time, in scalar code.
+  template <Mode M>
+  static void tail(size_t rows, size_t j0, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                   const float* b, size_t ldb, float* c, size_t ldc) {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t j = j0; j < n; ++j) {
+        float sum = M == kStore ? 0.f : c[r * ldc + j];
+        for (size_t t = 0; t < k; ++t) {
+          const float x = a[r * lda + t];
+          if (M == kAccumulateSkipZero && x == 0.f) continue;
+          sum += x * b[t * ldb + j];
+        }
+        c[r * ldc + j] = M == kStore ? alpha * sum : sum;
+      }
+  }
+
+  template <Mode M, size_t R>
+  static void rows(size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb, float* c,
+                   size_t ldc) {
+    size_t j = 0;
+    for (; j + NV * W <= n; j += NV * W) block<M, R, NV>(k, alpha, a, lda, b + j, ldb, c + j, ldc);
+    for (; j + W <= n; j += W) block<M, R, 1>(k, alpha, a, lda, b + j, ldb, c + j, ldc);
+    if (j < n) tail<M>(R, j, n, k, alpha, a, lda, b, ldb, c, ldc);
+  }
+
+  template <Mode M>
+  static void gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                   float* c, size_t ldc) {
+    size_t i = 0;
+    for (; i + MR <= m; i += MR) rows<M, MR>(n, k, alpha, a + i * lda, lda, b, ldb, c + i * ldc, ldc);
+    for (; i < m; ++i) rows<M, 1>(n, k, alpha, a + i * lda, lda, b, ldb, c + i * ldc, ldc);
+  }
+
+  static void gemm_nn(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b,
+                      size_t ldb, float* c, size_t ldc) {
+    gemm<kStore>(m, n, k, alpha, a, lda, b, ldb, c, ldc);
+  }
+  static void gemm_nn_acc(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb,
+                          float* c, size_t ldc) {
+    gemm<kAccumulate>(m, n, k, 1.f, a, lda, b, ldb, c, ldc);
+  }
+  static void pv_acc(size_t m, size_t n, size_t k, const float* p, size_t ldp, const float* v, size_t ldv, float* c,
+                     size_t ldc) {
+    gemm<kAccumulateSkipZero>(m, n, k, 1.f, p, ldp, v, ldv, c, ldc);
   }
 
   // NaN-propagating: a NaN anywhere makes the max NaN (so a NaN logit is never mistaken for a masked row).
@@ -159,8 +189,8 @@ struct Kernels {
 template <class Arch>
 KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
-  return KernelTable{isa,          K::W,      &K::gemm_nt,        &K::template gemm_nn<false>,
-                     &K::template gemm_nn<true>, &K::max, &K::exp_shift_sum, &K::scale};
+  return KernelTable{isa, K::W, &K::gemm_nt, &K::gemm_nn, &K::gemm_nn_acc, &K::pv_acc, &K::max, &K::exp_shift_sum,
+                     &K::scale};
 }
 
 }  // namespace attn::simd
