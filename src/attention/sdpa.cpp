@@ -70,10 +70,25 @@ float softmax_row(const KernelTable& kt, float* row, std::size_t n) {
 }
 
 // kT[d, j] = k[j, d] for the Lk rows of one (batch row, kv head): scores become a plain NN product Q·Kᵀ,
-// which the register-tiled kernel runs at full width. kT: [D, Lk].
+// which the register-tiled kernel runs at full width. kT: [D, ldk]. ldk is padded past Lk so that rows are not
+// a power of two apart (4 KiB strides alias in L1 and halve the kernel's speed at Lk = 1024, 2048, …).
+std::size_t keys_stride(std::size_t kv_len) { return kv_len + 16; }
+
 void transpose_keys(const Plan& p, const float* k_bh, float* kT) {
+  const std::size_t ldk = keys_stride(p.Lk);
   for (std::size_t j = 0; j < p.Lk; ++j)
-    for (std::size_t d = 0; d < p.D; ++d) kT[d * p.Lk + j] = k_bh[j * p.k_row + d];
+    for (std::size_t d = 0; d < p.D; ++d) kT[d * ldk + j] = k_bh[j * p.k_row + d];
+}
+
+// P·V may skip zero weights only to keep a masked key's non-finite value out of the output; when every value of
+// the head is finite, 0·v = 0 exactly and the kernel without that branch gives the same bits, faster.
+using PvKernel = void (*)(std::size_t, std::size_t, std::size_t, const float*, std::size_t, const float*, std::size_t,
+                          float*, std::size_t);
+PvKernel pv_kernel(const Plan& p, const float* v_bh) {
+  for (std::size_t j = 0; j < p.Lk; ++j)
+    for (std::size_t d = 0; d < p.Dv; ++d)
+      if (!std::isfinite(v_bh[j * p.v_row + d])) return p.kt->pv_acc;
+  return p.kt->gemm_nn_acc;
 }
 
 void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t width) {
@@ -83,15 +98,20 @@ void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t wid
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
 void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out,
                       const SdpaOptions& o) {
-  std::vector<float> buffer(o.weights_bhqk ? 0 : p.Lq * p.Lk), kT(p.D * p.Lk);
+  std::vector<float> buffer(o.weights_bhqk ? 0 : p.Lq * p.Lk), kT(p.D * keys_stride(p.Lk));
+  PvKernel pv = p.kt->pv_acc;
   for (std::size_t b = 0; b < p.B; ++b)
     for (std::size_t h = 0; h < p.H; ++h) {
       const std::size_t hk = h / p.group, bh = b * p.H + h;
       float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : buffer.data();
       const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
       float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-      if (h % p.group == 0) transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
-      p.kt->gemm_nn(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row, kT.data(), p.Lk, s, p.Lk);
+      if (h % p.group == 0) {
+        transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
+        pv = pv_kernel(p, v_bh);
+      }
+      p.kt->gemm_nn(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row, kT.data(),
+                    keys_stride(p.Lk), s, p.Lk);
       for (std::size_t i = 0; i < p.Lq; ++i) mask_row(p, b, h, i, 0, p.Lk, s + i * p.Lk);
       if (o.scores_bhqk) std::memcpy(o.scores_bhqk + bh * p.Lq * p.Lk, s, p.Lq * p.Lk * sizeof(float));
       for (std::size_t i = 0; i < p.Lq; ++i) {
@@ -99,7 +119,7 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
         if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i] = lse;
       }
       zero_rows(o_bh, p.Lq, p.o_row, p.Dv);
-      p.kt->pv_acc(p.Lq, p.Dv, p.Lk, s, p.Lk, v_bh, p.v_row, o_bh, p.o_row);
+      pv(p.Lq, p.Dv, p.Lk, s, p.Lk, v_bh, p.v_row, o_bh, p.o_row);
     }
 }
 
@@ -137,14 +157,18 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 constexpr std::size_t kTileQ = 32, kTileK = 64;
 
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
-  std::vector<float> s(kTileQ * kTileK), acc(kTileQ * p.Dv), m(kTileQ), l(kTileQ), kT(p.D * p.Lk);
+  std::vector<float> s(kTileQ * kTileK), acc(kTileQ * p.Dv), m(kTileQ), l(kTileQ), kT(p.D * keys_stride(p.Lk));
+  PvKernel pv = p.kt->pv_acc;
   for (std::size_t b = 0; b < p.B; ++b)
     for (std::size_t h = 0; h < p.H; ++h) {
       const std::size_t hk = h / p.group, bh = b * p.H + h;
       const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
-      if (h % p.group == 0) transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
       const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
       float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
+      if (h % p.group == 0) {
+        transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
+        pv = pv_kernel(p, v_bh);
+      }
       for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
         const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
         std::size_t lo = p.Lk, hi = 0;  // union of the rows' key ranges
@@ -158,8 +182,8 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
         std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
         for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
           const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
-          p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, p.Lk, s.data(),
-                        kTileK);
+          p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, keys_stride(p.Lk),
+                        s.data(), kTileK);
           for (std::size_t r = 0; r < rows; ++r) {
             float* row = s.data() + r * kTileK;
             mask_row(p, b, h, i0 + r, j0, cols, row);
@@ -174,7 +198,7 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
             if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
             m[r] = m_new;
           }
-          p.kt->pv_acc(rows, p.Dv, cols, s.data(), kTileK, v_bh + j0 * p.v_row, p.v_row, acc.data(), p.Dv);
+          pv(rows, p.Dv, cols, s.data(), kTileK, v_bh + j0 * p.v_row, p.v_row, acc.data(), p.Dv);
         }
         for (std::size_t r = 0; r < rows; ++r) {
           float* o_row = o_bh + (i0 + r) * p.o_row;

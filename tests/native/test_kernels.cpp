@@ -115,3 +115,27 @@ TEST_CASE("the dispatcher's choice is one of the available tables and the best o
   INFO("best: " << attn::isa_name(attn::best_kernels().isa));
   CHECK(attn::best_kernels().width >= 4);
 }
+
+TEST_CASE("the vector exp is within 4e-7 relative of exp in double over [-87, 0], exactly 0 below, NaN stays NaN",
+          "[kernels][exp]") {
+  // 4e-7: the degree-6 polynomial's truncation (< 2e-7 on |r| ≤ ln2/2) plus a few roundings of float arithmetic.
+  const float inf = std::numeric_limits<float>::infinity();
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    std::vector<float> x;
+    for (float v = -87.0f; v <= 0.0f; v += 0.0137f) x.push_back(v);
+    auto e = x;
+    kt.exp_shift_sum(e.data(), e.size(), 0.0f);
+    double worst = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::abs(e[i] / std::exp(double(x[i])) - 1.0));
+    INFO(attn::isa_name(isa) << " worst relative error " << worst);
+    CHECK(worst < 4e-7);
+    std::vector<float> special = {-inf, -100.f, -87.5f, std::numeric_limits<float>::quiet_NaN(), 0.f};
+    kt.exp_shift_sum(special.data(), special.size(), 0.0f);
+    CHECK(special[0] == 0.f);
+    CHECK(special[1] < 1e-37f);  // 0 from the vector exp (flushed), a subnormal from std::exp
+    CHECK(special[2] < 1e-37f);
+    CHECK(std::isnan(special[3]));
+    CHECK(special[4] == 1.f);
+  }
+}
