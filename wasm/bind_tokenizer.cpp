@@ -1,0 +1,127 @@
+// Embind bindings of the GPT-2 tokenizer (class GPT2Tokenizer), wrapped for users by wasm/tokenizer.js.
+// Not a JS API of its own: no argument checking beyond what keeps memory safe; errors come back as strings, not throws.
+//
+// Text crosses as UTF-8 bytes written by the caller straight into the tokenizer's input buffer (inputView + TextEncoder
+// encodeInto), not as an Embind std::string: emscripten 3.1.6's stringToUTF8 mis-encodes lone surrogates (it pairs a
+// lone high surrogate with whatever unit follows). TextEncoder turns each lone surrogate into U+FFFD (EF BF BD),
+// which splits and counts (one UTF-16 unit) exactly like the lone surrogate does in js-tiktoken, so ids and UTF-16
+// offsets match the JS string as given.
+//
+// Results are copied out of the wasm heap (typed_memory_view(...).slice()), so they stay valid after the call.
+// Failures return a JS string (the message); successes return a typed array or an object.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tokenizer/bpe.hpp"
+#include "tokenizer/unicode.hpp"
+
+namespace {
+
+using emscripten::val;
+using attn::tok::SpecialTokens;
+
+template <class T>
+val copy_out(const T* data, std::size_t n) {
+  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
+}
+
+class GPT2TokenizerJs {
+ public:
+  /// Loads the asset from a Uint8Array; "" on success, else the error message.
+  std::string load(const val& bytes) {
+    const std::vector<std::uint8_t> data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    const attn::Status st = tok_.load(data.data(), data.size());
+    return st.ok() ? std::string() : st.message;
+  }
+
+  /// A Uint8Array view of an input buffer of `capacity` bytes inside the wasm heap, to be filled by the caller
+  /// (TextEncoder.encodeInto) right before encodeInput / encodeInputWithOffsets. Invalid after any other call.
+  val inputView(std::uint32_t capacity) {
+    input_.resize(capacity);
+    return val(emscripten::typed_memory_view(input_.size(), input_.data()));
+  }
+
+  /// Ids (Uint32Array) of the first `n` bytes of the input buffer, or an error string.
+  val encodeInput(std::uint32_t n, bool allow_special) {
+    if (n > input_.size()) return val(too_long(n));
+    ids_.clear();
+    tok_.encode(view(n), allow_special ? SpecialTokens::allow : SpecialTokens::as_text, ids_);
+    return copy_out(ids_.data(), ids_.size());
+  }
+
+  /// {ids, byteStart, byteEnd, utf16Start, utf16End} (Uint32Arrays of equal length), or an error string.
+  val encodeInputWithOffsets(std::uint32_t n, bool allow_special) {
+    if (n > input_.size()) return val(too_long(n));
+    const attn::Status st = tok_.encode_with_offsets(view(n), allow_special ? SpecialTokens::allow : SpecialTokens::as_text, enc_);
+    if (!st.ok()) return val(st.message);
+    const std::size_t m = enc_.ids.size();
+    column_.resize(m);
+    val out = val::object();
+    out.set("ids", copy_out(enc_.ids.data(), m));
+    const auto put = [&](const char* name, std::uint32_t attn::tok::TokenSpan::*field) {
+      for (std::size_t i = 0; i < m; ++i) column_[i] = enc_.spans[i].*field;
+      out.set(name, copy_out(column_.data(), m));
+    };
+    put("byteStart", &attn::tok::TokenSpan::byte_start);
+    put("byteEnd", &attn::tok::TokenSpan::byte_end);
+    put("utf16Start", &attn::tok::TokenSpan::utf16_start);
+    put("utf16End", &attn::tok::TokenSpan::utf16_end);
+    return out;
+  }
+
+  /// UTF-8 bytes (Uint8Array) of the ids (a Uint32Array or array of numbers): raw token bytes, or with every invalid
+  /// subpart replaced by U+FFFD when `replace_invalid`. An error string names the first out-of-range id.
+  val decode(const val& ids, bool replace_invalid) {
+    const std::vector<std::uint32_t> v = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids);
+    const attn::Status st = replace_invalid ? tok_.decode(v.data(), v.size(), text_) : tok_.decode_bytes(v.data(), v.size(), text_);
+    if (!st.ok()) return val(st.message);
+    return copy_out(reinterpret_cast<const std::uint8_t*>(text_.data()), text_.size());
+  }
+
+  /// One token's raw bytes (Uint8Array), or an error string.
+  val tokenBytes(std::uint32_t id) {
+    std::string_view b;
+    const attn::Status st = tok_.token_bytes(id, b);
+    if (!st.ok()) return val(st.message);
+    return copy_out(reinterpret_cast<const std::uint8_t*>(b.data()), b.size());
+  }
+
+  std::uint32_t vocabSize() const { return static_cast<std::uint32_t>(tok_.vocab_size()); }
+  std::int32_t specialTokenId(const std::string& text) const { return static_cast<std::int32_t>(tok_.special_token_id(text)); }
+  bool loaded() const { return tok_.loaded(); }
+
+ private:
+  std::string_view view(std::uint32_t n) const { return {reinterpret_cast<const char*>(input_.data()), n}; }
+  std::string too_long(std::uint32_t n) const {
+    return "encode: " + std::to_string(n) + " bytes requested but the input buffer holds " + std::to_string(input_.size());
+  }
+
+  attn::tok::Gpt2Tokenizer tok_;
+  std::vector<std::uint8_t> input_;
+  std::vector<std::uint32_t> ids_, column_;
+  attn::tok::Encoding enc_;
+  std::string text_;
+};
+
+std::string tokenizer_unicode_version() { return attn::tok::unicode_table_version(); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(attn_tokenizer) {
+  emscripten::class_<GPT2TokenizerJs>("GPT2Tokenizer")
+      .constructor<>()
+      .function("load", &GPT2TokenizerJs::load)
+      .function("inputView", &GPT2TokenizerJs::inputView)
+      .function("encodeInput", &GPT2TokenizerJs::encodeInput)
+      .function("encodeInputWithOffsets", &GPT2TokenizerJs::encodeInputWithOffsets)
+      .function("decode", &GPT2TokenizerJs::decode)
+      .function("tokenBytes", &GPT2TokenizerJs::tokenBytes)
+      .function("vocabSize", &GPT2TokenizerJs::vocabSize)
+      .function("specialTokenId", &GPT2TokenizerJs::specialTokenId)
+      .function("loaded", &GPT2TokenizerJs::loaded);
+  emscripten::function("tokenizerUnicodeVersion", &tokenizer_unicode_version);
+}
