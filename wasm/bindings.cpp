@@ -259,6 +259,21 @@ val seeded_embeddings(double seed, const val& ids_js, std::size_t d_model) {
   return copy_out(x);
 }
 
+/// [{ id, logit, prob }] best first, for the last output row of the teaching or a seeded model.
+val next_tokens(const std::string& model, double seed, const val& out_js, std::size_t vocab_size, std::size_t k) {
+  const auto out = emscripten::convertJSArrayToNumberVector<float>(out_js);
+  const auto top = model == "teaching" ? attn::next_tokens_teaching(out.data(), vocab_size, k)
+                                       : attn::next_tokens_seeded(static_cast<std::uint64_t>(seed), out.data(),
+                                                                  out.size(), vocab_size, k);
+  val list = val::array();
+  for (const auto& t : top) {
+    val o = val::object();
+    o.set("id", t.id), o.set("logit", t.logit), o.set("prob", t.prob);
+    list.call<void>("push", o);
+  }
+  return list;
+}
+
 std::string word_class(const std::string& text) { return attn::word_class_name(attn::word_class(text)); }
 
 std::string backend() { return attn::isa_name(attn::best_kernels().isa); }
@@ -352,6 +367,7 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   function("teachingEmbeddings", &teaching_embeddings);
   function("seededEmbeddings", &seeded_embeddings);
   function("wordClass", &word_class);
+  function("nextTokens", &next_tokens);
   function("backend", &backend);
   function("simdWidth", &simd_width);
   function("heapInUse", &heap_in_use);

@@ -3,6 +3,7 @@
 import createAttnModule from './attn.mjs';
 import { AttentionError, checkBool, checkFloat32, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
+import { createTokenizer } from './tokenizer.js';
 
 export { AttentionError };
 export const version = '0.1.0';
@@ -150,8 +151,19 @@ function withAddresses(call, addresses) {
   return { ...call, ...tensors, mask: { ...call.mask, keyPadding, bias } };
 }
 
+async function loadAsset(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new AttentionError('NOT_FOUND', `tokenizer asset ${url} could not be loaded (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 class Attention {
   #module;
+  #gpt2Asset;
 
   constructor(module) {
     this.#module = module;
@@ -209,6 +221,26 @@ class Attention {
   }
 
   /**
+   * A tokenizer. 'gpt2' is GPT-2's byte-level BPE (r50k, 50,257 tokens); its vocabulary ships with the package as
+   * gpt2-bpe.bin and is read once per instance (fetched next to this module in a browser, read from disk in Node),
+   * unless `asset` (the file's bytes) is given. Returns { encode, encodeWithOffsets, decode, tokenText, vocabSize,
+   * dispose }.
+   * @param {'gpt2'} [name]
+   * @param {{asset?: Uint8Array | ArrayBuffer}} [options]
+   */
+  async tokenizer(name = 'gpt2', { asset } = {}) {
+    if (name !== 'gpt2') throw invalid('name', "'gpt2'", name);
+    if (asset === undefined) {
+      this.#gpt2Asset ??= loadAsset(new URL('./gpt2-bpe.bin', import.meta.url)).catch((error) => {
+        this.#gpt2Asset = undefined;
+        throw error;
+      });
+      asset = await this.#gpt2Asset;
+    }
+    return createTokenizer(this.#module, asset);
+  }
+
+  /**
    * The demo's teaching model: hand-constructed weights whose heads do what their names say
    * (src/model/demo_model.hpp explains the construction). Returns { mha, headNames, embed(ids, texts) }, where
    * embed gives the model's input embeddings [n, 48] for tokens (ids plus their texts); dispose mha when done.
@@ -234,6 +266,21 @@ class Attention {
     checkInt('dModel', dModel);
     if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
     return this.#module.seededEmbeddings(seed, Array.from(ids), dModel);
+  }
+
+  /**
+   * Next-token scores of a demo model with a tied unembedding: out ([dModel], an output row) against every token's
+   * embedding, softmax over the whole vocabulary; the k best as [{ id, logit, prob }].
+   * @param {{model: 'teaching' | 'seeded', out: Float32Array, seed?: number, k?: number, vocabSize?: number}} options
+   */
+  nextTokens({ model, out, seed = 0, k = 10, vocabSize = 50257 } = {}) {
+    if (model !== 'teaching' && model !== 'seeded') throw invalid('model', "'teaching' or 'seeded'", model);
+    if (!(out instanceof Float32Array)) throw invalid('out', 'a Float32Array output row [dModel]', out);
+    if (model === 'teaching' && out.length !== 48) throw invalid('out', 'length 48 (the teaching model\'s d_model)', out);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
+    checkInt('k', k);
+    checkInt('vocabSize', vocabSize);
+    return this.#module.nextTokens(model, seed, out, vocabSize, k);
   }
 
   /** The teaching model's word class of a token text: 'noun', 'adjective', 'verb', … or 'other'. */

@@ -95,7 +95,7 @@ export function createTokenizer(module, assetBytes) {
     return out;
   }
 
-  return Object.freeze({
+  const tokenizer = {
     /** Number of ids (GPT-2: 50257, special token included). */
     vocabSize,
     /** Id of "<|endoftext|>" (50256). */
@@ -166,5 +166,7 @@ export function createTokenizer(module, assetBytes) {
         native = null;
       }
     },
-  });
+  };
+  if (typeof Symbol.dispose === 'symbol') tokenizer[Symbol.dispose] = tokenizer.dispose;
+  return Object.freeze(tokenizer);
 }

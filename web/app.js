@@ -1,77 +1,654 @@
-// The demo page's wiring: text → tokens → library call → heat map and table. Every weight shown comes from
-// attention-wasm's attention() with returnWeights. Not drawing code (heatmap.js) and not math (the library).
-import { init } from '/dist/index.js';
-import { drawHeatmap } from './heatmap.js';
+// The demo page's wiring: controls ↔ state ↔ URL, requests to the compute worker, and drawing its answers.
+// Not math (worker.js asks attention-wasm for every number) and not drawing primitives (draw.js).
+import { absMax, cellAt, drawCostChart, drawLegend, drawLines, drawMatrix, fmt } from './draw.js';
 
-const DIM = 16;
 const $ = (id) => document.getElementById(id);
 
-// Placeholder embedding: a seeded vector per word (FNV-1a hash → xorshift32), values in [-1, 1).
-function embed(word, dim) {
-  let h = 2166136261;
-  for (const ch of word) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
-  const out = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) {
-    h ^= h << 13; h >>>= 0; h ^= h >>> 17; h ^= h << 5; h >>>= 0;
-    out[i] = (h / 2 ** 31) - 1;
+// ---------------------------------------------------------------------------------------------------------
+// The worker: one request per method in flight; a newer request of the same method makes older answers stale.
+const worker = new Worker('./worker.js', { type: 'module' });
+const pending = new Map();
+const latest = {};
+let nextId = 1;
+worker.onmessage = ({ data }) => {
+  const p = pending.get(data.id);
+  pending.delete(data.id);
+  if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
+  else p.resolve(data.result);
+};
+worker.onerror = (e) => showError(`The compute worker failed: ${e.message || 'it could not start (see the browser console)'}`);
+function call(method, ...args) {
+  const id = nextId++;
+  latest[method] = id;
+  const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+  worker.postMessage({ id, method, args });
+  return answer.then((result) => {
+    if (latest[method] !== id) throw Object.assign(new Error('stale'), { stale: true });
+    return result;
+  });
+}
+
+function showError(message) {
+  $('status').textContent = message;
+  $('status').classList.add('error');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// State: every control, mirrored in the URL hash so a link reproduces the view.
+const FIELDS = {
+  text: 'string', preset: 'string', dModel: 'int', heads: 'int', kvHeads: 'int', positional: 'string', seed: 'int',
+  causal: 'bool', align: 'string', windowSize: 'int', padding: 'bool', padText: 'string', head: 'int', batchRow: 'int',
+  average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string',
+};
+let hidden = new Set();  // heads hidden in the heads view
+
+function readControls() {
+  const s = {};
+  for (const [name, type] of Object.entries(FIELDS)) {
+    const el = $(name);
+    s[name] = type === 'bool' ? el.checked : type === 'int' ? Math.max(0, Math.floor(Number(el.value) || 0)) : el.value;
   }
+  s.dModel = Math.max(4, s.dModel);
+  s.heads = Math.max(1, Math.min(16, s.heads));
+  if (s.dModel % s.heads) s.dModel = s.heads * Math.max(1, Math.round(s.dModel / s.heads));
+  s.kvHeads = Math.max(1, Math.min(s.heads, s.kvHeads));
+  while (s.heads % s.kvHeads) s.kvHeads--;
+  s.gqaKv = Math.max(1, Math.min(s.heads, s.gqaKv));
+  while (s.heads % s.gqaKv) s.gqaKv--;
+  s.variantWindow = Math.max(1, s.variantWindow);
+  return s;
+}
+
+function writeControls(s) {
+  for (const [name, type] of Object.entries(FIELDS)) {
+    if (s[name] === undefined) continue;
+    const el = $(name);
+    if (type === 'bool') el.checked = s[name];
+    else el.value = s[name];
+  }
+}
+
+function stateToHash(s) {
+  const p = new URLSearchParams();
+  for (const [name, type] of Object.entries(FIELDS)) p.set(name, type === 'bool' ? (s[name] ? '1' : '0') : String(s[name]));
+  if (hidden.size) p.set('hidden', [...hidden].join(','));
+  return '#' + p.toString();
+}
+
+function hashToState(hash) {
+  const p = new URLSearchParams(hash.replace(/^#/, '')), s = {};
+  for (const [name, type] of Object.entries(FIELDS)) {
+    if (!p.has(name)) continue;
+    const v = p.get(name);
+    s[name] = type === 'bool' ? v === '1' : type === 'int' ? Number(v) : v;
+  }
+  hidden = new Set((p.get('hidden') || '').split(',').filter(Boolean).map(Number));
+  return s;
+}
+
+let state;
+let analysis = null;  // the worker's latest analyze() answer
+
+// ---------------------------------------------------------------------------------------------------------
+// Section 1: tokens and the text view.
+// A token's label: its text with visible whitespace; a token holding part of a character shows the character
+// (first part) or '⋯' (the parts that continue it).
+const label = (t) => {
+  const text = t.text.includes('\uFFFD') ? (t.span ? t.span : '⋯') : t.text;
+  return text === '' ? '∅' : text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
+};
+
+function renderTokens(tokens) {
+  const box = $('tokens');
+  box.innerHTML = '';
+  tokens.forEach((t, i) => {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'chip';
+    chip.dataset.i = i;
+    chip.title = `token ${i}: id ${t.id}, UTF-16 [${t.start}, ${t.end})`;
+    chip.append(label(t));
+    const id = document.createElement('small');
+    id.textContent = t.id;
+    chip.append(id);
+    const focus = () => highlightToken(i);
+    chip.addEventListener('mouseenter', focus);
+    chip.addEventListener('focus', focus);
+    box.append(chip);
+  });
+  highlightToken(-1);
+}
+
+function highlightToken(i) {
+  const text = state.text, view = $('text-view');
+  document.querySelectorAll('#tokens .chip').forEach((c) => c.classList.toggle('active', Number(c.dataset.i) === i));
+  view.textContent = '';
+  const t = analysis?.tokens?.[i];
+  if (!t || t.start === t.end) {
+    view.textContent = text;
+    return;
+  }
+  const mark = document.createElement('mark');
+  mark.textContent = text.slice(t.start, t.end);
+  view.append(text.slice(0, t.start), mark, text.slice(t.end));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Slicing the trace: per-head views of the [B, L, H·D] and [B, H, Lq, Lk] tensors.
+function headColumns(data, b, rows, width, h, d) {
+  const out = new Float32Array(rows * d);
+  for (let i = 0; i < rows; i++) out.set(data.subarray((b * rows + i) * width + h * d, (b * rows + i) * width + (h + 1) * d), i * d);
   return out;
 }
-
-function tokensOf(text) {
-  return text.split(/\s+/).filter(Boolean).slice(0, 64);
+function headMatrix(data, b, h, dims) {
+  const { heads, qLen, kvLen } = dims, n = qLen * kvLen;
+  return data.subarray((b * heads + h) * n, (b * heads + h + 1) * n);
+}
+function rowsOf(data, b, rows, width) {
+  return data.subarray(b * rows * width, (b + 1) * rows * width);
 }
 
-function renderTable(table, weights, labels, causal) {
-  const n = labels.length;
-  const esc = (s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  let html = '<tr><th></th>' + labels.map((l) => `<th>${esc(l)}</th>`).join('') + '</tr>';
-  for (let i = 0; i < n; i++) {
-    html += `<tr><th>${esc(labels[i])}</th>`;
-    for (let j = 0; j < n; j++) {
-      const masked = causal && j > i;
-      html += masked ? '<td class="masked">—</td>' : `<td>${weights[i * n + j].toFixed(3)}</td>`;
-    }
-    html += '</tr>';
+function tooltip(canvas, geometry, values, cols, describe) {
+  const tip = $('tooltip');
+  canvas.onmousemove = (e) => {
+    const c = cellAt(e, canvas, geometry);
+    if (!c) return (tip.hidden = true);
+    tip.hidden = false;
+    tip.textContent = describe ? describe(c.i, c.j) : fmt(values[c.i * cols + c.j]);
+    tip.style.left = `${e.clientX + 12}px`;
+    tip.style.top = `${e.clientY + 12}px`;
+  };
+  canvas.onmouseleave = () => (tip.hidden = true);
+}
+
+function stepCard(container, { title, formula, shape, note }) {
+  const card = document.createElement('div');
+  card.className = 'step';
+  card.innerHTML = `<h4></h4><div class="formula"></div><div class="shape"></div>`;
+  card.querySelector('h4').textContent = title;
+  card.querySelector('.formula').textContent = formula;
+  card.querySelector('.shape').textContent = shape + (note ? ` · ${note}` : '');
+  const canvas = document.createElement('canvas');
+  card.append(canvas);
+  container.append(card);
+  return canvas;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Section 3: one head, step by step, in the tutorial's order.
+function renderSteps() {
+  const a = analysis, t = a.trace, dims = t.dims, steps = $('steps');
+  const h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
+  const hk = Math.floor(h / (dims.heads / dims.kvHeads));
+  const tokens = b === 1 ? padLabels() : a.tokens.map(label);
+  const L = dims.qLen, Lk = dims.kvLen, E = dims.dModel, D = dims.headDim, Dv = dims.valueDim;
+  steps.innerHTML = '';
+  $('batch-note').textContent = dims.batch === 1 ? '' : b === 0
+    ? `Batch row 0 of 2: your text (${L} tokens).`
+    : `Batch row 1 of 2: ${tokens.filter((x) => x !== '[pad]').join(' ')} then ${L - a.padTokens.length} × [pad]; ` +
+      'the [pad] keys are masked for every query.';
+  const masked = headMatrix(t.maskedScores, b, h, dims);
+  const isMasked = (i, j) => masked[i * Lk + j] === -Infinity;
+  const dimLabels = (n, p) => Array.from({ length: n }, (_, k) => `${p}${k}`);
+  const matrices = [
+    { title: 'Embeddings', formula: 'E[token]', shape: `[L=${L}, d_model=${E}]`, data: rowsOf(t.xIn, b, L, E), cols: E },
+    { title: '+ positions', formula: `P[pos] (${a.config.positional})`, shape: `[L, ${E}]`, data: t.positions, cols: E },
+    { title: 'X', formula: 'X = E + P', shape: `[L, ${E}]`, data: rowsOf(t.x, b, L, E), cols: E },
+    { title: `Q (head ${h})`, formula: 'Q = X·W_q', shape: `[L, d_k=${D}]`, data: headColumns(t.q, b, L, dims.heads * D, h, D), cols: D },
+    { title: `K (kv head ${hk})`, formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headColumns(t.k, b, Lk, dims.kvHeads * D, hk, D), cols: D },
+    { title: `V (kv head ${hk})`, formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headColumns(t.v, b, Lk, dims.kvHeads * Dv, hk, Dv), cols: Dv },
+  ];
+  for (const m of matrices) {
+    const canvas = stepCard(steps, m);
+    const g = drawMatrix(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300 });
+    tooltip(canvas, g, m.data, m.cols, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(m.data[i * m.cols + j])}`);
   }
-  table.innerHTML = html;
+  const scores = [
+    { key: 'rawScores', title: 'Scores', formula: 'S = Q·Kᵀ', kind: 'signed' },
+    { key: 'scaledScores', title: 'Scaled', formula: `S / √d_k  (÷ ${fmt(Math.sqrt(D))})`, kind: 'signed' },
+    { key: 'maskedScores', title: 'Masked', formula: 'S/√d_k + mask (−∞ where hidden)', kind: 'signed', mask: true },
+    { key: 'weights', title: 'Softmax', formula: 'A = softmax(row)', kind: 'weight', mask: true, note: 'each row sums to 1' },
+  ];
+  for (const s of scores) {
+    const data = headMatrix(t[s.key], b, h, dims);
+    const canvas = stepCard(steps, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
+    canvas.dataset.step = s.key;
+    const g = drawMatrix(canvas, data, L, Lk, { kind: s.kind, masked: s.mask ? isMasked : undefined, rowLabels: tokens,
+      colLabels: keyLabels(), maxSize: 320, limit: s.kind === 'signed' ? absMax(headMatrix(t.scaledScores, b, h, dims)) * (s.key === 'rawScores' ? Math.sqrt(D) : 1) : undefined });
+    tooltip(canvas, g, data, Lk, (i, j) => `${tokens[i]} → ${keyLabels()[j]}: ${isMasked(i, j) && s.mask ? 'masked' : fmt(data[i * Lk + j])}`);
+    canvas.onclick = (e) => {
+      const c = cellAt(e, canvas, g);
+      if (c) explainScore(c.i, c.j);
+    };
+    if (s.key === 'weights') {  // the softmax property, shown: every row of weights sums to 1
+      const sums = document.createElement('div');
+      sums.className = 'shape row-sums';
+      sums.textContent = 'row sums: ' + Array.from({ length: L }, (_, i) => {
+        let sum = 0;
+        for (let j = 0; j < Lk; j++) sum += data[i * Lk + j];
+        return sum.toFixed(3);
+      }).join(' ');
+      canvas.parentElement.append(sums);
+    }
+  }
+  const out = headColumns(t.headsOut, b, L, dims.heads * Dv, h, Dv);
+  const canvas = stepCard(steps, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
+  canvas.dataset.step = 'headOut';
+  const g = drawMatrix(canvas, out, L, Dv, { rowLabels: tokens, maxSize: 300 });
+  tooltip(canvas, g, out, Dv, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(out[i * Dv + j])}`);
+  canvas.onclick = (e) => {
+    const c = cellAt(e, canvas, g);
+    if (c) explainOutput(c.i);
+  };
+  drawLegend($('legend-signed'), { kind: 'signed', limit: 1 });
+  drawLegend($('legend-weight'), { kind: 'weight' });
 }
+
+function keyLabels() {
+  return analysis.tokens.map(label);
+}
+function padLabels() {
+  const a = analysis;
+  return a.tokens.map((_, i) => (i < a.padTokens.length ? label(a.padTokens[i]) : '[pad]'));
+}
+
+/** Click on a score cell: the dot product term by term, then scale, mask and softmax, from the trace. */
+function explainScore(i, j) {
+  const t = analysis.trace, dims = t.dims, h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
+  const D = dims.headDim, hk = Math.floor(h / (dims.heads / dims.kvHeads));
+  const q = headColumns(t.q, b, dims.qLen, dims.heads * D, h, D).subarray(i * D, (i + 1) * D);
+  const k = headColumns(t.k, b, dims.kvLen, dims.kvHeads * D, hk, D).subarray(j * D, (j + 1) * D);
+  const at = i * dims.kvLen + j;
+  const terms = Array.from(q, (qd, d) => `${fmt(qd)}×${fmt(k[d])}`).join(' + ');
+  const raw = headMatrix(t.rawScores, b, h, dims)[at], scaled = headMatrix(t.scaledScores, b, h, dims)[at];
+  const masked = headMatrix(t.maskedScores, b, h, dims)[at], w = headMatrix(t.weights, b, h, dims)[at];
+  const tok = b === 1 ? padLabels() : keyLabels();
+  $('explain').innerHTML = '';
+  const p = document.createElement('div');
+  p.innerHTML = `<strong></strong><br><code></code>`;
+  p.querySelector('strong').textContent = `score[${i}][${j}]: query “${tok[i]}” · key “${keyLabels()[j]}” (head ${h})`;
+  p.querySelector('code').textContent =
+    `q·k = ${terms}\n    = ${fmt(raw)}\n÷ √${D} = ${fmt(scaled)}\nmasked: ${masked === -Infinity ? '−∞ (this key is hidden from this query)' : fmt(masked)}\n` +
+    `softmax weight = ${fmt(w)}`;
+  $('explain').append(p);
+  $('explain').dataset.kind = 'score';
+  $('explain').dataset.value = String(raw);
+}
+
+/** Click on an output row: which value rows it mixed, with which weights. */
+function explainOutput(i) {
+  const t = analysis.trace, dims = t.dims, h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
+  const Dv = dims.valueDim, hk = Math.floor(h / (dims.heads / dims.kvHeads));
+  const w = headMatrix(t.weights, b, h, dims).subarray(i * dims.kvLen, (i + 1) * dims.kvLen);
+  const v = headColumns(t.v, b, dims.kvLen, dims.kvHeads * Dv, hk, Dv);
+  const out = headColumns(t.headsOut, b, dims.qLen, dims.heads * Dv, h, Dv).subarray(i * Dv, (i + 1) * Dv);
+  const show = (row) => '[' + Array.from(row.subarray(0, 6), fmt).join(', ') + (row.length > 6 ? ', …]' : ']');
+  const lines = [];
+  w.forEach((wj, j) => {
+    if (wj > 0) lines.push(`${fmt(wj)} × V[${j} “${keyLabels()[j]}”] ${show(v.subarray(j * Dv, (j + 1) * Dv))}`);
+  });
+  $('explain').innerHTML = '';
+  const p = document.createElement('div');
+  p.innerHTML = `<strong></strong><br><code></code>`;
+  p.querySelector('strong').textContent = `output[${i}] of head ${h} = Σ_j A[${i}][j] · V[j]`;
+  p.querySelector('code').textContent = (lines.length ? lines.join('\n+ ') : '(no visible key: the output is zeros)') + `\n= ${show(out)}`;
+  $('explain').append(p);
+  $('explain').dataset.kind = 'output';
+  $('explain').dataset.rows = String(lines.length);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Section 4: all heads (heat map + line view each), their average, concat and W_o, next token.
+let focusToken = -1;
+
+function renderHeads() {
+  const a = analysis, t = a.trace, dims = t.dims, box = $('head-grid');
+  const b = Math.min(state.batchRow, dims.batch - 1), L = dims.qLen, Lk = dims.kvLen;
+  const tokens = b === 1 ? padLabels() : keyLabels();
+  box.innerHTML = '';
+  const shown = [...Array(dims.heads).keys()].filter((h) => !hidden.has(h));
+  const cards = [];
+  const masked = (h) => {
+    const m = headMatrix(t.maskedScores, b, h, dims);
+    return (i, j) => m[i * Lk + j] === -Infinity;
+  };
+  const addCard = (title, weights, isMasked, h) => {
+    const card = document.createElement('div');
+    card.className = 'head' + (h !== undefined && hidden.has(h) ? ' hidden-head' : '');
+    const head = document.createElement('div');
+    if (h !== undefined) {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = !hidden.has(h);
+      box.setAttribute('aria-label', `show ${title}`);
+      box.onchange = () => {
+        box.checked ? hidden.delete(h) : hidden.add(h);
+        update({ recompute: false });
+      };
+      head.append(box);
+      card.ondblclick = () => {
+        hidden = new Set([...Array(dims.heads).keys()].filter((x) => x !== h));
+        update({ recompute: false });
+      };
+      card.dataset.head = h;
+    }
+    head.append(' ' + title);
+    card.append(head);
+    const pair = document.createElement('div');
+    pair.className = 'pair';
+    const heat = document.createElement('canvas'), lines = document.createElement('canvas');
+    heat.setAttribute('aria-label', `${title}: weights`);
+    lines.setAttribute('aria-label', `${title}: line view`);
+    pair.append(heat, lines);
+    card.append(pair);
+    box.append(card);
+    cards.push({ heat, lines, weights, isMasked });
+  };
+  if (state.average) {
+    const mean = new Float32Array(L * Lk);
+    for (const h of shown) headMatrix(t.weights, b, h, dims).forEach((w, k) => (mean[k] += w / shown.length));
+    addCard(`average of ${shown.length} head${shown.length === 1 ? '' : 's'}`, mean, masked(shown[0] ?? 0));
+  } else {
+    for (let h = 0; h < dims.heads; h++) if (!hidden.has(h) || dims.heads <= 16) addCard(a.headNames[h], headMatrix(t.weights, b, h, dims), masked(h), h);
+  }
+  const redraw = () => {
+    for (const c of cards) {
+      const g = drawMatrix(c.heat, c.weights, L, Lk, { kind: 'weight', masked: c.isMasked, maxSize: 200, highlightRow: focusToken });
+      c.heat.onmousemove = (e) => {
+        const cell = cellAt(e, c.heat, g);
+        const i = cell ? cell.i : -1;
+        if (i !== focusToken) (focusToken = i), redraw();
+      };
+      c.heat.onmouseleave = () => ((focusToken = -1), redraw());
+      const lg = drawLines(c.lines, c.weights, L, Lk, { leftLabels: tokens, rightLabels: keyLabels(), focus: focusToken });
+      c.lines.onmousemove = (e) => {
+        const r = c.lines.getBoundingClientRect();
+        const y = ((e.clientY - r.top) * c.lines.height) / r.height;
+        const x = ((e.clientX - r.left) * c.lines.width) / r.width;
+        const i = x < c.lines.width / 2 ? Math.floor((y - lg.top) / lg.rowHeight) : -1;
+        const next = i >= 0 && i < L ? i : -1;
+        if (next !== focusToken) (focusToken = next), redraw();
+      };
+      c.lines.onmouseleave = () => ((focusToken = -1), redraw());
+    }
+  };
+  redraw();
+
+  // Concat and W_o.
+  const concat = $('concat');
+  concat.innerHTML = '';
+  const HDv = dims.heads * dims.valueDim;
+  const c1 = stepCard(concat, { title: 'Concat', formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
+  drawMatrix(c1, rowsOf(t.headsOut, b, L, HDv), L, HDv, { rowLabels: tokens, maxSize: 420 });
+  const c2 = stepCard(concat, { title: 'Output', formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
+  drawMatrix(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
+
+  const table = $('next-token');
+  table.innerHTML = '<tr><th>rank</th><th>token</th><th>id</th><th>logit</th><th>probability</th></tr>';
+  (a.nextTokens || []).forEach((n, r) => {
+    const tr = document.createElement('tr');
+    for (const v of [r + 1, label({ text: n.text }), n.id, fmt(n.logit), fmt(n.prob)]) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      tr.append(td);
+    }
+    table.append(tr);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sections 5–7.
+function renderVariants(list) {
+  const box = $('variants');
+  box.innerHTML = '';
+  for (const v of list) {
+    const card = document.createElement('div');
+    card.className = 'variant';
+    card.dataset.variant = v.name;
+    const h = document.createElement('h4');
+    h.textContent = v.name;
+    const canvas = document.createElement('canvas');
+    const table = document.createElement('table');
+    table.className = 'numbers';
+    const rows = [['parameters (W_q, W_k, W_v, W_o)', v.params.toLocaleString('en')],
+      ['KV cache per token', `${v.kvBytesPerToken.toLocaleString('en')} B`], ['KV cache kept at this length', `${v.kvBytes.toLocaleString('en')} B`],
+      ['FLOPs for the last token', v.flopsPerToken.toLocaleString('en')]];
+    for (const [k, val] of rows) {
+      const tr = document.createElement('tr');
+      tr.innerHTML = '<th></th><td></td>';
+      tr.children[0].textContent = k;
+      tr.children[1].textContent = val;
+      table.append(tr);
+    }
+    card.append(h, canvas, table);
+    box.append(card);
+    drawMatrix(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230,
+      masked: (i, j) => v.weights[i * v.cols + j] === 0 && !v.cross && (j > i || (v.window && j <= i - v.window)) });
+  }
+}
+
+function renderPositions(r) {
+  const box = $('positions');
+  box.innerHTML = '';
+  for (const positional of ['none', 'sinusoidal']) {
+    const card = document.createElement('div');
+    card.className = 'variant';
+    card.dataset.positional = positional;
+    const L = r.a.length;
+    const h = document.createElement('h4');
+    h.textContent = `positions: ${positional}`;
+    const ca = document.createElement('canvas'), cb = document.createElement('canvas');
+    const p = document.createElement('p');
+    p.className = 'verdict';
+    const worst = r[positional].worst;
+    p.textContent = worst < 1e-6
+      ? `max |A(他打我)[π i][π j] − A(我打他)[i][j]| = ${worst.toExponential(1)}: a pure permutation — order is invisible.`
+      : `max difference under the permutation = ${fmt(worst)}: the weights differ — order is visible.`;
+    card.append(h, ca, cb, p);
+    box.append(card);
+    drawMatrix(ca, r[positional].a, L, L, { kind: 'weight', rowLabels: r.a.map(label), colLabels: r.a.map(label), maxSize: 150 });
+    drawMatrix(cb, r[positional].b, L, L, { kind: 'weight', rowLabels: r.b.map(label), colLabels: r.b.map(label), maxSize: 150 });
+  }
+}
+
+const CALC_PRESETS = {
+  gpt3: { dModel: 12288, heads: 96, kvHeads: 96, headDim: 128, layers: 96, context: 2048, bytes: 2 },
+  gqa: { dModel: 8192, heads: 64, kvHeads: 8, headDim: 128, layers: 80, context: 4096, bytes: 2 },
+};
+
+async function renderCalc() {
+  const v = (id) => Math.floor(Number($(id).value));
+  const config = { dModel: v('c-dModel'), heads: v('c-heads'), kvHeads: v('c-kvHeads'), headDim: v('c-headDim'),
+    layers: v('c-layers'), context: v('c-context'), bytesPerElement: v('c-bytes') };
+  const table = $('calc-out');
+  try {
+    const c = await call('cost', config);
+    const rows = [['W_q + W_k + W_v + W_o per query head', c.paramsPerQueryHead], ['attention parameters per layer', c.paramsPerLayer],
+      ['attention parameters, all layers', c.paramsTotal], ['KV cache per token (all layers)', c.kvCacheBytesPerToken],
+      ['KV cache for the context', c.kvCacheBytes], ['FLOPs per token: projections', c.flopsProjectionsPerToken],
+      ['FLOPs per token: attention over the context', c.flopsAttentionPerToken]];
+    table.innerHTML = '';
+    for (const [k, n] of rows) {
+      const tr = document.createElement('tr');
+      tr.innerHTML = '<th></th><td></td><td></td>';
+      tr.children[0].textContent = k;
+      tr.children[1].textContent = n.toLocaleString('en');
+      tr.children[2].textContent = human(n, k.includes('KV') ? 'B' : '');
+      table.append(tr);
+    }
+    $('calc-note').textContent = config.dModel === 12288 && config.heads === 96 && config.layers === 96
+      ? `The tutorial's "≈630万 per head" is ${c.paramsPerQueryHead.toLocaleString('en')}. Its "×96 heads ≈ 59.5亿" is off: ` +
+        `96 heads give ${human(c.paramsPerLayer)} per layer, and ${human(c.paramsTotal)} over 96 layers — about a third of 175B, as it says.`
+      : '';
+  } catch (e) {
+    if (!e.stale) table.innerHTML = `<tr><td>${e.message.replace(/[<>&]/g, '')}</td></tr>`;
+  }
+}
+
+function human(n, unit = '') {
+  const units = unit === 'B' ? ['B', 'KiB', 'MiB', 'GiB', 'TiB'] : ['', 'K', 'M', 'B', 'T'];
+  const base = unit === 'B' ? 1024 : 1000;
+  let k = 0;
+  while (n >= base && k < units.length - 1) (n /= base), k++;
+  return `${n.toFixed(n >= 100 || k === 0 ? 0 : 2)} ${units[k]}`.trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Export.
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** The trace in a layout a BertViz user recognises (attention: layers × heads × Lq × Lk), plus everything else. */
+export function traceJson(a) {
+  const t = a.trace, dims = t.dims, b = 0, attention = [];
+  for (let h = 0; h < dims.heads; h++) {
+    const m = headMatrix(t.weights, b, h, dims), rows = [];
+    for (let i = 0; i < dims.qLen; i++) rows.push(Array.from(m.subarray(i * dims.kvLen, (i + 1) * dims.kvLen)));
+    attention.push(rows);
+  }
+  const plain = {};
+  for (const [k, v] of Object.entries(t)) plain[k] = ArrayBuffer.isView(v) ? Array.from(v, (x) => (Number.isFinite(x) ? x : String(x))) : v;
+  return { tokens: a.tokens.map((x) => x.text), tokenIds: a.tokens.map((x) => x.id), attention: [attention],
+    headNames: a.headNames, config: a.config, state, trace: plain };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Updating.
+let computeTimer = 0;
+
+function update({ recompute = true } = {}) {
+  state = readControls();
+  history.replaceState(null, '', stateToHash(state));
+  $('seeded-controls').hidden = state.preset !== 'seeded';
+  $('batch-row-label').hidden = !state.padding;
+  if (!recompute && analysis) return render();
+  clearTimeout(computeTimer);
+  computeTimer = setTimeout(compute, 0);
+}
+
+async function compute() {
+  const t0 = performance.now();
+  try {
+    const a = await call('analyze', state);
+    analysis = a;
+    render();
+    const ms = performance.now() - t0;
+    window.__timing = { lastUpdateMs: ms, computeMs: a.ms };
+    $('status').classList.remove('error');
+    $('status').textContent = a.empty ? 'Type some text.' :
+      `${a.tokens.length} tokens${a.truncated ? ' (the first 256 shown)' : ''} · ${a.config.heads} heads · d_model ${a.config.dModel} · ` +
+      `${info.backend} · trace in ${a.ms.toFixed(1)} ms · attention-wasm ${info.version}`;
+    window.__state = { analysis: a, state };
+  } catch (e) {
+    if (!e.stale) showError(e.message);
+  }
+  try {
+    renderVariants(await call('variants', state));
+  } catch (e) {
+    if (!e.stale) showError(e.message);
+  }
+}
+
+function render() {
+  const a = analysis;
+  renderTokens(a.tokens || []);
+  if (a.empty) {
+    for (const id of ['steps', 'head-grid', 'concat', 'next-token']) $(id).innerHTML = '';
+    return;
+  }
+  const heads = a.trace.dims.heads, select = $('head');
+  if (select.options.length !== heads || select.dataset.names !== a.headNames.join('|')) {
+    select.innerHTML = '';
+    a.headNames.forEach((n, h) => select.add(new Option(`${h}: ${n}`, h)));
+    select.dataset.names = a.headNames.join('|');
+  }
+  select.value = String(Math.min(state.head, heads - 1));
+  $('model-note').textContent = state.preset === 'teaching'
+    ? 'Teaching model: d_model 48, 4 heads of 16, weights constructed by hand (src/model/demo_model.hpp): head 0 lets ' +
+      'nouns look at adjectives, head 1 looks at the previous token, head 2 at copies of the same token, head 3 ' +
+      'spreads evenly. Embeddings: a ±¼ signature per token id, a one-hot word class from a small lexicon, and a ' +
+      'sinusoidal position table.'
+    : `Seeded model: weights drawn from a fixed-seed generator (Xavier uniform) — untrained, so its patterns mean nothing; the arithmetic is exact.`;
+  renderSteps();
+  renderHeads();
+}
+
+let info = { backend: '…', version: '…' };
 
 async function main() {
-  const status = $('status');
-  let attn;
-  try {
-    attn = await init();
-  } catch (error) {
-    status.textContent = `Could not start: ${error.message}`;
-    status.classList.add('error');
-    throw error;
+  writeControls(hashToState(location.hash));
+  state = readControls();
+  for (const [name] of Object.entries(FIELDS)) {
+    const el = $(name);
+    el.addEventListener('input', () => update({ recompute: !['head', 'batchRow', 'average'].includes(name) }));
+    el.addEventListener('change', () => update({ recompute: !['head', 'batchRow', 'average'].includes(name) }));
   }
-  const update = () => {
-    const tokens = tokensOf($('text').value);
-    const causal = $('causal').checked;
-    if (tokens.length === 0) {
-      status.textContent = 'Type some words.';
-      $('weights').innerHTML = '';
-      window.__attn = { tokens, weights: new Float32Array(0), causal };
-      return;
-    }
-    const n = tokens.length;
-    const x = new Float32Array(n * DIM);
-    tokens.forEach((t, i) => x.set(embed(t, DIM), i * DIM));
-    const t0 = performance.now();
-    const { weights } = attn.attention({ q: x, k: x, v: x, qLen: n, headDim: DIM, causal, returnWeights: true });
-    const ms = performance.now() - t0;
-    drawHeatmap($('heatmap'), weights, n, n, tokens, { masked: (i, j) => causal && j > i });
-    renderTable($('weights'), weights, tokens, causal);
-    status.textContent = `${n} tokens · head dim ${DIM} · ${attn.backend} · attention in ${ms.toFixed(2)} ms · ` +
-      `attention-wasm ${attn.version}`;
-    status.classList.remove('error');
-    window.__attn = { tokens, weights, causal, x, dim: DIM };
+  document.querySelectorAll('[data-example]').forEach((b) => (b.onclick = () => {
+    $('text').value = b.dataset.example;
+    update();
+  }));
+  $('show-all').onclick = () => {
+    hidden.clear();
+    update({ recompute: false });
   };
-  $('text').addEventListener('input', update);
-  $('causal').addEventListener('change', update);
+  $('measure').onclick = async () => {
+    $('measure').disabled = true;
+    try {
+      const points = await call('timing', [64, 128, 256, 512, 1024, 2048, 4096]);
+      drawCostChart($('cost-chart'), points);
+      $('cost-times').innerHTML = '<tr><th>n</th>' + points.map((p) => `<td>${p.n}</td>`).join('') + '</tr><tr><th>ms</th>' +
+        points.map((p) => `<td>${fmt(p.ms)}</td>`).join('') + '</tr>';
+      window.__timingPoints = points;
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      $('measure').disabled = false;
+    }
+  };
+  document.querySelectorAll('[data-preset]').forEach((b) => (b.onclick = () => {
+    const p = CALC_PRESETS[b.dataset.preset];
+    for (const [k, v] of Object.entries(p)) $(`c-${k}`).value = v;
+    renderCalc();
+  }));
+  document.querySelectorAll('#calc input').forEach((el) => el.addEventListener('input', renderCalc));
+  $('export-json').onclick = () => analysis?.trace && download('attention-trace.json', new Blob([JSON.stringify(traceJson(analysis))], { type: 'application/json' }));
+  $('export-png').onclick = () => {
+    const canvases = [...document.querySelectorAll('#head-grid canvas')];
+    if (!canvases.length) return;
+    const w = Math.max(...canvases.map((c) => c.width)), out = document.createElement('canvas');
+    out.width = w;
+    out.height = canvases.reduce((s, c) => s + c.height + 8, 0);
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    let y = 0;
+    for (const c of canvases) ctx.drawImage(c, 0, y), (y += c.height + 8);
+    out.toBlob((blob) => download('attention-heads.png', blob));
+  };
+  $('copy-link').onclick = async () => {
+    const link = location.href;
+    try {
+      await navigator.clipboard.writeText(link);
+      $('export-note').textContent = 'link copied';
+    } catch {
+      $('export-note').textContent = link;
+    }
+  };
+
+  try {
+    info = await call('info');
+  } catch (e) {
+    showError(`Could not start attention-wasm: ${e.message}`);
+    return;
+  }
   update();
+  renderCalc();
+  call('positions').then(renderPositions, (e) => showError(e.message));
   window.__ready = true;
 }
 

@@ -3,6 +3,7 @@
 #include "model/demo_model.hpp"
 
 #include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -111,6 +112,50 @@ DemoModel teaching_model() {
   return m;
 }
 
+namespace {
+
+void teaching_signature(std::uint32_t id, float* sig) {
+  Rng rng(0x7EAC4ull ^ (static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ull));
+  for (std::size_t d = 0; d < 16; ++d) sig[d] = (rng.next_u64() >> 63) ? 0.25f : -0.25f;
+}
+
+template <class Embed>
+std::vector<TokenScore> top_k_tied(const float* out, std::size_t width, std::size_t vocab, std::size_t k, Embed embed) {
+  std::vector<double> logits(vocab);
+  std::vector<float> e(width);
+  double m = -INFINITY;
+  for (std::size_t v = 0; v < vocab; ++v) {
+    embed(static_cast<std::uint32_t>(v), e.data());
+    double dot = 0;
+    for (std::size_t d = 0; d < width; ++d) dot += double(out[d]) * e[d];
+    logits[v] = dot;
+    m = std::max(m, dot);
+  }
+  double sum = 0;
+  for (double x : logits) sum += std::exp(x - m);
+  std::vector<std::uint32_t> order(vocab);
+  for (std::size_t v = 0; v < vocab; ++v) order[v] = static_cast<std::uint32_t>(v);
+  k = std::min(k, vocab);
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                    [&](std::uint32_t a, std::uint32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+  std::vector<TokenScore> top;
+  for (std::size_t r = 0; r < k; ++r)
+    top.push_back({order[r], static_cast<float>(logits[order[r]]), static_cast<float>(std::exp(logits[order[r]] - m) / sum)});
+  return top;
+}
+
+}  // namespace
+
+std::vector<TokenScore> next_tokens_teaching(const float* out_row, std::size_t vocab_size, std::size_t k) {
+  return top_k_tied(out_row + kSig, 16, vocab_size, k, teaching_signature);
+}
+
+std::vector<TokenScore> next_tokens_seeded(std::uint64_t seed, const float* out_row, std::size_t d_model,
+                                           std::size_t vocab_size, std::size_t k) {
+  return top_k_tied(out_row, d_model, vocab_size, k,
+                    [&](std::uint32_t id, float* e) { seeded_embeddings(seed, &id, 1, d_model, e); });
+}
+
 Status teaching_embeddings(const std::vector<std::uint32_t>& ids, const std::vector<std::string>& texts, float* out) {
   if (ids.size() != texts.size())
     return Status::invalid_argument("texts: expected one per id (" + std::to_string(ids.size()) + "), got " +
@@ -118,8 +163,7 @@ Status teaching_embeddings(const std::vector<std::uint32_t>& ids, const std::vec
   for (std::size_t t = 0; t < ids.size(); ++t) {
     float* e = out + t * kE;
     for (std::size_t d = 0; d < kE; ++d) e[d] = 0.f;
-    Rng rng(0x7EAC4ull ^ (static_cast<std::uint64_t>(ids[t]) * 0x9E3779B97F4A7C15ull));
-    for (std::size_t d = 0; d < 16; ++d) e[kSig + d] = (rng.next_u64() >> 63) ? 0.25f : -0.25f;
+    teaching_signature(ids[t], e + kSig);
     e[kClass + static_cast<std::size_t>(word_class(texts[t]))] = 1.f;
     e[kConstant] = 1.f;
   }

@@ -40,6 +40,17 @@ struct DemoModel {
 DemoModel teaching_model();
 /// Embeddings of the teaching model: ids and texts are one token each (same length n) → out: [n, 48].
 Status teaching_embeddings(const std::vector<std::uint32_t>& ids, const std::vector<std::string>& texts, float* out_le);
+struct TokenScore {
+  std::uint32_t id;
+  float logit, prob;
+};
+/// Next-token scores with a tied unembedding: logit[v] = out_row · embedding(v) for every v < vocab_size, softmax
+/// over all of them in double; returns the k best, best first. The teaching model's outputs live in the signature
+/// dims (W_o writes only there), so its embedding(v) is the signature of v. out_row: [E].
+std::vector<TokenScore> next_tokens_teaching(const float* out_row, std::size_t vocab_size, std::size_t k);
+std::vector<TokenScore> next_tokens_seeded(std::uint64_t seed, const float* out_row, std::size_t d_model,
+                                           std::size_t vocab_size, std::size_t k);
+
 /// Untrained embeddings: token id → E values uniform in [−1, 1) from attn::Rng(seed ⊕ id·φ) → out: [n, E].
 void seeded_embeddings(std::uint64_t seed, const std::uint32_t* ids, std::size_t n, std::size_t d_model, float* out_le);
 

@@ -75,3 +75,25 @@ TEST_CASE("word classes and seeded embeddings", "[demo]") {
   std::vector<float> e(48);
   CHECK(attn::teaching_embeddings({1, 2}, {"a"}, e.data()).message == "texts: expected one per id (2), got 1");
 }
+
+TEST_CASE("next-token scores: a tied unembedding over the whole vocabulary", "[demo]") {
+  // An output equal to token 4171's signature scores 4171 highest; probabilities are a softmax over every token.
+  std::vector<float> e(48);
+  REQUIRE(attn::teaching_embeddings({4171}, {" blue"}, e.data()).ok());
+  const auto top = attn::next_tokens_teaching(e.data(), 50257, 5);
+  REQUIRE(top.size() == 5);
+  CHECK(top[0].id == 4171);
+  CHECK(std::abs(top[0].logit - 1.0f) < 1e-6f);  // |signature|² = 16 · (1/4)²
+  for (std::size_t r = 1; r < 5; ++r) CHECK(top[r].logit <= top[r - 1].logit);
+  double brute = 0;
+  std::vector<float> s(48);
+  for (std::uint32_t v = 0; v < 50257; ++v) {
+    (void)attn::teaching_embeddings({v}, {"x"}, s.data());  // cannot fail: one id, one text
+    double dot = 0;
+    for (std::size_t d = 0; d < 16; ++d) dot += double(e[d]) * s[d];
+    brute += std::exp(dot - 1.0);
+  }
+  CHECK(std::abs(top[0].prob - 1.0 / brute) < 1e-6);
+  const auto seeded = attn::next_tokens_seeded(3, e.data(), 48, 100, 3);
+  CHECK(seeded.size() == 3);
+}

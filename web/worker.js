@@ -1,0 +1,186 @@
+// The demo's compute side, in a Web Worker so typing never waits for the math: tokenizer, models, traces,
+// variants, timings and costs, all from attention-wasm. Not drawing: app.js draws what this returns.
+
+const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
+let attn, tok, teaching;
+const seeded = new Map();  // config key → MultiHeadAttention
+
+// The library is imported dynamically so that onmessage (at the end of this file) is installed when the worker
+// starts: with a static import, messages sent while the module graph still loads would find no listener.
+const ready = (async () => {
+  const { init } = await import('/dist/index.js');
+  attn = await init();
+  tok = await attn.tokenizer('gpt2');
+  teaching = attn.teachingModel();
+})();
+
+function tokenize(text) {
+  const { tokens } = tok.encodeWithOffsets(text);
+  return tokens.slice(0, MAX_TOKENS).map((t) => ({ id: t.id, start: t.start, end: t.end, text: tok.tokenText(t.id), span: t.text }));
+}
+
+function seededModel({ dModel, heads, kvHeads, positional, seed, contextDim }) {
+  const key = JSON.stringify([dModel, heads, kvHeads, positional, seed, contextDim]);
+  if (!seeded.has(key)) {
+    if (seeded.size > 16) {
+      for (const m of seeded.values()) m.dispose();
+      seeded.clear();
+    }
+    seeded.set(key, new attn.MultiHeadAttention({ dModel, heads, kvHeads, positional, seed, contextDim,
+      maxLen: positional === 'learned' ? 1024 : undefined }));
+  }
+  return seeded.get(key);
+}
+
+/** The model and the input embeddings [n, E] for tokens, under the page's model settings. */
+function modelAndEmbeddings(state, tokens) {
+  if (state.preset === 'teaching') {
+    // Word classes come from what the token spells: its span in the text when it holds whole characters.
+    const texts = tokens.map((t) => (t.text.includes('\uFFFD') && t.span ? t.span : t.text));
+    return { mha: teaching.mha, x: teaching.embed(tokens.map((t) => t.id), texts), headNames: teaching.headNames };
+  }
+  const mha = seededModel(state);
+  const x = attn.seededEmbeddings(tokens.map((t) => t.id), state.dModel, state.seed);
+  return { mha, x, headNames: Array.from({ length: state.heads }, (_, h) => `head ${h}`) };
+}
+
+function maskOptions(state) {
+  const options = { causal: state.causal ? state.align : false };
+  if (state.windowSize > 0) options.window = { left: state.windowSize - 1, align: state.align };
+  return options;
+}
+
+const handlers = {
+  /** Everything the step-by-step, heads and export views show, for the page's text and settings. */
+  analyze(state) {
+    const tokens = tokenize(state.text);
+    if (tokens.length === 0) return { tokens, empty: true };
+    const { mha, x, headNames } = modelAndEmbeddings(state, tokens);
+    const L = tokens.length, E = mha.config.dModel;
+    const options = maskOptions(state);
+    let batch = 1, input = x, padTokens = null, keyPadding;
+    if (state.padding) {
+      // A second, shorter sequence in the same batch, padded at the end: its padded keys are masked.
+      padTokens = tokenize(state.padText).slice(0, Math.max(1, L - 1));
+      const { x: x2 } = modelAndEmbeddings(state, padTokens);
+      batch = 2;
+      input = new Float32Array(2 * L * E);
+      input.set(x);
+      input.set(x2, L * E);
+      keyPadding = new Uint8Array(2 * L);
+      for (let j = padTokens.length; j < L; j++) keyPadding[L + j] = 1;
+      options.keyPadding = keyPadding;
+    }
+    const t0 = performance.now();
+    const { trace } = mha.forward(input, { ...options, batch, trace: true });
+    const ms = performance.now() - t0;
+    const last = trace.out.slice((L - 1) * E, L * E);  // batch row 0, last token
+    const nextTokens = attn.nextTokens({ model: state.preset === 'teaching' ? 'teaching' : 'seeded', out: last, seed: state.seed, k: 10 })
+      .map((n) => ({ ...n, text: tok.tokenText(n.id) }));
+    return { tokens, padTokens, keyPadding, trace, headNames, config: mha.config, ms, nextTokens,
+      truncated: tok.encode(state.text).length > MAX_TOKENS };
+  },
+
+  /** The same text through multi-head, grouped-query, multi-query, sliding-window and cross-attention. */
+  variants(state) {
+    const tokens = tokenize(state.text);
+    if (tokens.length === 0) return [];
+    const crossTokens = tokenize(state.crossText || ' ');
+    const { dModel, heads } = state, headDim = dModel / heads, L = tokens.length;
+    const gqa = Math.max(1, Math.min(heads, state.gqaKv));
+    const runs = [
+      { name: 'Multi-head', kvHeads: heads },
+      { name: `Grouped-query (${gqa} kv heads)`, kvHeads: gqa },
+      { name: 'Multi-query (1 kv head)', kvHeads: 1 },
+      { name: `Sliding window (w = ${state.variantWindow})`, kvHeads: heads, window: state.variantWindow },
+      { name: 'Cross-attention (K, V from the second text)', kvHeads: heads, cross: true },
+    ];
+    return runs.map((r) => {
+      const mha = seededModel({ ...state, kvHeads: r.kvHeads, positional: 'sinusoidal' });
+      const x = attn.seededEmbeddings(tokens.map((t) => t.id), dModel, state.seed);
+      const options = { causal: r.cross ? false : 'top-left', trace: true };
+      if (r.window) options.window = { left: r.window - 1 };
+      if (r.cross) options.context = attn.seededEmbeddings(crossTokens.map((t) => t.id), dModel, state.seed + 1);
+      const { trace } = mha.forward(x, options);
+      const Lk = trace.dims.kvLen, mean = new Float32Array(L * Lk);
+      for (let h = 0; h < heads; h++) for (let i = 0; i < L * Lk; i++) mean[i] += trace.weights[h * L * Lk + i] / heads;
+      const cost = attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: Lk, bytesPerElement: 4 });
+      // A window caps the keys each token reads: the attention FLOPs and the KV cache that must be kept shrink to w.
+      const window = r.window ? Math.min(r.window, Lk) : Lk;
+      const windowed = r.window ? attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: window, bytesPerElement: 4 }) : cost;
+      return {
+        name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, rows: L, cols: Lk,
+        keyTokens: r.cross ? crossTokens : tokens,
+        params: cost.paramsPerLayer, kvBytesPerToken: cost.kvCacheBytesPerToken, kvBytes: windowed.kvCacheBytes,
+        flopsPerToken: windowed.flopsPerToken,
+      };
+    });
+  },
+
+  /** 我打他 vs 他打我: are the weights a permutation of each other, with and without positions? */
+  positions() {
+    const a = tokenize('我打他'), b = tokenize('他打我');
+    // b's token p is a's token perm[p] (each character is two byte-level tokens; ids are unique here).
+    const perm = b.map((t, p) => {
+      const pair = p - (p % 2), offset = p % 2;
+      const char = b[pair].id;
+      const at = a.findIndex((u, q) => q % 2 === 0 && u.id === char);
+      return at + offset;
+    });
+    const out = {};
+    for (const positional of ['none', 'sinusoidal']) {
+      const mha = seededModel({ dModel: 32, heads: 2, kvHeads: 2, positional, seed: 7 });
+      const wa = mha.forward(attn.seededEmbeddings(a.map((t) => t.id), 32, 7), { trace: true }).trace.weights;
+      const wb = mha.forward(attn.seededEmbeddings(b.map((t) => t.id), 32, 7), { trace: true }).trace.weights;
+      const L = a.length;
+      let worst = 0;
+      for (let h = 0; h < 2; h++)
+        for (let i = 0; i < L; i++)
+          for (let j = 0; j < L; j++)
+            worst = Math.max(worst, Math.abs(wb[(h * L + i) * L + j] - wa[(h * L + perm[i]) * L + perm[j]]));
+      out[positional] = { a: wa.slice(0, L * L), b: wb.slice(0, L * L), worst };
+    }
+    return { a, b, perm, ...out };
+  },
+
+  /** Median wall time of one causal attention call (1 head, D = 64, fused) per sequence length. */
+  timing(lengths) {
+    return lengths.map((n) => {
+      const q = new Float32Array(n * 64).map((_, i) => Math.sin(i * 0.37));
+      const reps = n <= 512 ? 5 : n <= 2048 ? 3 : 1;
+      const times = [];
+      attn.attention({ q, k: q, v: q, qLen: n, headDim: 64, causal: true });
+      for (let r = 0; r < reps; r++) {
+        const t0 = performance.now();
+        attn.attention({ q, k: q, v: q, qLen: n, headDim: 64, causal: true });
+        times.push(performance.now() - t0);
+      }
+      times.sort((x, y) => x - y);
+      return { n, ms: times[times.length >> 1] };
+    });
+  },
+
+  cost(config) {
+    return attn.cost(config);
+  },
+
+  info() {
+    return { backend: attn.backend, version: attn.version, maxTokens: MAX_TOKENS };
+  },
+};
+
+function transferables(value, found = new Set()) {
+  if (ArrayBuffer.isView(value)) found.add(value.buffer);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) transferables(v, found);
+  return [...found];
+}
+
+self.onmessage = async ({ data: { id, method, args } }) => {
+  try {
+    await ready;
+    const result = handlers[method](...args);
+    self.postMessage({ id, result }, transferables(result));
+  } catch (error) {
+    self.postMessage({ id, error: { name: error.name, code: error.code, message: error.message } });
+  }
+};
