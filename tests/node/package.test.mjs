@@ -1,0 +1,150 @@
+// The npm package as a user gets it: `npm pack` (prepack skipped, dist/ built beforehand), installed into a scratch
+// project outside the repo; its file list, exports, types, the Node example, and examples/cpp via add_subdirectory.
+// Not the API's behaviour in depth (attention/mha/tokenizer tests do that) and not the browser (tests/e2e/package.test.mjs).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_FILES, ROOT, cleanEnv, packAndInstall, run } from '../e2e/fixtures/packed.mjs';
+
+/** Like run() but asynchronous, so the C++ build overlaps the npm steps; never rejects. */
+function runAsync(command, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: cleanEnv(), ...options });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (error) => resolve({ code: -1, output: output + String(error) }));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+// examples/cpp: configure + build in a temp folder, started now and awaited by its test.
+const cppBuildDir = mkdtempSync(join(tmpdir(), 'attention-wasm-example-cpp-'));
+const cppBuild = (async () => {
+  const configure = await runAsync('cmake', ['-S', join(ROOT, 'examples/cpp'), '-B', cppBuildDir, '-G', 'Ninja'], { cwd: ROOT });
+  if (configure.code !== 0) return configure;
+  return runAsync('cmake', ['--build', cppBuildDir, '-j', '2'], { cwd: ROOT });
+})();
+
+let packed;
+before(() => {
+  packed = packAndInstall();
+});
+after(async () => {
+  await cppBuild;  // never leave the build running
+  packed?.cleanup();
+  rmSync(cppBuildDir, { recursive: true, force: true });
+});
+
+const nodeExample = () => run(process.execPath, [join(ROOT, 'examples/node/index.mjs')], { cwd: ROOT });
+
+test('the tarball holds exactly the runtime files', () => {
+  const files = packed.pack.files.map((f) => f.path).sort();
+  assert.deepEqual(files, [...PACKAGE_FILES].sort());
+  assert.equal(packed.pack.name, 'attention-wasm');
+  assert.ok(packed.pack.size < 1_000_000, `tarball is ${packed.pack.size} bytes`);
+});
+
+test('package.json: ESM exports with types first, files, sideEffects, engines, prepack', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(pkg.type, 'module');
+  assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'default']);  // "types" must come first
+  assert.equal(pkg.exports['.'].types, './dist/index.d.ts');
+  assert.equal(pkg.types, './dist/index.d.ts');
+  assert.equal(pkg.sideEffects, false);
+  assert.match(pkg.engines.node, />=\s*20/);
+  assert.match(pkg.scripts.prepack, /tools\/build\.sh wasm-release/);
+  for (const target of Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))))
+    assert.ok(target === './package.json' || PACKAGE_FILES.includes(target.slice(2)), `${target} is in the tarball`);
+});
+
+test('the Node example runs against the installed package and prints what it prints in the repo', () => {
+  copyFileSync(join(ROOT, 'examples/node/index.mjs'), join(packed.project, 'example.mjs'));
+  const installed = run(process.execPath, ['example.mjs'], { cwd: packed.project });
+  assert.match(installed, /^head 0: .+ → .+ \d\.\d{4}/m);
+  assert.match(installed, /^tokenizer: gpt2, 50257 ids$/m);
+  assert.equal(installed, nodeExample());
+});
+
+test('a Node test against the installed package: bare import, exports map, errors, tokenizer, dispose', () => {
+  writeFileSync(join(packed.project, 'smoke.test.mjs'), `
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { init, version, simdSupported, AttentionError } from 'attention-wasm';
+import { createAttentionWorker } from 'attention-wasm/worker-client';
+
+test('installed attention-wasm works', async () => {
+  const pkg = createRequire(import.meta.url)('attention-wasm/package.json');
+  assert.equal(version, pkg.version);
+  assert.equal(simdSupported(), true);
+  assert.equal(typeof createAttentionWorker, 'function');
+  assert.match(import.meta.resolve('attention-wasm'), /node_modules\\/attention-wasm\\/dist\\/index\\.js$/);
+  assert.match(import.meta.resolve('attention-wasm/attn.wasm'), /node_modules\\/attention-wasm\\/dist\\/attn\\.wasm$/);
+  await assert.rejects(import('attention-wasm/dist/heap.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+
+  const attn = await init();
+  assert.equal(attn, await init());
+  const q = Float32Array.from({ length: 8 }, (_, i) => i / 8);
+  const r = attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, causal: true, returnWeights: true });
+  assert.deepEqual(Array.from(r.weights), [1, 0, r.weights[2], r.weights[3]]);
+  assert.deepEqual(r.shapes, { out: [1, 2, 4], weights: [1, 1, 2, 2] });
+  assert.throws(() => attn.attention({ q, k: q, v: q, qLen: 3, headDim: 4 }),
+    (e) => e instanceof AttentionError && e.code === 'INVALID_ARGUMENT' && /^q: /.test(e.message));
+
+  const tok = await attn.tokenizer('gpt2');
+  assert.equal(tok.decode(tok.encode('Hello, world')), 'Hello, world');
+  tok.dispose();
+  const before = attn.memory().inUse;
+  for (let i = 0; i < 20; i++) {
+    const m = new attn.MultiHeadAttention({ dModel: 8, heads: 2, seed: i });
+    assert.equal(m.forward(new Float32Array(16), { trace: true }).trace.weights.length, 8);
+    m.dispose();
+    assert.throws(() => m.forward(new Float32Array(16)), { code: 'DISPOSED' });
+  }
+  assert.equal(attn.memory().inUse, before);
+});
+`);
+  const output = run(process.execPath, ['--test', 'smoke.test.mjs'], { cwd: packed.project });
+  assert.match(output, /^# pass 1$/m);
+});
+
+test('TypeScript (moduleResolution node16) finds the installed types through "exports"', () => {
+  writeFileSync(join(packed.project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'Node16', moduleResolution: 'Node16', types: [] },
+    files: ['check.ts'],
+  }));
+  writeFileSync(join(packed.project, 'check.ts'), `
+import { init, AttentionError, type MultiHeadAttention, type MhaTrace } from 'attention-wasm';
+import { createAttentionWorker } from 'attention-wasm/worker-client';
+const attn = await init();
+const m: MultiHeadAttention = new attn.MultiHeadAttention({ dModel: 8, heads: 2 });
+const t: MhaTrace = m.forward(new Float32Array(16), { trace: true }).trace;
+const code: string = new AttentionError('DISPOSED', 'x').code;
+export const checked = [t.weights, code, createAttentionWorker];
+`);
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packed.project });
+  // And a wrong use must fail, so the check above is not vacuous (e.g. types silently resolving to any).
+  writeFileSync(join(packed.project, 'check.ts'), `import { init } from 'attention-wasm';\nconst n: number = (await init()).backend;\nexport { n };\n`);
+  assert.throws(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packed.project }), /TS2322/);
+});
+
+test('examples/cpp builds with add_subdirectory of the repo and prints what the Node example prints', async () => {
+  const build = await cppBuild;
+  assert.equal(build.code, 0, build.output);
+  const cpp = run(join(cppBuildDir, 'attention_example'), [], { cwd: cppBuildDir });
+  const node = nodeExample();
+  // Native kernels sum in another order than wasm SIMD: the same tokens and links, weights within 5e-4.
+  const parse = (text) => text.split('\n').filter((l) => /^(tokens|head \d|out\[)/.test(l));
+  const [cppLines, nodeLines] = [parse(cpp), parse(node)];
+  assert.equal(cppLines.length, nodeLines.length, `${cpp}\n---\n${node}`);
+  cppLines.forEach((line, n) => {
+    const numbers = (s) => (s.match(/-?\d+\.\d{4}/g) ?? []).map(Number);
+    assert.equal(line.replace(/-?\d+\.\d{4}/g, '#'), nodeLines[n].replace(/-?\d+\.\d{4}/g, '#'));
+    numbers(line).forEach((x, i) => assert.ok(Math.abs(x - numbers(nodeLines[n])[i]) <= 5e-4, `${line}\n${nodeLines[n]}`));
+  });
+});

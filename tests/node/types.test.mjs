@@ -1,0 +1,74 @@
+// Type tests of the hand-written declarations (wasm/index.d.ts, wasm/worker-client.d.ts) through the typescript
+// package: tests/types/usage.ts must compile under --strict; every `// error:` line of must-fail.ts must not.
+// Not a runtime test: nothing here loads the wasm module.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const dir = fileURLToPath(new URL('../types/', import.meta.url));
+
+let previous;  // reusing the last program keeps the parsed lib files (halves the time)
+
+/** Compiles `file` with tests/types/tsconfig.json's options; returns its diagnostics as { line, text }. */
+function check(file) {
+  const config = ts.getParsedCommandLineOfConfigFile(`${dir}tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  assert.deepEqual(config.errors, [], 'tsconfig.json parses');
+  const program = ts.createProgram([`${dir}${file}`], config.options, undefined, previous);
+  previous = program;
+  return ts.getPreEmitDiagnostics(program).map((d) => ({
+    file: d.file?.fileName,
+    line: d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+    text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+  }));
+}
+
+const show = (ds) => ds.map((d) => `${d.file}:${d.line}: ${d.text}`).join('\n');
+
+test(`usage.ts compiles with tsc --strict (typescript ${ts.version})`, () => {
+  const diagnostics = check('usage.ts');
+  assert.equal(diagnostics.length, 0, show(diagnostics));
+});
+
+test('must-fail.ts: every `// error:` line fails to compile, and no other line does', () => {
+  const source = readFileSync(`${dir}must-fail.ts`, 'utf8').split('\n');
+  const expected = source.flatMap((text, i) => (/\/\/ error: /.test(text) ? [i + 1] : []));
+  assert.ok(expected.length >= 20, `must-fail.ts has ${expected.length} marked lines`);
+  const diagnostics = check('must-fail.ts');
+  const stray = diagnostics.filter((d) => !d.file?.endsWith('must-fail.ts') || !expected.includes(d.line));
+  assert.deepEqual(stray, [], `unexpected errors:\n${show(stray)}`);
+  const failing = new Set(diagnostics.map((d) => d.line));
+  const passing = expected.filter((line) => !failing.has(line));
+  assert.deepEqual(passing, [], `lines that should fail to compile but do not:\n${passing.map((l) => `${l}: ${source[l - 1].trim()}`).join('\n')}`);
+});
+
+test('index.d.ts declares everything the built package exposes at run time (exports, instance and class members)', async () => {
+  const file = fileURLToPath(new URL('../../wasm/index.d.ts', import.meta.url));
+  const program = ts.createProgram([file], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [] }, undefined, previous);
+  const checker = program.getTypeChecker();
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)));
+  const membersOf = (name) => checker.getDeclaredTypeOfSymbol(exported.find((s) => s.name === name)).getProperties().map((p) => p.name);
+  const runtimeMembers = (object) => [...Object.keys(object), ...Object.getOwnPropertyNames(Object.getPrototypeOf(object))]
+    .filter((k) => k !== 'constructor' && !k.startsWith('_'));  // _handle() is @internal
+
+  const pkg = await import('../../dist/index.js');
+  const missing = (runtime, declared, what) => runtime.filter((k) => !declared.includes(k)).map((k) => `${what}.${k}`);
+  const attn = await pkg.init();
+  const m = new attn.MultiHeadAttention({ dModel: 4, heads: 2 });
+  const d = m.decoder();
+  const undeclared = [
+    ...missing(Object.keys(pkg), exported.map((s) => s.name), 'export'),
+    ...missing(runtimeMembers(attn), membersOf('Attention'), 'Attention'),
+    ...missing(runtimeMembers(m), membersOf('MultiHeadAttention'), 'MultiHeadAttention'),
+    ...missing(runtimeMembers(d), membersOf('Decoder'), 'Decoder'),
+  ];
+  d.dispose();
+  m.dispose();
+  if (typeof attn.tokenizer === 'function') {
+    const tok = await attn.tokenizer('gpt2');
+    undeclared.push(...missing(Object.keys(tok), membersOf('Tokenizer'), 'Tokenizer'));
+    tok.dispose();
+  }
+  assert.deepEqual(undeclared, [], 'add these to wasm/index.d.ts (and tests/types/usage.ts)');
+});

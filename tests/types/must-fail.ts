@@ -1,0 +1,52 @@
+// Misuses of attention-wasm's API that the types must reject: every line marked `// error` must have a diagnostic
+// and no other line may (tests/node/types.test.mjs checks both). Not run.
+import { init, AttentionError, type MultiHeadAttention } from 'attention-wasm';
+import { createAttentionWorker } from 'attention-wasm/worker-client';
+
+async function misuse(): Promise<void> {
+  const attn = await init();
+  const q = new Float32Array(8);
+  attn.attention({ q: [1, 2, 3, 4], k: q, v: q, qLen: 2, headDim: 4 }); // error: q must be a Float32Array
+  attn.attention({ q, k: q, v: q, headDim: 4 }); // error: qLen is required
+  attn.attention({ q, k: q, v: q, qLen: '2', headDim: 4 }); // error: qLen is a number
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, causal: 'top-right' }); // error: not an alignment
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, impl: 'flash' }); // error: unknown impl
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, window: 3 }); // error: window is an object
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, bias: new Float64Array(4) }); // error: bias is Float32Array
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, returnWeights: 1 }); // error: a boolean
+  const r = attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4 });
+  const w: Float32Array = r.weights; // error: weights were not asked for, so maybe undefined
+  attn.cost({ dModel: 8 }); // error: heads is required
+  attn.cost({ dModel: 8, heads: 2, bias: 'yes' }); // error: bias is boolean
+
+  new attn.MultiHeadAttention({ heads: 2 }); // error: dModel is required
+  new attn.MultiHeadAttention({ dModel: 8, positional: 'rotary' }); // error: unknown positional
+  new attn.MultiHeadAttention({ dModel: 8, positional: 'learned' }); // error: learned needs maxLen
+  new attn.MultiHeadAttention({ dModel: 8, weights: { wQ: q } }); // error: wK, wV, wO missing
+  const m: MultiHeadAttention = new attn.MultiHeadAttention({ dModel: 8 });
+  m.config.dModel = 4; // error: config is read-only
+  m.forward([0, 1]); // error: x must be a Float32Array
+  m.forward(q, { trace: 'yes' }); // error: trace is boolean
+  const plain = m.forward(q);
+  plain.trace.q; // error: trace was not asked for
+  m.decoder().step(q, { causal: false }); // error: decoding is always causal, no such option
+  m.decoder().length = 3; // error: length is read-only
+  attn.MultiHeadAttention({ dModel: 8 }); // error: a class, needs new
+
+  const tok = await attn.tokenizer('gpt-4'); // error: only 'gpt2'
+  tok.encode(42); // error: text is a string
+  tok.encode('x', { allowSpecial: 'all' }); // error: allowSpecial is boolean
+  const n: number[] = tok.encode('x'); // error: a Uint32Array
+  await attn.tokenizer('gpt2', { asset: 'gpt2-bpe.bin' }); // error: asset is bytes, not a path
+  attn.teachingModel().embed([1, 2], 'ab'); // error: texts is an array of strings
+  attn.nextTokens({ model: 'gpt2', out: q }); // error: a demo model name
+
+  const e = new AttentionError('INVALID_ARGUMENT', 'm');
+  e.code = 'OTHER'; // error: code is read-only
+  new AttentionError('INVALID_ARGUMENT'); // error: message is required
+
+  const aw = createAttentionWorker(42); // error: a URL, string or Worker
+  const out: Float32Array = aw.attention({ q, k: q, v: q, qLen: 2, headDim: 4 }).out; // error: a promise
+  console.log(w, n, out);
+}
+misuse();

@@ -1,0 +1,519 @@
+// Hand-written TypeScript declarations for attention-wasm's public API (index.js), with the shapes of every array.
+// Not generated (Emscripten 3.1.6 has no --emit-tsd) and not the Embind module's internals, which stay private.
+//
+// Shape letters in the comments: B batch, Lq query length, Lk key/value length, H heads, Hkv key/value heads,
+// D headDim, Dv valueDim, E dModel, Ec contextDim. Every array is a flat, row-major Float32Array, so
+// `q: [batch, qLen, heads·headDim]` means q[((b·qLen) + i)·heads·headDim + h·headDim + d].
+
+declare global {
+  // Symbol.dispose, for runtimes and TypeScript libs that do not declare it yet (the same declaration as
+  // lib.esnext.disposable and @types/node; identical declarations merge).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
+/** The package version, e.g. "0.1.0". */
+export declare const version: string;
+
+/** Whether this runtime can run WebAssembly SIMD (simd128), which init() requires. Never throws. */
+export declare function simdSupported(): boolean;
+
+export interface InitOptions {
+  /** Where the module's files are: called with e.g. ("attn.wasm", prefix); default next to attn.mjs. */
+  locateFile?: (path: string, prefix: string) => string;
+  /** The bytes of attn.wasm, when you load them yourself (no fetch then). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+/**
+ * Loads the WebAssembly module once; later calls return the same instance (their options are ignored).
+ * Rejects with AttentionError('UNSUPPORTED') when the runtime has no WebAssembly SIMD. A failed load may be retried.
+ */
+export declare function init(options?: InitOptions): Promise<Attention>;
+
+/** Error codes: bad input, an index out of range, unusable data, no SIMD, a disposed object, an asset not found. */
+export type AttentionErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_DATA'
+  | 'UNSUPPORTED'
+  | 'DISPOSED'
+  | 'NOT_FOUND'
+  | (string & {});
+
+/** An error from attention-wasm: `code` is machine-readable; `message` names the argument, expected and received. */
+export declare class AttentionError extends Error {
+  constructor(code: AttentionErrorCode, message: string);
+  readonly name: 'AttentionError';
+  readonly code: AttentionErrorCode;
+}
+
+// ---- masks and options shared by attention() and forward() ------------------------------------------------
+
+/** How causal masks and windows line up when Lq ≠ Lk: 'top-left' (key j visible to query i when j ≤ i) or
+ *  'bottom-right' (j ≤ i + Lk − Lq: the queries are the last Lq positions, the KV-cache case). */
+export type Alignment = 'top-left' | 'bottom-right';
+
+/** Which kernel: 'auto' (default) picks per shape; 'decode' is for one query row per head. */
+export type AttentionImpl = 'auto' | 'materialized' | 'fused' | 'decode';
+
+/** A sliding window around each query's position; a missing or null side is unbounded. */
+export interface AttentionWindow {
+  /** Keys at most this many positions before the query (≥ 0). */
+  left?: number | null;
+  /** Keys at most this many positions after the query (≥ 0). */
+  right?: number | null;
+  /** Default 'top-left'. */
+  align?: Alignment;
+}
+
+export interface MaskOptions {
+  /** true / 'top-left': key j visible to query i when j ≤ i; 'bottom-right': j ≤ i + Lk − Lq. Default false. */
+  causal?: boolean | Alignment;
+  window?: AttentionWindow | null;
+  /** [batch, kvLen], 1 (or true) = padded key, ignored. A query with no visible key gets zeros, never NaN. */
+  keyPadding?: Uint8Array | ReadonlyArray<number | boolean> | null;
+  /** Added to the scaled scores: [qLen, kvLen], [heads, qLen, kvLen] or [batch, heads, qLen, kvLen] (by length). */
+  bias?: Float32Array | null;
+  /** Score scale; default 1/√headDim. Must be finite. */
+  scale?: number;
+  impl?: AttentionImpl;
+}
+
+// ---- attention() --------------------------------------------------------------------------------------------
+
+export interface AttentionOptions extends MaskOptions {
+  /** [batch, qLen, heads·headDim] */
+  q: Float32Array;
+  /** [batch, kvLen, kvHeads·headDim] */
+  k: Float32Array;
+  /** [batch, kvLen, kvHeads·valueDim] */
+  v: Float32Array;
+  /** Default 1. */
+  batch?: number;
+  qLen: number;
+  /** Default qLen. */
+  kvLen?: number;
+  /** Query heads; default 1. */
+  heads?: number;
+  /** Key/value heads, a divisor of heads (GQA / MQA); default heads. */
+  kvHeads?: number;
+  headDim: number;
+  /** Default headDim. */
+  valueDim?: number;
+  /** Also return the softmax weights [batch, heads, qLen, kvLen]. */
+  returnWeights?: boolean;
+  /** Also return the log-sum-exp of each row [batch, heads, qLen] (−Infinity for a fully masked row). */
+  returnLse?: boolean;
+}
+
+export interface AttentionResultBase {
+  /** [batch, qLen, heads·valueDim] */
+  out: Float32Array;
+  shapes: {
+    /** [batch, qLen, heads·valueDim] */
+    out: [number, number, number];
+    /** [batch, heads, qLen, kvLen], when weights were asked for. */
+    weights?: [number, number, number, number];
+    /** [batch, heads, qLen], when lse was asked for. */
+    lse?: [number, number, number];
+  };
+  /** The kernel that ran. */
+  impl: Exclude<AttentionImpl, 'auto'>;
+}
+
+/** attention()'s result; `weights` / `lse` are present (not optional) when the options literally ask for them. */
+export type AttentionResult<O extends AttentionOptions = AttentionOptions> = AttentionResultBase &
+  (O extends { returnWeights: true }
+    ? { /** [batch, heads, qLen, kvLen] softmax weights. */ weights: Float32Array }
+    : { /** [batch, heads, qLen, kvLen] softmax weights (returnWeights). */ weights?: Float32Array }) &
+  (O extends { returnLse: true }
+    ? { /** [batch, heads, qLen] log-sum-exp per row. */ lse: Float32Array }
+    : { /** [batch, heads, qLen] log-sum-exp per row (returnLse). */ lse?: Float32Array });
+
+// ---- cost() -------------------------------------------------------------------------------------------------
+
+export interface CostConfig {
+  dModel: number;
+  heads: number;
+  /** Default heads. */
+  kvHeads?: number;
+  /** Default dModel / heads (0 = default). */
+  headDim?: number;
+  /** Default headDim (0 = default). */
+  valueDim?: number;
+  /** Default 1. */
+  layers?: number;
+  /** Tokens in the context (KV cache size, full-pass FLOPs); default 1. */
+  context?: number;
+  /** Bytes per cached element; default 2 (fp16). */
+  bytesPerElement?: number;
+  /** Projections with bias vectors; default false. */
+  bias?: boolean;
+}
+
+/** Parameter, FLOP and KV-cache byte counts (exact JS numbers below 2^53). */
+export interface Cost {
+  paramsWQ: number;
+  paramsWK: number;
+  paramsWV: number;
+  paramsWO: number;
+  paramsPerQueryHead: number;
+  paramsPerLayer: number;
+  paramsTotal: number;
+  kvCacheBytesPerToken: number;
+  kvCacheBytes: number;
+  flopsProjectionsPerToken: number;
+  flopsAttentionPerToken: number;
+  flopsPerToken: number;
+  flopsAttentionFullPass: number;
+}
+
+export interface MemoryUse {
+  /** Bytes malloc'd in the wasm heap now: flat across repeated calls means nothing leaks. */
+  inUse: number;
+  /** The wasm heap's total size in bytes (it grows, never shrinks). */
+  heap: number;
+}
+
+// ---- MultiHeadAttention ---------------------------------------------------------------------------------------
+
+export type Positional = 'none' | 'sinusoidal' | 'learned';
+
+/** Weights stored [in, out] row-major (Y = X·W). Biases only with `bias: true`; positions only when learned. */
+export interface MhaWeightsInput {
+  /** [E, H·D] */
+  wQ: Float32Array;
+  /** [Ec, Hkv·D] */
+  wK: Float32Array;
+  /** [Ec, Hkv·Dv] */
+  wV: Float32Array;
+  /** [H·Dv, E] */
+  wO: Float32Array;
+  /** [H·D] */
+  bQ?: Float32Array;
+  /** [Hkv·D] */
+  bK?: Float32Array;
+  /** [Hkv·Dv] */
+  bV?: Float32Array;
+  /** [E] */
+  bO?: Float32Array;
+  /** [maxLen, E] the learned position table. */
+  positions?: Float32Array;
+}
+
+/** Copies of the weights; arrays the configuration does not use are empty (length 0). */
+export interface MhaWeights {
+  /** [E, H·D] */
+  wQ: Float32Array;
+  /** [Ec, Hkv·D] */
+  wK: Float32Array;
+  /** [Ec, Hkv·Dv] */
+  wV: Float32Array;
+  /** [H·Dv, E] */
+  wO: Float32Array;
+  /** [H·D] or empty */
+  bQ: Float32Array;
+  /** [Hkv·D] or empty */
+  bK: Float32Array;
+  /** [Hkv·Dv] or empty */
+  bV: Float32Array;
+  /** [E] or empty */
+  bO: Float32Array;
+  /** [maxLen, E] or empty */
+  positions: Float32Array;
+}
+
+interface MultiHeadAttentionOptionsBase {
+  /** E, the model width. */
+  dModel: number;
+  /** H; default 1. */
+  heads?: number;
+  /** Hkv, a divisor of heads; default heads. */
+  kvHeads?: number;
+  /** D; default dModel / heads (required when that is not whole). */
+  headDim?: number;
+  /** Dv; default headDim. */
+  valueDim?: number;
+  /** Ec, the width of a cross-attention context; default dModel. */
+  contextDim?: number;
+  /** Projections with bias vectors; default false. */
+  bias?: boolean;
+  /** Deterministic Xavier-uniform weights from this seed (bit-identical natively); default 0. Ignored with `weights`. */
+  seed?: number;
+  /** Your own weights instead of seeded ones; sizes must match the configuration. */
+  weights?: MhaWeightsInput;
+}
+
+/** new MultiHeadAttention(options): a learned position table needs `maxLen` rows. */
+export type MultiHeadAttentionOptions = MultiHeadAttentionOptionsBase &
+  (
+    | { /** Default 'none'. */ positional?: 'none' | 'sinusoidal'; maxLen?: number }
+    | { positional: 'learned'; /** Rows of the learned position table. */ maxLen: number }
+  );
+
+/** The resolved configuration (defaults filled in). */
+export interface MhaConfig {
+  readonly dModel: number;
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly valueDim: number;
+  readonly contextDim: number;
+  readonly bias: boolean;
+  readonly positional: Positional;
+  readonly maxLen: number;
+}
+
+export interface ForwardOptions extends MaskOptions {
+  /** Default 1. */
+  batch?: number;
+  /** Tokens per batch row; default x.length / (batch·dModel). */
+  length?: number;
+  /** Cross-attention: K and V come from this [batch, contextLength, contextDim] (no positions added to it). */
+  context?: Float32Array | null;
+  /** Default context.length / (batch·contextDim). */
+  contextLength?: number;
+  /** Position of the first token (for the positional encoding); default 0. */
+  firstPosition?: number;
+  /** Also return every intermediate of the pass. */
+  trace?: boolean;
+}
+
+/** The sizes behind every trace array. kvLen = qLen for self-attention, contextLength for cross-attention. */
+export interface TraceDims {
+  batch: number;
+  qLen: number;
+  kvLen: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  valueDim: number;
+  dModel: number;
+}
+
+/** Every intermediate of one forward pass, copied out. Head h of q is columns h·D … h·D + D − 1 of each row. */
+export interface MhaTrace {
+  /** [batch, qLen, dModel] the input x as given. */
+  xIn: Float32Array;
+  /** [qLen, dModel] the positional encoding added (zeros for 'none'). */
+  positions: Float32Array;
+  /** [batch, qLen, dModel] xIn + positions. */
+  x: Float32Array;
+  /** [batch, qLen, heads·headDim] */
+  q: Float32Array;
+  /** [batch, kvLen, kvHeads·headDim] */
+  k: Float32Array;
+  /** [batch, kvLen, kvHeads·valueDim] */
+  v: Float32Array;
+  /** [batch, heads, qLen, kvLen] q·k */
+  rawScores: Float32Array;
+  /** [batch, heads, qLen, kvLen] q·k · scale */
+  scaledScores: Float32Array;
+  /** [batch, heads, qLen, kvLen] scaled + bias, −Infinity where masked */
+  maskedScores: Float32Array;
+  /** [batch, heads, qLen, kvLen] softmax of maskedScores (a row with no visible key is all zeros) */
+  weights: Float32Array;
+  /** [batch, heads, qLen] log-sum-exp of each row */
+  lse: Float32Array;
+  /** [batch, qLen, heads·valueDim] per-head outputs, concatenated */
+  headsOut: Float32Array;
+  /** [batch, qLen, dModel] headsOut · wO (+ bO): the same as the result's `out` */
+  out: Float32Array;
+  dims: TraceDims;
+}
+
+export interface ForwardResultBase {
+  /** [batch, length, dModel] */
+  out: Float32Array;
+  /** [batch, length, dModel] */
+  shape: [number, number, number];
+}
+
+/** forward()'s result; `trace` is present (not optional) when the options literally say `trace: true`. */
+export type ForwardResult<O extends ForwardOptions = ForwardOptions> = ForwardResultBase &
+  (O extends { trace: true } ? { trace: MhaTrace } : { trace?: MhaTrace });
+
+export interface DecoderOptions {
+  /** Sequences decoded together; default 1. */
+  batch?: number;
+}
+
+export interface DecoderStepOptions {
+  /** New tokens per batch row; default x.length / (batch·dModel). */
+  length?: number;
+  /** Limits how far back each new token looks (the mask is causal, bottom-right aligned). */
+  window?: AttentionWindow | null;
+  /** Default 1/√headDim. */
+  scale?: number;
+  impl?: AttentionImpl;
+}
+
+/** A KV-cache decoder over a MultiHeadAttention's weights. Owns wasm memory: dispose() it. */
+export interface Decoder {
+  /** Batch rows decoded together. */
+  readonly batch: number;
+  /** Tokens cached so far per row: the position the next token gets. */
+  readonly length: number;
+  /** Bytes one token adds per row: kvHeads·(headDim + valueDim)·4. */
+  readonly bytesPerToken: number;
+  /** Bytes the cache holds now, all rows. */
+  readonly bytesInUse: number;
+  /** Appends n tokens per row and returns their outputs. x: [batch, n, dModel] → [batch, n, dModel]. */
+  step(x: Float32Array, options?: DecoderStepOptions): Float32Array;
+  /** Forgets every cached token. */
+  reset(): void;
+  /** Frees the cache; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A multi-head attention block (positions, Q/K/V projections, SDPA per head, W_o). Owns wasm memory: dispose() it. */
+export interface MultiHeadAttention {
+  readonly config: MhaConfig;
+  /** Copies of the weights, stored [in, out]. */
+  weights(): MhaWeights;
+  /**
+   * x: [batch, length, dModel] → out: [batch, length, dModel]. Self-attention, or cross-attention with `context`.
+   * With `trace: true` the result has every intermediate.
+   */
+  forward<O extends ForwardOptions = {}>(x: Float32Array, options?: O): ForwardResult<O>;
+  /** A KV-cache decoder over these weights. */
+  decoder(options?: DecoderOptions): Decoder;
+  /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface MultiHeadAttentionConstructor {
+  /** Throws AttentionError('INVALID_ARGUMENT') for a bad configuration or weights of the wrong size. */
+  new (options: MultiHeadAttentionOptions): MultiHeadAttention;
+  readonly prototype: MultiHeadAttention;
+}
+
+// ---- tokenizer ------------------------------------------------------------------------------------------------
+
+export type TokenizerName = 'gpt2';
+
+export interface EncodeOptions {
+  /** Read "<|endoftext|>" in the text as the special token (otherwise it is plain text). Default false. */
+  allowSpecial?: boolean;
+}
+
+/** One token: its id, UTF-8 byte range and UTF-16 range [start, end) of the string, and text = slice(start, end). */
+export interface TokenSpan {
+  id: number;
+  byteStart: number;
+  byteEnd: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface EncodedWithOffsets {
+  /** [tokens] */
+  ids: Uint32Array;
+  /** [tokens] UTF-8 byte offsets */
+  byteStart: Uint32Array;
+  byteEnd: Uint32Array;
+  /** [tokens] UTF-16 offsets into the string */
+  start: Uint32Array;
+  end: Uint32Array;
+  /** One entry per token. */
+  tokens: TokenSpan[];
+}
+
+/** Byte-level BPE (GPT-2 vocabulary, ids equal to r50k_base). Owns wasm memory: dispose() it. */
+export interface Tokenizer {
+  /** Number of ids (GPT-2: 50257). */
+  readonly vocabSize: number;
+  /** Id of "<|endoftext|>" (50256). */
+  readonly eotId: number;
+  /** Token ids of `text`. */
+  encode(text: string, options?: EncodeOptions): Uint32Array;
+  /** Ids plus where each token came from. */
+  encodeWithOffsets(text: string, options?: EncodeOptions): EncodedWithOffsets;
+  /** The text of `ids`; invalid UTF-8 (a cut character) shows as U+FFFD. Throws OUT_OF_RANGE for unknown ids. */
+  decode(ids: ArrayLike<number>): string;
+  /** The raw UTF-8 bytes of `ids`. */
+  decodeBytes(ids: ArrayLike<number>): Uint8Array;
+  /** One token as display text. */
+  tokenText(id: number): string;
+  /** One token's raw bytes. */
+  tokenBytes(id: number): Uint8Array;
+  /** Frees the wasm-side tokenizer; later calls throw AttentionError('DISPOSED'). */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface TokenizerOptions {
+  /** The vocabulary asset's bytes (gpt2-bpe.bin), when you load it yourself; default: read next to index.js. */
+  asset?: Uint8Array | ArrayBuffer;
+}
+
+/** The demo's teaching model: hand-built weights whose heads do what their names say. */
+export interface TeachingModel {
+  /** Its attention block (dispose it when done). */
+  mha: MultiHeadAttention;
+  /** One name per head, in head order. */
+  headNames: string[];
+  /** The model's input embeddings [n, mha.config.dModel] for n tokens: their ids and their texts. */
+  embed(ids: Uint32Array | number[], texts: string[]): Float32Array;
+}
+
+export interface NextTokensOptions {
+  /** Which demo model's embeddings are the (tied) unembedding. */
+  model: 'teaching' | 'seeded';
+  /** One output row [dModel] (48 for the teaching model). */
+  out: Float32Array;
+  /** The seeded model's embedding seed; default 0. */
+  seed?: number;
+  /** How many tokens to return; default 10. */
+  k?: number;
+  /** Ids scored, 0 … vocabSize − 1; default 50257. */
+  vocabSize?: number;
+}
+
+/** One next-token candidate: its id, logit (out · embedding) and softmax probability over the vocabulary. */
+export interface NextToken {
+  id: number;
+  logit: number;
+  prob: number;
+}
+
+// ---- the loaded module ----------------------------------------------------------------------------------------
+
+/** What init() resolves to. */
+export interface Attention {
+  /** The package version. */
+  readonly version: string;
+  /** The instruction set the kernels run on, e.g. "wasm-simd128". */
+  readonly backend: string;
+  /** The multi-head attention block class, bound to this instance. */
+  readonly MultiHeadAttention: MultiHeadAttentionConstructor;
+  /**
+   * Scaled dot-product attention. q: [batch, qLen, heads·headDim], k: [batch, kvLen, kvHeads·headDim],
+   * v: [batch, kvLen, kvHeads·valueDim] → out: [batch, qLen, heads·valueDim]; weights: [batch, heads, qLen, kvLen];
+   * lse: [batch, heads, qLen]. Outputs are copies. Throws AttentionError('INVALID_ARGUMENT') naming the argument.
+   */
+  attention<O extends AttentionOptions>(options: O): AttentionResult<O>;
+  /** Parameters, FLOPs and KV-cache bytes of an attention configuration. */
+  cost(config: CostConfig): Cost;
+  /** Memory use of the wasm instance. */
+  memory(): MemoryUse;
+  /**
+   * A tokenizer; 'gpt2' (the default) is GPT-2's byte-level BPE. Its vocabulary, gpt2-bpe.bin, ships next to
+   * index.js and is read once per instance (fetched in a browser, read from disk in Node) unless `asset` is given.
+   * Rejects with AttentionError('NOT_FOUND') when the asset cannot be loaded.
+   */
+  tokenizer(name?: TokenizerName, options?: TokenizerOptions): Promise<Tokenizer>;
+  /** The demo's teaching model (a new MultiHeadAttention each call). */
+  teachingModel(): TeachingModel;
+  /** Untrained embeddings [n, dModel]: per token id, values uniform in [−1, 1) from a seeded generator (default seed 0). */
+  seededEmbeddings(ids: Uint32Array | number[], dModel: number, seed?: number): Float32Array;
+  /** Next-token scores of a demo model with a tied unembedding: the k best, most probable first. */
+  nextTokens(options: NextTokensOptions): NextToken[];
+  /** The teaching model's word class of a token text: 'noun', 'adjective', 'verb', … or 'other'. */
+  wordClass(text: string): string;
+}
