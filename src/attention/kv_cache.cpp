@@ -13,7 +13,7 @@ KvCache::KvCache(std::size_t batch, std::size_t kv_heads, std::size_t head_dim, 
 void KvCache::grow(std::size_t min_rows) {
   const std::size_t rows = std::max<std::size_t>({min_rows, rows_ * 2, 16});
   std::vector<float> k(batch_ * rows * k_width_), v(batch_ * rows * v_width_);
-  for (std::size_t b = 0; b < batch_; ++b) {
+  for (std::size_t b = 0; b < batch_ && length_ > 0; ++b) {  // nothing to copy (and no buffer) when empty
     std::memcpy(k.data() + b * rows * k_width_, k_.data() + b * rows_ * k_width_, length_ * k_width_ * sizeof(float));
     std::memcpy(v.data() + b * rows * v_width_, v_.data() + b * rows_ * v_width_, length_ * v_width_ * sizeof(float));
   }
