@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/parallel.hpp"
+
 namespace attn {
 
 namespace {
@@ -25,10 +27,22 @@ struct Plan {
   bool plain;  // no padding and no bias: visibility is the key range alone
 
   Plan(const SdpaShape& s, const SdpaOptions& o)
-      : B(s.batch), Lq(s.q_len), Lk(s.kv_len), Lk_rows(s.kv_rows_or_default()), H(s.heads), Hkv(s.kv_heads_or_default()), D(s.head_dim),
-        Dv(s.value_dim_or_default()), group(H / Hkv), q_row(H * D), k_row(Hkv * D), v_row(Hkv * Dv),
-        o_row(H * Dv), scale(sdpa_scale(s, o.scale)),
-        mask(&o.mask), kt(o.kernels ? o.kernels : &best_kernels()),
+      : B(s.batch),
+        Lq(s.q_len),
+        Lk(s.kv_len),
+        Lk_rows(s.kv_rows_or_default()),
+        H(s.heads),
+        Hkv(s.kv_heads_or_default()),
+        D(s.head_dim),
+        Dv(s.value_dim_or_default()),
+        group(H / Hkv),
+        q_row(H * D),
+        k_row(Hkv * D),
+        v_row(Hkv * Dv),
+        o_row(H * Dv),
+        scale(sdpa_scale(s, o.scale)),
+        mask(&o.mask),
+        kt(o.kernels ? o.kernels : &best_kernels()),
         plain(o.mask.key_padding_bk == nullptr && o.mask.bias_shape == BiasShape::none) {}
 };
 
@@ -96,31 +110,30 @@ void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t wid
 }
 
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
-void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out,
-                      const SdpaOptions& o) {
-  std::vector<float> buffer(o.weights_bhqk ? 0 : p.Lq * p.Lk), kT(p.D * keys_stride(p.Lk));
-  PvKernel pv = p.kt->pv_acc;
-  for (std::size_t b = 0; b < p.B; ++b)
-    for (std::size_t h = 0; h < p.H; ++h) {
-      const std::size_t hk = h / p.group, bh = b * p.H + h;
-      float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : buffer.data();
-      const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
-      float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-      if (h % p.group == 0) {
-        transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
-        pv = pv_kernel(p, v_bh);
-      }
-      p.kt->gemm_nn(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row, kT.data(),
-                    keys_stride(p.Lk), s, p.Lk);
-      for (std::size_t i = 0; i < p.Lq; ++i) mask_row(p, b, h, i, 0, p.Lk, s + i * p.Lk);
-      if (o.scores_bhqk) std::memcpy(o.scores_bhqk + bh * p.Lq * p.Lk, s, p.Lq * p.Lk * sizeof(float));
-      for (std::size_t i = 0; i < p.Lq; ++i) {
-        const float lse = softmax_row(*p.kt, s + i * p.Lk, p.Lk);
-        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i] = lse;
-      }
-      zero_rows(o_bh, p.Lq, p.o_row, p.Dv);
-      pv(p.Lq, p.Dv, p.Lk, s, p.Lk, v_bh, p.v_row, o_bh, p.o_row);
+void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
+  struct Scratch {
+    std::vector<float> logits, kT;
+  };
+  std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
+  parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
+    Scratch& w = scratch[worker];
+    if (w.kT.empty()) w.kT.resize(p.D * keys_stride(p.Lk)), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
+    const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
+    float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : w.logits.data();
+    const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
+    float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
+    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, w.kT.data());
+    p.kt->gemm_nn(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row, w.kT.data(), keys_stride(p.Lk),
+                  s, p.Lk);
+    for (std::size_t i = 0; i < p.Lq; ++i) mask_row(p, b, h, i, 0, p.Lk, s + i * p.Lk);
+    if (o.scores_bhqk) std::memcpy(o.scores_bhqk + bh * p.Lq * p.Lk, s, p.Lq * p.Lk * sizeof(float));
+    for (std::size_t i = 0; i < p.Lq; ++i) {
+      const float lse = softmax_row(*p.kt, s + i * p.Lk, p.Lk);
+      if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i] = lse;
     }
+    zero_rows(o_bh, p.Lq, p.o_row, p.Dv);
+    pv_kernel(p, v_bh)(p.Lq, p.Dv, p.Lk, s, p.Lk, v_bh, p.v_row, o_bh, p.o_row);
+  });
 }
 
 // Lq = 1: the query heads that share a kv head are one small matrix, so K and V are read once per kv head,
@@ -128,27 +141,28 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
 void run_decode(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
   const KeyRange r = key_range(*p.mask, 0, 1, p.Lk);
   const std::size_t cols = r.hi - r.lo;
-  std::vector<float> s(p.group * (cols ? cols : 1));
-  for (std::size_t b = 0; b < p.B; ++b)
-    for (std::size_t hk = 0; hk < p.Hkv; ++hk) {
-      const std::size_t h0 = hk * p.group;
-      float* o_g = out + b * p.o_row + h0 * p.Dv;
-      zero_rows(o_g, p.group, p.Dv, p.Dv);
-      if (cols == 0) {
-        for (std::size_t g = 0; g < p.group && o.lse_bhq; ++g) o.lse_bhq[b * p.H + h0 + g] = kNegInf;
-        continue;
-      }
-      p.kt->gemm_nt(p.group, cols, p.D, p.scale, q + b * p.q_row + h0 * p.D, p.D,
-                    k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s.data(), cols);
-      for (std::size_t g = 0; g < p.group; ++g) {
-        float* row = s.data() + g * cols;
-        mask_row(p, b, h0 + g, 0, r.lo, cols, row);
-        const float lse = softmax_row(*p.kt, row, cols);
-        if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
-      }
-      p.kt->pv_acc(p.group, p.Dv, cols, s.data(), cols, v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g,
-                   p.Dv);
+  std::vector<std::vector<float>> scratch(worker_count(p.B * p.Hkv, o.threads));
+  parallel_for(p.B * p.Hkv, o.threads, [&](std::size_t item, std::size_t worker) {
+    std::vector<float>& s = scratch[worker];
+    s.resize(p.group * (cols ? cols : 1));
+    const std::size_t b = item / p.Hkv, hk = item % p.Hkv, h0 = hk * p.group;
+    float* o_g = out + b * p.o_row + h0 * p.Dv;
+    zero_rows(o_g, p.group, p.Dv, p.Dv);
+    if (cols == 0) {
+      for (std::size_t g = 0; g < p.group && o.lse_bhq; ++g) o.lse_bhq[b * p.H + h0 + g] = kNegInf;
+      return;
     }
+    p.kt->gemm_nt(p.group, cols, p.D, p.scale, q + b * p.q_row + h0 * p.D, p.D,
+                  k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s.data(), cols);
+    for (std::size_t g = 0; g < p.group; ++g) {
+      float* row = s.data() + g * cols;
+      mask_row(p, b, h0 + g, 0, r.lo, cols, row);
+      const float lse = softmax_row(*p.kt, row, cols);
+      if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
+    }
+    p.kt->pv_acc(p.group, p.Dv, cols, s.data(), cols, v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g,
+                 p.Dv);
+  });
 }
 
 // FlashAttention-2 style: per query tile, stream key tiles inside the tile's key range, keeping a running max m,
@@ -157,62 +171,67 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 constexpr std::size_t kTileQ = 32, kTileK = 64;
 
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
-  std::vector<float> s(kTileQ * kTileK), acc(kTileQ * p.Dv), m(kTileQ), l(kTileQ), kT(p.D * keys_stride(p.Lk));
-  PvKernel pv = p.kt->pv_acc;
-  for (std::size_t b = 0; b < p.B; ++b)
-    for (std::size_t h = 0; h < p.H; ++h) {
-      const std::size_t hk = h / p.group, bh = b * p.H + h;
-      const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
-      const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
-      float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-      if (h % p.group == 0) {
-        transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
-        pv = pv_kernel(p, v_bh);
+  struct Scratch {
+    std::vector<float> s, acc, m, l, kT;
+  };
+  std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
+  parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
+    Scratch& w = scratch[worker];
+    if (w.kT.empty()) {
+      w.s.resize(kTileQ * kTileK), w.acc.resize(kTileQ * p.Dv), w.m.resize(kTileQ), w.l.resize(kTileQ);
+      w.kT.resize(p.D * keys_stride(p.Lk));
+    }
+    std::vector<float>&s = w.s, &acc = w.acc, &m = w.m, &l = w.l, &kT = w.kT;
+    const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
+    const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
+    const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
+    float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
+    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
+    const PvKernel pv = pv_kernel(p, v_bh);
+    for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
+      const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
+      std::size_t lo = p.Lk, hi = 0;  // union of the rows' key ranges
+      for (std::size_t r = 0; r < rows; ++r) {
+        const KeyRange kr = key_range(*p.mask, i0 + r, p.Lq, p.Lk);
+        if (kr.empty()) continue;
+        lo = kr.lo < lo ? kr.lo : lo;
+        hi = kr.hi > hi ? kr.hi : hi;
       }
-      for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
-        const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
-        std::size_t lo = p.Lk, hi = 0;  // union of the rows' key ranges
+      for (std::size_t r = 0; r < rows; ++r) m[r] = kNegInf, l[r] = 0.f;
+      std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
+      for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
+        const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
+        p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, keys_stride(p.Lk),
+                      s.data(), kTileK);
         for (std::size_t r = 0; r < rows; ++r) {
-          const KeyRange kr = key_range(*p.mask, i0 + r, p.Lq, p.Lk);
-          if (kr.empty()) continue;
-          lo = kr.lo < lo ? kr.lo : lo;
-          hi = kr.hi > hi ? kr.hi : hi;
-        }
-        for (std::size_t r = 0; r < rows; ++r) m[r] = kNegInf, l[r] = 0.f;
-        std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
-        for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
-          const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
-          p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, keys_stride(p.Lk),
-                        s.data(), kTileK);
-          for (std::size_t r = 0; r < rows; ++r) {
-            float* row = s.data() + r * kTileK;
-            mask_row(p, b, h, i0 + r, j0, cols, row);
-            const float mt = p.kt->max(row, cols);
-            if (mt == kNegInf) {  // nothing visible for this row in this tile
-              std::memset(row, 0, cols * sizeof(float));
-              continue;
-            }
-            const float m_new = (mt != mt || mt > m[r]) ? mt : m[r];
-            const float correction = std::exp(m[r] - m_new);
-            l[r] = l[r] * correction + p.kt->exp_shift_sum(row, cols, m_new);
-            if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
-            m[r] = m_new;
-          }
-          pv(rows, p.Dv, cols, s.data(), kTileK, v_bh + j0 * p.v_row, p.v_row, acc.data(), p.Dv);
-        }
-        for (std::size_t r = 0; r < rows; ++r) {
-          float* o_row = o_bh + (i0 + r) * p.o_row;
-          if (l[r] == 0.f) {  // no visible key in any tile
-            std::memset(o_row, 0, p.Dv * sizeof(float));
-            if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = kNegInf;
+          float* row = s.data() + r * kTileK;
+          mask_row(p, b, h, i0 + r, j0, cols, row);
+          const float mt = p.kt->max(row, cols);
+          if (mt == kNegInf) {  // nothing visible for this row in this tile
+            std::memset(row, 0, cols * sizeof(float));
             continue;
           }
-          const float inv = 1.0f / l[r];
-          for (std::size_t d = 0; d < p.Dv; ++d) o_row[d] = acc[r * p.Dv + d] * inv;
-          if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = m[r] + std::log(l[r]);
+          const float m_new = (mt != mt || mt > m[r]) ? mt : m[r];
+          const float correction = std::exp(m[r] - m_new);
+          l[r] = l[r] * correction + p.kt->exp_shift_sum(row, cols, m_new);
+          if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
+          m[r] = m_new;
         }
+        pv(rows, p.Dv, cols, s.data(), kTileK, v_bh + j0 * p.v_row, p.v_row, acc.data(), p.Dv);
+      }
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* o_row = o_bh + (i0 + r) * p.o_row;
+        if (l[r] == 0.f) {  // no visible key in any tile
+          std::memset(o_row, 0, p.Dv * sizeof(float));
+          if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = kNegInf;
+          continue;
+        }
+        const float inv = 1.0f / l[r];
+        for (std::size_t d = 0; d < p.Dv; ++d) o_row[d] = acc[r * p.Dv + d] * inv;
+        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = m[r] + std::log(l[r]);
       }
     }
+  });
 }
 
 // a·b into `out`, false on size_t overflow.
@@ -233,10 +252,14 @@ bool fits(std::initializer_list<std::size_t> dims) {
 
 const char* impl_name(SdpaImpl impl) {
   switch (impl) {
-    case SdpaImpl::automatic: return "automatic";
-    case SdpaImpl::materialized: return "materialized";
-    case SdpaImpl::fused: return "fused";
-    case SdpaImpl::decode: return "decode";
+    case SdpaImpl::automatic:
+      return "automatic";
+    case SdpaImpl::materialized:
+      return "materialized";
+    case SdpaImpl::fused:
+      return "fused";
+    case SdpaImpl::decode:
+      return "decode";
   }
   return "unknown";
 }
@@ -289,9 +312,15 @@ Status sdpa(const SdpaShape& shape, const float* q, const float* k, const float*
   if (!q || !k || !v || !out) return Status::invalid_argument("q, k, v and out must not be null");
   const Plan plan(shape, options);
   switch (choose_impl(shape, options)) {
-    case SdpaImpl::decode: run_decode(plan, q, k, v, out, options); break;
-    case SdpaImpl::fused: run_fused(plan, q, k, v, out, options); break;
-    default: run_materialized(plan, q, k, v, out, options); break;
+    case SdpaImpl::decode:
+      run_decode(plan, q, k, v, out, options);
+      break;
+    case SdpaImpl::fused:
+      run_fused(plan, q, k, v, out, options);
+      break;
+    default:
+      run_materialized(plan, q, k, v, out, options);
+      break;
   }
   return Status::success();
 }

@@ -35,6 +35,9 @@ struct SdpaOptions {
   float* lse_bhq = nullptr;       ///< optional out [B, H, Lq]: log Σ exp(logits) per row, −∞ for an empty row
   SdpaImpl impl = SdpaImpl::automatic;
   const KernelTable* kernels = nullptr;  ///< nullptr = best_kernels()
+  /// Threads splitting the (batch, head) pairs: 1 = the calling thread only, 0 = every hardware thread. Results
+  /// are identical for any count (each pair is computed the same way by one thread).
+  std::size_t threads = 1;
 };
 
 /// q: [B, Lq, H·D], k: [B, Lk, Hkv·D], v: [B, Lk, Hkv·Dv] (Lk rows used of kv_rows per batch row) → out: [B, Lq, H·Dv]. Query head h reads kv head

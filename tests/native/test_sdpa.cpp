@@ -261,3 +261,27 @@ TEST_CASE("bad input is an error that names the argument", "[sdpa][errors]") {
   const std::size_t huge = std::numeric_limits<std::size_t>::max() / 2;
   CHECK(err({1, huge, huge, 1, 1, 4, 4}).code == attn::Code::out_of_range);
 }
+
+TEST_CASE("threads: any thread count gives bit-identical results on every implementation", "[sdpa][threads]") {
+  const SdpaShape shapes[] = {{2, 37, 37, 4, 2, 16, 16}, {3, 1, 50, 6, 3, 8, 8}};
+  for (const SdpaShape& shape : shapes) {
+    Inputs in(shape, 13);
+    MaskSpec mask;
+    mask.causal = true;
+    for (SdpaImpl impl : impls_for(shape)) {
+      auto with = [&](std::size_t threads) {
+        std::vector<float> out(shape.batch * shape.q_len * shape.heads * shape.value_dim), lse(shape.batch * shape.heads * shape.q_len);
+        attn::SdpaOptions o;
+        o.mask = mask, o.impl = impl, o.threads = threads, o.lse_bhq = lse.data();
+        REQUIRE(attn::sdpa(shape, in.q.data(), in.k.data(), in.v.data(), out.data(), o).ok());
+        out.insert(out.end(), lse.begin(), lse.end());
+        return out;
+      };
+      const auto one = with(1);
+      INFO("impl=" << attn::impl_name(impl));
+      CHECK(with(2) == one);
+      CHECK(with(0) == one);
+      CHECK(with(64) == one);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+// A minimal parallel-for: items handed out one at a time from an atomic counter to up to N threads.
+// Not a thread pool: threads are started per call, so callers use it only for work far larger than a thread start.
+#pragma once
+#include <cstddef>
+#include <functional>
+
+namespace attn {
+
+/// Threads this build can use: hardware threads natively, 1 in a WebAssembly build without pthreads.
+std::size_t hardware_threads();
+
+/// Calls fn(item, worker) for every item in [0, n), worker in [0, min(threads, n)); threads = 0 means
+/// hardware_threads(). Items run in any order; each worker index is used by one thread at a time.
+void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t, std::size_t)>& fn);
+
+/// The number of workers parallel_for(n, threads, …) will use.
+std::size_t worker_count(std::size_t n, std::size_t threads);
+
+}  // namespace attn
