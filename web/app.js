@@ -169,9 +169,55 @@ function stepCard(container, { title, formula, shape, note }) {
   card.querySelector('.formula').textContent = formula;
   card.querySelector('.shape').textContent = shape + (note ? ` · ${note}` : '');
   const canvas = document.createElement('canvas');
+  canvas.setAttribute('aria-label', `${title}: ${formula}, ${shape}`);
   card.append(canvas);
+  pngButton(card, title);
   container.append(card);
   return canvas;
+}
+
+/** A small button that downloads the card's canvases, stacked, as one PNG. */
+function pngButton(card, name) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'png';
+  button.textContent = 'PNG';
+  button.title = `download “${name}” as PNG`;
+  button.onclick = () => {
+    const canvases = [...card.querySelectorAll('canvas')];
+    const out = document.createElement('canvas');
+    out.width = Math.max(1, ...canvases.map((c) => c.width));
+    out.height = Math.max(1, canvases.reduce((sum, c) => sum + c.height + 6, 0));
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    let y = 0;
+    for (const c of canvases) ctx.drawImage(c, 0, y), (y += c.height + 6);
+    out.toBlob((blob) => download(`${name.replace(/[^\w.-]+/g, '-')}.png`, blob));
+  };
+  card.append(button);
+}
+
+/**
+ * Keyboard use of a matrix canvas: focus it with Tab, move a cursor with the arrow keys, Enter acts on the cell
+ * (the same as a click). redraw(i, j) draws the matrix with the cursor highlighted.
+ */
+function keyboardCells(canvas, rows, cols, redraw, act) {
+  canvas.tabIndex = 0;
+  let i = 0, j = 0;
+  canvas.onkeydown = (e) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key]) {
+      i = Math.max(0, Math.min(rows - 1, i + moves[e.key][0]));
+      j = Math.max(0, Math.min(cols - 1, j + moves[e.key][1]));
+      redraw(i, j);
+      e.preventDefault();
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      act(i, j);
+      e.preventDefault();
+    }
+  };
+  canvas.onfocus = () => redraw(i, j);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -213,8 +259,11 @@ function renderSteps() {
     const data = headMatrix(t[s.key], b, h, dims);
     const canvas = stepCard(steps, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
     canvas.dataset.step = s.key;
-    const g = drawMatrix(canvas, data, L, Lk, { kind: s.kind, masked: s.mask ? isMasked : undefined, rowLabels: tokens,
-      colLabels: keyLabels(), maxSize: 320, limit: s.kind === 'signed' ? absMax(headMatrix(t.scaledScores, b, h, dims)) * (s.key === 'rawScores' ? Math.sqrt(D) : 1) : undefined });
+    const draw = (highlightRow = -1, highlightCol = -1) => drawMatrix(canvas, data, L, Lk, { kind: s.kind,
+      masked: s.mask ? isMasked : undefined, rowLabels: tokens, colLabels: keyLabels(), maxSize: 320, highlightRow,
+      highlightCol, limit: s.kind === 'signed' ? absMax(headMatrix(t.scaledScores, b, h, dims)) * (s.key === 'rawScores' ? Math.sqrt(D) : 1) : undefined });
+    const g = draw();
+    keyboardCells(canvas, L, Lk, draw, explainScore);
     tooltip(canvas, g, data, Lk, (i, j) => `${tokens[i]} → ${keyLabels()[j]}: ${isMasked(i, j) && s.mask ? 'masked' : fmt(data[i * Lk + j])}`);
     canvas.onclick = (e) => {
       const c = cellAt(e, canvas, g);
@@ -234,7 +283,9 @@ function renderSteps() {
   const out = headColumns(t.headsOut, b, L, dims.heads * Dv, h, Dv);
   const canvas = stepCard(steps, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
   canvas.dataset.step = 'headOut';
-  const g = drawMatrix(canvas, out, L, Dv, { rowLabels: tokens, maxSize: 300 });
+  const drawOut = (highlightRow = -1) => drawMatrix(canvas, out, L, Dv, { rowLabels: tokens, maxSize: 300, highlightRow });
+  const g = drawOut();
+  keyboardCells(canvas, L, 1, (i) => drawOut(i), (i) => explainOutput(i));
   tooltip(canvas, g, out, Dv, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(out[i * Dv + j])}`);
   canvas.onclick = (e) => {
     const c = cellAt(e, canvas, g);
@@ -341,6 +392,7 @@ function renderHeads() {
     lines.setAttribute('aria-label', `${title}: line view`);
     pair.append(heat, lines);
     card.append(pair);
+    pngButton(card, title);
     box.append(card);
     cards.push({ heat, lines, weights, isMasked });
   };
@@ -421,6 +473,7 @@ function renderVariants(list) {
       table.append(tr);
     }
     card.append(h, canvas, table);
+    pngButton(card, v.name);
     box.append(card);
     drawMatrix(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230,
       masked: (i, j) => v.weights[i * v.cols + j] === 0 && !v.cross && (j > i || (v.window && j <= i - v.window)) });
@@ -445,6 +498,7 @@ function renderPositions(r) {
       ? `max |A(他打我)[π i][π j] − A(我打他)[i][j]| = ${worst.toExponential(1)}: a pure permutation — order is invisible.`
       : `max difference under the permutation = ${fmt(worst)}: the weights differ — order is visible.`;
     card.append(h, ca, cb, p);
+    pngButton(card, `positions-${positional}`);
     box.append(card);
     drawMatrix(ca, r[positional].a, L, L, { kind: 'weight', rowLabels: r.a.map(label), colLabels: r.a.map(label), maxSize: 150 });
     drawMatrix(cb, r[positional].b, L, L, { kind: 'weight', rowLabels: r.b.map(label), colLabels: r.b.map(label), maxSize: 150 });

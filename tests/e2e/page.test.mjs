@@ -186,3 +186,14 @@ test('9: export JSON in a BertViz layout, and the URL reproduces the view', asyn
   await again.screenshot({ path: join(ARTIFACTS, 'page-390.png'), fullPage: true });
   assert.deepEqual([...page.errors, ...again.errors], []);
 });
+
+test('keyboard: Tab to the scores, arrows move, Enter explains; every view has a PNG button', async () => {
+  const page = await open();
+  await page.focus('canvas[data-step="rawScores"]');
+  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'Enter']) await page.keyboard.press(key);
+  assert.match(await page.textContent('#explain'), /score\[3\]\[1\]/);
+  assert.ok(await page.$$eval('#steps .step', (cards) => cards.every((c) => c.querySelector('button.png'))));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#head-grid .head button.png')]);
+  assert.match(download.suggestedFilename(), /\.png$/);
+  assert.deepEqual(page.errors, []);
+});
