@@ -1,6 +1,6 @@
 # The WebAssembly module (attn.mjs + attn.wasm) and the npm package folder dist/ assembled from it.
 # Not the JS API itself (wasm/*.js) — this only builds and copies.
-option(ATTN_WASM_PTHREADS "build the -pthread variant (attn_mt)" OFF)
+# The threaded variant (ATTN_WASM_PTHREADS) is attn_mt.mjs + .wasm + .worker.js in dist/mt/, beside the main one.
 set(ATTN_DIST_DIR "${PROJECT_SOURCE_DIR}/dist" CACHE PATH "where the npm package files are assembled")
 
 file(GLOB ATTN_BIND_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/wasm/*.cpp)
@@ -17,6 +17,22 @@ target_link_options(attn_wasm PRIVATE
   -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0
   "--extern-pre-js=${ATTN_SHIM}")
 set_property(TARGET attn_wasm APPEND PROPERTY LINK_DEPENDS "${ATTN_SHIM}")
+if(ATTN_WASM_PTHREADS)
+  target_link_options(attn_wasm PRIVATE -pthread -sPTHREAD_POOL_SIZE=${ATTN_WASM_POOL_SIZE} -Wno-pthreads-mem-growth)
+  set_target_properties(attn_wasm PROPERTIES OUTPUT_NAME attn_mt SUFFIX ".mjs")
+  # The pthread worker script is CommonJS; a package.json beside it keeps the package's "type": "module" away.
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/mt-package.json "{ \"type\": \"commonjs\" }\n")
+  set(ATTN_MT_FILES attn_mt.mjs attn_mt.wasm attn_mt.worker.js)
+  list(TRANSFORM ATTN_MT_FILES PREPEND ${ATTN_DIST_DIR}/mt/ OUTPUT_VARIABLE ATTN_MT_OUTPUTS)
+  add_custom_command(OUTPUT ${ATTN_MT_OUTPUTS} ${ATTN_DIST_DIR}/mt/package.json
+    DEPENDS attn_wasm
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${ATTN_DIST_DIR}/mt
+    COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE_DIR:attn_wasm>/attn_mt.mjs $<TARGET_FILE_DIR:attn_wasm>/attn_mt.wasm
+            $<TARGET_FILE_DIR:attn_wasm>/attn_mt.worker.js ${ATTN_DIST_DIR}/mt/
+    COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/mt-package.json ${ATTN_DIST_DIR}/mt/package.json)
+  add_custom_target(attn_dist ALL DEPENDS ${ATTN_MT_OUTPUTS} ${ATTN_DIST_DIR}/mt/package.json)
+  return()
+endif()
 set_target_properties(attn_wasm PROPERTIES OUTPUT_NAME attn SUFFIX ".mjs")
 
 # dist/: the package's runtime files, copied whenever the module or a JS file changes.

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Configures and builds CMake presets (default: native-release native-asan wasm-release); wasm goes through emcmake.
+# Configures and builds CMake presets (default: all four); the wasm ones go through emcmake.
 # Not set-up: tools/setup.sh installs the toolchain first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}  # Debian's emscripten needs Debian's acorn
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(native-release native-asan wasm-release)
+[ ${#presets[@]} -gt 0 ] || presets=(native-release native-asan wasm-release wasm-mt-release)
 for preset in "${presets[@]}"; do
   echo "== build $preset"
   log=$(mktemp)

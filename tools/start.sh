@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-bash tools/build.sh wasm-release
+bash tools/build.sh wasm-release wasm-mt-release
 exec node tools/serve.mjs "$@"

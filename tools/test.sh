@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-bash tools/build.sh native-release native-asan wasm-release
+bash tools/build.sh native-release native-asan wasm-release wasm-mt-release
 echo "== native tests (release)"
 ctest --preset native-release
 echo "== native tests (AddressSanitizer + UBSan)"

@@ -9,6 +9,7 @@
 
 #include "attention/mha.hpp"
 #include "attention/sdpa.hpp"
+#include "core/parallel.hpp"
 #include "model/cost.hpp"
 #include "model/demo_model.hpp"
 #include "kernels/kernels.hpp"
@@ -61,6 +62,7 @@ struct SdpaCall {
   int impl;  // attn::SdpaImpl
   MaskCall mask;
   uintptr_t q, k, v, out, weights, scores, lse;
+  std::size_t threads;
 };
 
 attn::SdpaShape to_shape(const SdpaCall& c) {
@@ -75,6 +77,7 @@ StatusJs sdpa(const SdpaCall& c) {
   o.scores_bhqk = ptr<float>(c.scores);
   o.lse_bhq = ptr<float>(c.lse);
   o.impl = static_cast<attn::SdpaImpl>(c.impl);
+  o.threads = c.threads;
   return to_js(attn::sdpa(to_shape(c), ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
                           ptr<float>(c.out), o));
 }
@@ -110,6 +113,7 @@ struct ForwardCall {
   int impl;
   MaskCall mask;
   uintptr_t x, context, out;
+  std::size_t threads;
 };
 
 attn::MhaOptions to_options(const ForwardCall& c) {
@@ -118,6 +122,7 @@ attn::MhaOptions to_options(const ForwardCall& c) {
   if (c.has_scale) o.scale = c.scale;
   o.impl = static_cast<attn::SdpaImpl>(c.impl);
   o.first_position = c.first_position;
+  o.threads = c.threads;
   return o;
 }
 
@@ -313,7 +318,8 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .field("out", &SdpaCall::out)
       .field("weights", &SdpaCall::weights)
       .field("scores", &SdpaCall::scores)
-      .field("lse", &SdpaCall::lse);
+      .field("lse", &SdpaCall::lse)
+      .field("threads", &SdpaCall::threads);
   value_object<MhaConfigJs>("MhaConfig")
       .field("dModel", &MhaConfigJs::d_model)
       .field("heads", &MhaConfigJs::heads)
@@ -335,7 +341,8 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .field("mask", &ForwardCall::mask)
       .field("x", &ForwardCall::x)
       .field("context", &ForwardCall::context)
-      .field("out", &ForwardCall::out);
+      .field("out", &ForwardCall::out)
+      .field("threads", &ForwardCall::threads);
   value_object<CostConfigJs>("CostConfig")
       .field("dModel", &CostConfigJs::d_model)
       .field("heads", &CostConfigJs::heads)
@@ -371,4 +378,5 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   function("backend", &backend);
   function("simdWidth", &simd_width);
   function("heapInUse", &heap_in_use);
+  function("maxThreads", &attn::hardware_threads);
 }

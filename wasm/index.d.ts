@@ -22,8 +22,13 @@ export declare function simdSupported(): boolean;
 export interface InitOptions {
   /** Where the module's files are: called with e.g. ("attn.wasm", prefix); default next to attn.mjs. */
   locateFile?: (path: string, prefix: string) => string;
-  /** The bytes of attn.wasm, when you load them yourself (no fetch then). */
+  /** The bytes of attn.wasm, when you load them yourself (no fetch then; implies the single-thread build). */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /**
+   * Load the threaded build (dist/mt/). 'auto' (default): in a browser when the page is cross-origin isolated
+   * (COOP/COEP); in Node only with `true`, since its thread pool keeps the process alive until process.exit().
+   */
+  threads?: 'auto' | boolean;
 }
 
 /**
@@ -79,6 +84,8 @@ export interface MaskOptions {
   /** Score scale; default 1/√headDim. Must be finite. */
   scale?: number;
   impl?: AttentionImpl;
+  /** Threads for this call, at most `attn.threads` (the default). Results are the same bits for any count. */
+  threads?: number;
 }
 
 // ---- attention() --------------------------------------------------------------------------------------------
@@ -490,6 +497,10 @@ export interface Attention {
   readonly version: string;
   /** The instruction set the kernels run on, e.g. "wasm-simd128". */
   readonly backend: string;
+  /** Threads a call may use: 1 for the single-thread build. */
+  readonly threads: number;
+  /** Why the single-thread build was loaded ('' when threads are on). */
+  readonly threadsReason: string;
   /** The multi-head attention block class, bound to this instance. */
   readonly MultiHeadAttention: MultiHeadAttentionConstructor;
   /**

@@ -36,15 +36,41 @@ export function init(options = {}) {
   return loading;
 }
 
-async function load({ locateFile, wasmBinary } = {}) {
+/**
+ * Whether to load the threaded build (dist/mt/attn_mt.*), and if not, why. Browsers: automatically when the page is
+ * cross-origin isolated (COOP/COEP), which SharedArrayBuffer needs. Node: only when asked (`threads: true`), because
+ * the thread pool keeps the process alive until process.exit().
+ */
+function threadPlan(threads, wasmBinary) {
+  if (threads !== 'auto' && typeof threads !== 'boolean') throw invalid('threads', "'auto', true or false", threads);
+  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+  if (threads === false) return { use: false, reason: 'one thread was requested (threads: false)' };
+  if (wasmBinary) return { use: false, reason: 'a wasmBinary was given, which is the single-thread build' };
+  if (typeof SharedArrayBuffer === 'undefined' || (!isNode && !globalThis.crossOriginIsolated))
+    return { use: false, reason: 'threads need SharedArrayBuffer: serve the page with Cross-Origin-Opener-Policy: ' +
+      'same-origin and Cross-Origin-Embedder-Policy: require-corp' };
+  if (isNode && threads === 'auto')
+    return { use: false, reason: 'in Node threads are opt-in (init({ threads: true })): the thread pool keeps the ' +
+      'process alive until process.exit()' };
+  return { use: true, reason: '' };
+}
+
+async function load({ locateFile, wasmBinary, threads = 'auto' } = {}) {
   if (!simdSupported())
     throw new AttentionError('UNSUPPORTED', 'attention-wasm needs WebAssembly SIMD (simd128), which this runtime ' +
       'does not support: use Chrome/Edge >= 91, Firefox >= 89, Safari >= 16.4 or Node.js >= 16.4');
+  const plan = threadPlan(threads, wasmBinary);
   const moduleOptions = {};
   if (locateFile) moduleOptions.locateFile = locateFile;
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
-  const module = await createAttnModule(moduleOptions);
-  return new Attention(module);
+  const factory = plan.use ? (await import('./mt/attn_mt.mjs')).default : createAttnModule;
+  const module = await factory(moduleOptions);
+  return new Attention(module, plan);
+}
+
+function threadsOption(value, max) {
+  if (value === undefined) return max;
+  return Math.min(checkInt('threads', value), max);
 }
 
 const IMPLS = { auto: 0, materialized: 1, fused: 2, decode: 3 };
@@ -138,7 +164,7 @@ function prepareAttention(o) {
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
-    hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask,
+    hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask, threads: 1,
   };
   return { call, q, k, v, ...arrays, returnWeights, returnLse };
 }
@@ -165,8 +191,11 @@ class Attention {
   #module;
   #gpt2Asset;
 
-  constructor(module) {
+  constructor(module, plan) {
     this.#module = module;
+    /** Threads a call may use (1 unless the threaded build loaded); `threadsReason` says why when it is 1. */
+    this.threads = module.maxThreads();
+    this.threadsReason = plan.reason;
     /** The multi-head attention block class, bound to this instance. */
     this.MultiHeadAttention = makeMultiHeadAttention(module);
     /** The package version. */
@@ -182,6 +211,7 @@ class Attention {
    */
   attention(options) {
     const p = prepareAttention(options);
+    p.call.threads = threadsOption(options.threads, this.threads);
     const { batch, qLen, kvLen, heads, valueDim } = p.call;
     const spec = {
       q: { input: p.q }, k: { input: p.k }, v: { input: p.v },
@@ -341,7 +371,7 @@ function makeMultiHeadAttention(module) {
     const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen: contextLen || qLen, heads });
     const call = {
       batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl),
-      mask, x: 0, context: 0, out: 0,
+      mask, x: 0, context: 0, out: 0, threads: threadsOption(o.threads, module.maxThreads()),
     };
     return { call, x, context, arrays, shape: [batch, qLen, dModel] };
   }

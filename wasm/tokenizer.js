@@ -50,6 +50,7 @@ export function createTokenizer(module, assetBytes) {
   else if (ArrayBuffer.isView(bytes) && !(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!(bytes instanceof Uint8Array)) throw invalid('createTokenizer: assetBytes', 'a Uint8Array or ArrayBuffer with gpt2-bpe.bin', assetBytes);
 
+  const sharedHeap = typeof SharedArrayBuffer !== 'undefined' && module.HEAPU8.buffer instanceof SharedArrayBuffer;
   let native = new module.GPT2Tokenizer();
   const loadError = native.load(bytes);
   if (loadError) {
@@ -68,7 +69,8 @@ export function createTokenizer(module, assetBytes) {
   function putText(fn, text) {
     if (typeof text !== 'string') throw invalid(`${fn}: text`, 'a string', text);
     const t = live(fn);
-    if (text.length > LARGE_TEXT) {
+    // TextEncoder cannot write into shared memory (the threaded build's heap): encode, then copy.
+    if (text.length > LARGE_TEXT || sharedHeap) {
       const utf8 = encoder.encode(text);
       t.inputView(utf8.length).set(utf8);
       return utf8.length;

@@ -596,7 +596,8 @@ async function compute() {
     $('status').classList.remove('error');
     $('status').textContent = a.empty ? 'Type some text.' :
       `${a.tokens.length} tokens${a.truncated ? ' (the first 256 shown)' : ''} · ${a.config.heads} heads · d_model ${a.config.dModel} · ` +
-      `${info.backend} · trace in ${a.ms.toFixed(1)} ms · attention-wasm ${info.version}`;
+      `${info.backend} × ${info.threads} thread${info.threads === 1 ? '' : 's'} · trace in ${a.ms.toFixed(1)} ms · attention-wasm ${info.version}`;
+    $('status').title = info.threadsReason || 'threads on: the page is cross-origin isolated';
     window.__state = { analysis: a, state };
   } catch (e) {
     if (!e.stale) showError(e.message);

@@ -165,7 +165,7 @@ const handlers = {
   },
 
   info() {
-    return { backend: attn.backend, version: attn.version, maxTokens: MAX_TOKENS };
+    return { backend: attn.backend, version: attn.version, maxTokens: MAX_TOKENS, threads: attn.threads, threadsReason: attn.threadsReason };
   },
 };
 

@@ -123,7 +123,7 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
   const std::size_t scores = batch * H * q_len * Lk;
 
   SdpaOptions so;
-  so.mask = o.mask, so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels;
+  so.mask = o.mask, so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
   MhaTrace local;
   MhaTrace& t = trace ? *trace : local;
   if (trace) {
@@ -190,7 +190,7 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
   so.mask.causal = true;  // the new tokens are the last n of the sequence: bottom-right alignment
   so.mask.causal_align = Align::bottom_right;
   so.mask.window_align = Align::bottom_right;
-  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels;
+  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
   if (Status st = validate_sdpa({B, n, first + n, H, Hkv, D, Dv, 0}, so); !st.ok()) return st;
   if (Status st = cache.append(k.data(), v.data(), n); !st.ok()) return st;
   const SdpaShape shape{B, n, cache.length(), H, Hkv, D, Dv, cache.rows()};

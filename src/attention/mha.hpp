@@ -45,6 +45,7 @@ struct MhaOptions {
   SdpaImpl impl = SdpaImpl::automatic;
   const KernelTable* kernels = nullptr;
   std::size_t first_position = 0;  ///< position of the first query token (for positional encodings)
+  std::size_t threads = 1;         ///< as SdpaOptions::threads
 };
 
 /// Every intermediate of one forward pass (B, Lq, Lk as in the call; Lk = Lq for self-attention).

@@ -11,6 +11,11 @@ namespace attn {
 std::size_t hardware_threads() {
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
   return 1;
+#elif defined(__EMSCRIPTEN_PTHREADS__)
+  // Never more threads than the pool started with the module: a thread beyond it would need the (blocked)
+  // calling thread's event loop to start.
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : (n < ATTN_WASM_POOL_SIZE ? n : ATTN_WASM_POOL_SIZE);
 #else
   const unsigned n = std::thread::hardware_concurrency();
   return n ? n : 1;

@@ -50,7 +50,8 @@ test('examples/browser shows what the Node example prints, from the installed pa
   assert.equal(shown, nodeOutput.trimEnd());
   assert.match(shown, /^head 3: /m);
   // Everything came from the installed package, on this origin.
-  for (const file of ['index.js', 'attn.mjs', 'attn.wasm', 'gpt2-bpe.bin'])
+  // The page is served cross-origin isolated, so init() picks the threaded build in dist/mt/.
+  for (const file of ['index.js', 'mt/attn_mt.mjs', 'mt/attn_mt.wasm', 'mt/attn_mt.worker.js', 'gpt2-bpe.bin'])
     assert.ok(requests.includes(`${url}node_modules/attention-wasm/dist/${file}`), `${file} requested: ${requests.join(' ')}`);
   assert.deepEqual(requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:')), []);
 });

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `npm run bench [-- --quick]`: builds the wasm package (dist/), the native benchmarks (build-bench/native, a separate
+# CMake project in bench/), the wasm roofline probe, installs the peers into bench/node_modules, then runs
+# bench/run.mjs, which prints one table and writes build-bench/results.json.
+# Options: --quick (or ATTN_BENCH_QUICK=1): S in {128, 1024}; --no-native; --no-peers; --no-build (reuse builds).
+# Not set-up: tools/setup.sh installs the toolchain first (it is run here only if emcc is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}  # Debian's emscripten needs Debian's acorn
+JOBS=${ATTN_JOBS:-2}
+build=1
+run_args=()
+for a in "$@"; do
+  case "$a" in
+    --no-build) build=0 ;;
+    --quick|--no-native|--no-peers) run_args+=("$a") ;;
+    *) echo "bench.sh: unknown option $a (use --quick, --no-native, --no-peers, --no-build)" >&2; exit 2 ;;
+  esac
+done
+native=1
+for a in "${run_args[@]+"${run_args[@]}"}"; do [ "$a" = --no-native ] && native=0; done
+mkdir -p build-bench
+
+if [ "$build" = 1 ]; then
+  command -v emcc >/dev/null || bash tools/setup.sh
+  echo "== build: wasm package (dist/)" >&2
+  bash tools/build.sh wasm-release >&2
+  if [ "$native" = 1 ]; then
+    echo "== build: native benchmarks (build-bench/native)" >&2
+    log=$(mktemp)
+    if ! cmake -S bench -B build-bench/native -G Ninja -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
+    rm -f "$log"
+    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline >&2
+  fi
+  echo "== build: wasm roofline probe" >&2
+  if [ ! -f build-bench/roofline_wasm.cjs ] || [ bench/roofline_wasm.cpp -nt build-bench/roofline_wasm.cjs ]; then
+    # CommonJS output (.cjs: the repo's package.json says "type": "module"); run.mjs passes wasmBinary itself.
+    em++ -std=c++17 -O3 -msimd128 bench/roofline_wasm.cpp -o build-bench/roofline_wasm.js \
+      -sMODULARIZE=1 -sEXPORT_NAME=createRoofline -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB \
+      -sEXPORTED_FUNCTIONS=_peak_f32x4,_alloc_floats,_free_floats,_read_f32x4
+    mv build-bench/roofline_wasm.js build-bench/roofline_wasm.cjs
+  fi
+fi
+
+if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-peers "* ]]; then
+  echo "== peers: bench/node_modules" >&2
+  stamp=bench/node_modules/.bench-installed
+  if [ ! -f "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
+    npm ci --prefix bench --no-audit --no-fund --ignore-scripts >&2
+    touch "$stamp"
+  fi
+fi
+
+echo "== run" >&2
+exec node --expose-gc --max-old-space-size=8192 bench/run.mjs "${run_args[@]+"${run_args[@]}"}"
