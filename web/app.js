@@ -589,10 +589,11 @@ async function compute() {
   const t0 = performance.now();
   try {
     const a = await call('analyze', state);
+    const t1 = performance.now();
     analysis = a;
     render();
-    const ms = performance.now() - t0;
-    window.__timing = { lastUpdateMs: ms, computeMs: a.ms };
+    const t2 = performance.now();
+    window.__timing = { lastUpdateMs: t2 - t0, workerMs: t1 - t0, renderMs: t2 - t1, traceMs: a.ms, start: t0, end: t2 };
     $('status').classList.remove('error');
     $('status').textContent = a.empty ? 'Type some text.' :
       `${a.tokens.length} tokens${a.truncated ? ' (the first 256 shown)' : ''} · ${a.config.heads} heads · d_model ${a.config.dModel} · ` +
@@ -602,12 +603,17 @@ async function compute() {
   } catch (e) {
     if (!e.stale) showError(e.message);
   }
-  try {
-    renderVariants(await call('variants', state));
-  } catch (e) {
-    if (!e.stale) showError(e.message);
-  }
+  // The variants are five more forward passes: wait until typing pauses, so they never delay the next keystroke.
+  clearTimeout(variantsTimer);
+  variantsTimer = setTimeout(async () => {
+    try {
+      renderVariants(await call('variants', state));
+    } catch (e) {
+      if (!e.stale) showError(e.message);
+    }
+  }, 400);
 }
+let variantsTimer = 0;
 
 function render() {
   const a = analysis;

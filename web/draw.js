@@ -141,19 +141,32 @@ export function drawLines(canvas, weights, rows, cols, { offset = 0, leftLabels,
   ctx.font = `${Math.min(11, rowHeight - 2)}px sans-serif`;
   ctx.textBaseline = 'middle';
   const x0 = 78, x1 = width - 78;
+  // Lines grouped by weight into 10 bands, one path per band: a few strokes instead of one per line. Unfocused,
+  // each query shows its 4 strongest links above 0.05 (the rest would be a grey haze costing a frame to paint);
+  // a focused query shows every link above 0.01.
+  const bands = Array.from({ length: 10 }, () => []);
   for (let i = 0; i < rows; i++) {
     if (focus >= 0 && i !== focus) continue;
+    let links = [];
     for (let j = 0; j < cols; j++) {
       const w = weights[offset + i * cols + j];
-      if (!(w > 0.01)) continue;
-      ctx.strokeStyle = `rgba(${color},${Math.min(1, w).toFixed(3)})`;
-      ctx.lineWidth = 1 + 2 * w;
-      ctx.beginPath();
-      ctx.moveTo(x0, top + i * rowHeight + rowHeight / 2);
-      ctx.lineTo(x1, top + j * rowHeight + rowHeight / 2);
-      ctx.stroke();
+      if (w > (focus >= 0 ? 0.01 : 0.05)) links.push([w, j]);
     }
+    if (focus < 0 && links.length > 4) links = links.sort((a, b) => b[0] - a[0]).slice(0, 4);
+    for (const [w, j] of links) bands[Math.min(9, Math.floor(w * 10))].push(i, j);
   }
+  bands.forEach((band, k) => {
+    if (!band.length) return;
+    const w = (k + 0.5) / 10;
+    ctx.strokeStyle = `rgba(${color},${w.toFixed(2)})`;
+    ctx.lineWidth = 1 + 2 * w;
+    ctx.beginPath();
+    for (let n = 0; n < band.length; n += 2) {
+      ctx.moveTo(x0, top + band[n] * rowHeight + rowHeight / 2);
+      ctx.lineTo(x1, top + band[n + 1] * rowHeight + rowHeight / 2);
+    }
+    ctx.stroke();
+  });
   ctx.fillStyle = '#222';
   ctx.textAlign = 'right';
   leftLabels.forEach((l, i) => {
