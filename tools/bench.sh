@@ -33,9 +33,10 @@ if [ "$build" = 1 ]; then
     cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline >&2
   fi
   echo "== build: wasm roofline probe" >&2
-  if [ ! -f build-bench/roofline_wasm.cjs ] || [ bench/roofline_wasm.cpp -nt build-bench/roofline_wasm.cjs ]; then
+  if [ ! -f build-bench/roofline_wasm.cjs ] || [ bench/roofline_wasm.cpp -nt build-bench/roofline_wasm.cjs ] \
+     || [ bench/peak.hpp -nt build-bench/roofline_wasm.cjs ]; then
     # CommonJS output (.cjs: the repo's package.json says "type": "module"); run.mjs passes wasmBinary itself.
-    em++ -std=c++17 -O3 -msimd128 bench/roofline_wasm.cpp -o build-bench/roofline_wasm.js \
+    em++ -std=c++17 -O3 -msimd128 -isystem .deps/xsimd/usr/include bench/roofline_wasm.cpp -o build-bench/roofline_wasm.js \
       -sMODULARIZE=1 -sEXPORT_NAME=createRoofline -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB \
       -sEXPORTED_FUNCTIONS=_peak_f32x4,_alloc_floats,_free_floats,_read_f32x4
     mv build-bench/roofline_wasm.js build-bench/roofline_wasm.cjs
