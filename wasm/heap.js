@@ -2,8 +2,8 @@
 // Not validation (errors.js) and not the API (index.js).
 
 /**
- * Runs `fn(addresses)` with each input copied into the heap and each output allocated (zeroed);
- * returns copies of the outputs. `spec` maps names to {input: TypedArray} or {output: [Ctor, length]}.
+ * Runs `fn(addresses)` with each input copied into the heap and each output allocated (not cleared: every C++
+ * entry point called through here writes all of its outputs); returns copies of the outputs. `spec` maps names to {input: TypedArray} or {output: [Ctor, length]}.
  */
 export function withHeap(module, spec, fn) {
   const entries = Object.entries(spec).filter(([, s]) => s);
@@ -22,9 +22,7 @@ export function withHeap(module, spec, fn) {
     for (const { name, s, Ctor, length, offset } of layout) {
       const address = base + offset;
       addresses[name] = address;
-      const view = new Ctor(module.HEAPU8.buffer, address, length);
-      if (s.input) view.set(s.input);
-      else view.fill(0);
+      if (s.input) new Ctor(module.HEAPU8.buffer, address, length).set(s.input);
     }
     const result = fn(addresses);
     const outputs = {};

@@ -109,6 +109,22 @@ void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t wid
   for (std::size_t r = 0; r < rows; ++r) std::memset(out + r * stride, 0, width * sizeof(float));
 }
 
+// Query rows go in blocks of kTileQ and keys in tiles of kTileK (fused path); both paths skip every key outside the
+// union of a block's key ranges (for a causal mask, the upper triangle).
+constexpr std::size_t kTileQ = 32, kTileK = 64;
+
+/// Union [lo, hi) of the key ranges of query rows [i0, i0 + rows); empty (lo ≥ hi) when every row is empty.
+KeyRange block_key_range(const Plan& p, std::size_t i0, std::size_t rows) {
+  std::size_t lo = p.Lk, hi = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const KeyRange kr = key_range(*p.mask, i0 + r, p.Lq, p.Lk);
+    if (kr.empty()) continue;
+    lo = kr.lo < lo ? kr.lo : lo;
+    hi = kr.hi > hi ? kr.hi : hi;
+  }
+  return {lo, hi};
+}
+
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
 void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
   struct Scratch {
@@ -120,19 +136,36 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
     if (w.kT.empty()) w.kT.resize(p.D * keys_stride(p.Lk)), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
     const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
     float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : w.logits.data();
+    const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
     float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
     transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, w.kT.data());
-    p.kt->gemm_nn(p.Lq, p.Lk, p.D, p.scale, q + b * p.Lq * p.q_row + h * p.D, p.q_row, w.kT.data(), keys_stride(p.Lk),
-                  s, p.Lk);
-    for (std::size_t i = 0; i < p.Lq; ++i) mask_row(p, b, h, i, 0, p.Lk, s + i * p.Lk);
-    if (o.scores_bhqk) std::memcpy(o.scores_bhqk + bh * p.Lq * p.Lk, s, p.Lq * p.Lk * sizeof(float));
-    for (std::size_t i = 0; i < p.Lq; ++i) {
-      const float lse = softmax_row(*p.kt, s + i * p.Lk, p.Lk);
-      if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i] = lse;
+    const PvKernel pv = pv_kernel(p, v_bh);
+    for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
+      const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
+      const KeyRange kr = block_key_range(p, i0, rows);
+      const std::size_t lo = kr.empty() ? 0 : kr.lo, n = kr.empty() ? 0 : kr.hi - kr.lo;
+      float* s0 = s + i0 * p.Lk;
+      if (n)
+        p.kt->gemm_nn(rows, n, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, w.kT.data() + lo, keys_stride(p.Lk), s0 + lo,
+                      p.Lk);
+      for (std::size_t r = 0; r < rows; ++r) {  // keys outside the block's range: −∞ logits, zero weights
+        float* row = s0 + r * p.Lk;
+        for (std::size_t j = 0; j < lo; ++j) row[j] = kNegInf;
+        for (std::size_t j = lo + n; j < p.Lk; ++j) row[j] = kNegInf;
+        if (n) mask_row(p, b, h, i0 + r, lo, n, row + lo);
+      }
+      if (o.scores_bhqk) std::memcpy(o.scores_bhqk + (bh * p.Lq + i0) * p.Lk, s0, rows * p.Lk * sizeof(float));
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* row = s0 + r * p.Lk;
+        const float lse = n ? softmax_row(*p.kt, row + lo, n) : kNegInf;
+        std::memset(row, 0, lo * sizeof(float));
+        std::memset(row + lo + n, 0, (p.Lk - lo - n) * sizeof(float));
+        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = lse;
+      }
+      zero_rows(o_bh + i0 * p.o_row, rows, p.o_row, p.Dv);
+      if (n) pv(rows, p.Dv, n, s0 + lo, p.Lk, v_bh + lo * p.v_row, p.v_row, o_bh + i0 * p.o_row, p.o_row);
     }
-    zero_rows(o_bh, p.Lq, p.o_row, p.Dv);
-    pv_kernel(p, v_bh)(p.Lq, p.Dv, p.Lk, s, p.Lk, v_bh, p.v_row, o_bh, p.o_row);
   });
 }
 
@@ -168,8 +201,6 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 // FlashAttention-2 style: per query tile, stream key tiles inside the tile's key range, keeping a running max m,
 // sum l and unnormalised output O per row; no [Lq, Lk] buffer. Key tiles outside every row's range are never
 // visited; rows whose part of a tile is fully masked are skipped in it.
-constexpr std::size_t kTileQ = 32, kTileK = 64;
-
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
   struct Scratch {
     std::vector<float> s, acc, m, l, kT;
@@ -190,13 +221,8 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
     const PvKernel pv = pv_kernel(p, v_bh);
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
-      std::size_t lo = p.Lk, hi = 0;  // union of the rows' key ranges
-      for (std::size_t r = 0; r < rows; ++r) {
-        const KeyRange kr = key_range(*p.mask, i0 + r, p.Lq, p.Lk);
-        if (kr.empty()) continue;
-        lo = kr.lo < lo ? kr.lo : lo;
-        hi = kr.hi > hi ? kr.hi : hi;
-      }
+      const KeyRange kr = block_key_range(p, i0, rows);
+      const std::size_t lo = kr.lo, hi = kr.hi;
       for (std::size_t r = 0; r < rows; ++r) m[r] = kNegInf, l[r] = 0.f;
       std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
       for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
