@@ -24,13 +24,13 @@ mkdir -p build-bench
 if [ "$build" = 1 ]; then
   command -v emcc >/dev/null || bash tools/setup.sh
   echo "== build: wasm package (dist/)" >&2
-  bash tools/build.sh wasm-release >&2
+  bash tools/build.sh wasm-release wasm-mt-release >&2
   if [ "$native" = 1 ]; then
     echo "== build: native benchmarks (build-bench/native)" >&2
     log=$(mktemp)
     if ! cmake -S bench -B build-bench/native -G Ninja -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
     rm -f "$log"
-    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline >&2
+    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline attn_threads >&2
   fi
   echo "== build: wasm roofline probe" >&2
   if [ ! -f build-bench/roofline_wasm.cjs ] || [ bench/roofline_wasm.cpp -nt build-bench/roofline_wasm.cjs ] \
@@ -53,4 +53,7 @@ if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-peers "* ]]; then
 fi
 
 echo "== run" >&2
-exec node --expose-gc --max-old-space-size=8192 bench/run.mjs "${run_args[@]+"${run_args[@]}"}"
+node --expose-gc --max-old-space-size=8192 bench/run.mjs "${run_args[@]+"${run_args[@]}"}"
+if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-native "* ]]; then
+  node bench/threads.mjs
+fi
