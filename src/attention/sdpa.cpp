@@ -193,8 +193,10 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
       const float lse = softmax_row(*p.kt, row, cols);
       if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
     }
-    p.kt->pv_acc(p.group, p.Dv, cols, s.data(), cols, v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g,
-                 p.Dv);
+    // Plain masks leave every key in [lo, hi) visible, so no weight is zero for being masked: the branch-free
+    // kernel is exact (and a NaN value of a visible key still propagates).
+    (p.plain ? p.kt->gemm_nn_acc : p.kt->pv_acc)(p.group, p.Dv, cols, s.data(), cols,
+                                                 v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g, p.Dv);
   });
 }
 

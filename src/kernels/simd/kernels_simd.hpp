@@ -104,10 +104,15 @@ struct Kernels {
       }
   }
 
+  // A single row (decode, matrix-vector) has registers to spare: a wider strip means fewer passes over b.
+  static constexpr size_t NV1 = W >= 16 ? 4 : 8;
+
   template <Mode M, size_t R>
   static void rows(size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb, float* c,
                    size_t ldc) {
     size_t j = 0;
+    if (R == 1)
+      for (; j + NV1 * W <= n; j += NV1 * W) block<M, 1, NV1>(k, alpha, a, lda, b + j, ldb, c + j, ldc);
     for (; j + NV * W <= n; j += NV * W) block<M, R, NV>(k, alpha, a, lda, b + j, ldb, c + j, ldc);
     for (; j + W <= n; j += W) block<M, R, 1>(k, alpha, a, lda, b + j, ldb, c + j, ldc);
     if (j < n) tail<M>(R, j, n, k, alpha, a, lda, b, ldb, c, ldc);
