@@ -74,6 +74,23 @@ void configure(benchmark::internal::Benchmark* b, double seconds) {
     b->MinTime(0.15)->Repetitions(5)->MinWarmUpTime(0.05);
 }
 
+
+// The timed loop every SDPA case shares; false (and the case marked failed) when the call reports an error.
+bool time_sdpa(benchmark::State& state, const attn::SdpaShape& shape, const std::vector<float>& q,
+               const std::vector<float>& k, const std::vector<float>& v, std::vector<float>& out,
+               const attn::SdpaOptions& o) {
+  for (auto _ : state) {
+    const attn::Status st = attn::sdpa(shape, q.data(), k.data(), v.data(), out.data(), o);
+    if (!st.ok()) {
+      fail(state, st);
+      return false;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  return true;
+}
+
 void add_sdpa(const std::string& isa, std::size_t d, std::size_t s, bool causal, bool weights) {
   const attn::KernelTable* kt = table_named(isa);
   if (!kt) return;
@@ -91,12 +108,7 @@ void add_sdpa(const std::string& isa, std::size_t d, std::size_t s, bool causal,
     o.impl = weights ? attn::SdpaImpl::materialized : attn::SdpaImpl::fused;
     if (weights) o.weights_bhqk = w.data();
     warm_up_once(warmed, [&] { (void)attn::sdpa(shape, q.data(), k.data(), v.data(), out.data(), o); });
-    for (auto _ : state) {
-      const attn::Status st = attn::sdpa(shape, q.data(), k.data(), v.data(), out.data(), o);
-      if (!st.ok()) return fail(state, st);
-      benchmark::DoNotOptimize(out.data());
-      benchmark::ClobberMemory();
-    }
+    if (!time_sdpa(state, shape, q, k, v, out, o)) return;
     state.counters["flops"] = flops;
     state.counters["checksum"] = checksum(out.data(), out.size());
     state.SetLabel(attn::impl_name(o.impl));
@@ -117,12 +129,7 @@ void add_decode(const std::string& isa, std::size_t cache) {
     attn::SdpaOptions o;
     o.kernels = kt;
     o.impl = attn::SdpaImpl::decode;
-    for (auto _ : state) {
-      const attn::Status st = attn::sdpa(shape, q.data(), k.data(), v.data(), out.data(), o);
-      if (!st.ok()) return fail(state, st);
-      benchmark::DoNotOptimize(out.data());
-      benchmark::ClobberMemory();
-    }
+    if (!time_sdpa(state, shape, q, k, v, out, o)) return;
     state.counters["flops"] = flops;
     state.counters["bytes"] = 2.0 * cache * kHeads * d * sizeof(float);
     state.counters["checksum"] = checksum(out.data(), out.size());
