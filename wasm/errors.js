@@ -15,7 +15,7 @@ export function describe(value) {
   if (value === undefined) return 'undefined';
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.length})`;
   if (Array.isArray(value)) return `Array(${value.length})`;
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   return typeof value;
 }

@@ -11,7 +11,7 @@
 // tokens), the token holding the character's first byte gets the whole character and the following tokens that
 // only continue it get an empty range (start == end) at the character's end; so text.slice(start, end) is always
 // whole characters, and highlighting every token in turn highlights the whole string once.
-import { AttentionError, describe } from './errors.js';
+import { AttentionError, describe, invalid } from './errors.js';
 
 const encoder = new TextEncoder();
 // Non-fatal (U+FFFD for invalid input, which the C++ side has already replaced) and keeping a leading U+FEFF:
@@ -19,9 +19,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const LARGE_TEXT = 1 << 20;  // above this many UTF-16 units, size the input exactly instead of 3 bytes per unit
 
-// errors.js's describe(), plus booleans shown by value; messages: "<fn>: <arg>: expected ..., received <value>".
-const show = (value) => (typeof value === 'boolean' ? String(value) : describe(value));
-const invalid = (name, expected, value) => new AttentionError('INVALID_ARGUMENT', `${name}: expected ${expected}, received ${show(value)}`);
+// Messages read "<fn>: <arg>: expected ..., received <value>" (errors.js's invalid()).
 
 function specialOption(fn, opts) {
   if (opts === undefined) return false;
@@ -81,7 +79,7 @@ export function createTokenizer(module, assetBytes) {
 
   function checkId(fn, name, id) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize)
-      throw new AttentionError('OUT_OF_RANGE', `${fn}: ${name} must be an integer token id in [0, ${vocabSize}), received ${show(id)}`);
+      throw new AttentionError('OUT_OF_RANGE', `${fn}: ${name} must be an integer token id in [0, ${vocabSize}), received ${describe(id)}`);
     return id;
   }
 
