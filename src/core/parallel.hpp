@@ -1,5 +1,5 @@
-// A minimal parallel-for: items handed out one at a time from an atomic counter to up to N threads.
-// Not a thread pool: threads are started per call, so callers use it only for work far larger than a thread start.
+// A minimal parallel-for: items handed out one at a time from an atomic counter to up to N pooled threads.
+// Not a task system: one job at a time (concurrent callers wait their turn); threads start on first use and stay.
 #pragma once
 #include <cstddef>
 #include <functional>
