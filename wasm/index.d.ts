@@ -45,6 +45,7 @@ export type AttentionErrorCode =
   | 'UNSUPPORTED'
   | 'DISPOSED'
   | 'NOT_FOUND'
+  | 'OUT_OF_MEMORY'
   | (string & {});
 
 /** An error from attention-wasm: `code` is machine-readable; `message` names the argument, expected and received. */

@@ -68,6 +68,16 @@ async function load({ locateFile, wasmBinary, threads = 'auto' } = {}) {
   return new Attention(module, plan);
 }
 
+// wasm32 memory stops at 2 GiB; a C++ allocation beyond it would abort the instance, so refuse such calls up front.
+const HEAP_LIMIT = 2 ** 31 - 2 ** 26;
+
+function checkHeap(floats, what) {
+  const bytes = floats * 4;
+  if (bytes > HEAP_LIMIT)
+    throw new AttentionError('OUT_OF_MEMORY', `${what} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly ` +
+      'memory, more than its 2 GiB limit: use a shorter sequence, fewer heads, or no weights/trace');
+}
+
 function threadsOption(value, max) {
   if (value === undefined) return max;
   return Math.min(checkInt('threads', value), max);
@@ -162,6 +172,9 @@ function prepareAttention(o) {
   const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen, heads });
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
+  const scores = batch * heads * qLen * kvLen;
+  checkHeap(q.length + k.length + v.length + batch * qLen * heads * valueDim + (returnWeights ? scores : 2 * qLen * kvLen),
+    'this attention call');
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
     hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask, threads: 1,
@@ -486,6 +499,10 @@ function makeMultiHeadAttention(module) {
       const handle = this._handle();
       const p = prepareForward(this.config, x, options, { allowContext: true });
       const wantTrace = checkBool('trace', options.trace ?? false);
+      if (wantTrace) {  // four score tensors (raw, scaled, masked, weights) live in the heap during the call
+        const kvLen = p.call.contextLen || p.call.qLen;
+        checkHeap(4 * p.call.batch * this.config.heads * p.call.qLen * kvLen + 8 * x.length, 'this traced forward pass');
+      }
       const { result, outputs } = run(p, (call) => (wantTrace ? handle.forwardTrace(call) : { status: handle.forward(call) }));
       throwIfFailed(result.status);
       const answer = { out: outputs.out, shape: p.shape };

@@ -160,3 +160,15 @@ test('logits of 90-100 do not overflow', () => {
     assert.equal(compare(got.out, ref.out, TOL.stress), '', impl);
   }
 });
+
+test('a call that cannot fit the 2 GiB wasm heap is refused up front, and the instance keeps working', () => {
+  const n = 20000;  // weights [1, 4, 20000, 20000] would be 6.4 GB
+  const q = new Float32Array(n * 4);
+  assert.throws(() => attn.attention({ q, k: q, v: q, qLen: n, heads: 4, headDim: 1, returnWeights: true }),
+    (e) => e instanceof AttentionError && e.code === 'OUT_OF_MEMORY' && /needs about 6\.\d GiB/.test(e.message));
+  const m = new attn.MultiHeadAttention({ dModel: 4, heads: 4 });
+  assert.throws(() => m.forward(new Float32Array(n * 4), { trace: true }), (e) => e.code === 'OUT_OF_MEMORY');
+  m.dispose();
+  const small = inputs({ qLen: 3, headDim: 4 }, 1);
+  assert.equal(compare(attn.attention(small).out, referenceAttention(small).out, TOL.sdpa), '');
+});
