@@ -360,6 +360,8 @@ function prepareMhaConfig(o) {
   const bias = checkBool('bias', o.bias ?? false);
   const seed = o.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
+  checkHeap(dModel * heads * headDim + 2 * contextDim * kvHeads * (headDim + valueDim) + heads * valueDim * dModel +
+    maxLen * dModel, 'this MultiHeadAttention');
   return { dModel, heads, kvHeads, headDim, valueDim, contextDim, maxLen, bias, positional, positionalName, seed };
 }
 
@@ -428,6 +430,8 @@ function makeMultiHeadAttention(module) {
     step(x, options = {}) {
       const cache = this.#live();
       const p = prepareForward(this.#owner.config, x, { ...options, batch: this.batch }, { allowContext: false });
+      // The cache grows by doubling: room for twice the new length must fit.
+      checkHeap(2 * (cache.length() + p.call.qLen) * this.batch * (cache.bytesPerToken() / 4), 'growing the KV cache');
       if (p.arrays.keyPadding || p.arrays.bias) throw invalid('options', 'no keyPadding or bias when decoding', 'one');
       const { result, outputs } = run(p, (call) => this.#owner._handle().decode(cache, call));
       throwIfFailed(result);
