@@ -69,7 +69,14 @@ attn::SdpaShape to_shape(const SdpaCall& c) {
   return {c.batch, c.q_len, c.kv_len, c.heads, c.kv_heads, c.head_dim, c.value_dim, 0};
 }
 
-StatusJs sdpa(const SdpaCall& c) {
+/// The status of an sdpa call plus the implementation that ran (as choose_impl named it).
+struct SdpaResultJs {
+  std::string code;
+  std::string message;
+  std::string impl;
+};
+
+SdpaResultJs sdpa(const SdpaCall& c) {
   attn::SdpaOptions o;
   if (c.has_scale) o.scale = c.scale;
   o.mask = to_mask(c.mask);
@@ -78,16 +85,9 @@ StatusJs sdpa(const SdpaCall& c) {
   o.lse_bhq = ptr<float>(c.lse);
   o.impl = static_cast<attn::SdpaImpl>(c.impl);
   o.threads = c.threads;
-  return to_js(attn::sdpa(to_shape(c), ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
-                          ptr<float>(c.out), o));
-}
-
-std::string chosen_impl(const SdpaCall& c) {
-  attn::SdpaOptions o;
-  o.impl = static_cast<attn::SdpaImpl>(c.impl);
-  o.weights_bhqk = ptr<float>(c.weights);
-  o.scores_bhqk = ptr<float>(c.scores);
-  return attn::impl_name(attn::choose_impl(to_shape(c), o));
+  const attn::Status st = attn::sdpa(to_shape(c), ptr<const float>(c.q), ptr<const float>(c.k),
+                                     ptr<const float>(c.v), ptr<float>(c.out), o);
+  return {attn::code_name(st.code), st.message, attn::impl_name(attn::choose_impl(to_shape(c), o))};
 }
 
 val copy_out(const std::vector<float>& v) {
@@ -291,6 +291,10 @@ std::size_t heap_in_use() { return mallinfo().uordblks; }
 EMSCRIPTEN_BINDINGS(attn_core) {
   using namespace emscripten;
   value_object<StatusJs>("Status").field("code", &StatusJs::code).field("message", &StatusJs::message);
+  value_object<SdpaResultJs>("SdpaResult")
+      .field("code", &SdpaResultJs::code)
+      .field("message", &SdpaResultJs::message)
+      .field("impl", &SdpaResultJs::impl);
   value_object<MaskCall>("MaskCall")
       .field("causal", &MaskCall::causal)
       .field("causalAlign", &MaskCall::causal_align)
@@ -368,7 +372,6 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("forwardTrace", &MhaJs::forward_trace)
       .function("decode", &MhaJs::decode);
   function("sdpa", &sdpa);
-  function("chosenImpl", &chosen_impl);
   function("cost", &cost);
   function("teachingModel", &teaching_model);
   function("teachingEmbeddings", &teaching_embeddings);

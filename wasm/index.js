@@ -238,7 +238,7 @@ class Attention {
       (addresses) => this.#module.sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)));
     throwIfFailed(result);
     const shapes = { out: [batch, qLen, heads * valueDim] };
-    const answer = { out: outputs.out, shapes, impl: this.#module.chosenImpl(withAddresses({ ...p.call, ...NO_POINTERS, weights: p.returnWeights ? 1 : 0 }, {})) };
+    const answer = { out: outputs.out, shapes, impl: result.impl };
     if (p.returnWeights) answer.weights = outputs.weights, shapes.weights = [batch, heads, qLen, kvLen];
     if (p.returnLse) answer.lse = outputs.lse, shapes.lse = [batch, heads, qLen];
     return answer;
