@@ -1,5 +1,5 @@
 // Native GPT-2 tokenizer throughput (Google Benchmark): encode, encode_with_offsets and decode, in bytes/second.
-// Not wired into CMake by default and not a test: see the build line below.
+// Not a test: built by bench/CMakeLists.txt and run by tools/bench.sh (the build lines below are for doing it by hand).
 //
 // Text: the file named by ATTN_BENCH_TEXT (e.g. written by `node bench/tokenizer.bench.mjs 4 build-wasm --dump t.txt`,
 // so native and wasm see the same text), else a built-in mixed text of about 4 MB.
