@@ -103,6 +103,18 @@ function parseArgs(argv) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { url } = await startServer(parseArgs(process.argv.slice(2)));
-  console.log(`attention-wasm demo: ${url}  (Ctrl+C to stop)`);
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    const { url } = await startServer(options).catch((error) => {
+      if (error.code === 'EADDRINUSE')
+        throw new Error(`serve: port ${options.port} on ${options.host} is already in use; pick another with --port`);
+      if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        throw new Error(`serve: cannot listen on ${options.host} (not an address of this machine)`);
+      throw error;
+    });
+    console.log(`attention-wasm demo: ${url}  (Ctrl+C to stop)`);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(2);
+  }
 }

@@ -50,3 +50,14 @@ test('never leaves its folders: plain, encoded and double-encoded ..', async () 
 test('only GET and HEAD', async () => {
   assert.equal((await get('/', 'POST')).status, 405);
 });
+
+test('the command line says what is wrong: a port in use, a bad port, an unknown flag', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const cli = new URL('../../tools/serve.mjs', import.meta.url).pathname;
+  const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 10000 });
+  const busy = run('--port', String(server.address().port));
+  assert.equal(busy.status, 2);
+  assert.match(busy.stderr, /port \d+ on 127\.0\.0\.1 is already in use; pick another with --port/);
+  assert.match(run('--port', 'abc').stderr, /--port must be an integer 0-65535/);
+  assert.match(run('--bogus').stderr, /unknown argument --bogus/);
+});
