@@ -435,9 +435,13 @@ function renderHeads() {
   const c2 = stepCard(concat, { title: 'Output', formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
   drawMatrix(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
 
+  renderNextTokens(a.nextTokens);
+}
+
+function renderNextTokens(list) {
   const table = $('next-token');
   table.innerHTML = '<tr><th>rank</th><th>token</th><th>id</th><th>logit</th><th>probability</th></tr>';
-  (a.nextTokens || []).forEach((n, r) => {
+  (list || []).forEach((n, r) => {
     const tr = document.createElement('tr');
     for (const v of [r + 1, label({ text: n.text }), n.id, fmt(n.logit), fmt(n.prob)]) {
       const td = document.createElement('td');
@@ -603,10 +607,17 @@ async function compute() {
   } catch (e) {
     if (!e.stale) showError(e.message);
   }
-  // The variants are five more forward passes: wait until typing pauses, so they never delay the next keystroke.
+  // The variants (five more forward passes) and the next-token scores (a pass over the whole vocabulary) wait until
+  // typing pauses, so they never delay the next keystroke.
   clearTimeout(variantsTimer);
   variantsTimer = setTimeout(async () => {
     try {
+      if (analysis && !analysis.empty) {
+        const { dims } = analysis.trace, L = dims.qLen, E = dims.dModel;
+        analysis.nextTokens = await call('nextTokens', { preset: state.preset, seed: state.seed,
+          out: analysis.trace.out.slice((L - 1) * E, L * E) });  // batch row 0, last token
+        renderNextTokens(analysis.nextTokens);
+      }
       renderVariants(await call('variants', state));
     } catch (e) {
       if (!e.stale) showError(e.message);

@@ -74,11 +74,14 @@ const handlers = {
     const t0 = performance.now();
     const { trace } = mha.forward(input, { ...options, batch, trace: true });
     const ms = performance.now() - t0;
-    const last = trace.out.slice((L - 1) * E, L * E);  // batch row 0, last token
-    const nextTokens = attn.nextTokens({ model: state.preset === 'teaching' ? 'teaching' : 'seeded', out: last, seed: state.seed, k: 10 })
-      .map((n) => ({ ...n, text: tok.tokenText(n.id) }));
-    return { tokens, padTokens, keyPadding, trace, headNames, config: mha.config, ms, nextTokens,
+    return { tokens, padTokens, keyPadding, trace, headNames, config: mha.config, ms,
       truncated: tok.encode(state.text).length > MAX_TOKENS };
+  },
+
+  /** Next-token scores for an output row: a pass over the whole vocabulary, so the page asks only once typing pauses. */
+  nextTokens({ preset, seed, out }) {
+    return attn.nextTokens({ model: preset === 'teaching' ? 'teaching' : 'seeded', out, seed, k: 10 })
+      .map((n) => ({ ...n, text: tok.tokenText(n.id) }));
   },
 
   /** The same text through multi-head, grouped-query, multi-query, sliding-window and cross-attention. */

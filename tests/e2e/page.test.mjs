@@ -86,6 +86,11 @@ test('3: all heads side by side; hide, isolate and average them; concat and W_o;
   await page.waitForFunction(() => document.querySelectorAll('#head-grid .head').length === 1);
   assert.match(await page.textContent('#head-grid .head'), /average of 4 heads/);
   assert.equal(await page.$$eval('#concat .step', (s) => s.length), 2);
+  // Next-token scores arrive once typing pauses: ten rows whose probabilities come from the package.
+  await page.waitForFunction(() => document.querySelectorAll('#next-token tr').length === 11);
+  const shown = await page.$$eval('#next-token tr', (rows) => rows.slice(1).map((r) => Number(r.children[2].textContent)));
+  const expected = attn.nextTokens({ model: 'teaching', out: ref.out.slice(3 * 48, 4 * 48), k: 10 }).map((n) => n.id);
+  assert.deepEqual(shown, expected);
   await page.screenshot({ path: join(ARTIFACTS, 'page-1280.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
 });
