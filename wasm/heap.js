@@ -1,11 +1,13 @@
-// Moving typed arrays in and out of the wasm heap: one allocation per call, always freed, outputs copied out.
-// Not validation (errors.js) and not the API (index.js).
+// Moving typed arrays in and out of the wasm heap: one allocation per call, outputs copied out (or, opt-in, left in
+// place as views until the caller frees them). Not validation (errors.js) and not the API (index.js).
 
 /**
  * Runs `fn(addresses)` with each input copied into the heap and each output allocated (not cleared: every C++
- * entry point called through here writes all of its outputs); returns copies of the outputs. `spec` maps names to {input: TypedArray} or {output: [Ctor, length]}.
+ * entry point called through here writes all of its outputs); returns copies of the outputs. `spec` maps names to
+ * {input: TypedArray} or {output: [Ctor, length]}. With `views`, outputs are views into the heap instead and the
+ * block stays allocated: the caller must call the returned `release()` (then the views must not be used).
  */
-export function withHeap(module, spec, fn) {
+export function withHeap(module, spec, fn, { views = false } = {}) {
   const entries = Object.entries(spec).filter(([, s]) => s);
   let total = 0;
   const layout = entries.map(([name, s]) => {
@@ -17,6 +19,7 @@ export function withHeap(module, spec, fn) {
   });
   const base = module._malloc(Math.max(total, 16));
   if (!base) throw new Error('attention-wasm: out of WebAssembly memory');
+  let keep = false;
   try {
     const addresses = {};
     for (const { name, s, Ctor, length, offset } of layout) {
@@ -28,9 +31,13 @@ export function withHeap(module, spec, fn) {
     const outputs = {};
     // Views are made after the call: it may have grown (and so replaced) the heap's buffer.
     for (const { name, s, Ctor, length, offset } of layout)
-      if (s.output) outputs[name] = new Ctor(module.HEAPU8.buffer, base + offset, length).slice();
-    return { result, outputs };
+      if (s.output) {
+        const view = new Ctor(module.HEAPU8.buffer, base + offset, length);
+        outputs[name] = views ? view : view.slice();
+      }
+    keep = views;
+    return { result, outputs, release: views ? () => module._free(base) : () => {} };
   } finally {
-    module._free(base);
+    if (!keep) module._free(base);
   }
 }

@@ -114,6 +114,11 @@ export interface AttentionOptions extends MaskOptions {
   returnWeights?: boolean;
   /** Also return the log-sum-exp of each row [batch, heads, qLen] (−Infinity for a fully masked row). */
   returnLse?: boolean;
+  /**
+   * 'copy' (default): outputs are fresh arrays. 'view': outputs are views into the wasm heap, with no copy — valid only
+   * until the next attention() call on this instance, and detached by any call that grows wasm memory.
+   */
+  outputs?: 'copy' | 'view';
 }
 
 export interface AttentionResultBase {

@@ -172,6 +172,8 @@ function prepareAttention(o) {
   const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen, heads });
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
+  const outputs = o.outputs ?? 'copy';
+  if (outputs !== 'copy' && outputs !== 'view') throw invalid('outputs', "'copy' or 'view'", outputs);
   const scores = batch * heads * qLen * kvLen;
   checkHeap(q.length + k.length + v.length + batch * qLen * heads * valueDim + (returnWeights ? scores : 2 * qLen * kvLen),
     'this attention call');
@@ -179,7 +181,7 @@ function prepareAttention(o) {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
     hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask, threads: 1,
   };
-  return { call, q, k, v, ...arrays, returnWeights, returnLse };
+  return { call, q, k, v, ...arrays, returnWeights, returnLse, views: outputs === 'view' };
 }
 
 const NO_POINTERS = { q: 0, k: 0, v: 0, out: 0, weights: 0, scores: 0, lse: 0 };
@@ -203,6 +205,12 @@ async function loadAsset(url) {
 class Attention {
   #module;
   #gpt2Asset;
+  #viewsRelease = null;  // frees the heap block behind the last `outputs: 'view'` result
+
+  #releaseViews() {
+    if (this.#viewsRelease) this.#viewsRelease();
+    this.#viewsRelease = null;
+  }
 
   constructor(module, plan) {
     this.#module = module;
@@ -220,7 +228,8 @@ class Attention {
   /**
    * Scaled dot-product attention. q: [batch, qLen, heads·headDim], k: [batch, kvLen, kvHeads·headDim],
    * v: [batch, kvLen, kvHeads·valueDim] → out: [batch, qLen, heads·valueDim]; weights: [batch, heads, qLen, kvLen];
-   * lse: [batch, heads, qLen].
+   * lse: [batch, heads, qLen]. Outputs are copies, unless `outputs: 'view'`: then they are views into the wasm heap,
+   * valid only until the next attention() call on this instance, and detached by any call that grows memory.
    */
   attention(options) {
     const p = prepareAttention(options);
@@ -234,8 +243,11 @@ class Attention {
       weights: p.returnWeights && { output: [Float32Array, batch * heads * qLen * kvLen] },
       lse: p.returnLse && { output: [Float32Array, batch * heads * qLen] },
     };
-    const { result, outputs } = withHeap(this.#module, spec,
-      (addresses) => this.#module.sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)));
+    this.#releaseViews();
+    const { result, outputs, release } = withHeap(this.#module, spec,
+      (addresses) => this.#module.sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)), { views: p.views });
+    if (result.code !== 'OK') release();
+    else if (p.views) this.#viewsRelease = release;
     throwIfFailed(result);
     const shapes = { out: [batch, qLen, heads * valueDim] };
     const answer = { out: outputs.out, shapes, impl: result.impl };

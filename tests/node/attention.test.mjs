@@ -172,3 +172,17 @@ test('a call that cannot fit the 2 GiB wasm heap is refused up front, and the in
   const small = inputs({ qLen: 3, headDim: 4 }, 1);
   assert.equal(compare(attn.attention(small).out, referenceAttention(small).out, TOL.sdpa), '');
 });
+
+test("outputs: 'view' returns the same numbers without copying, valid until the next call, and leaks nothing", () => {
+  const o = inputs({ qLen: 40, heads: 2, headDim: 16, causal: true, returnWeights: true, returnLse: true }, 21);
+  const copy = attn.attention(o);
+  const before = attn.memory().inUse;
+  const view = attn.attention({ ...o, outputs: 'view' });
+  assert.deepEqual(Array.from(view.out), Array.from(copy.out));
+  assert.deepEqual(Array.from(view.weights), Array.from(copy.weights));
+  assert.deepEqual(Array.from(view.lse), Array.from(copy.lse));
+  assert.ok(view.weights.byteOffset > 0 && view.weights.buffer.byteLength >= attn.memory().heap, 'a view into the heap');
+  attn.attention(o);  // the next call frees the view's block
+  assert.equal(attn.memory().inUse, before);
+  assert.throws(() => attn.attention({ ...o, outputs: 'borrow' }), /^AttentionError: outputs: expected 'copy' or 'view', received "borrow"$/);
+});

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const r = attn.attention({
     q, k, v: vv, batch: 2, qLen: 4, kvLen: 4, heads: 2, kvHeads: 1, headDim: 8, valueDim: 8,
     causal: 'bottom-right', window: { left: 2, right: null, align: 'top-left' }, keyPadding: new Uint8Array(8),
-    bias: new Float32Array(16), scale: 0.5, impl: 'fused', threads: 2, returnWeights: true, returnLse: true,
+    bias: new Float32Array(16), scale: 0.5, impl: 'fused', threads: 2, outputs: 'copy', returnWeights: true, returnLse: true,
   });
   const out: Float32Array = r.out;
   const weights: Float32Array = r.weights;
