@@ -480,7 +480,7 @@ function renderVariants(list) {
     pngButton(card, v.name);
     box.append(card);
     drawMatrix(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230,
-      masked: (i, j) => v.weights[i * v.cols + j] === 0 && !v.cross && (j > i || (v.window && j <= i - v.window)) });
+      masked: (i, j) => v.masked[i * v.cols + j] === 1 });
   }
 }
 

@@ -107,12 +107,14 @@ const handlers = {
       const { trace } = mha.forward(x, options);
       const Lk = trace.dims.kvLen, mean = new Float32Array(L * Lk);
       for (let h = 0; h < heads; h++) for (let i = 0; i < L * Lk; i++) mean[i] += trace.weights[h * L * Lk + i] / heads;
+      // Which cells the library masked (−∞ logits; the same for every head here, there is no per-head bias).
+      const masked = Uint8Array.from(trace.maskedScores.subarray(0, L * Lk), (x) => (x === -Infinity ? 1 : 0));
       const cost = attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: Lk, bytesPerElement: 4 });
       // A window caps the keys each token reads: the attention FLOPs and the KV cache that must be kept shrink to w.
       const window = r.window ? Math.min(r.window, Lk) : Lk;
       const windowed = r.window ? attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: window, bytesPerElement: 4 }) : cost;
       return {
-        name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, rows: L, cols: Lk,
+        name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, masked, rows: L, cols: Lk,
         keyTokens: r.cross ? crossTokens : tokens,
         params: cost.paramsPerLayer, kvBytesPerToken: cost.kvCacheBytesPerToken, kvBytes: windowed.kvCacheBytes,
         flopsPerToken: windowed.flopsPerToken,
