@@ -188,3 +188,18 @@ test('large input (> 1M UTF-16 units) takes the exact-size path and still matche
   const r = tok.encodeWithOffsets(s);
   assert.equal(r.end[r.ids.length - 1], s.length);
 });
+
+test('through the package: memory stays flat over 10,000 encode/decode calls and 1,000 tokenizer create/dispose cycles', async () => {
+  const { init } = await import('../../dist/index.js');
+  const attn = await init();
+  const asset = readFileSync(new URL('../../dist/gpt2-bpe.bin', import.meta.url));
+  const tok = await attn.tokenizer('gpt2', { asset });
+  const text = (i) => `a fluffy blue creature #${i % 100} 我打他 🐱`;
+  // Warm-up: the tokenizer's piece cache and input buffer reach their size for these texts.
+  for (let i = 0; i < 100; i++) tok.decode(tok.encodeWithOffsets(text(i)).ids);
+  const before = attn.memory().inUse;
+  for (let i = 0; i < 10000; i++) assert.equal(tok.decode(tok.encodeWithOffsets(text(i)).ids), text(i));
+  for (let i = 0; i < 1000; i++) (await attn.tokenizer('gpt2', { asset })).dispose();
+  assert.equal(attn.memory().inUse, before);
+  tok.dispose();
+});
