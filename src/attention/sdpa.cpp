@@ -4,6 +4,7 @@
 #include "attention/sdpa.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -89,20 +90,29 @@ float softmax_row(const KernelTable& kt, float* row, std::size_t n) {
 std::size_t keys_stride(std::size_t kv_len) { return kv_len + 16; }
 
 void transpose_keys(const Plan& p, const float* k_bh, float* kT) {
-  const std::size_t ldk = keys_stride(p.Lk);
-  for (std::size_t j = 0; j < p.Lk; ++j)
-    for (std::size_t d = 0; d < p.D; ++d) kT[d * ldk + j] = k_bh[j * p.k_row + d];
+  p.kt->transpose(p.Lk, p.D, k_bh, p.k_row, kT, keys_stride(p.Lk));
 }
 
 // P·V may skip zero weights only to keep a masked key's non-finite value out of the output; when every value of
 // the head is finite, 0·v = 0 exactly and the kernel without that branch gives the same bits, faster.
 using PvKernel = void (*)(std::size_t, std::size_t, std::size_t, const float*, std::size_t, const float*, std::size_t,
                           float*, std::size_t);
-PvKernel pv_kernel(const Plan& p, const float* v_bh) {
-  for (std::size_t j = 0; j < p.Lk; ++j)
-    for (std::size_t d = 0; d < p.Dv; ++d)
-      if (!std::isfinite(v_bh[j * p.v_row + d])) return p.kt->pv_acc;
-  return p.kt->gemm_nn_acc;
+
+// Copies one head's values (Lk rows, H·Dv floats apart in the input) into dense rows vp: [Lk, Dv]. Rows 3 KiB apart
+// (H = 12, Dv = 64) fall into a few L1 sets, so a key tile's value rows would evict each other in P·V. Returns the
+// P·V kernel for this head (the check for a non-finite value rides on the copy).
+PvKernel pack_values(const Plan& p, const float* v_bh, float* vp) {
+  std::uint32_t nonfinite = 0;
+  for (std::size_t j = 0; j < p.Lk; ++j) {
+    float* row = vp + j * p.Dv;
+    std::memcpy(row, v_bh + j * p.v_row, p.Dv * sizeof(float));
+    for (std::size_t d = 0; d < p.Dv; ++d) {  // exponent bits all set: ±∞ or NaN (a branch-free, vectorisable test)
+      std::uint32_t bits;
+      std::memcpy(&bits, row + d, sizeof bits);
+      nonfinite |= (bits & 0x7f800000u) == 0x7f800000u;
+    }
+  }
+  return nonfinite ? p.kt->pv_acc : p.kt->gemm_nn_acc;
 }
 
 void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t width) {
@@ -110,8 +120,9 @@ void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t wid
 }
 
 // Query rows go in blocks of kTileQ and keys in tiles of kTileK (fused path); both paths skip every key outside the
-// union of a block's key ranges (for a causal mask, the upper triangle).
-constexpr std::size_t kTileQ = 32, kTileK = 64;
+// union of a block's key ranges (for a causal mask, the upper triangle). 128 keys per tile halve the per-row
+// softmax bookkeeping of 64 (max, sum, rescale) at 16 KiB of logits per tile, still L1-resident.
+constexpr std::size_t kTileQ = 32, kTileK = 128;
 
 /// Union [lo, hi) of the key ranges of query rows [i0, i0 + rows); empty (lo ≥ hi) when every row is empty.
 KeyRange block_key_range(const Plan& p, std::size_t i0, std::size_t rows) {
@@ -128,19 +139,20 @@ KeyRange block_key_range(const Plan& p, std::size_t i0, std::size_t rows) {
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
 void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
   struct Scratch {
-    std::vector<float> logits, kT;
+    std::vector<float> logits, kT, vp;
   };
   std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
     Scratch& w = scratch[worker];
-    if (w.kT.empty()) w.kT.resize(p.D * keys_stride(p.Lk)), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
+    if (w.kT.empty())
+      w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
     const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
     float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : w.logits.data();
     const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
     float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
     transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, w.kT.data());
-    const PvKernel pv = pv_kernel(p, v_bh);
+    const PvKernel pv = pack_values(p, v_bh, w.vp.data());
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
@@ -164,7 +176,7 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
         if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = lse;
       }
       zero_rows(o_bh + i0 * p.o_row, rows, p.o_row, p.Dv);
-      if (n) pv(rows, p.Dv, n, s0 + lo, p.Lk, v_bh + lo * p.v_row, p.v_row, o_bh + i0 * p.o_row, p.o_row);
+      if (n) pv(rows, p.Dv, n, s0 + lo, p.Lk, w.vp.data() + lo * p.Dv, p.Dv, o_bh + i0 * p.o_row, p.o_row);
     }
   });
 }
@@ -205,14 +217,14 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 // visited; rows whose part of a tile is fully masked are skipped in it.
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
   struct Scratch {
-    std::vector<float> s, acc, m, l, kT;
+    std::vector<float> s, acc, m, l, kT, vp;
   };
   std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
     Scratch& w = scratch[worker];
     if (w.kT.empty()) {
       w.s.resize(kTileQ * kTileK), w.acc.resize(kTileQ * p.Dv), w.m.resize(kTileQ), w.l.resize(kTileQ);
-      w.kT.resize(p.D * keys_stride(p.Lk));
+      w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv);
     }
     std::vector<float>&s = w.s, &acc = w.acc, &m = w.m, &l = w.l, &kT = w.kT;
     const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
@@ -220,7 +232,7 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
     float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
     transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
-    const PvKernel pv = pv_kernel(p, v_bh);
+    const PvKernel pv = pack_values(p, v_bh, w.vp.data());
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
@@ -240,12 +252,12 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
             continue;
           }
           const float m_new = (mt != mt || mt > m[r]) ? mt : m[r];
-          const float correction = std::exp(m[r] - m_new);
+          const float correction = m_new == m[r] ? 1.0f : std::exp(m[r] - m_new);
           l[r] = l[r] * correction + p.kt->exp_shift_sum(row, cols, m_new);
           if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
           m[r] = m_new;
         }
-        pv(rows, p.Dv, cols, s.data(), kTileK, v_bh + j0 * p.v_row, p.v_row, acc.data(), p.Dv);
+        pv(rows, p.Dv, cols, s.data(), kTileK, w.vp.data() + j0 * p.Dv, p.Dv, acc.data(), p.Dv);
       }
       for (std::size_t r = 0; r < rows; ++r) {
         float* o_row = o_bh + (i0 + r) * p.o_row;

@@ -35,6 +35,8 @@ struct KernelTable {
   float (*exp_shift_sum)(float* x, size_t n, float shift);
   /// x[i] *= a.
   void (*scale)(float* x, size_t n, float a);
+  /// dst[c, r] = src[r, c] for r < rows, c < cols   (keys [Lk, D] → Kᵀ [D, Lk] for the NN score kernel).
+  void (*transpose)(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd);
 };
 
 /// The table for `isa`, or nullptr when this build or this CPU cannot run it.

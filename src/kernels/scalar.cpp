@@ -54,9 +54,14 @@ void scale(float* x, size_t n, float a) {
   for (size_t i = 0; i < n; ++i) x[i] *= a;
 }
 
+void transpose(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
+}
+
 }  // namespace
 
 extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
-                                           gemm_nn<true>, max, exp_shift_sum, scale};
+                                           gemm_nn<true>, max, exp_shift_sum, scale,         transpose};
 
 }  // namespace attn

@@ -107,6 +107,25 @@ TEST_CASE("max, exp_shift_sum and scale on every table", "[kernels]") {
   }
 }
 
+TEST_CASE("transpose moves every element exactly and writes nothing else, on every table", "[kernels]") {
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t rows : kSizes)
+      for (std::size_t cols : {std::size_t(1), std::size_t(3), std::size_t(4), std::size_t(8), std::size_t(16),
+                               std::size_t(17), std::size_t(64), std::size_t(65)}) {
+        const std::size_t lds = cols + 3, ldd = rows + 5;
+        auto src = random_vector(rows * lds + 1, 60 + rows + cols);
+        std::vector<float> dst(cols * ldd + 1, -7.f);
+        kt.transpose(rows, cols, src.data() + 1, lds, dst.data() + 1, ldd);
+        std::vector<float> want(dst.size(), -7.f);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t c = 0; c < cols; ++c) want[1 + c * ldd + r] = src[1 + r * lds + c];
+        INFO(attn::isa_name(isa) << " rows=" << rows << " cols=" << cols);
+        CHECK(dst == want);  // a copy: bit-exact
+      }
+  }
+}
+
 TEST_CASE("the dispatcher's choice is one of the available tables and the best one", "[kernels]") {
   const auto isas = attn::available_isas();
   REQUIRE(!isas.empty());

@@ -213,14 +213,33 @@ struct Kernels {
     for (; i + W <= n; i += W) (V::load_unaligned(x + i) * av).store_unaligned(x + i);
     for (; i < n; ++i) x[i] *= a;
   }
+
+  // W × W blocks transposed in registers: W vector loads and W vector stores per block instead of W² scalar pairs
+  // (the scalar loop waits on strided loads). The edges go element by element.
+  static void transpose(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd) {
+    size_t r = 0;
+    for (; r + W <= rows; r += W) {
+      size_t c = 0;
+      for (; c + W <= cols; c += W) {
+        V blk[W];
+        for (size_t i = 0; i < W; ++i) blk[i] = V::load_unaligned(src + (r + i) * lds + c);
+        xsimd::transpose(blk, blk + W);
+        for (size_t i = 0; i < W; ++i) blk[i].store_unaligned(dst + (c + i) * ldd + r);
+      }
+      for (; c < cols; ++c)
+        for (size_t i = 0; i < W; ++i) dst[c * ldd + r + i] = src[(r + i) * lds + c];
+    }
+    for (; r < rows; ++r)
+      for (size_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
+  }
 };
 
 /// The table of Arch's kernels; explicitly instantiated in that arch's translation unit only.
 template <class Arch>
 KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
-  return KernelTable{isa, K::W, &K::gemm_nt, &K::gemm_nn, &K::gemm_nn_acc, &K::pv_acc, &K::max, &K::exp_shift_sum,
-                     &K::scale};
+  return KernelTable{isa,     K::W,           &K::gemm_nt, &K::gemm_nn,   &K::gemm_nn_acc, &K::pv_acc,
+                     &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose};
 }
 
 }  // namespace attn::simd
