@@ -73,11 +73,13 @@ struct Kernels {
     V acc[R][NVB];
     for (size_t r = 0; r < R; ++r)
       for (size_t v = 0; v < NVB; ++v) acc[r][v] = M == kStore ? V(0.f) : V::load_unaligned(c + r * ldc + v * W);
-    for (size_t t = 0; t < k; ++t) {
+    const float* ar[R];  // one pointer per row, stepped with t: no index arithmetic per element in the loop
+    for (size_t r = 0; r < R; ++r) ar[r] = a + r * lda;
+    for (size_t t = 0; t < k; ++t, b += ldb) {
       V bv[NVB];
-      for (size_t v = 0; v < NVB; ++v) bv[v] = V::load_unaligned(b + t * ldb + v * W);
+      for (size_t v = 0; v < NVB; ++v) bv[v] = V::load_unaligned(b + v * W);
       for (size_t r = 0; r < R; ++r) {
-        const float x = a[r * lda + t];
+        const float x = *ar[r]++;
         if (M == kAccumulateSkipZero && x == 0.f) continue;  // a masked key's value row is never read
         const V xv(x);
         for (size_t v = 0; v < NVB; ++v) acc[r][v] = xsimd::fma(xv, bv[v], acc[r][v]);
