@@ -31,13 +31,18 @@ struct KernelTable {
                  size_t ldc);
   /// max over x[0..n); n ≥ 1; NaN if any element is NaN.
   float (*max)(const float* x, size_t n);
-  /// x[i] = exp(x[i] − shift) in place; returns Σ x[i]. shift must be finite.
+  /// x[i] = exp(x[i] − shift) in place; returns Σ x[i]. shift must be finite and ≥ every x[i] (the row max);
+  /// −∞ gives exactly 0, NaN stays NaN.
   float (*exp_shift_sum)(float* x, size_t n, float shift);
   /// x[i] *= a.
   void (*scale)(float* x, size_t n, float a);
   /// dst[c, r] = src[r, c] for r < rows, c < cols   (keys [Lk, D] → Kᵀ [D, Lk] for the NN score kernel).
   void (*transpose)(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd);
 };
+
+/// The vector exp's constants (simd/kernels_simd.hpp; defined in exp_constants.cpp): 1.5·2^23, log2 e, −ln 2 in two
+/// parts, the Taylor coefficients 1/720 … 1/2 and 1, and the flush threshold −87.
+extern const float kExpConstants[11];
 
 /// The table for `isa`, or nullptr when this build or this CPU cannot run it.
 const KernelTable* table_for(Isa isa);

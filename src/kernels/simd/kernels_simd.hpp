@@ -164,44 +164,64 @@ struct Kernels {
     return nan ? __builtin_nanf("") : r;
   }
 
-  // exp for the softmax: e^x = 2^n · e^r with n = round(x·log2 e), r = x − n·ln 2 (two-step Cody–Waite), e^r by a
-  // degree-6 Taylor polynomial on |r| ≤ ln2/2 (relative error < 2e-7). Rounding uses the 1.5·2^23 trick, whose low
-  // mantissa bits are n itself, so no float→int conversion is needed. Results below e^−87 (< 1.7e-38) are
-  // flushed to 0 — so exp(−∞) is exactly 0 — and NaN stays NaN. About twice as fast as xsimd::exp here.
-  static V exp(V x) {
-    const V magic(12582912.0f);  // 1.5 · 2^23
-    const V xc = xsimd::min(xsimd::max(x, V(-87.0f)), V(88.0f));
-    const V t = xsimd::fma(xc, V(1.44269504088896341f), magic);
-    const V n = t - magic;
-    V r = xsimd::fma(n, V(-0.693145751953125f), xc);  // ln 2, high bits (exact product)
-    r = xsimd::fma(n, V(-1.428606765330187e-06f), r);  // ln 2, the rest
-    V p(1.0f / 720.0f);
-    p = xsimd::fma(p, r, V(1.0f / 120.0f));
-    p = xsimd::fma(p, r, V(1.0f / 24.0f));
-    p = xsimd::fma(p, r, V(1.0f / 6.0f));
-    p = xsimd::fma(p, r, V(0.5f));
-    p = xsimd::fma(p, r, V(1.0f));
-    p = xsimd::fma(p, r, V(1.0f));
+  // exp for the softmax, on x ≤ 0 (callers shift by the row max; x > 88 would overflow the exponent bits):
+  // e^x = 2^n · e^r with n = round(x·log2 e), r = x − n·ln 2 (two-step Cody–Waite), e^r by a degree-6 Taylor
+  // polynomial on |r| ≤ ln2/2 (relative error < 2e-7). Rounding uses the 1.5·2^23 trick, whose low mantissa bits
+  // are n itself, so no float→int conversion is needed. Results below e^−87 (< 1.7e-38) are flushed to 0 — so
+  // exp(−∞) is exactly 0 — and NaN stays NaN, both by the final selects (no clamps: WebAssembly's f32x4.min/max
+  // cost several x86 instructions each). About twice as fast as xsimd::exp here.
+  // The constants come from kExpConstants (kernels.hpp), defined in another translation unit: loaded once per
+  // call, they stay in registers. Written as literals, they reach a WebAssembly engine as v128.const in the loop,
+  // which V8 rebuilds from immediates at every iteration (more instructions than the arithmetic itself).
+  struct ExpConstants {
+    V magic, log2e, ln2_hi, ln2_lo, c6, c5, c4, c3, c2, c1, flush;
+    ExpConstants()
+        : magic(kExpConstants[0]),
+          log2e(kExpConstants[1]),
+          ln2_hi(kExpConstants[2]),
+          ln2_lo(kExpConstants[3]),
+          c6(kExpConstants[4]),
+          c5(kExpConstants[5]),
+          c4(kExpConstants[6]),
+          c3(kExpConstants[7]),
+          c2(kExpConstants[8]),
+          c1(kExpConstants[9]),
+          flush(kExpConstants[10]) {}
+  };
+
+  XSIMD_INLINE static V exp(V x, const ExpConstants& k) {
+    const V t = xsimd::fma(x, k.log2e, k.magic);
+    const V n = t - k.magic;
+    V r = xsimd::fma(n, k.ln2_hi, x);  // −ln 2, high bits (exact product)
+    r = xsimd::fma(n, k.ln2_lo, r);    // −ln 2, the rest
+    V p = k.c6;
+    p = xsimd::fma(p, r, k.c5);
+    p = xsimd::fma(p, r, k.c4);
+    p = xsimd::fma(p, r, k.c3);
+    p = xsimd::fma(p, r, k.c2);
+    p = xsimd::fma(p, r, k.c1);
+    p = xsimd::fma(p, r, k.c1);
     using I = xsimd::batch<int32_t, Arch>;
-    const I shift = (xsimd::bitwise_cast<int32_t>(t) - xsimd::bitwise_cast<int32_t>(magic)) << 23;
+    const I shift = (xsimd::bitwise_cast<int32_t>(t) - xsimd::bitwise_cast<int32_t>(k.magic)) << 23;
     const V y = xsimd::bitwise_cast<float>(xsimd::bitwise_cast<int32_t>(p) + shift);
-    return xsimd::select(x != x, x, xsimd::select(x < V(-87.0f), V(0.f), y));
+    return xsimd::select(x != x, x, xsimd::select(x < k.flush, V(0.f), y));
   }
 
   // The tail goes through the same vector exp (padded with −∞, whose exp is 0) so every element sees one exp.
   static float exp_shift_sum(float* x, size_t n, float shift) {
+    const ExpConstants k;
     const V s(shift);
     V acc(0.f);
     size_t i = 0;
     for (; i + W <= n; i += W) {
-      const V e = exp(V::load_unaligned(x + i) - s);
+      const V e = exp(V::load_unaligned(x + i) - s, k);
       e.store_unaligned(x + i);
       acc += e;
     }
     if (i < n) {
       alignas(64) float tail[W];
       for (size_t t = 0; t < W; ++t) tail[t] = i + t < n ? x[i + t] : -__builtin_inff();
-      const V e = exp(V::load_aligned(tail) - s);
+      const V e = exp(V::load_aligned(tail) - s, k);
       acc += e;
       e.store_aligned(tail);
       for (size_t t = 0; i + t < n; ++t) x[i + t] = tail[t];
