@@ -3,6 +3,7 @@
 #include "attention/mha.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "core/rng.hpp"
@@ -99,7 +100,20 @@ void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::siz
                                  float* y) const {
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = 0; c < out_cols; ++c) y[r * out_cols + c] = b.empty() ? 0.f : b[c];
-  kt.gemm_nn_acc(rows, out_cols, in, x, in, w.data(), out_cols, y, out_cols);
+  // W goes in blocks of kSlice input features × kPanel outputs, each copied into a dense panel first: the kernel
+  // then runs every row of x past a panel that stays in L1. (W's own rows are out_cols floats apart; at d_model 768
+  // that stride folds a column strip onto a few L1 sets, and all of W does not fit in L2.)
+  constexpr std::size_t kSlice = 128, kPanel = 64;
+  std::vector<float> panel(kSlice * kPanel);
+  for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
+    const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
+    for (std::size_t j0 = 0; j0 < out_cols; j0 += kPanel) {
+      const std::size_t nc = out_cols - j0 < kPanel ? out_cols - j0 : kPanel;
+      for (std::size_t t = 0; t < kc; ++t)
+        std::memcpy(panel.data() + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
+      kt.gemm_nn_acc(rows, nc, kc, x + k0, in, panel.data(), nc, y + j0, out_cols);
+    }
+  }
 }
 
 Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_t q_len, const float* context,
