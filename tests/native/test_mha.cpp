@@ -69,6 +69,7 @@ TEST_CASE("MHA forward matches the double composition for MHA/GQA/MQA, biases an
       {16, 4, 0, 0, 0, 0, false, Positional::none, 0},       {24, 6, 2, 0, 0, 0, true, Positional::sinusoidal, 0},
       {20, 4, 1, 5, 3, 0, false, Positional::learned, 32},   {9, 3, 3, 3, 3, 0, true, Positional::sinusoidal, 0},
       {64, 2, 1, 17, 0, 0, false, Positional::none, 0},
+      {200, 5, 0, 0, 0, 0, true, Positional::none, 0},  // projections cross W's 128-row slices and 64-column panels
   };
   for (const MhaConfig& c : configs)
     for (bool causal : {false, true}) {
