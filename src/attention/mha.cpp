@@ -103,7 +103,12 @@ void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::siz
   // W goes in blocks of kSlice input features × kPanel outputs, each copied into a dense panel first: the kernel
   // then runs every row of x past a panel that stays in L1. (W's own rows are out_cols floats apart; at d_model 768
   // that stride folds a column strip onto a few L1 sets, and all of W does not fit in L2.)
-  constexpr std::size_t kSlice = 128, kPanel = 64;
+  // A copy pays off only when many rows reuse it: a decode step (a row or a few) reads W once, in place.
+  constexpr std::size_t kSlice = 128, kPanel = 64, kMinRows = 16;
+  if (rows < kMinRows) {
+    kt.gemm_nn_acc(rows, out_cols, in, x, in, w.data(), out_cols, y, out_cols);
+    return;
+  }
   std::vector<float> panel(kSlice * kPanel);
   for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
     const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
