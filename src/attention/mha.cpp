@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/parallel.hpp"
 #include "core/rng.hpp"
 
 namespace attn {
@@ -97,28 +98,36 @@ void MultiHeadAttention::add_positions(const float* x, std::size_t batch, std::s
 
 void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in,
                                  const std::vector<float>& w, const std::vector<float>& b, std::size_t out_cols,
-                                 float* y) const {
+                                 float* y, std::size_t threads) const {
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = 0; c < out_cols; ++c) y[r * out_cols + c] = b.empty() ? 0.f : b[c];
-  // W goes in blocks of kSlice input features × kPanel outputs, each copied into a dense panel first: the kernel
-  // then runs every row of x past a panel that stays in L1. (W's own rows are out_cols floats apart; at d_model 768
-  // that stride folds a column strip onto a few L1 sets, and all of W does not fit in L2.)
   // A copy pays off only when many rows reuse it: a decode step (a row or a few) reads W once, in place.
-  constexpr std::size_t kSlice = 128, kPanel = 64, kMinRows = 16;
+  constexpr std::size_t kSlice = 128, kPanel = 64, kMinRows = 16, kRowBlock = 128;
   if (rows < kMinRows) {
     kt.gemm_nn_acc(rows, out_cols, in, x, in, w.data(), out_cols, y, out_cols);
     return;
   }
-  std::vector<float> panel(kSlice * kPanel);
-  for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
-    const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
-    for (std::size_t j0 = 0; j0 < out_cols; j0 += kPanel) {
-      const std::size_t nc = out_cols - j0 < kPanel ? out_cols - j0 : kPanel;
-      for (std::size_t t = 0; t < kc; ++t)
-        std::memcpy(panel.data() + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
-      kt.gemm_nn_acc(rows, nc, kc, x + k0, in, panel.data(), nc, y + j0, out_cols);
+  // W goes in blocks of kSlice input features × kPanel outputs, each copied into a dense panel first: the kernel
+  // then runs a block of x's rows past a panel that stays in L1. (W's own rows are out_cols floats apart; at
+  // d_model 768 that stride folds a column strip onto a few L1 sets, and all of W does not fit in L2.) Row blocks
+  // are the unit of work for threads; a row's arithmetic does not depend on its block, so results do not depend
+  // on the thread count.
+  const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
+  std::vector<std::vector<float>> panels(worker_count(blocks, threads));
+  parallel_for(blocks, threads, [&](std::size_t block, std::size_t worker) {
+    std::vector<float>& panel = panels[worker];
+    panel.resize(kSlice * kPanel);
+    const std::size_t r0 = block * kRowBlock, nr = rows - r0 < kRowBlock ? rows - r0 : kRowBlock;
+    for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
+      const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
+      for (std::size_t j0 = 0; j0 < out_cols; j0 += kPanel) {
+        const std::size_t nc = out_cols - j0 < kPanel ? out_cols - j0 : kPanel;
+        for (std::size_t t = 0; t < kc; ++t)
+          std::memcpy(panel.data() + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
+        kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, panel.data(), nc, y + r0 * out_cols + j0, out_cols);
+      }
     }
-  }
+  });
 }
 
 Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_t q_len, const float* context,
@@ -156,12 +165,12 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
   add_positions(x, batch, q_len, o.first_position, t.x.data(), trace ? &t.positions : nullptr);
   t.q.resize(batch * q_len * H * D), t.k.resize(batch * Lk * Hkv * D), t.v.resize(batch * Lk * Hkv * Dv);
   const float* kv_source = context ? context : t.x.data();
-  project(kt, t.x.data(), batch * q_len, E, weights_.w_q, weights_.b_q, H * D, t.q.data());
-  project(kt, kv_source, batch * Lk, Ec, weights_.w_k, weights_.b_k, Hkv * D, t.k.data());
-  project(kt, kv_source, batch * Lk, Ec, weights_.w_v, weights_.b_v, Hkv * Dv, t.v.data());
+  project(kt, t.x.data(), batch * q_len, E, weights_.w_q, weights_.b_q, H * D, t.q.data(), o.threads);
+  project(kt, kv_source, batch * Lk, Ec, weights_.w_k, weights_.b_k, Hkv * D, t.k.data(), o.threads);
+  project(kt, kv_source, batch * Lk, Ec, weights_.w_v, weights_.b_v, Hkv * Dv, t.v.data(), o.threads);
   t.heads_out.resize(batch * q_len * H * Dv);
   if (Status st = sdpa(shape, t.q.data(), t.k.data(), t.v.data(), t.heads_out.data(), so); !st.ok()) return st;
-  project(kt, t.heads_out.data(), batch * q_len, H * Dv, weights_.w_o, weights_.b_o, E, out);
+  project(kt, t.heads_out.data(), batch * q_len, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads);
 
   if (trace) {
     t.batch = batch, t.q_len = q_len, t.kv_len = Lk;
@@ -201,9 +210,9 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
 
   std::vector<float> xp(B * n * E), q(B * n * H * D), k(B * n * Hkv * D), v(B * n * Hkv * Dv), heads(B * n * H * Dv);
   add_positions(x, B, n, first, xp.data(), nullptr);
-  project(kt, xp.data(), B * n, E, weights_.w_q, weights_.b_q, H * D, q.data());
-  project(kt, xp.data(), B * n, E, weights_.w_k, weights_.b_k, Hkv * D, k.data());
-  project(kt, xp.data(), B * n, E, weights_.w_v, weights_.b_v, Hkv * Dv, v.data());
+  project(kt, xp.data(), B * n, E, weights_.w_q, weights_.b_q, H * D, q.data(), o.threads);
+  project(kt, xp.data(), B * n, E, weights_.w_k, weights_.b_k, Hkv * D, k.data(), o.threads);
+  project(kt, xp.data(), B * n, E, weights_.w_v, weights_.b_v, Hkv * Dv, v.data(), o.threads);
   SdpaOptions so;
   so.mask = o.mask;
   so.mask.causal = true;  // the new tokens are the last n of the sequence: bottom-right alignment
@@ -214,7 +223,7 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
   if (Status st = cache.append(k.data(), v.data(), n); !st.ok()) return st;
   const SdpaShape shape{B, n, cache.length(), H, Hkv, D, Dv, cache.rows()};
   if (Status st = sdpa(shape, q.data(), cache.k(), cache.v(), heads.data(), so); !st.ok()) return st;
-  project(kt, heads.data(), B * n, H * Dv, weights_.w_o, weights_.b_o, E, out);
+  project(kt, heads.data(), B * n, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads);
   return Status::success();
 }
 

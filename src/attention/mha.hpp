@@ -96,8 +96,9 @@ class MultiHeadAttention {
  private:
   void add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first, float* out,
                      std::vector<float>* table) const;
+  /// y[rows, out_cols] = x[rows, in] · w[in, out_cols] + b, rows split over `threads` (as SdpaOptions::threads).
   void project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const std::vector<float>& w,
-               const std::vector<float>& b, std::size_t out_cols, float* y) const;
+               const std::vector<float>& b, std::size_t out_cols, float* y, std::size_t threads) const;
 
   MhaConfig config_{};
   MhaWeights weights_{};

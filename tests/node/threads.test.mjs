@@ -30,8 +30,9 @@ test('attention: any thread count gives the same bits, equal to the reference', 
 });
 
 test('MultiHeadAttention.forward with threads equals one thread', () => {
+  // 3 × 100 rows: the projections split them into blocks of 128 across threads too.
   const m = new attn.MultiHeadAttention({ dModel: 32, heads: 4, positional: 'sinusoidal', seed: 2 });
-  const x = randomArray(3 * 20 * 32, 4);
+  const x = randomArray(3 * 100 * 32, 4);
   assert.deepEqual(m.forward(x, { batch: 3, causal: true }).out, m.forward(x, { batch: 3, causal: true, threads: 1 }).out);
   m.dispose();
 });
