@@ -294,6 +294,16 @@ for (const c of cases) {
       k['wasm:api'] = { error: String(e?.message ?? e).slice(0, 200) };
     }
     gc();
+    if (c.kind === 'decode') try {  // the same call with K and V held in wasm memory by attn.kvCache()
+      const cache = attn.kvCache({ kvHeads: H, headDim: D });
+      cache.append({ k: kk, v });
+      const kc = await timeIt(() => cache.attention({ q, qLen, heads: H, causal, impl }));
+      k['wasm:kvcache'] = { ms: kc.ms, reps: kc.reps, maxAbsDiff: reference ? maxAbsDiff(kc.first.out, reference.out) : NaN };
+      cache.dispose();
+    } catch (e) {
+      k['wasm:kvcache'] = { error: String(e?.message ?? e).slice(0, 200) };
+    }
+    gc();
     try {
       const spec = { q: { input: q }, k: { input: kk }, v: { input: v }, out: { output: [Float32Array, outLen] },
         weights: weights && { output: [Float32Array, wLen] } };
@@ -452,6 +462,7 @@ for (const row of results.cases) {
   add('wasm JS API', k['wasm:api'], { copy: k['wasm:copy']?.ms !== undefined ? fms(k['wasm:copy'].ms) : '', peers: true,
     diff: diffs.length ? fe(Math.max(...diffs)) : '' });
   add('wasm kernel', k['wasm:kernel'], { diff: k['wasm:kernel']?.maxAbsDiff !== undefined ? fe(k['wasm:kernel'].maxAbsDiff) : '' });
+  add('wasm JS kvCache', k['wasm:kvcache'], { diff: k['wasm:kvcache']?.maxAbsDiff !== undefined ? fe(k['wasm:kvcache'].maxAbsDiff) : '' });
 }
 const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i] ?? '').length)));
 const fmt = (l) => l.map((x, i) => (i < 2 ? String(x ?? '').padEnd(widths[i]) : String(x ?? '').padStart(widths[i]))).join('  ');
@@ -485,7 +496,7 @@ out.push('%peak: of the measured (best-run) FMA peak of that arch (native rows) 
 out.push('DRAM streaming-read bandwidth (decode rows; their K/V working set, 12.6 MB, can sit in L3, so > 100% is possible).');
 out.push('copy ms: the JS API\'s heap copy in/out alone (included in the JS API ms). Peer columns: peer ms / our JS-API ms');
 out.push('(>1 = we are faster; peers also copy in/out); n/a = unsupported, skip = predicted too slow, err = failed (see JSON).');
-out.push('max|Δ|: largest |peer out − our out| over peers (kernel row: raw call vs JS API). * = the dispatcher\'s table.');
+out.push('max|Δ|: largest |peer out − our out| over peers (kernel and kvCache rows: vs the JS API call). * = the dispatcher\'s table.');
 out.push(`JSON: build-bench/results.json`);
 console.log(out.join('\n'));
 process.exit(0);

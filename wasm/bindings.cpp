@@ -65,8 +65,9 @@ struct SdpaCall {
   std::size_t threads;
 };
 
-attn::SdpaShape to_shape(const SdpaCall& c) {
-  return {c.batch, c.q_len, c.kv_len, c.heads, c.kv_heads, c.head_dim, c.value_dim, 0};
+/// kv_rows: rows per batch row of the k and v buffers (0 = kv_len; a KV cache has room for more).
+attn::SdpaShape to_shape(const SdpaCall& c, std::size_t kv_rows = 0) {
+  return {c.batch, c.q_len, c.kv_len, c.heads, c.kv_heads, c.head_dim, c.value_dim, kv_rows};
 }
 
 /// The status of an sdpa call plus the implementation that ran (as choose_impl named it).
@@ -76,7 +77,7 @@ struct SdpaResultJs {
   std::string impl;
 };
 
-SdpaResultJs sdpa(const SdpaCall& c) {
+SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
   attn::SdpaOptions o;
   if (c.has_scale) o.scale = c.scale;
   o.mask = to_mask(c.mask);
@@ -85,10 +86,13 @@ SdpaResultJs sdpa(const SdpaCall& c) {
   o.lse_bhq = ptr<float>(c.lse);
   o.impl = static_cast<attn::SdpaImpl>(c.impl);
   o.threads = c.threads;
-  const attn::Status st = attn::sdpa(to_shape(c), ptr<const float>(c.q), ptr<const float>(c.k),
-                                     ptr<const float>(c.v), ptr<float>(c.out), o);
-  return {attn::code_name(st.code), st.message, attn::impl_name(attn::choose_impl(to_shape(c), o))};
+  const attn::SdpaShape shape = to_shape(c, kv_rows);
+  const attn::Status st = attn::sdpa(shape, ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
+                                     ptr<float>(c.out), o);
+  return {attn::code_name(st.code), st.message, attn::impl_name(attn::choose_impl(shape, o))};
 }
+
+SdpaResultJs sdpa_call(const SdpaCall& c) { return sdpa(c); }
 
 val copy_out(const std::vector<float>& v) {
   return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
@@ -134,6 +138,18 @@ class KvCacheJs {
   std::size_t bytes_per_token() const { return cache.bytes_per_token(); }
   std::size_t bytes_in_use() const { return cache.bytes_in_use(); }
   void clear() { cache.clear(); }
+  /// Appends n tokens per batch row from heap addresses k: [B, n, Hkv·D], v: [B, n, Hkv·Dv].
+  StatusJs append(uintptr_t k, uintptr_t v, std::size_t n) {
+    return to_js(cache.append(ptr<const float>(k), ptr<const float>(v), n));
+  }
+  /// sdpa of the call's queries against every cached token, read in place: the call's k, v and kv_len are the
+  /// cache's own (whatever the JS layer put there).
+  SdpaResultJs attend(SdpaCall c) const {
+    c.kv_len = cache.length();
+    c.k = reinterpret_cast<uintptr_t>(cache.k());
+    c.v = reinterpret_cast<uintptr_t>(cache.v());
+    return sdpa(c, cache.rows());
+  }
   attn::KvCache cache;
 };
 
@@ -362,7 +378,9 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("length", &KvCacheJs::length)
       .function("bytesPerToken", &KvCacheJs::bytes_per_token)
       .function("bytesInUse", &KvCacheJs::bytes_in_use)
-      .function("clear", &KvCacheJs::clear);
+      .function("clear", &KvCacheJs::clear)
+      .function("append", &KvCacheJs::append)
+      .function("attend", &KvCacheJs::attend);
   class_<MhaJs>("Mha")
       .constructor<>()
       .function("initRandom", &MhaJs::init_random)
@@ -371,7 +389,7 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("forward", &MhaJs::forward)
       .function("forwardTrace", &MhaJs::forward_trace)
       .function("decode", &MhaJs::decode);
-  function("sdpa", &sdpa);
+  function("sdpa", &sdpa_call);
   function("cost", &cost);
   function("teachingModel", &teaching_model);
   function("teachingEmbeddings", &teaching_embeddings);

@@ -137,13 +137,61 @@ export interface AttentionResultBase {
 }
 
 /** attention()'s result; `weights` / `lse` are present (not optional) when the options literally ask for them. */
-export type AttentionResult<O extends AttentionOptions = AttentionOptions> = AttentionResultBase &
+export type AttentionResult<O extends AttentionOptions = AttentionOptions> = ResultFor<O>;
+/** The result for options O (of attention() or KvCache.attention()). */
+type ResultFor<O> = AttentionResultBase &
   (O extends { returnWeights: true }
     ? { /** [batch, heads, qLen, kvLen] softmax weights. */ weights: Float32Array }
     : { /** [batch, heads, qLen, kvLen] softmax weights (returnWeights). */ weights?: Float32Array }) &
   (O extends { returnLse: true }
     ? { /** [batch, heads, qLen] log-sum-exp per row. */ lse: Float32Array }
     : { /** [batch, heads, qLen] log-sum-exp per row (returnLse). */ lse?: Float32Array });
+
+// ---- kvCache() ----------------------------------------------------------------------------------------------
+
+export interface KvCacheOptions {
+  /** Key/value heads. */
+  kvHeads: number;
+  headDim: number;
+  /** Default headDim. */
+  valueDim?: number;
+  /** Sequences cached together; default 1. */
+  batch?: number;
+}
+
+/** KvCache.attention()'s options: attention()'s, minus what the cache supplies (its shape, k and v). */
+export interface KvCacheAttentionOptions extends Omit<AttentionOptions, 'k' | 'v' | 'batch' | 'kvLen' | 'kvHeads' | 'headDim' | 'valueDim'> {
+  k?: never;
+  v?: never;
+  batch?: never;
+  kvLen?: never;
+  kvHeads?: never;
+  headDim?: never;
+  valueDim?: never;
+  /** true / 'bottom-right' (here the default alignment): the queries are the cache's newest qLen tokens. */
+  causal?: boolean | Alignment;
+}
+
+/** KvCache.attention()'s result: as attention()'s, `weights` / `lse` present when literally asked for. */
+export type KvCacheResult<O extends KvCacheAttentionOptions = KvCacheAttentionOptions> = ResultFor<O>;
+
+/** Keys and values kept in wasm memory across calls. Owns wasm memory: dispose() it. */
+export interface KvCache {
+  /** Tokens cached so far, per batch row. */
+  readonly length: number;
+  /** Bytes the cache holds now, all batch rows: batch·length·kvHeads·(headDim + valueDim)·4. */
+  readonly bytesInUse: number;
+  readonly shape: { batch: number; kvHeads: number; headDim: number; valueDim: number };
+  /** Appends n tokens per row: k: [batch, n, kvHeads·headDim], v: [batch, n, kvHeads·valueDim]. Returns the new length. */
+  append(tokens: { k: Float32Array; v: Float32Array }): number;
+  /** Attention of q: [batch, qLen, heads·headDim] over every cached token, read in place (only q is copied in). */
+  attention<O extends KvCacheAttentionOptions>(options: O): KvCacheResult<O>;
+  /** Forgets every cached token (the memory stays for reuse). */
+  clear(): void;
+  /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
 
 // ---- cost() -------------------------------------------------------------------------------------------------
 
@@ -515,6 +563,8 @@ export interface Attention {
    * lse: [batch, heads, qLen]. Outputs are copies. Throws AttentionError('INVALID_ARGUMENT') naming the argument.
    */
   attention<O extends AttentionOptions>(options: O): AttentionResult<O>;
+  /** Keys and values kept in wasm memory: append() new tokens, then attention() reads them all in place. */
+  kvCache(options: KvCacheOptions): KvCache;
   /** Parameters, FLOPs and KV-cache bytes of an attention configuration. */
   cost(config: CostConfig): Cost;
   /** Memory use of the wasm instance. */

@@ -153,9 +153,17 @@ function implOf(value) {
   return impl;
 }
 
-/** Resolves and checks attention() options; returns the call description for bindings.cpp plus the arrays. */
-function prepareAttention(o) {
+/**
+ * Resolves and checks attention() options; returns the call description for bindings.cpp plus the arrays.
+ * `cache`: keys and values come from a KV cache already in the heap (its shape given), not from o.k and o.v.
+ */
+function prepareAttention(o, cache = null) {
   if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  if (cache) {
+    for (const name of ['batch', 'kvLen', 'kvHeads', 'headDim', 'valueDim', 'k', 'v'])
+      if (o[name] !== undefined) throw invalid(name, "nothing: the KV cache's own shape and tokens are used", o[name]);
+    o = { ...o, ...cache, k: null, v: null };
+  }
   const batch = checkInt('batch', o.batch ?? 1);
   const qLen = checkInt('qLen', o.qLen);
   const kvLen = checkInt('kvLen', o.kvLen ?? qLen);
@@ -166,8 +174,8 @@ function prepareAttention(o) {
   if (heads % kvHeads !== 0)
     throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
   const q = checkFloat32('q', o.q, batch * qLen * heads * headDim, `[batch=${batch}, qLen=${qLen}, heads·headDim=${heads * headDim}]`);
-  const k = checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
-  const v = checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
+  const k = cache ? null : checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
+  const v = cache ? null : checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
   const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
   const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen, heads });
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
@@ -175,7 +183,7 @@ function prepareAttention(o) {
   const outputs = o.outputs ?? 'copy';
   if (outputs !== 'copy' && outputs !== 'view') throw invalid('outputs', "'copy' or 'view'", outputs);
   const scores = batch * heads * qLen * kvLen;
-  checkHeap(q.length + k.length + v.length + batch * qLen * heads * valueDim + (returnWeights ? scores : 2 * qLen * kvLen),
+  checkHeap(q.length + (k?.length ?? 0) + (v?.length ?? 0) + batch * qLen * heads * valueDim + (returnWeights ? scores : 2 * qLen * kvLen),
     'this attention call');
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
@@ -191,6 +199,78 @@ function withAddresses(call, addresses) {
   const { keyPadding = 0, bias = 0, ...tensors } = addresses;
   return { ...call, ...tensors, mask: { ...call.mask, keyPadding, bias } };
 }
+
+/** See Attention#kvCache. */
+class KvCache {
+  #owner;
+  #module;
+  #cache;
+  #shape;
+
+  constructor(owner, module, shape) {
+    this.#owner = owner;
+    this.#module = module;
+    this.#shape = shape;
+    this.#cache = new module.KvCache(shape.batch, shape.kvHeads, shape.headDim, shape.valueDim);
+  }
+
+  #live() {
+    if (!this.#cache) throw new AttentionError('DISPOSED', 'this KV cache has been disposed');
+    return this.#cache;
+  }
+
+  /** Tokens cached so far, per batch row. */
+  get length() { return this.#live().length(); }
+  /** Bytes the cache holds now, all batch rows: batch·length·kvHeads·(headDim + valueDim)·4. */
+  get bytesInUse() { return this.#live().bytesInUse(); }
+  /** { batch, kvHeads, headDim, valueDim } */
+  get shape() { return { ...this.#shape }; }
+
+  /**
+   * Appends n tokens per batch row: k: [batch, n, kvHeads·headDim], v: [batch, n, kvHeads·valueDim] (n from their
+   * length). Returns the new length.
+   */
+  append({ k, v } = {}) {
+    const cache = this.#live();
+    const { batch, kvHeads, headDim, valueDim } = this.#shape;
+    const kRow = batch * kvHeads * headDim, vRow = batch * kvHeads * valueDim;
+    if (!(k instanceof Float32Array) || k.length === 0 || k.length % kRow !== 0)
+      throw invalid('k', `a Float32Array of n·${kRow} floats ([batch=${batch}, n, kvHeads·headDim=${kvHeads * headDim}])`, k);
+    const n = k.length / kRow;
+    checkFloat32('v', v, n * vRow, `[batch=${batch}, n=${n}, kvHeads·valueDim=${kvHeads * valueDim}]`);
+    // The cache grows by doubling: room for twice the new length must fit, plus the copies of k and v.
+    checkHeap(2 * (cache.length() + n) * (kRow + vRow) + n * (kRow + vRow), 'growing the KV cache');
+    const { result } = withHeap(this.#module, { k: { input: k }, v: { input: v } }, (a) => cache.append(a.k, a.v, n));
+    throwIfFailed(result);
+    return cache.length();
+  }
+
+  /**
+   * Attention of new queries over every cached token, read in place. Options as attention() without batch, kvLen,
+   * kvHeads, headDim, valueDim, k and v (the cache's own); q: [batch, qLen, heads·headDim]. `causal: true` here
+   * aligns bottom-right: the queries are the cache's newest qLen tokens (append their k and v first).
+   */
+  attention(options) {
+    const cache = this.#live();
+    if (cache.length() === 0)
+      throw new AttentionError('INVALID_ARGUMENT', 'this KV cache is empty: append() keys and values first');
+    const o = typeof options === 'object' && options !== null && options.causal === true
+      ? { ...options, causal: 'bottom-right' } : options;
+    const p = prepareAttention(o, { ...this.#shape, kvLen: cache.length() });
+    p.call.threads = threadsOption(options.threads, this.#owner.threads);
+    return this.#owner._run(p, (call) => cache.attend(call));
+  }
+
+  /** Forgets every cached token (the memory stays for reuse). */
+  clear() { this.#live().clear(); }
+
+  /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+  dispose() {
+    if (this.#cache) this.#cache.delete();
+    this.#cache = null;
+  }
+}
+if (typeof Symbol.dispose === 'symbol') KvCache.prototype[Symbol.dispose] = KvCache.prototype.dispose;
 
 async function loadAsset(url) {
   if (url.protocol === 'file:') {
@@ -234,9 +314,14 @@ class Attention {
   attention(options) {
     const p = prepareAttention(options);
     p.call.threads = threadsOption(options.threads, this.threads);
+    return this._run(p, (call) => this.#module.sdpa(call));
+  }
+
+  /** Runs a prepared attention call through `sdpa(call)` with its arrays in the heap; shared with KvCache. */
+  _run(p, sdpa) {
     const { batch, qLen, kvLen, heads, valueDim } = p.call;
     const spec = {
-      q: { input: p.q }, k: { input: p.k }, v: { input: p.v },
+      q: { input: p.q }, k: p.k && { input: p.k }, v: p.v && { input: p.v },
       keyPadding: p.keyPadding && { input: p.keyPadding },
       bias: p.bias && { input: p.bias },
       out: { output: [Float32Array, batch * qLen * heads * valueDim] },
@@ -245,7 +330,7 @@ class Attention {
     };
     this.#releaseViews();
     const { result, outputs, release } = withHeap(this.#module, spec,
-      (addresses) => this.#module.sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)), { views: p.views });
+      (addresses) => sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)), { views: p.views });
     if (result.code !== 'OK') release();
     else if (p.views) this.#viewsRelease = release;
     throwIfFailed(result);
@@ -254,6 +339,21 @@ class Attention {
     if (p.returnWeights) answer.weights = outputs.weights, shapes.weights = [batch, heads, qLen, kvLen];
     if (p.returnLse) answer.lse = outputs.lse, shapes.lse = [batch, heads, qLen];
     return answer;
+  }
+
+  /**
+   * A key/value cache in wasm memory for incremental attention: append() the new tokens' k and v, then
+   * attention({ q, qLen, heads, … }) reads every cached token in place (nothing is copied per call but q).
+   * dispose() it when done.
+   * @param {{kvHeads: number, headDim: number, valueDim?: number, batch?: number}} options
+   */
+  kvCache(options) {
+    if (typeof options !== 'object' || options === null) throw invalid('options', 'an object', options);
+    const batch = checkInt('batch', options.batch ?? 1);
+    const kvHeads = checkInt('kvHeads', options.kvHeads);
+    const headDim = checkInt('headDim', options.headDim);
+    const valueDim = checkInt('valueDim', options.valueDim ?? headDim);
+    return new KvCache(this, this.#module, { batch, kvHeads, headDim, valueDim });
   }
 
   /**

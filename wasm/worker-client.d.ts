@@ -2,9 +2,23 @@
 // Not the worker side (worker.js has no exports) and not a Node API (Node has no Web Worker).
 import type {
   AttentionOptions, AttentionResult, Cost, CostConfig, DecoderOptions, DecoderStepOptions, EncodeOptions,
-  EncodedWithOffsets, ForwardOptions, ForwardResult, MemoryUse, MhaConfig, MhaWeights, MultiHeadAttentionOptions,
-  TokenizerName,
+  EncodedWithOffsets, ForwardOptions, ForwardResult, KvCacheAttentionOptions, KvCacheOptions, KvCacheResult, MemoryUse,
+  MhaConfig, MhaWeights, MultiHeadAttentionOptions, TokenizerName,
 } from './index.js';
+
+/** A KvCache living in the worker (see KvCache in index.d.ts). */
+export interface RemoteKvCache {
+  readonly id: number;
+  readonly shape: { batch: number; kvHeads: number; headDim: number; valueDim: number };
+  /** Appends n tokens per row; resolves to the new length. */
+  append(tokens: { k: Float32Array; v: Float32Array }): Promise<number>;
+  attention<O extends KvCacheAttentionOptions>(options: O): Promise<KvCacheResult<O>>;
+  clear(): Promise<void>;
+  /** Tokens cached so far per row. */
+  length(): Promise<number>;
+  bytesInUse(): Promise<number>;
+  dispose(): Promise<void>;
+}
 
 /** A Decoder living in the worker (see Decoder in index.d.ts). */
 export interface RemoteDecoder {
@@ -58,6 +72,7 @@ export interface AttentionWorker {
   memory(): Promise<MemoryUse>;
   createMultiHeadAttention(options: MultiHeadAttentionOptions): Promise<RemoteMultiHeadAttention>;
   tokenizer(name: TokenizerName): Promise<RemoteTokenizer>;
+  kvCache(options: KvCacheOptions): Promise<RemoteKvCache>;
   /** Stops the worker; pending and later calls reject with AttentionError('DISPOSED'). */
   terminate(): void;
 }

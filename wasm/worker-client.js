@@ -74,6 +74,18 @@ export function createAttentionWorker(worker) {
     };
   }
 
+  function kvCache(h) {
+    return {
+      ...handle(h),
+      shape: h.props.shape,
+      append: (tokens) => call(h.ref, 'append', [tokens]),
+      attention: (options) => call(h.ref, 'attention', [options]),
+      clear: () => call(h.ref, 'clear'),
+      length: () => call(h.ref, 'get', ['length']),
+      bytesInUse: () => call(h.ref, 'get', ['bytesInUse']),
+    };
+  }
+
   function multiHeadAttention(h) {
     return {
       ...handle(h),
@@ -110,6 +122,8 @@ export function createAttentionWorker(worker) {
     /** new MultiHeadAttention(options) inside the worker; resolves to a handle with forward/weights/decoder/dispose. */
     createMultiHeadAttention: async (options) => multiHeadAttention(await call(0, 'MultiHeadAttention', [options])),
     tokenizer: async (name) => tokenizer(await call(0, 'tokenizer', [name])),
+    /** attn.kvCache(options) inside the worker: the cache stays there; append/attention copy only the new arrays. */
+    kvCache: async (options) => kvCache(await call(0, 'kvCache', [options])),
     /** Stops the worker; pending and later calls reject with AttentionError('DISPOSED'). */
     terminate() {
       w.terminate();

@@ -11,15 +11,17 @@ import { AttentionError, init } from './index.js';
 
 /** What each kind of object may be asked to do, and the plain properties its handle carries. */
 const KINDS = {
-  Attention: { methods: ['attention', 'cost', 'memory', 'info', 'tokenizer', 'MultiHeadAttention'], props: [] },
+  Attention: { methods: ['attention', 'cost', 'memory', 'info', 'tokenizer', 'MultiHeadAttention', 'kvCache'], props: [] },
   MultiHeadAttention: { methods: ['forward', 'weights', 'decoder', 'dispose'], props: ['config'] },
   Decoder: { methods: ['step', 'reset', 'get', 'dispose'], props: ['batch', 'bytesPerToken'] },
+  KvCache: { methods: ['append', 'attention', 'clear', 'get', 'dispose'], props: ['shape'] },
   Tokenizer: {
     methods: ['encode', 'encodeWithOffsets', 'decode', 'decodeBytes', 'tokenText', 'tokenBytes', 'dispose'],
     props: ['vocabSize', 'eotId'],
   },
 };
-const DECODER_GETTERS = ['length', 'bytesInUse', 'bytesPerToken', 'batch'];
+/** Properties that change, read through 'get'. */
+const GETTERS = { Decoder: ['length', 'bytesInUse', 'bytesPerToken', 'batch'], KvCache: ['length', 'bytesInUse'] };
 
 const objects = new Map();  // id → { kind, value }
 let nextId = 1;
@@ -54,9 +56,11 @@ async function handle({ target: targetId, method, args = [] }) {
       return register('Tokenizer', await value.tokenizer(...args));
     case 'decoder':
       return register('Decoder', value.decoder(...args));
+    case 'kvCache':
+      return register('KvCache', value.kvCache(...args));
     case 'get':
-      if (!DECODER_GETTERS.includes(args[0]))
-        throw new AttentionError('INVALID_ARGUMENT', `property: expected one of ${DECODER_GETTERS.join(', ')}, received ${JSON.stringify(args[0])}`);
+      if (!GETTERS[kind].includes(args[0]))
+        throw new AttentionError('INVALID_ARGUMENT', `property: expected one of ${GETTERS[kind].join(', ')}, received ${JSON.stringify(args[0])}`);
       return value[args[0]];
     case 'dispose':
       // The wasm memory is freed now; the small JS wrapper stays registered so that later calls fail exactly as

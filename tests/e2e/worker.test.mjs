@@ -39,8 +39,8 @@ test('the page ran without errors', () => {
   assert.equal(result.info.backend, 'wasm-simd128');
 });
 
-test('attention(), cost(), MultiHeadAttention forward + trace, weights(), decoder: worker == main thread', () => {
-  for (const name of ['attention', 'cost', 'forward', 'weights', 'decoder', 'decoderLength'])
+test('attention(), cost(), MultiHeadAttention forward + trace, weights(), decoder, kvCache: worker == main thread', () => {
+  for (const name of ['attention', 'cost', 'forward', 'weights', 'decoder', 'decoderLength', 'kvCache'])
     assert.deepEqual(result.pairs[name].worker, result.pairs[name].main, name);
   assert.deepEqual(result.config.worker, result.config.main);
   const { trace } = result.pairs.forward.worker;

@@ -57,12 +57,15 @@ test('index.d.ts declares everything the built package exposes at run time (expo
   const attn = await pkg.init();
   const m = new attn.MultiHeadAttention({ dModel: 4, heads: 2 });
   const d = m.decoder();
+  const kv = attn.kvCache({ kvHeads: 1, headDim: 4 });
   const undeclared = [
     ...missing(Object.keys(pkg), exported.map((s) => s.name), 'export'),
     ...missing(runtimeMembers(attn), membersOf('Attention'), 'Attention'),
     ...missing(runtimeMembers(m), membersOf('MultiHeadAttention'), 'MultiHeadAttention'),
     ...missing(runtimeMembers(d), membersOf('Decoder'), 'Decoder'),
+    ...missing(runtimeMembers(kv), membersOf('KvCache'), 'KvCache'),
   ];
+  kv.dispose();
   d.dispose();
   m.dispose();
   if (typeof attn.tokenizer === 'function') {

@@ -16,6 +16,14 @@ async function misuse(): Promise<void> {
   attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, returnWeights: 1 }); // error: a boolean
   const r = attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4 });
   const w: Float32Array = r.weights; // error: weights were not asked for, so maybe undefined
+  const kv = attn.kvCache({ kvHeads: 1, headDim: 4 });
+  attn.kvCache({ headDim: 4 }); // error: kvHeads is required
+  kv.append({ k: q }); // error: v is required
+  kv.attention({ q, qLen: 2, heads: 1, k: q }); // error: the cache supplies k
+  kv.attention({ q, qLen: 2, heads: 1, headDim: 4 }); // error: the cache supplies headDim
+  const kr = kv.attention({ q, qLen: 2 });
+  const kw: Float32Array = kr.weights; // error: weights were not asked for
+  kv.length = 2; // error: length is read-only
   attn.cost({ dModel: 8 }); // error: heads is required
   attn.cost({ dModel: 8, heads: 2, bias: 'yes' }); // error: bias is boolean
 

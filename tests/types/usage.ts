@@ -2,10 +2,10 @@
 // Not run (no emit): tests/node/types.test.mjs only type-checks it; behaviour is tested in tests/node/.
 import {
   AttentionError, init, simdSupported, version,
-  type Attention, type AttentionErrorCode, type AttentionOptions, type Cost, type Decoder, type EncodedWithOffsets,
+  type Attention, type AttentionErrorCode, type AttentionOptions, type Cost, type Decoder, type EncodedWithOffsets, type KvCache,
   type ForwardResult, type MhaConfig, type MhaTrace, type MhaWeights, type MultiHeadAttention, type NextToken, type Tokenizer,
 } from 'attention-wasm';
-import { createAttentionWorker, type AttentionWorker, type RemoteMultiHeadAttention } from 'attention-wasm/worker-client';
+import { createAttentionWorker, type AttentionWorker, type RemoteKvCache, type RemoteMultiHeadAttention } from 'attention-wasm/worker-client';
 
 const v: string = version;
 const simd: boolean = simdSupported();
@@ -36,6 +36,19 @@ async function main(): Promise<void> {
   const opts: AttentionOptions = { q, k, v: vv, qLen: 4, headDim: 8, returnWeights: Math.random() > 0.5 };
   const dynamic = attn.attention(opts);
   if (dynamic.weights) dynamic.weights.fill(0);
+
+  // kvCache(): append, then attention over the cached tokens; weights literal → present.
+  const cache: KvCache = attn.kvCache({ kvHeads: 1, headDim: 8, valueDim: 8, batch: 2 });
+  const cached: number = cache.append({ k: new Float32Array(2 * 8), v: new Float32Array(2 * 8) });
+  const viaCache = cache.attention({ q: new Float32Array(2 * 2 * 8), qLen: 1, heads: 2, causal: true, returnWeights: true,
+    window: { left: 16 }, outputs: 'view' });
+  const cacheWeights: Float32Array = viaCache.weights;
+  const cacheOut: Float32Array = viaCache.out;
+  const { batch: cb, kvHeads: ckv, headDim: chd, valueDim: cvd } = cache.shape;
+  const cacheCounts: number[] = [cache.length, cache.bytesInUse];
+  cache.clear();
+  cache.dispose();
+  cache[Symbol.dispose]();
 
   // cost() and memory()
   const c: Cost = attn.cost({ dModel: 768, heads: 12, kvHeads: 4, layers: 12, context: 1024, bytesPerElement: 2, bias: true });
@@ -134,10 +147,17 @@ async function main(): Promise<void> {
   const rids: Uint32Array = await rtok.encode('hi');
   const rtext: string = await rtok.decode(rids);
   await rtok.dispose();
+  const rc: RemoteKvCache = await aw.kvCache({ kvHeads: 1, headDim: 8 });
+  const rcLen: number = await rc.append({ k: new Float32Array(8), v: new Float32Array(8) });
+  const rcw: Float32Array = (await rc.attention({ q: new Float32Array(8), qLen: 1, returnWeights: true })).weights;
+  const rcShape: number = rc.shape.kvHeads + (await rc.length()) + (await rc.bytesInUse());
+  await rc.clear();
+  await rc.dispose();
   aw.terminate();
   console.log(v, simd, backend, pkgVersion, out, weights, lse, outShape, impl, maybe, flops, inUse, heap, traced, batch, qLen,
     kvLen, heads, kvHeads, headDim, valueDim, dModel, untraced, shape, crossOut, step, counts, asError, back, size, bytes,
-    info.backend, ww, wc, rt, rs, rl, rtext);
+    info.backend, ww, wc, rt, rs, rl, rtext, rcLen, rcw, rcShape, cached, cacheWeights, cacheOut, cb, ckv, chd, cvd,
+    cacheCounts);
 }
 
 main().catch((e: unknown) => console.error(e));
