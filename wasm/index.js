@@ -37,6 +37,13 @@ export function init(options = {}) {
 }
 
 /**
+ * import() that bundlers leave alone (a computed specifier, plus the comments webpack and Vite honour): Node's
+ * built-ins and the threaded build are resolved at run time, so a browser bundle neither fails on `node:` modules
+ * nor inlines the threaded build, whose pthread workers must load it from its own URL.
+ */
+const runtimeImport = (specifier) => import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+
+/**
  * Whether to load the threaded build (dist/mt/attn_mt.*), and if not, why. Browsers: automatically when the page is
  * cross-origin isolated (COOP/COEP), which SharedArrayBuffer needs. Node: only when asked (`threads: true`), because
  * the thread pool keeps the process alive until process.exit().
@@ -63,7 +70,7 @@ async function load({ locateFile, wasmBinary, threads = 'auto' } = {}) {
   const moduleOptions = {};
   if (locateFile) moduleOptions.locateFile = locateFile;
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
-  const factory = plan.use ? (await import('./mt/attn_mt.mjs')).default : createAttnModule;
+  const factory = plan.use ? (await runtimeImport(new URL('./mt/attn_mt.mjs', import.meta.url).href)).default : createAttnModule;
   const module = await factory(moduleOptions);
   return new Attention(module, plan);
 }
@@ -274,7 +281,7 @@ if (typeof Symbol.dispose === 'symbol') KvCache.prototype[Symbol.dispose] = KvCa
 
 async function loadAsset(url) {
   if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await runtimeImport('node:fs/promises');
     return new Uint8Array(await readFile(url));
   }
   const response = await fetch(url);

@@ -3,7 +3,8 @@
 // file: URL, which Node's fetch rejects; give it module-local stand-ins under Node. Browsers keep their own fetch.
 var __dirname, require, fetch = globalThis.fetch;
 if (typeof process == 'object' && typeof process.versions == 'object' && typeof process.versions.node == 'string') {
-  const { createRequire } = await import('node:module');
+  const nodeModule = 'node:module';  // computed, so that browser bundlers do not try to resolve it
+  const { createRequire } = await import(/* webpackIgnore: true */ /* @vite-ignore */ nodeModule);
   require = createRequire(import.meta.url);
   __dirname = require('node:path').dirname(require('node:url').fileURLToPath(import.meta.url));
   fetch = async (url, init) => String(url).startsWith('file:')
