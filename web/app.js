@@ -1,6 +1,6 @@
 // The demo page's wiring: controls ↔ state ↔ URL, requests to the compute worker, and drawing its answers.
 // Not math (worker.js asks attention-wasm for every number) and not drawing primitives (draw.js).
-import { absMax, cellAt, drawCostChart, drawLegend, drawLines, drawMatrix, fmt } from './draw.js';
+import { absMax, cellAt, drawCostChart, drawLegend, drawLines, drawMatrix, fmt, linesGeometry, matrixGeometry } from './draw.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -98,30 +98,48 @@ const label = (t) => {
   return text === '' ? '∅' : text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
 };
 
+// The chips are kept between keystrokes and only the ones whose token changed are rewritten: typing a character
+// changes one or two tokens, not all of them. Hover and focus are handled once, on the box.
 function renderTokens(tokens) {
   const box = $('tokens');
-  box.innerHTML = '';
+  while (box.children.length > tokens.length) box.lastChild.remove();
   tokens.forEach((t, i) => {
-    const chip = document.createElement('button');
-    chip.type = 'button';
-    chip.className = 'chip';
-    chip.dataset.i = i;
-    chip.title = `token ${i}: id ${t.id}, UTF-16 [${t.start}, ${t.end})`;
-    chip.append(label(t));
-    const id = document.createElement('small');
-    id.textContent = t.id;
-    chip.append(id);
-    const focus = () => highlightToken(i);
-    chip.addEventListener('mouseenter', focus);
-    chip.addEventListener('focus', focus);
-    box.append(chip);
+    let chip = box.children[i];
+    if (!chip) {
+      chip = document.createElement('button');
+      chip.type = 'button';
+      chip.className = 'chip';
+      chip.dataset.i = i;
+      chip.append('', document.createElement('small'));
+      box.append(chip);
+    }
+    setText(chip.firstChild, label(t));
+    setText(chip.lastChild, String(t.id));
+    const title = `token ${i}: id ${t.id}, UTF-16 [${t.start}, ${t.end})`;
+    if (chip.title !== title) chip.title = title;
   });
   highlightToken(-1);
 }
 
+function chipEvents() {
+  const box = $('tokens');
+  const focus = (e) => {
+    const chip = e.target.closest?.('.chip');
+    if (chip && !(e.type === 'mouseover' && chip.contains(e.relatedTarget))) highlightToken(Number(chip.dataset.i));
+  };
+  box.addEventListener('mouseover', focus);
+  box.addEventListener('focusin', focus);
+}
+
+/** Sets a node's text only when it differs: an unchanged write still costs the page a layout. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function highlightToken(i) {
-  const text = state.text, view = $('text-view');
-  document.querySelectorAll('#tokens .chip').forEach((c) => c.classList.toggle('active', Number(c.dataset.i) === i));
+  const text = state.text, view = $('text-view'), chips = $('tokens');
+  chips.querySelector('.chip.active')?.classList.remove('active');
+  chips.children[i]?.classList.add('active');
   view.textContent = '';
   const t = analysis?.tokens?.[i];
   if (!t || t.start === t.end) {
@@ -148,6 +166,70 @@ function rowsOf(data, b, rows, width) {
   return data.subarray(b * rows * width, (b + 1) * rows * width);
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Drawing on demand. The page holds ~40 canvases but a screen shows a few: a canvas is drawn when it is on (or near)
+// the screen; the others keep their latest drawing and run it when scrolled to, before an export reads them, or
+// once typing pauses. A keystroke thus redraws what the reader sees, not the whole page. The size is set at once
+// (layout and hit-testing need it), the pixels when needed.
+const pendingDraws = new Map();  // canvas → its latest drawing, not run yet
+const nearScreen = new Set();    // canvases on the screen or within a margin of it
+const watcher = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) nearScreen.add(e.target), drawNow(e.target);
+    else nearScreen.delete(e.target);
+  }
+}, { rootMargin: '400px 0px' });
+
+/** Sets the canvas size (unchanged sizes are not reassigned: that would clear the canvas) and schedules draw. */
+function paint(canvas, width, height, draw) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  watcher.observe(canvas);  // no-op when already observed
+  pendingDraws.set(canvas, draw);
+  if (nearScreen.has(canvas)) drawNow(canvas);
+  else drawRestLater();
+}
+
+function drawNow(canvas) {
+  const draw = pendingDraws.get(canvas);
+  if (!draw) return;
+  pendingDraws.delete(canvas);
+  draw();
+}
+
+/** A matrix on a canvas, drawn on demand; returns its geometry for hit-testing. */
+function matrixView(canvas, values, rows, cols, options) {
+  const g = matrixGeometry(rows, cols, options);
+  paint(canvas, g.width, g.height, () => drawMatrix(canvas, values, rows, cols, options));
+  return g;
+}
+
+/** Removes a container's children from index `from` on, and forgets their canvases. */
+function removeFrom(container, from) {
+  while (container.children.length > from) {
+    for (const c of container.lastChild.querySelectorAll('canvas')) pendingDraws.delete(c), nearScreen.delete(c), watcher.unobserve(c);
+    container.lastChild.remove();
+  }
+}
+
+// Off-screen canvases are drawn once typing has paused, a few milliseconds per task so that input and frames get
+// in between: scrolling then finds them drawn, and exports and screenshots see every view. (Timers rather than
+// requestIdleCallback, whose callbacks Chromium was seen to hold back for seconds after a hover.)
+let restTimer = 0;
+function drawRestLater(delay = 300) {
+  clearTimeout(restTimer);
+  restTimer = setTimeout(drawRest, delay);
+}
+function drawRest() {
+  const end = performance.now() + 5;
+  for (const canvas of pendingDraws.keys()) {
+    drawNow(canvas);
+    if (performance.now() > end) break;
+  }
+  if (pendingDraws.size) drawRestLater(0);
+}
+window.addEventListener('beforeprint', () => [...pendingDraws.keys()].forEach(drawNow));
+
 function tooltip(canvas, geometry, values, cols, describe) {
   const tip = $('tooltip');
   canvas.onmousemove = (e) => {
@@ -161,30 +243,41 @@ function tooltip(canvas, geometry, values, cols, describe) {
   canvas.onmouseleave = () => (tip.hidden = true);
 }
 
-function stepCard(container, { title, formula, shape, note }) {
-  const card = document.createElement('div');
-  card.className = 'step';
-  card.innerHTML = `<h4></h4><div class="formula"></div><div class="shape"></div>`;
-  card.querySelector('h4').textContent = title;
-  card.querySelector('.formula').textContent = formula;
-  card.querySelector('.shape').textContent = shape + (note ? ` · ${note}` : '');
-  const canvas = document.createElement('canvas');
-  canvas.setAttribute('aria-label', `${title}: ${formula}, ${shape}`);
-  card.append(canvas);
+/** The container's k-th step card, made on first use and updated after; returns its canvas. */
+function stepCard(container, k, { title, formula, shape, note }) {
+  let card = container.children[k];
+  if (!card) {
+    card = document.createElement('div');
+    card.className = 'step';
+    card.innerHTML = `<h4></h4><div class="formula"></div><div class="shape"></div><canvas></canvas>`;
+    container.append(card);
+  }
+  setText(card.querySelector('h4'), title);
+  setText(card.querySelector('.formula'), formula);
+  setText(card.querySelector('.shape'), shape + (note ? ` · ${note}` : ''));
+  const canvas = card.querySelector('canvas'), aria = `${title}: ${formula}, ${shape}`;
+  if (canvas.getAttribute('aria-label') !== aria) canvas.setAttribute('aria-label', aria);
   pngButton(card, title);
-  container.append(card);
   return canvas;
 }
 
-/** A small button that downloads the card's canvases, stacked, as one PNG. */
+/** A small button that downloads the card's canvases, stacked, as one PNG (made once, renamed on later calls). */
 function pngButton(card, name) {
-  const button = document.createElement('button');
+  let button = card.querySelector(':scope > button.png');
+  if (button) {
+    button.dataset.name = name;
+    button.title = `download “${name}” as PNG`;
+    return;
+  }
+  button = document.createElement('button');
   button.type = 'button';
   button.className = 'png';
   button.textContent = 'PNG';
+  button.dataset.name = name;
   button.title = `download “${name}” as PNG`;
   button.onclick = () => {
     const canvases = [...card.querySelectorAll('canvas')];
+    canvases.forEach(drawNow);
     const out = document.createElement('canvas');
     out.width = Math.max(1, ...canvases.map((c) => c.width));
     out.height = Math.max(1, canvases.reduce((sum, c) => sum + c.height + 6, 0));
@@ -193,7 +286,7 @@ function pngButton(card, name) {
     ctx.fillRect(0, 0, out.width, out.height);
     let y = 0;
     for (const c of canvases) ctx.drawImage(c, 0, y), (y += c.height + 6);
-    out.toBlob((blob) => download(`${name.replace(/[^\w.-]+/g, '-')}.png`, blob));
+    out.toBlob((blob) => download(`${button.dataset.name.replace(/[^\w.-]+/g, '-')}.png`, blob));
   };
   card.append(button);
 }
@@ -226,16 +319,22 @@ function renderSteps() {
   const a = analysis, t = a.trace, dims = t.dims, steps = $('steps');
   const h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
   const hk = Math.floor(h / (dims.heads / dims.kvHeads));
-  const tokens = b === 1 ? padLabels() : a.tokens.map(label);
+  const keys = keyLabels(), tokens = b === 1 ? padLabels() : keys;
   const L = dims.qLen, Lk = dims.kvLen, E = dims.dModel, D = dims.headDim, Dv = dims.valueDim;
-  steps.innerHTML = '';
-  $('batch-note').textContent = dims.batch === 1 ? '' : b === 0
+  setText($('batch-note'), dims.batch === 1 ? '' : b === 0
     ? `Batch row 0 of 2: your text (${L} tokens).`
     : `Batch row 1 of 2: ${tokens.filter((x) => x !== '[pad]').join(' ')} then ${L - a.padTokens.length} × [pad]; ` +
-      'the [pad] keys are masked for every query.';
+      'the [pad] keys are masked for every query.');
   const masked = headMatrix(t.maskedScores, b, h, dims);
   const isMasked = (i, j) => masked[i * Lk + j] === -Infinity;
-  const dimLabels = (n, p) => Array.from({ length: n }, (_, k) => `${p}${k}`);
+  let flags = null;  // the mask as flags, made once for the two masked views that draw it
+  const maskFlags = () => {
+    if (!flags) {
+      flags = new Uint8Array(masked.length);
+      for (let k = 0; k < masked.length; k++) flags[k] = masked[k] === -Infinity ? 1 : 0;
+    }
+    return flags;
+  };
   const matrices = [
     { title: 'Embeddings', formula: 'E[token]', shape: `[L=${L}, d_model=${E}]`, data: rowsOf(t.xIn, b, L, E), cols: E },
     { title: '+ positions', formula: `P[pos] (${a.config.positional})`, shape: `[L, ${E}]`, data: t.positions, cols: E },
@@ -244,9 +343,10 @@ function renderSteps() {
     { title: `K (kv head ${hk})`, formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headColumns(t.k, b, Lk, dims.kvHeads * D, hk, D), cols: D },
     { title: `V (kv head ${hk})`, formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headColumns(t.v, b, Lk, dims.kvHeads * Dv, hk, Dv), cols: Dv },
   ];
+  let k = 0;
   for (const m of matrices) {
-    const canvas = stepCard(steps, m);
-    const g = drawMatrix(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300 });
+    const canvas = stepCard(steps, k++, m);
+    const g = matrixView(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300 });
     tooltip(canvas, g, m.data, m.cols, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(m.data[i * m.cols + j])}`);
   }
   const scores = [
@@ -255,48 +355,55 @@ function renderSteps() {
     { key: 'maskedScores', title: 'Masked', formula: 'S/√d_k + mask (−∞ where hidden)', kind: 'signed', mask: true },
     { key: 'weights', title: 'Softmax', formula: 'A = softmax(row)', kind: 'weight', mask: true, note: 'each row sums to 1' },
   ];
+  const scaledMax = absMax(headMatrix(t.scaledScores, b, h, dims));
   for (const s of scores) {
     const data = headMatrix(t[s.key], b, h, dims);
-    const canvas = stepCard(steps, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
+    const canvas = stepCard(steps, k++, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
     canvas.dataset.step = s.key;
-    const draw = (highlightRow = -1, highlightCol = -1) => drawMatrix(canvas, data, L, Lk, { kind: s.kind,
-      masked: s.mask ? isMasked : undefined, rowLabels: tokens, colLabels: keyLabels(), maxSize: 320, highlightRow,
-      highlightCol, limit: s.kind === 'signed' ? absMax(headMatrix(t.scaledScores, b, h, dims)) * (s.key === 'rawScores' ? Math.sqrt(D) : 1) : undefined });
-    const g = draw();
-    keyboardCells(canvas, L, Lk, draw, explainScore);
-    tooltip(canvas, g, data, Lk, (i, j) => `${tokens[i]} → ${keyLabels()[j]}: ${isMasked(i, j) && s.mask ? 'masked' : fmt(data[i * Lk + j])}`);
+    const options = { kind: s.kind, rowLabels: tokens, colLabels: keys, maxSize: 320 };
+    const draw = (highlightRow = -1, highlightCol = -1) => drawMatrix(canvas, data, L, Lk, { ...options,
+      masked: s.mask ? maskFlags() : undefined, highlightRow, highlightCol,
+      limit: s.kind === 'signed' ? scaledMax * (s.key === 'rawScores' ? Math.sqrt(D) : 1) : undefined });
+    const g = matrixGeometry(L, Lk, options);
+    paint(canvas, g.width, g.height, () => draw());
+    keyboardCells(canvas, L, Lk, (i, j) => (pendingDraws.delete(canvas), draw(i, j)), explainScore);
+    tooltip(canvas, g, data, Lk, (i, j) => `${tokens[i]} → ${keys[j]}: ${isMasked(i, j) && s.mask ? 'masked' : fmt(data[i * Lk + j])}`);
     canvas.onclick = (e) => {
       const c = cellAt(e, canvas, g);
       if (c) explainScore(c.i, c.j);
     };
     if (s.key === 'weights') {  // the softmax property, shown: every row of weights sums to 1
-      const sums = document.createElement('div');
-      sums.className = 'shape row-sums';
-      sums.textContent = 'row sums: ' + Array.from({ length: L }, (_, i) => {
+      let sums = canvas.parentElement.querySelector('.row-sums');
+      if (!sums) {
+        sums = document.createElement('div');
+        sums.className = 'shape row-sums';
+        canvas.parentElement.append(sums);
+      }
+      setText(sums, 'row sums: ' + Array.from({ length: L }, (_, i) => {
         let sum = 0;
         for (let j = 0; j < Lk; j++) sum += data[i * Lk + j];
         return sum.toFixed(3);
-      }).join(' ');
-      canvas.parentElement.append(sums);
+      }).join(' '));
     }
   }
   const out = headColumns(t.headsOut, b, L, dims.heads * Dv, h, Dv);
-  const canvas = stepCard(steps, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
+  const canvas = stepCard(steps, k++, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
   canvas.dataset.step = 'headOut';
-  const drawOut = (highlightRow = -1) => drawMatrix(canvas, out, L, Dv, { rowLabels: tokens, maxSize: 300, highlightRow });
-  const g = drawOut();
-  keyboardCells(canvas, L, 1, (i) => drawOut(i), (i) => explainOutput(i));
+  const outOptions = { rowLabels: tokens, maxSize: 300 };
+  const drawOut = (highlightRow = -1) => drawMatrix(canvas, out, L, Dv, { ...outOptions, highlightRow });
+  const g = matrixGeometry(L, Dv, outOptions);
+  paint(canvas, g.width, g.height, () => drawOut());
+  keyboardCells(canvas, L, 1, (i) => (pendingDraws.delete(canvas), drawOut(i)), (i) => explainOutput(i));
   tooltip(canvas, g, out, Dv, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(out[i * Dv + j])}`);
   canvas.onclick = (e) => {
     const c = cellAt(e, canvas, g);
     if (c) explainOutput(c.i);
   };
-  drawLegend($('legend-signed'), { kind: 'signed', limit: 1 });
-  drawLegend($('legend-weight'), { kind: 'weight' });
+  removeFrom(steps, k);
 }
 
 function keyLabels() {
-  return analysis.tokens.map(label);
+  return (analysis.labels ??= analysis.tokens.map(label));  // once per answer: every view labels the same tokens
 }
 function padLabels() {
   const a = analysis;
@@ -354,88 +461,116 @@ let focusToken = -1;
 
 function renderHeads() {
   const a = analysis, t = a.trace, dims = t.dims, box = $('head-grid');
-  const b = Math.min(state.batchRow, dims.batch - 1), L = dims.qLen, Lk = dims.kvLen;
-  const tokens = b === 1 ? padLabels() : keyLabels();
-  box.innerHTML = '';
+  const b = Math.min(state.batchRow, dims.batch - 1), L = dims.qLen, Lk = dims.kvLen, n = L * Lk;
+  const tokens = b === 1 ? padLabels() : keyLabels(), keys = keyLabels();
   const shown = [...Array(dims.heads).keys()].filter((h) => !hidden.has(h));
-  const cards = [];
-  const masked = (h) => {
-    const m = headMatrix(t.maskedScores, b, h, dims);
-    return (i, j) => m[i * Lk + j] === -Infinity;
+  // A head's mask as flags for drawMatrix, made when the head is first drawn.
+  const maskOf = (h) => {
+    const m = headMatrix(t.maskedScores, b, h, dims), flags = new Uint8Array(n);
+    for (let k = 0; k < n; k++) flags[k] = m[k] === -Infinity ? 1 : 0;
+    return flags;
   };
-  const addCard = (title, weights, isMasked, h) => {
-    const card = document.createElement('div');
-    card.className = 'head' + (h !== undefined && hidden.has(h) ? ' hidden-head' : '');
-    const head = document.createElement('div');
-    if (h !== undefined) {
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.checked = !hidden.has(h);
-      box.setAttribute('aria-label', `show ${title}`);
-      box.onchange = () => {
-        box.checked ? hidden.delete(h) : hidden.add(h);
-        update({ recompute: false });
-      };
-      head.append(box);
-      card.ondblclick = () => {
-        hidden = new Set([...Array(dims.heads).keys()].filter((x) => x !== h));
-        update({ recompute: false });
-      };
-      card.dataset.head = h;
+  const specs = [];
+  if (state.average) {
+    const mean = new Float32Array(n);
+    for (const h of shown) {
+      const w = headMatrix(t.weights, b, h, dims);
+      for (let k = 0; k < n; k++) mean[k] += w[k] / shown.length;
     }
-    head.append(' ' + title);
-    card.append(head);
-    const pair = document.createElement('div');
-    pair.className = 'pair';
-    const heat = document.createElement('canvas'), lines = document.createElement('canvas');
+    specs.push({ title: `average of ${shown.length} head${shown.length === 1 ? '' : 's'}`, weights: mean, maskHead: shown[0] ?? 0 });
+  } else {
+    for (let h = 0; h < dims.heads; h++) {
+      if (!hidden.has(h) || dims.heads <= 16) specs.push({ title: a.headNames[h], weights: headMatrix(t.weights, b, h, dims), maskHead: h, h });
+    }
+  }
+  // The cards (and their canvases) are kept while the layout is the same: same heads, or the one average card.
+  const layout = state.average ? 'average' : `heads ${dims.heads}`;
+  if (box.dataset.layout !== layout || box.children.length !== specs.length) {
+    removeFrom(box, 0);
+    box.dataset.layout = layout;
+    for (const spec of specs) box.append(headCard(spec.h));
+  }
+  const cards = specs.map((spec, k) => {
+    const { title, h } = spec, card = box.children[k], [heat, lines] = card.querySelectorAll('canvas');
+    if (h !== undefined) {
+      card.classList.toggle('hidden-head', hidden.has(h));
+      const check = card.querySelector('input');
+      check.checked = !hidden.has(h);
+      check.setAttribute('aria-label', `show ${title}`);
+    }
+    setText(card.querySelector('.title'), ' ' + title);
     heat.setAttribute('aria-label', `${title}: weights`);
     lines.setAttribute('aria-label', `${title}: line view`);
-    pair.append(heat, lines);
-    card.append(pair);
     pngButton(card, title);
-    box.append(card);
-    cards.push({ heat, lines, weights, isMasked });
-  };
-  if (state.average) {
-    const mean = new Float32Array(L * Lk);
-    for (const h of shown) headMatrix(t.weights, b, h, dims).forEach((w, k) => (mean[k] += w / shown.length));
-    addCard(`average of ${shown.length} head${shown.length === 1 ? '' : 's'}`, mean, masked(shown[0] ?? 0));
-  } else {
-    for (let h = 0; h < dims.heads; h++) if (!hidden.has(h) || dims.heads <= 16) addCard(a.headNames[h], headMatrix(t.weights, b, h, dims), masked(h), h);
-  }
+    let mask = null;
+    return { heat, lines, weights: spec.weights, mask: () => (mask ??= maskOf(spec.maskHead)) };
+  });
+  const heatOptions = { kind: 'weight', maxSize: 200 }, g = matrixGeometry(L, Lk, heatOptions), lg = linesGeometry(L, Lk);
   const redraw = () => {
+    const focus = focusToken;
     for (const c of cards) {
-      const g = drawMatrix(c.heat, c.weights, L, Lk, { kind: 'weight', masked: c.isMasked, maxSize: 200, highlightRow: focusToken });
-      c.heat.onmousemove = (e) => {
-        const cell = cellAt(e, c.heat, g);
-        const i = cell ? cell.i : -1;
-        if (i !== focusToken) (focusToken = i), redraw();
-      };
-      c.heat.onmouseleave = () => ((focusToken = -1), redraw());
-      const lg = drawLines(c.lines, c.weights, L, Lk, { leftLabels: tokens, rightLabels: keyLabels(), focus: focusToken });
-      c.lines.onmousemove = (e) => {
-        const r = c.lines.getBoundingClientRect();
-        const y = ((e.clientY - r.top) * c.lines.height) / r.height;
-        const x = ((e.clientX - r.left) * c.lines.width) / r.width;
-        const i = x < c.lines.width / 2 ? Math.floor((y - lg.top) / lg.rowHeight) : -1;
-        const next = i >= 0 && i < L ? i : -1;
-        if (next !== focusToken) (focusToken = next), redraw();
-      };
-      c.lines.onmouseleave = () => ((focusToken = -1), redraw());
+      paint(c.heat, g.width, g.height, () => drawMatrix(c.heat, c.weights, L, Lk, { ...heatOptions, masked: c.mask(), highlightRow: focus }));
+      paint(c.lines, lg.width, lg.height, () => drawLines(c.lines, c.weights, L, Lk, { leftLabels: tokens, rightLabels: keys, focus }));
     }
   };
+  for (const c of cards) {
+    c.heat.onmousemove = (e) => {
+      const cell = cellAt(e, c.heat, g);
+      const i = cell ? cell.i : -1;
+      if (i !== focusToken) (focusToken = i), redraw();
+    };
+    c.heat.onmouseleave = () => ((focusToken = -1), redraw());
+    c.lines.onmousemove = (e) => {
+      const r = c.lines.getBoundingClientRect();
+      const y = ((e.clientY - r.top) * c.lines.height) / r.height;
+      const x = ((e.clientX - r.left) * c.lines.width) / r.width;
+      const i = x < c.lines.width / 2 ? Math.floor((y - lg.top) / lg.rowHeight) : -1;
+      const next = i >= 0 && i < L ? i : -1;
+      if (next !== focusToken) (focusToken = next), redraw();
+    };
+    c.lines.onmouseleave = () => ((focusToken = -1), redraw());
+  }
   redraw();
 
   // Concat and W_o.
   const concat = $('concat');
-  concat.innerHTML = '';
   const HDv = dims.heads * dims.valueDim;
-  const c1 = stepCard(concat, { title: 'Concat', formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
-  drawMatrix(c1, rowsOf(t.headsOut, b, L, HDv), L, HDv, { rowLabels: tokens, maxSize: 420 });
-  const c2 = stepCard(concat, { title: 'Output', formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
-  drawMatrix(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
+  const c1 = stepCard(concat, 0, { title: 'Concat', formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
+  matrixView(c1, rowsOf(t.headsOut, b, L, HDv), L, HDv, { rowLabels: tokens, maxSize: 420 });
+  const c2 = stepCard(concat, 1, { title: 'Output', formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
+  matrixView(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
+  removeFrom(concat, 2);
 
   renderNextTokens(a.nextTokens);
+}
+
+/** An empty card for head h (a checkbox to hide it, double-click to isolate it), or for the average when h is undefined. */
+function headCard(h) {
+  const card = document.createElement('div');
+  card.className = 'head';
+  const head = document.createElement('div');
+  if (h !== undefined) {
+    const check = document.createElement('input');
+    check.type = 'checkbox';
+    check.onchange = () => {
+      check.checked ? hidden.delete(h) : hidden.add(h);
+      update({ recompute: false });
+    };
+    head.append(check);
+    card.ondblclick = () => {
+      hidden = new Set([...Array(analysis.trace.dims.heads).keys()].filter((x) => x !== h));
+      update({ recompute: false });
+    };
+    card.dataset.head = h;
+  }
+  const title = document.createElement('span');
+  title.className = 'title';
+  head.append(title);
+  const pair = document.createElement('div');
+  pair.className = 'pair';
+  pair.append(document.createElement('canvas'), document.createElement('canvas'));
+  card.append(head, pair);
+  return card;
 }
 
 function renderNextTokens(list) {
@@ -456,37 +591,40 @@ function renderNextTokens(list) {
 // Sections 5–7.
 function renderVariants(list) {
   const box = $('variants');
-  box.innerHTML = '';
-  for (const v of list) {
-    const card = document.createElement('div');
-    card.className = 'variant';
+  list.forEach((v, k) => {
+    let card = box.children[k];
+    if (!card) {
+      card = document.createElement('div');
+      card.className = 'variant';
+      card.innerHTML = '<h4></h4><canvas></canvas><table class="numbers"></table>';
+      box.append(card);
+    }
     card.dataset.variant = v.name;
-    const h = document.createElement('h4');
-    h.textContent = v.name;
-    const canvas = document.createElement('canvas');
-    const table = document.createElement('table');
-    table.className = 'numbers';
+    setText(card.querySelector('h4'), v.name);
     const rows = [['parameters (W_q, W_k, W_v, W_o)', v.params.toLocaleString('en')],
       ['KV cache per token', `${v.kvBytesPerToken.toLocaleString('en')} B`], ['KV cache kept at this length', `${v.kvBytes.toLocaleString('en')} B`],
       ['FLOPs for the last token', v.flopsPerToken.toLocaleString('en')]];
-    for (const [k, val] of rows) {
-      const tr = document.createElement('tr');
-      tr.innerHTML = '<th></th><td></td>';
-      tr.children[0].textContent = k;
-      tr.children[1].textContent = val;
-      table.append(tr);
-    }
-    card.append(h, canvas, table);
+    const table = card.querySelector('table');
+    rows.forEach(([name, val], r) => {
+      let tr = table.rows[r];
+      if (!tr) {
+        tr = table.insertRow();
+        tr.innerHTML = '<th></th><td></td>';
+      }
+      setText(tr.children[0], name);
+      setText(tr.children[1], val);
+    });
     pngButton(card, v.name);
-    box.append(card);
-    drawMatrix(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230,
-      masked: (i, j) => v.masked[i * v.cols + j] === 1 });
-  }
+    const canvas = card.querySelector('canvas');
+    matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: v.masked });
+    drawNow(canvas);  // variants arrive once typing pauses: drawing them at once delays no keystroke
+  });
+  removeFrom(box, list.length);
 }
 
 function renderPositions(r) {
   const box = $('positions');
-  box.innerHTML = '';
+  removeFrom(box, 0);
   for (const positional of ['none', 'sinusoidal']) {
     const card = document.createElement('div');
     card.className = 'variant';
@@ -504,8 +642,10 @@ function renderPositions(r) {
     card.append(h, ca, cb, p);
     pngButton(card, `positions-${positional}`);
     box.append(card);
-    drawMatrix(ca, r[positional].a, L, L, { kind: 'weight', rowLabels: r.a.map(label), colLabels: r.a.map(label), maxSize: 150 });
-    drawMatrix(cb, r[positional].b, L, L, { kind: 'weight', rowLabels: r.b.map(label), colLabels: r.b.map(label), maxSize: 150 });
+    // Drawn at once: this is the same for every text, computed once at start.
+    matrixView(ca, r[positional].a, L, L, { kind: 'weight', rowLabels: r.a.map(label), colLabels: r.a.map(label), maxSize: 150 });
+    matrixView(cb, r[positional].b, L, L, { kind: 'weight', rowLabels: r.b.map(label), colLabels: r.b.map(label), maxSize: 150 });
+    drawNow(ca), drawNow(cb);
   }
 }
 
@@ -581,10 +721,12 @@ let computeTimer = 0;
 
 function update({ recompute = true } = {}) {
   state = readControls();
-  history.replaceState(null, '', stateToHash(state));
   $('seeded-controls').hidden = state.preset !== 'seeded';
   $('batch-row-label').hidden = !state.padding;
-  if (!recompute && analysis) return render();
+  if (!recompute && analysis) {
+    history.replaceState(null, '', stateToHash(state));
+    return render();
+  }
   clearTimeout(computeTimer);
   computeTimer = setTimeout(compute, 0);
 }
@@ -592,7 +734,9 @@ function update({ recompute = true } = {}) {
 async function compute() {
   const t0 = performance.now();
   try {
-    const a = await call('analyze', state);
+    const answer = call('analyze', state);
+    history.replaceState(null, '', stateToHash(state));  // while the worker computes, not before it starts
+    const a = await answer;
     const t1 = performance.now();
     analysis = a;
     render();
@@ -630,7 +774,8 @@ function render() {
   const a = analysis;
   renderTokens(a.tokens || []);
   if (a.empty) {
-    for (const id of ['steps', 'head-grid', 'concat', 'next-token']) $(id).innerHTML = '';
+    for (const id of ['steps', 'head-grid', 'concat']) removeFrom($(id), 0);
+    $('next-token').innerHTML = '';
     return;
   }
   const heads = a.trace.dims.heads, select = $('head');
@@ -640,12 +785,12 @@ function render() {
     select.dataset.names = a.headNames.join('|');
   }
   select.value = String(Math.min(state.head, heads - 1));
-  $('model-note').textContent = state.preset === 'teaching'
+  setText($('model-note'), state.preset === 'teaching'
     ? 'Teaching model: d_model 48, 4 heads of 16, weights constructed by hand (src/model/demo_model.hpp): head 0 lets ' +
       'nouns look at adjectives, head 1 looks at the previous token, head 2 at copies of the same token, head 3 ' +
       'spreads evenly. Embeddings: a ±¼ signature per token id, a one-hot word class from a small lexicon, and a ' +
       'sinusoidal position table.'
-    : `Seeded model: weights drawn from a fixed-seed generator (Xavier uniform) — untrained, so its patterns mean nothing; the arithmetic is exact.`;
+    : `Seeded model: weights drawn from a fixed-seed generator (Xavier uniform) — untrained, so its patterns mean nothing; the arithmetic is exact.`);
   renderSteps();
   renderHeads();
 }
@@ -655,6 +800,9 @@ let info = { backend: '…', version: '…' };
 async function main() {
   writeControls(hashToState(location.hash));
   state = readControls();
+  chipEvents();
+  drawLegend($('legend-signed'), { kind: 'signed', limit: 1 });
+  drawLegend($('legend-weight'), { kind: 'weight' });
   for (const [name] of Object.entries(FIELDS)) {
     const el = $(name);
     el.addEventListener('input', () => update({ recompute: !['head', 'batchRow', 'average'].includes(name) }));
@@ -692,6 +840,7 @@ async function main() {
   $('export-png').onclick = () => {
     const canvases = [...document.querySelectorAll('#head-grid canvas')];
     if (!canvases.length) return;
+    canvases.forEach(drawNow);
     const w = Math.max(...canvases.map((c) => c.width)), out = document.createElement('canvas');
     out.width = w;
     out.height = canvases.reduce((s, c) => s + c.height + 8, 0);
