@@ -78,6 +78,43 @@ const handlers = {
       truncated: tok.encode(state.text).length > MAX_TOKENS };
   },
 
+  /**
+   * FAQ 3, tokens one at a time: a Decoder feeds the text's tokens one by one through the same model, each step
+   * appending its k and v to the cache; its outputs are compared with the full causal pass. Per head, the newest
+   * token's weights over the cache (attn.kvCache over the trace's k and v) are compared with the full pass's row.
+   */
+  decode(state) {
+    const tokens = tokenize(state.text);
+    if (tokens.length === 0) return { steps: [] };
+    const { mha, x } = modelAndEmbeddings(state, tokens);
+    const { dModel: E, heads: H, kvHeads: Hkv } = mha.config, L = tokens.length;
+    const window = state.windowSize > 0 ? { left: state.windowSize - 1 } : undefined;
+    const { trace } = mha.forward(x, { causal: true, window, trace: true });
+    const D = trace.dims.headDim, Dv = trace.dims.valueDim;
+    const decoder = mha.decoder();
+    const cache = attn.kvCache({ kvHeads: Hkv, headDim: D, valueDim: Dv });
+    const steps = [];
+    try {
+      for (let i = 0; i < L; i++) {
+        const y = decoder.step(x.subarray(i * E, (i + 1) * E), { window });
+        let outDiff = 0;
+        for (let c = 0; c < E; c++) outDiff = Math.max(outDiff, Math.abs(y[c] - trace.out[i * E + c]));
+        cache.append({ k: trace.k.subarray(i * Hkv * D, (i + 1) * Hkv * D), v: trace.v.subarray(i * Hkv * Dv, (i + 1) * Hkv * Dv) });
+        const { weights } = cache.attention({ q: trace.q.subarray(i * H * D, (i + 1) * H * D), qLen: 1, heads: H, causal: true,
+          window, returnWeights: true });  // [H, 1, i + 1]
+        let weightsDiff = 0;
+        for (let h = 0; h < H; h++)
+          for (let j = 0; j <= i; j++) weightsDiff = Math.max(weightsDiff, Math.abs(weights[h * (i + 1) + j] - trace.weights[(h * L + i) * L + j]));
+        steps.push({ token: tokens[i].text, cacheTokens: decoder.length, cacheBytes: decoder.bytesInUse, outDiff, weightsDiff,
+          weights: weights.slice() });
+      }
+      return { steps, bytesPerToken: decoder.bytesPerToken, heads: H, dModel: E };
+    } finally {
+      decoder.dispose();
+      cache.dispose();
+    }
+  },
+
   /** Next-token scores for an output row: a pass over the whole vocabulary, so the page asks only once typing pauses. */
   nextTokens({ preset, seed, out }) {
     return attn.nextTokens({ model: preset === 'teaching' ? 'teaching' : 'seeded', out, seed, k: 10 })
