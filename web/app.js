@@ -622,6 +622,39 @@ function renderVariants(list) {
   removeFrom(box, list.length);
 }
 
+/** Section 5: the decoder's steps against the full causal pass, and the chosen head's weights row by row. */
+let decoded = null;  // the latest answer, redrawn when only the chosen head changes
+function renderDecode(d) {
+  decoded = window.__decoded = d;
+  const steps = d.steps, L = steps.length, table = $('decode-steps');
+  if (!L) {
+    setText($('decode-verdict'), '');
+    table.innerHTML = '';
+    return;
+  }
+  const worstOut = Math.max(...steps.map((s) => s.outDiff)), worstWeights = Math.max(...steps.map((s) => s.weightsDiff));
+  setText($('decode-verdict'), `${L} steps, one token each: largest difference from the full causal pass — outputs ` +
+    `${worstOut.toExponential(1)}, weights ${worstWeights.toExponential(1)} (any difference is float32 rounding: the ` +
+    `sums run in another order). The cache grows by ${d.bytesPerToken.toLocaleString('en')} B per token.`);
+  table.innerHTML = '<tr><th>step</th><th>new token</th><th>tokens in the cache</th><th>cache bytes</th>' +
+    '<th>max |Δ| output</th><th>max |Δ| weights</th></tr>';
+  steps.forEach((s, i) => {
+    const tr = table.insertRow();
+    for (const text of [i, label({ text: s.token }), s.cacheTokens, s.cacheBytes.toLocaleString('en'),
+      s.outDiff.toExponential(1), s.weightsDiff.toExponential(1)]) tr.insertCell().textContent = text;
+  });
+  // Row i: step i's weights over the i + 1 cached tokens for the chosen head; the cells after it are not in the cache.
+  const h = Math.min(state.head, d.heads - 1), w = new Float32Array(L * L), absent = new Uint8Array(L * L).fill(1);
+  steps.forEach((s, i) => {
+    for (let j = 0; j <= i; j++) w[i * L + j] = s.weights[h * (i + 1) + j], absent[i * L + j] = 0;
+  });
+  const labels = steps.map((s) => label({ text: s.token }));
+  const canvas = $('decode-weights');
+  matrixView(canvas, w, L, L, { kind: 'weight', masked: absent, rowLabels: labels, colLabels: labels, maxSize: 360 });
+  drawNow(canvas);  // computed once typing pauses: drawing it now delays no keystroke
+  pngButton($('decode-card'), `kv-cache-head-${h}`);
+}
+
 function renderPositions(r) {
   const box = $('positions');
   removeFrom(box, 0);
@@ -763,6 +796,7 @@ async function compute() {
         renderNextTokens(analysis.nextTokens);
       }
       renderVariants(await call('variants', state));
+      renderDecode(await call('decode', state));
     } catch (e) {
       if (!e.stale) showError(e.message);
     }
@@ -805,8 +839,12 @@ async function main() {
   drawLegend($('legend-weight'), { kind: 'weight' });
   for (const [name] of Object.entries(FIELDS)) {
     const el = $(name);
-    el.addEventListener('input', () => update({ recompute: !['head', 'batchRow', 'average'].includes(name) }));
-    el.addEventListener('change', () => update({ recompute: !['head', 'batchRow', 'average'].includes(name) }));
+    const changed = () => {
+      update({ recompute: !['head', 'batchRow', 'average'].includes(name) });
+      if (name === 'head' && decoded) renderDecode(decoded);  // section 5 shows the chosen head too
+    };
+    el.addEventListener('input', changed);
+    el.addEventListener('change', changed);
   }
   document.querySelectorAll('[data-example]').forEach((b) => (b.onclick = () => {
     $('text').value = b.dataset.example;

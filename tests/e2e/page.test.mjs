@@ -122,6 +122,32 @@ test('4: masks — causal off, bottom-right alignment, sliding window, padding o
   assert.deepEqual(page.errors, []);
 });
 
+test('FAQ 3: reading the text one token at a time through a KV cache gives the full causal pass\'s numbers', async () => {
+  const page = await open('#text=' + encodeURIComponent('a fluffy blue creature sat on the mat'));
+  await page.waitForFunction(() => window.__decoded?.steps.length === window.__state.analysis.tokens.length);
+  const a = await analysis(page);
+  const d = await page.evaluate(() => window.__decoded);
+  const L = a.tokens.length, { heads, kvHeads, headDim, valueDim } = a.trace.dims;
+  assert.equal(d.steps.length, L);
+  d.steps.forEach((s, i) => {
+    assert.equal(s.cacheTokens, i + 1);
+    assert.equal(s.cacheBytes, (i + 1) * kvHeads * (headDim + valueDim) * 4);
+    assert.ok(s.outDiff < 1e-5 && s.weightsDiff < 1e-6, `step ${i}: ${s.outDiff} ${s.weightsDiff}`);
+    // The page's own full pass (causal, the default) has the same weights in row i of every head.
+    for (let h = 0; h < heads; h++)
+      for (let j = 0; j <= i; j++)
+        assert.ok(Math.abs(s.weights[h * (i + 1) + j] - a.trace.weights[(h * L + i) * L + j]) < 1e-6, `step ${i} head ${h} key ${j}`);
+  });
+  assert.equal(await page.$$eval('#decode-steps tr', (r) => r.length), L + 1);
+  assert.match(await page.textContent('#decode-verdict'), new RegExp(`^${L} steps, one token each`));
+  assert.ok(await page.$('#decode-card button.png'));
+  // Choosing another head redraws the map from the same steps.
+  const before = await page.$eval('#decode-weights', (c) => c.toDataURL());
+  await page.selectOption('#head', '1');
+  await page.waitForFunction((b) => document.getElementById('decode-weights').toDataURL() !== b, before);
+  assert.deepEqual(page.errors, []);
+});
+
 test('5: variants side by side with the cost calculator\'s numbers', async () => {
   const page = await open();
   await page.waitForFunction(() => document.querySelectorAll('#variants .variant').length === 5);
