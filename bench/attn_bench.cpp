@@ -1,7 +1,8 @@
 // Native attention benchmarks (Google Benchmark): SDPA (materialized with weights, fused), single-token decode
-// (SDPA decode path and the MHA block's KV-cache step) and the MHA block forward, on any kernel table.
-// Not the driver: bench/run.mjs decides the cases and passes them as
-//   --attn_cases=TOKEN;TOKEN;...   TOKEN = sdpa:ISA:D:S:CAUSAL:WEIGHTS | mha:ISA:S | decode:ISA:CACHE | mhadecode:ISA:CACHE:STEPS
+// (SDPA decode path and the MHA block's KV-cache step), the MHA block forward, and the kernels themselves, on any
+// kernel table. Not the driver: bench/run.mjs decides the cases and passes them as
+//   --attn_cases=TOKEN;TOKEN;...   TOKEN = sdpa:ISA:D:S:CAUSAL:WEIGHTS | mha:ISA:S | decode:ISA:CACHE |
+//                                          mhadecode:ISA:CACHE:STEPS | kernel:ISA:NAME
 // with ISA = best | sse2 | avx2+fma | avx512f | scalar. Inputs come from the same seeded generator as run.mjs
 // (bench/inputs.mjs), so native and wasm see identical numbers; each benchmark reports a checksum of its output.
 #include <benchmark/benchmark.h>
@@ -217,6 +218,59 @@ void add_mha_decode(const std::string& isa, std::size_t cache, std::size_t steps
   b->UseRealTime()->Unit(benchmark::kMillisecond)->ReportAggregatesOnly(true)->Iterations(steps)->Repetitions(5);
 }
 
+// One kernel of the table on the shape it has inside attention, its operands L1/L2-resident:
+//   gemm_tile   c[32,128] = q[32,64]·kT[64,128] (the fused path's score tile; kT rows 1040 floats apart)
+//   gemm_proj   c[128,64] += x[128,128]·panel[128,64] (a projection's row block against one dense panel of W)
+//   exp         exp_shift_sum over 128 logits (one row of a score tile)
+//   transpose   k[1024, 64] → kT[64, 1040] (one head's keys, rows 768 floats apart as with 12 heads)
+// Counters: flops (the GEMMs) or elements per call.
+void add_kernel(const std::string& isa, const std::string& which) {
+  const attn::KernelTable* kt = table_named(isa);
+  if (!kt) return;
+  if (which != "gemm_tile" && which != "gemm_proj" && which != "exp" && which != "transpose")
+    throw std::invalid_argument(which);
+  auto* b = benchmark::RegisterBenchmark(("kernel/" + which + "/isa:" + isa).c_str(), [=](benchmark::State& state) {
+    if (which == "gemm_tile" || which == "gemm_proj") {
+      const bool tile = which == "gemm_tile";
+      const std::size_t m = tile ? 32 : 128, n = tile ? 128 : 64, k = tile ? 64 : 128;
+      const std::size_t lda = tile ? kHeads * 64 : kDModel, ldb = tile ? 1040 : n, ldc = tile ? n : kDModel;
+      const auto a = seeded(m * lda, 1), bm = seeded(k * ldb, 2);
+      std::vector<float> c(m * ldc);
+      for (auto _ : state) {
+        if (tile) kt->gemm_nn(m, n, k, 0.125f, a.data(), lda, bm.data(), ldb, c.data(), ldc);
+        else kt->gemm_nn_acc(m, n, k, a.data(), lda, bm.data(), ldb, c.data(), ldc);
+        benchmark::DoNotOptimize(c.data());
+        benchmark::ClobberMemory();
+      }
+      state.counters["flops"] = 2.0 * m * n * k;
+      state.counters["checksum"] = checksum(c.data(), c.size());
+    } else if (which == "exp") {
+      const auto row = seeded(128, 3);
+      std::vector<float> x(128);
+      float sum = 0;
+      for (auto _ : state) {
+        std::memcpy(x.data(), row.data(), sizeof(float) * 128);  // fresh logits each call; 128 floats, in L1
+        sum += kt->exp_shift_sum(x.data(), 128, 1.0f);
+        benchmark::DoNotOptimize(x.data());
+      }
+      state.counters["elements"] = 128;
+      state.counters["checksum"] = sum;
+    } else {
+      const std::size_t rows = 1024, cols = 64, lds = kHeads * 64, ldd = 1040;
+      const auto src = seeded(rows * lds, 4);
+      std::vector<float> dst(cols * ldd);
+      for (auto _ : state) {
+        kt->transpose(rows, cols, src.data(), lds, dst.data(), ldd);
+        benchmark::DoNotOptimize(dst.data());
+        benchmark::ClobberMemory();
+      }
+      state.counters["elements"] = static_cast<double>(rows * cols);
+      state.counters["checksum"] = checksum(dst.data(), dst.size());
+    }
+  });
+  b->UseRealTime()->Unit(benchmark::kMicrosecond)->ReportAggregatesOnly(true)->MinTime(0.1)->Repetitions(5);
+}
+
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> parts;
   std::string cur;
@@ -235,6 +289,7 @@ bool register_cases(const std::string& spec) {
       else if (f.at(0) == "mha") add_mha(f.at(1), num(2));
       else if (f.at(0) == "decode") add_decode(f.at(1), num(2));
       else if (f.at(0) == "mhadecode") add_mha_decode(f.at(1), num(2), num(3));
+      else if (f.at(0) == "kernel") add_kernel(f.at(1), f.at(2));
       else throw std::invalid_argument(f.at(0));
     } catch (const std::exception&) {
       std::fprintf(stderr, "attn_bench: bad case '%s'\n", token.c_str());

@@ -136,6 +136,9 @@ if (NATIVE) {
       names.push({ name, c, isa });
     }
   }
+  // The kernels alone, on the shapes they have inside attention (attn_bench.cpp: add_kernel), on every arch.
+  const KERNELS = ['gemm_tile', 'gemm_proj', 'exp', 'transpose'];
+  for (const isa of ['best', ...isas]) for (const k of KERNELS) tokens.push(`kernel:${isa}:${k}`);
   log(`native: ${tokens.length} benchmarks (log: build-bench/native-bench.log)`);
   const jsonOut = `${OUT_DIR}native-bench.json`;
   let gb = { benchmarks: [] };
@@ -150,8 +153,19 @@ if (NATIVE) {
     log(`${results.meta.nativeError}: native rows are missing`);
   }
   results.meta.nativeContext = gb.context;
+  results.kernels = [];
   for (const b of gb.benchmarks) {
     if (b.aggregate_name !== 'median') continue;
+    const kernel = /^kernel\/(\w+)\/isa:([^/]+)\//.exec(b.name);
+    if (kernel) {
+      const isa = kernel[2] === 'best' ? results.peaks.native.dispatched : kernel[2];
+      const us = b.real_time, peak = results.peaks.native.peaks[isa]?.gflops_max;
+      const row = { kernel: kernel[1], isa, us, error: b.error_message };
+      if (b.flops) Object.assign(row, { gflops: b.flops / us / 1e3, pctPeak: (100 * b.flops / us / 1e3) / peak });
+      if (b.elements) row.gElementsPerS = b.elements / us / 1e3;
+      results.kernels.push(row);
+      continue;
+    }
     const hit = names.find(({ name }) => b.name.startsWith(`${name}/`));
     if (!hit) continue;
     nativeRows.set(`${hit.c.id}|${hit.isa}`, { ms: b.real_time, checksum: b.checksum, label: b.label, error: b.error_message });
@@ -498,5 +512,13 @@ out.push('copy ms: the JS API\'s heap copy in/out alone (included in the JS API 
 out.push('(>1 = we are faster; peers also copy in/out); n/a = unsupported, skip = predicted too slow, err = failed (see JSON).');
 out.push('max|Δ|: largest |peer out − our out| over peers (kernel and kvCache rows: vs the JS API call). * = the dispatcher\'s table.');
 out.push(`JSON: build-bench/results.json`);
+if (results.kernels?.length) {
+  out.push('');
+  out.push('kernels alone, native (attn_bench.cpp add_kernel: gemm_tile = a 32×128 score tile over D 64; gemm_proj = 128 rows');
+  out.push('of x against a 128 × 64 panel of W; exp = one 128-logit row; transpose = one head\'s 1024 × 64 keys), medians:');
+  out.push(`${'kernel'.padEnd(10)}  ${'arch'.padEnd(9)}  ${'µs/call'.padStart(8)}  ${'GFLOP/s'.padStart(8)}  ${'%peak'.padStart(6)}  ${'G elem/s'.padStart(8)}`);
+  for (const k of results.kernels)
+    out.push(`${k.kernel.padEnd(10)}  ${k.isa.padEnd(9)}  ${fms(k.us).padStart(8)}  ${f(k.gflops).padStart(8)}  ${f(k.pctPeak).padStart(6)}  ${f(k.gElementsPerS, 2).padStart(8)}`);
+}
 console.log(out.join('\n'));
 process.exit(0);

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/kernels.hpp"
@@ -236,20 +237,24 @@ struct Kernels {
     for (; i < n; ++i) x[i] *= a;
   }
 
-  // W × W blocks transposed in registers: W vector loads and W vector stores per block instead of W² scalar pairs
-  // (the scalar loop waits on strided loads). The edges go element by element.
+  // T × T blocks transposed in registers: T vector loads and T vector stores per block instead of T² scalar pairs
+  // (the scalar loop waits on strided loads). The edges go element by element. T = 8 on AVX-512 (its 256-bit half,
+  // AVX2, which -mavx512f includes): xsimd has no in-register 16 × 16 float transpose and goes through memory.
+  using VT = std::conditional_t<(W > 8), xsimd::batch<float, xsimd::avx2>, V>;
+  static constexpr size_t T = VT::size;
+
   static void transpose(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd) {
     size_t r = 0;
-    for (; r + W <= rows; r += W) {
+    for (; r + T <= rows; r += T) {
       size_t c = 0;
-      for (; c + W <= cols; c += W) {
-        V blk[W];
-        for (size_t i = 0; i < W; ++i) blk[i] = V::load_unaligned(src + (r + i) * lds + c);
-        xsimd::transpose(blk, blk + W);
-        for (size_t i = 0; i < W; ++i) blk[i].store_unaligned(dst + (c + i) * ldd + r);
+      for (; c + T <= cols; c += T) {
+        VT blk[T];
+        for (size_t i = 0; i < T; ++i) blk[i] = VT::load_unaligned(src + (r + i) * lds + c);
+        xsimd::transpose(blk, blk + T);
+        for (size_t i = 0; i < T; ++i) blk[i].store_unaligned(dst + (c + i) * ldd + r);
       }
       for (; c < cols; ++c)
-        for (size_t i = 0; i < W; ++i) dst[c * ldd + r + i] = src[(r + i) * lds + c];
+        for (size_t i = 0; i < T; ++i) dst[c * ldd + r + i] = src[(r + i) * lds + c];
     }
     for (; r < rows; ++r)
       for (size_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
