@@ -178,12 +178,16 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
     t.out.assign(out, out + batch * q_len * E);
     t.raw_scores.resize(scores), t.scaled_scores.resize(scores);
     const float scale = sdpa_scale(shape, o.scale);
-    for (std::size_t b = 0; b < batch; ++b)
-      for (std::size_t h = 0; h < H; ++h) {
-        float* raw = t.raw_scores.data() + (b * H + h) * q_len * Lk;
-        kt.gemm_nt(q_len, Lk, D, 1.0f, t.q.data() + b * q_len * H * D + h * D, H * D,
-                   t.k.data() + b * Lk * Hkv * D + (h / (H / Hkv)) * D, Hkv * D, raw, Lk);
-      }
+    // Q·Kᵀ per (batch row, head) as sdpa computes it — the NN kernel against K transposed, summing in the same
+    // order — so scaled = scale·raw equals sdpa's own scores bit for bit wherever a key is visible.
+    std::vector<std::vector<float>> kT(worker_count(batch * H, o.threads));
+    parallel_for(batch * H, o.threads, [&](std::size_t bh, std::size_t worker) {
+      const std::size_t b = bh / H, h = bh % H;
+      kT[worker].resize(D * Lk);
+      kt.transpose(Lk, D, t.k.data() + b * Lk * Hkv * D + (h / (H / Hkv)) * D, Hkv * D, kT[worker].data(), Lk);
+      kt.gemm_nn(q_len, Lk, D, 1.0f, t.q.data() + b * q_len * H * D + h * D, H * D, kT[worker].data(), Lk,
+                 t.raw_scores.data() + bh * q_len * Lk, Lk);
+    });
     for (std::size_t i = 0; i < scores; ++i) t.scaled_scores[i] = scale * t.raw_scores[i];
   }
   return Status::success();
