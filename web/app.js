@@ -832,6 +832,8 @@ function render() {
 let info = { backend: '…', version: '…' };
 
 async function main() {
+  // Offline reloads (sw.js). Without it (e.g. a file: URL) the page works the same, only not offline.
+  navigator.serviceWorker?.register('sw.js').catch(() => {});
   writeControls(hashToState(location.hash));
   state = readControls();
   chipEvents();

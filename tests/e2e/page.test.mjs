@@ -228,3 +228,18 @@ test('keyboard: Tab to the scores, arrows move, Enter explains; every view has a
   assert.match(download.suggestedFilename(), /\.png$/);
   assert.deepEqual(page.errors, []);
 });
+
+test('offline: after one visit the page reloads without a network and still computes, threaded', async () => {
+  const page = await open('#text=' + encodeURIComponent('a fluffy blue creature'));
+  await page.evaluate(() => navigator.serviceWorker.ready);  // installed: the page and the package are cached
+  await page.context().setOffline(true);
+  await page.goto(env.url + '#text=' + encodeURIComponent('offline it still works'));
+  await page.reload();
+  await page.waitForFunction(() => window.__ready === true && window.__state?.state.text === 'offline it still works',
+    null, { timeout: 30000 });
+  const a = await analysis(page);
+  assert.deepEqual(a.tokens.map((t) => t.id), Array.from(tok.encode('offline it still works')));
+  assert.ok(await page.evaluate(() => crossOriginIsolated), 'cached responses keep COOP/COEP');
+  assert.match(await page.textContent('#status'), /× 2 threads/);
+  assert.deepEqual(page.errors, []);
+});

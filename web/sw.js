@@ -1,0 +1,29 @@
+// The page's service worker: it keeps the page and the package it runs in a cache, so that a learner who loaded the
+// page once can reload it offline. Network first — online, every request gets the server's current file (and
+// refreshes the cache) — and the cached copy only when the network fails. Cached responses keep their headers, so
+// the page stays cross-origin isolated (and threaded) offline too.
+const CACHE = 'attention-wasm-page';
+// Everything the page can load, fetched at install: the first visit is not yet controlled by this worker.
+const FILES = [
+  './', 'index.html', 'style.css', 'app.js', 'draw.js', 'worker.js',
+  'dist/index.js', 'dist/attn.mjs', 'dist/attn.wasm', 'dist/errors.js', 'dist/heap.js', 'dist/tokenizer.js',
+  'dist/gpt2-bpe.bin', 'dist/mt/attn_mt.mjs', 'dist/mt/attn_mt.wasm', 'dist/mt/attn_mt.worker.js',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(fetch(request).then((response) => {
+    if (response.ok) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+    }
+    return response;
+  }, () => caches.match(request, { ignoreSearch: true }).then((cached) => cached || Response.error())));
+});
