@@ -4,8 +4,9 @@
 /**
  * Runs `fn(addresses)` with each input copied into the heap and each output allocated (not cleared: every C++
  * entry point called through here writes all of its outputs); returns copies of the outputs. `spec` maps names to
- * {input: TypedArray} or {output: [Ctor, length]}. With `views`, outputs are views into the heap instead and the
- * block stays allocated: the caller must call the returned `release()` (then the views must not be used).
+ * {input: TypedArray} or {output: [Ctor, length], into?: TypedArray} (`into`: copied there and returned instead).
+ * With `views`, outputs are views into the heap instead and the block stays allocated: the caller must call the
+ * returned `release()` (then the views must not be used).
  */
 export function withHeap(module, spec, fn, { views = false } = {}) {
   const entries = Object.entries(spec).filter(([, s]) => s);
@@ -33,7 +34,7 @@ export function withHeap(module, spec, fn, { views = false } = {}) {
     for (const { name, s, Ctor, length, offset } of layout)
       if (s.output) {
         const view = new Ctor(module.HEAPU8.buffer, base + offset, length);
-        outputs[name] = views ? view : view.slice();
+        outputs[name] = views ? view : s.into ? (s.into.set(view), s.into) : view.slice();
       }
     keep = views;
     return { result, outputs, release: views ? () => module._free(base) : () => {} };

@@ -117,8 +117,19 @@ export interface AttentionOptions extends MaskOptions {
   /**
    * 'copy' (default): outputs are fresh arrays. 'view': outputs are views into the wasm heap, with no copy — valid only
    * until the next attention() call on this instance, and detached by any call that grows wasm memory.
+   * { out?, weights?, lse? }: these arrays (exact lengths) are filled and returned, no allocation; the rest are copies.
    */
-  outputs?: 'copy' | 'view';
+  outputs?: 'copy' | 'view' | AttentionOutputArrays;
+}
+
+/** Caller-owned arrays attention() fills instead of allocating: reuse them across calls. */
+export interface AttentionOutputArrays {
+  /** [batch, qLen, heads·valueDim] */
+  out?: Float32Array;
+  /** [batch, heads, qLen, kvLen]; only with returnWeights. */
+  weights?: Float32Array;
+  /** [batch, heads, qLen]; only with returnLse. */
+  lse?: Float32Array;
 }
 
 export interface AttentionResultBase {

@@ -188,15 +188,30 @@ function prepareAttention(o, cache = null) {
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
   const outputs = o.outputs ?? 'copy';
-  if (outputs !== 'copy' && outputs !== 'view') throw invalid('outputs', "'copy' or 'view'", outputs);
   const scores = batch * heads * qLen * kvLen;
+  let into = null;  // caller-owned arrays to fill: no allocation per call
+  if (typeof outputs === 'object' && outputs !== null) {
+    const wanted = {
+      out: [batch * qLen * heads * valueDim, `[batch=${batch}, qLen=${qLen}, heads·valueDim=${heads * valueDim}]`],
+      weights: returnWeights && [scores, `[batch=${batch}, heads=${heads}, qLen=${qLen}, kvLen=${kvLen}]`],
+      lse: returnLse && [batch * heads * qLen, `[batch=${batch}, heads=${heads}, qLen=${qLen}]`],
+    };
+    into = {};
+    for (const [name, array] of Object.entries(outputs)) {
+      if (!(name in wanted)) throw invalid('outputs', "'copy', 'view' or { out?, weights?, lse? } arrays to fill", outputs);
+      if (!wanted[name]) throw invalid(`outputs.${name}`, `nothing (return${name === 'lse' ? 'Lse' : 'Weights'} is false)`, array);
+      into[name] = checkFloat32(`outputs.${name}`, array, ...wanted[name]);
+    }
+  } else if (outputs !== 'copy' && outputs !== 'view') {
+    throw invalid('outputs', "'copy', 'view' or { out?, weights?, lse? } arrays to fill", outputs);
+  }
   checkHeap(q.length + (k?.length ?? 0) + (v?.length ?? 0) + batch * qLen * heads * valueDim + (returnWeights ? scores : 2 * qLen * kvLen),
     'this attention call');
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
     hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask, threads: 1,
   };
-  return { call, q, k, v, ...arrays, returnWeights, returnLse, views: outputs === 'view' };
+  return { call, q, k, v, ...arrays, returnWeights, returnLse, views: outputs === 'view', into };
 }
 
 const NO_POINTERS = { q: 0, k: 0, v: 0, out: 0, weights: 0, scores: 0, lse: 0 };
@@ -316,7 +331,8 @@ class Attention {
    * Scaled dot-product attention. q: [batch, qLen, heads·headDim], k: [batch, kvLen, kvHeads·headDim],
    * v: [batch, kvLen, kvHeads·valueDim] → out: [batch, qLen, heads·valueDim]; weights: [batch, heads, qLen, kvLen];
    * lse: [batch, heads, qLen]. Outputs are copies, unless `outputs: 'view'`: then they are views into the wasm heap,
-   * valid only until the next attention() call on this instance, and detached by any call that grows memory.
+   * valid only until the next attention() call on this instance, and detached by any call that grows memory; or
+   * `outputs: { out?, weights?, lse? }`: those arrays are filled (and returned) instead of new ones.
    */
   attention(options) {
     const p = prepareAttention(options);
@@ -331,9 +347,9 @@ class Attention {
       q: { input: p.q }, k: p.k && { input: p.k }, v: p.v && { input: p.v },
       keyPadding: p.keyPadding && { input: p.keyPadding },
       bias: p.bias && { input: p.bias },
-      out: { output: [Float32Array, batch * qLen * heads * valueDim] },
-      weights: p.returnWeights && { output: [Float32Array, batch * heads * qLen * kvLen] },
-      lse: p.returnLse && { output: [Float32Array, batch * heads * qLen] },
+      out: { output: [Float32Array, batch * qLen * heads * valueDim], into: p.into?.out },
+      weights: p.returnWeights && { output: [Float32Array, batch * heads * qLen * kvLen], into: p.into?.weights },
+      lse: p.returnLse && { output: [Float32Array, batch * heads * qLen], into: p.into?.lse },
     };
     this.#releaseViews();
     const { result, outputs, release } = withHeap(this.#module, spec,

@@ -184,5 +184,31 @@ test("outputs: 'view' returns the same numbers without copying, valid until the 
   assert.ok(view.weights.byteOffset > 0 && view.weights.buffer.byteLength >= attn.memory().heap, 'a view into the heap');
   attn.attention(o);  // the next call frees the view's block
   assert.equal(attn.memory().inUse, before);
-  assert.throws(() => attn.attention({ ...o, outputs: 'borrow' }), /^AttentionError: outputs: expected 'copy' or 'view', received "borrow"$/);
+  assert.throws(() => attn.attention({ ...o, outputs: 'borrow' }),
+    /^AttentionError: outputs: expected 'copy', 'view' or \{ out\?, weights\?, lse\? \} arrays to fill, received "borrow"$/);
+});
+
+test('outputs: { out, weights, lse } fills the caller\'s arrays (and returns them), the same numbers as copies', () => {
+  const o = inputs({ batch: 2, qLen: 9, kvLen: 13, heads: 4, kvHeads: 2, headDim: 5, causal: 'bottom-right', returnWeights: true, returnLse: true }, 23);
+  const copy = attn.attention(o);
+  const out = new Float32Array(copy.out.length).fill(NaN), weights = new Float32Array(copy.weights.length).fill(NaN);
+  for (let round = 0; round < 2; round++) {  // reused: the second call overwrites every element
+    const r = attn.attention({ ...o, outputs: { out, weights } });
+    assert.equal(r.out, out);
+    assert.equal(r.weights, weights);
+    assert.deepEqual(Array.from(out), Array.from(copy.out));
+    assert.deepEqual(Array.from(weights), Array.from(copy.weights));
+    assert.deepEqual(Array.from(r.lse), Array.from(copy.lse));  // not given: a fresh copy
+    assert.notEqual(r.lse.buffer, weights.buffer);
+  }
+  const before = attn.memory().inUse;
+  for (let i = 0; i < 100; i++) attn.attention({ ...o, outputs: { out, weights } });
+  assert.equal(attn.memory().inUse, before);
+  assert.throws(() => attn.attention({ ...o, outputs: { out: new Float32Array(3) } }),
+    /^AttentionError: outputs\.out: expected length 360 \(\[batch=2, qLen=9, heads·valueDim=20\]\), received Float32Array\(3\)$/);
+  assert.throws(() => attn.attention({ ...o, returnLse: false, outputs: { lse: new Float32Array(72) } }),
+    /^AttentionError: outputs\.lse: expected nothing \(returnLse is false\)/);
+  assert.throws(() => attn.attention({ ...o, outputs: { scores: out } }), /^AttentionError: outputs: expected 'copy', 'view' or/);
+  assert.throws(() => attn.attention({ ...o, outputs: { weights: new Float64Array(copy.weights.length) } }),
+    /^AttentionError: outputs\.weights: expected a Float32Array of length 936/);
 });

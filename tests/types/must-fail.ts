@@ -16,6 +16,8 @@ async function misuse(): Promise<void> {
   attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, returnWeights: 1 }); // error: a boolean
   const r = attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4 });
   const w: Float32Array = r.weights; // error: weights were not asked for, so maybe undefined
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, outputs: { out: [0, 0] } }); // error: out must be a Float32Array
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, outputs: 'borrow' }); // error: not an outputs mode
   const kv = attn.kvCache({ kvHeads: 1, headDim: 4 });
   attn.kvCache({ headDim: 4 }); // error: kvHeads is required
   kv.append({ k: q }); // error: v is required

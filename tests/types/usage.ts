@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   const maybe: Float32Array | undefined = plain.weights;
   const opts: AttentionOptions = { q, k, v: vv, qLen: 4, headDim: 8, returnWeights: Math.random() > 0.5 };
   const dynamic = attn.attention(opts);
+  const filled = attn.attention({ q, k, v: vv, qLen: 4, headDim: 8, returnWeights: true,
+    outputs: { out: new Float32Array(32), weights: new Float32Array(16) } });
+  const filledWeights: Float32Array = filled.weights;
   if (dynamic.weights) dynamic.weights.fill(0);
 
   // kvCache(): append, then attention over the cached tokens; weights literal → present.
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
   aw.terminate();
   console.log(v, simd, backend, pkgVersion, out, weights, lse, outShape, impl, maybe, flops, inUse, heap, traced, batch, qLen,
     kvLen, heads, kvHeads, headDim, valueDim, dModel, untraced, shape, crossOut, step, counts, asError, back, size, bytes,
-    info.backend, ww, wc, rt, rs, rl, rtext, rcLen, rcw, rcShape, cached, cacheWeights, cacheOut, cb, ckv, chd, cvd,
+    info.backend, ww, wc, rt, rs, rl, rtext, rcLen, rcw, rcShape, filledWeights, cached, cacheWeights, cacheOut, cb, ckv, chd, cvd,
     cacheCounts);
 }
 
