@@ -1,5 +1,5 @@
 // The vector exp's constants (kernels.hpp: kExpConstants). Defined apart from kernels_simd.hpp on purpose: the
-// kernels cannot fold them into literals, so they load them once per call instead of once per loop iteration.
+// kernels cannot fold them into literals, so they load them once per call (see Kernels::exp).
 #include "kernels/kernels.hpp"
 
 namespace attn {

@@ -171,9 +171,9 @@ struct Kernels {
   // are n itself, so no float→int conversion is needed. Results below e^−87 (< 1.7e-38) are flushed to 0 — so
   // exp(−∞) is exactly 0 — and NaN stays NaN, both by the final selects (no clamps: WebAssembly's f32x4.min/max
   // cost several x86 instructions each). About twice as fast as xsimd::exp here.
-  // The constants come from kExpConstants (kernels.hpp), defined in another translation unit: loaded once per
-  // call, they stay in registers. Written as literals, they reach a WebAssembly engine as v128.const in the loop,
-  // which V8 rebuilds from immediates at every iteration (more instructions than the arithmetic itself).
+  // The constants come from kExpConstants (kernels.hpp), defined in another translation unit, so they are loaded
+  // once per call. Written as literals, they reach a WebAssembly engine as v128.const inside the loop; the table
+  // measured faster in V8 (fused causal D64 S1024: 40.2 → 39.0 ms).
   struct ExpConstants {
     V magic, log2e, ln2_hi, ln2_lo, c6, c5, c4, c3, c2, c1, flush;
     ExpConstants()
