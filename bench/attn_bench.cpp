@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "attention/mha.hpp"
-#include "attention/sdpa.hpp"
-#include "kernels/kernels.hpp"
+#include "attn/attention/mha.hpp"
+#include "attn/attention/sdpa.hpp"
+#include "attn/kernels/kernels.hpp"
 
 namespace {
 

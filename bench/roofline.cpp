@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/kernels.hpp"
+#include "attn/kernels/kernels.hpp"
 #include "peak.hpp"
 
 // Instantiated in peak_<arch>.cpp with that arch's flags; never here (this file has baseline flags).

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "attention/sdpa.hpp"
-#include "core/rng.hpp"
+#include "attn/attention/sdpa.hpp"
+#include "attn/core/rng.hpp"
 
 int main() {
   const std::size_t H = 12, D = 64;

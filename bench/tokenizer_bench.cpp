@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "tokenizer/bpe.hpp"
+#include "attn/tokenizer/bpe.hpp"
 
 #ifndef ATTN_BENCH_ASSET
 #define ATTN_BENCH_ASSET "build-native/gpt2-bpe.bin"

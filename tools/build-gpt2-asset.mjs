@@ -3,7 +3,7 @@
 //
 // Usage: node tools/build-gpt2-asset.mjs <dir with encoder.json + vocab.bpe> <out.bin>
 //
-// Format "ATTNBPE1" (all integers little-endian; documented again in src/tokenizer/bpe.hpp):
+// Format "ATTNBPE1" (all integers little-endian; documented again in src/attn/tokenizer/bpe.hpp):
 //   header, 32 bytes:
 //     0  char[8] magic "ATTNBPE1"
 //     8  u32 format version (1)

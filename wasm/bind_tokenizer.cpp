@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "tokenizer/bpe.hpp"
-#include "tokenizer/unicode.hpp"
+#include "attn/tokenizer/bpe.hpp"
+#include "attn/tokenizer/unicode.hpp"
 
 namespace {
 

@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <string>
 
-#include "attention/mha.hpp"
-#include "attention/sdpa.hpp"
-#include "core/parallel.hpp"
-#include "model/cost.hpp"
-#include "model/demo_model.hpp"
-#include "kernels/kernels.hpp"
+#include "attn/attention/mha.hpp"
+#include "attn/attention/sdpa.hpp"
+#include "attn/core/parallel.hpp"
+#include "attn/model/cost.hpp"
+#include "attn/model/demo_model.hpp"
+#include "attn/kernels/kernels.hpp"
 
 namespace {
 

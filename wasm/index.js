@@ -420,7 +420,7 @@ class Attention {
 
   /**
    * The demo's teaching model: hand-constructed weights whose heads do what their names say
-   * (src/model/demo_model.hpp explains the construction). Returns { mha, headNames, embed(ids, texts) }, where
+   * (src/attn/model/demo_model.hpp explains the construction). Returns { mha, headNames, embed(ids, texts) }, where
    * embed gives the model's input embeddings [n, 48] for tokens (ids plus their texts); dispose mha when done.
    */
   teachingModel() {

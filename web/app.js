@@ -820,7 +820,7 @@ function render() {
   }
   select.value = String(Math.min(state.head, heads - 1));
   setText($('model-note'), state.preset === 'teaching'
-    ? 'Teaching model: d_model 48, 4 heads of 16, weights constructed by hand (src/model/demo_model.hpp): head 0 lets ' +
+    ? 'Teaching model: d_model 48, 4 heads of 16, weights constructed by hand (src/attn/model/demo_model.hpp): head 0 lets ' +
       'nouns look at adjectives, head 1 looks at the previous token, head 2 at copies of the same token, head 3 ' +
       'spreads evenly. Embeddings: a ±¼ signature per token id, a one-hot word class from a small lexicon, and a ' +
       'sinusoidal position table.'

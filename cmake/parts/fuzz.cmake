@@ -15,7 +15,7 @@ if(NOT ATTN_FUZZ_CLANGXX)
   return()
 endif()
 # The sanitizers are compiled into the fuzzer itself; ATTN_SANITIZE (which only affects g++ targets) does not matter.
-file(GLOB ATTN_FUZZ_TOK_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/tokenizer/*.cpp")
+file(GLOB ATTN_FUZZ_TOK_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/*.cpp")
 set(ATTN_FUZZ_BIN "${PROJECT_BINARY_DIR}/fuzz/fuzz_tokenizer")
 file(MAKE_DIRECTORY "${PROJECT_BINARY_DIR}/fuzz")
 add_custom_command(
@@ -26,8 +26,8 @@ add_custom_command(
           "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES} "${ATTN_TOK_TABLES}"
           -o "${ATTN_FUZZ_BIN}"
   DEPENDS "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES} "${ATTN_TOK_TABLES}"
-          "${PROJECT_SOURCE_DIR}/src/tokenizer/bpe.hpp" "${PROJECT_SOURCE_DIR}/src/tokenizer/pretokenize.hpp"
-          "${PROJECT_SOURCE_DIR}/src/tokenizer/unicode.hpp" "${PROJECT_SOURCE_DIR}/src/core/status.hpp"
+          "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/bpe.hpp" "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/pretokenize.hpp"
+          "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/unicode.hpp" "${PROJECT_SOURCE_DIR}/src/attn/core/status.hpp"
   COMMENT "fuzz: building fuzz_tokenizer with ${ATTN_FUZZ_CLANGXX} (libFuzzer + ASan + UBSan)"
   VERBATIM)
 add_custom_target(fuzz_tokenizer ALL DEPENDS "${ATTN_FUZZ_BIN}" attn_gpt2_asset)

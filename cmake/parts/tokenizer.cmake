@@ -1,6 +1,6 @@
 # Build-time data of the GPT-2 tokenizer: the Unicode class tables (generated C++ added to attn_tokenizer), the
 # vocabulary asset gpt2-bpe.bin and, for the native tests, js-tiktoken's reference ids for the test corpus.
-# Not the tokenizer library itself: the top-level CMakeLists globs src/tokenizer/*.cpp into attn_tokenizer.
+# Not the tokenizer library itself: the top-level CMakeLists globs src/attn/tokenizer/*.cpp into attn_tokenizer.
 include_guard(GLOBAL)  # fuzz.cmake (globbed first) includes this file for its variables
 find_program(NODE node)
 if(NOT NODE)

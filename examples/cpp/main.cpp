@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "attention/mha.hpp"
-#include "tokenizer/bpe.hpp"
+#include "attn/attention/mha.hpp"
+#include "attn/tokenizer/bpe.hpp"
 
 namespace {
 

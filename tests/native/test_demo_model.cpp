@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/demo_model.hpp"
+#include "attn/model/demo_model.hpp"
 #include "tolerance.hpp"
 
 namespace {

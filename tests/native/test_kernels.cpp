@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/kernels.hpp"
+#include "attn/kernels/kernels.hpp"
 #include "tolerance.hpp"
 
 using attn_test::compare;

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
-#include "attention/mha.hpp"
-#include "attention/ref.hpp"
-#include "model/cost.hpp"
+#include "attn/attention/mha.hpp"
+#include "attn/attention/ref.hpp"
+#include "attn/model/cost.hpp"
 #include "tolerance.hpp"
 
 using attn::MhaConfig;

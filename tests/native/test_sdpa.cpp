@@ -7,8 +7,8 @@
 #include <limits>
 #include <string>
 
-#include "attention/ref.hpp"
-#include "attention/sdpa.hpp"
+#include "attn/attention/ref.hpp"
+#include "attn/attention/sdpa.hpp"
 #include "tolerance.hpp"
 
 using attn::Align;

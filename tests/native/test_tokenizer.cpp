@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "tokenizer/bpe.hpp"
-#include "tokenizer/pretokenize.hpp"
-#include "tokenizer/unicode.hpp"
+#include "attn/tokenizer/bpe.hpp"
+#include "attn/tokenizer/pretokenize.hpp"
+#include "attn/tokenizer/unicode.hpp"
 
 using attn::tok::BpeAlgorithm;
 using attn::tok::CharClass;

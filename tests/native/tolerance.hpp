@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/rng.hpp"
+#include "attn/core/rng.hpp"
 
 namespace attn_test {
 

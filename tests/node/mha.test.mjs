@@ -118,7 +118,7 @@ test('the KV-cache decoder, token by token and in chunks, equals the full causal
   }
 });
 
-// SplitMix64 + Xavier-uniform exactly as src/core/rng.hpp and mha.cpp describe them, written independently.
+// SplitMix64 + Xavier-uniform exactly as src/attn/core/rng.hpp and mha.cpp describe them, written independently.
 function xavierReference(seed, shapes) {
   let state = BigInt(seed);
   const M = (1n << 64n) - 1n;

@@ -1,5 +1,5 @@
 // A float64 JavaScript reference for attention and the test tolerances, for the Node and browser tests.
-// Not fast, not shipped: it restates the mask rules of src/attention/masks.hpp independently of the C++ code.
+// Not fast, not shipped: it restates the mask rules of src/attn/attention/masks.hpp independently of the C++ code.
 import { readFileSync } from 'node:fs';
 
 const tolerances = JSON.parse(readFileSync(new URL('../tolerances.json', import.meta.url))).tolerances;

@@ -1,0 +1,234 @@
+// MultiHeadAttention: weights, the traced forward pass and KV-cache decoding (see mha.hpp).
+// Not kernels or masks: projections go through the kernel table, attention through attn::sdpa.
+#include "attn/attention/mha.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "attn/core/parallel.hpp"
+#include "attn/core/rng.hpp"
+
+namespace attn {
+
+namespace {
+std::string size_message(const char* name, std::size_t expected, std::size_t got) {
+  return std::string(name) + ": expected " + std::to_string(expected) + " floats, got " + std::to_string(got);
+}
+
+void fill_xavier(Rng& rng, std::vector<float>& w, std::size_t fan_in, std::size_t fan_out) {
+  // Xavier/Glorot uniform; 6/(in+out) and its sqrt are correctly rounded, so every platform gets the same bits.
+  const float limit = std::sqrt(6.0f / static_cast<float>(fan_in + fan_out));
+  w.resize(fan_in * fan_out);
+  for (auto& x : w) x = limit * rng.uniform_pm1();
+}
+}  // namespace
+
+Status validate_mha(const MhaConfig& c) {
+  if (c.d_model == 0) return Status::invalid_argument("d_model must be >= 1, got 0");
+  if (c.heads == 0) return Status::invalid_argument("heads must be >= 1, got 0");
+  const std::size_t hkv = c.kv_heads_or_default();
+  if (hkv > c.heads || c.heads % hkv != 0)
+    return Status::invalid_argument("heads (" + std::to_string(c.heads) + ") must be a multiple of kv_heads (" +
+                                    std::to_string(hkv) + ")");
+  if (c.head_dim == 0 && c.d_model % c.heads != 0)
+    return Status::invalid_argument("d_model (" + std::to_string(c.d_model) + ") must be divisible by heads (" +
+                                    std::to_string(c.heads) + ") when head_dim is not given");
+  if (c.positional == Positional::learned && c.max_len == 0)
+    return Status::invalid_argument("max_len must be >= 1 for learned positions, got 0");
+  return Status::success();
+}
+
+Status MultiHeadAttention::init_random(const MhaConfig& c, std::uint64_t seed) {
+  if (Status st = validate_mha(c); !st.ok()) return st;
+  const std::size_t E = c.d_model, Ec = c.context_dim_or_default(), H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default();
+  MhaWeights w;
+  Rng rng(seed);
+  fill_xavier(rng, w.w_q, E, H * D);
+  fill_xavier(rng, w.w_k, Ec, Hkv * D);
+  fill_xavier(rng, w.w_v, Ec, Hkv * Dv);
+  fill_xavier(rng, w.w_o, H * Dv, E);
+  if (c.bias) {
+    w.b_q.assign(H * D, 0.f), w.b_k.assign(Hkv * D, 0.f), w.b_v.assign(Hkv * Dv, 0.f), w.b_o.assign(E, 0.f);
+  }
+  if (c.positional == Positional::learned) {
+    w.positions.resize(c.max_len * E);
+    for (auto& x : w.positions) x = 0.5f * rng.uniform_pm1();
+  }
+  config_ = c;
+  weights_ = std::move(w);
+  return Status::success();
+}
+
+Status MultiHeadAttention::init_weights(const MhaConfig& c, MhaWeights w) {
+  if (Status st = validate_mha(c); !st.ok()) return st;
+  const std::size_t E = c.d_model, Ec = c.context_dim_or_default(), H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default(), b = c.bias ? 1 : 0;
+  const std::size_t pos = c.positional == Positional::learned ? c.max_len * E : 0;
+  const struct {
+    const char* name;
+    const std::vector<float>& data;
+    std::size_t expected;
+  } checks[] = {{"w_q", w.w_q, E * H * D},   {"w_k", w.w_k, Ec * Hkv * D},    {"w_v", w.w_v, Ec * Hkv * Dv},
+                {"w_o", w.w_o, H * Dv * E},  {"b_q", w.b_q, b * H * D},       {"b_k", w.b_k, b * Hkv * D},
+                {"b_v", w.b_v, b * Hkv * Dv}, {"b_o", w.b_o, b * E},           {"positions", w.positions, pos}};
+  for (const auto& ch : checks)
+    if (ch.data.size() != ch.expected) return Status::invalid_argument(size_message(ch.name, ch.expected, ch.data.size()));
+  config_ = c;
+  weights_ = std::move(w);
+  return Status::success();
+}
+
+KvCache MultiHeadAttention::make_cache(std::size_t batch) const {
+  return KvCache(batch, config_.kv_heads_or_default(), config_.head_dim_or_default(), config_.value_dim_or_default());
+}
+
+void MultiHeadAttention::add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first,
+                                       float* out, std::vector<float>* table) const {
+  const std::size_t E = config_.d_model;
+  std::vector<float> pe(len * E, 0.f);
+  if (config_.positional == Positional::sinusoidal) sinusoidal_encoding(first, len, E, pe.data());
+  if (config_.positional == Positional::learned)
+    for (std::size_t i = 0; i < len * E; ++i) pe[i] = weights_.positions[first * E + i];
+  for (std::size_t b = 0; b < batch; ++b)
+    for (std::size_t i = 0; i < len * E; ++i) out[b * len * E + i] = x[b * len * E + i] + pe[i];
+  if (table) *table = std::move(pe);
+}
+
+void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in,
+                                 const std::vector<float>& w, const std::vector<float>& b, std::size_t out_cols,
+                                 float* y, std::size_t threads) const {
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < out_cols; ++c) y[r * out_cols + c] = b.empty() ? 0.f : b[c];
+  // A copy pays off only when many rows reuse it: a decode step (a row or a few) reads W once, in place.
+  constexpr std::size_t kSlice = 128, kPanel = 64, kMinRows = 16, kRowBlock = 128;
+  if (rows < kMinRows) {
+    kt.gemm_nn_acc(rows, out_cols, in, x, in, w.data(), out_cols, y, out_cols);
+    return;
+  }
+  // W goes in blocks of kSlice input features × kPanel outputs, each copied into a dense panel first: the kernel
+  // then runs a block of x's rows past a panel that stays in L1. (W's own rows are out_cols floats apart; at
+  // d_model 768 that stride folds a column strip onto a few L1 sets, and all of W does not fit in L2.) Row blocks
+  // are the unit of work for threads; a row's arithmetic does not depend on its block, so results do not depend
+  // on the thread count.
+  const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
+  std::vector<std::vector<float>> panels(worker_count(blocks, threads));
+  parallel_for(blocks, threads, [&](std::size_t block, std::size_t worker) {
+    std::vector<float>& panel = panels[worker];
+    panel.resize(kSlice * kPanel);
+    const std::size_t r0 = block * kRowBlock, nr = rows - r0 < kRowBlock ? rows - r0 : kRowBlock;
+    for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
+      const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
+      for (std::size_t j0 = 0; j0 < out_cols; j0 += kPanel) {
+        const std::size_t nc = out_cols - j0 < kPanel ? out_cols - j0 : kPanel;
+        for (std::size_t t = 0; t < kc; ++t)
+          std::memcpy(panel.data() + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
+        kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, panel.data(), nc, y + r0 * out_cols + j0, out_cols);
+      }
+    }
+  });
+}
+
+Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_t q_len, const float* context,
+                                   std::size_t context_len, float* out, const MhaOptions& o, MhaTrace* trace) const {
+  const MhaConfig& c = config_;
+  if (c.d_model == 0) return Status::invalid_argument("MultiHeadAttention: not initialised");
+  if (batch == 0 || q_len == 0)
+    return Status::invalid_argument("batch and length must be >= 1, got " + std::to_string(batch) + " and " +
+                                    std::to_string(q_len));
+  if (context && context_len == 0) return Status::invalid_argument("context length must be >= 1, got 0");
+  if (!context && c.context_dim_or_default() != c.d_model)
+    return Status::invalid_argument("this module was built for cross-attention (context_dim " +
+                                    std::to_string(c.context_dim) + "): pass a context");
+  if (c.positional == Positional::learned && o.first_position + q_len > c.max_len)
+    return Status::out_of_range("positions up to " + std::to_string(o.first_position + q_len - 1) +
+                                " are beyond the learned table (max_len " + std::to_string(c.max_len) + ")");
+  const std::size_t E = c.d_model, Ec = c.context_dim_or_default(), H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default();
+  const std::size_t Lk = context ? context_len : q_len;
+  const SdpaShape shape{batch, q_len, Lk, H, Hkv, D, Dv, 0};
+  const std::size_t scores = batch * H * q_len * Lk;
+
+  SdpaOptions so;
+  so.mask = o.mask, so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
+  MhaTrace local;
+  MhaTrace& t = trace ? *trace : local;
+  if (trace) {
+    t.weights.assign(scores, 0.f), t.masked_scores.assign(scores, 0.f), t.lse.assign(batch * H * q_len, 0.f);
+    so.weights_bhqk = t.weights.data(), so.scores_bhqk = t.masked_scores.data(), so.lse_bhq = t.lse.data();
+  }
+  if (Status st = validate_sdpa(shape, so); !st.ok()) return st;
+  const KernelTable& kt = o.kernels ? *o.kernels : best_kernels();
+
+  t.x.resize(batch * q_len * E);
+  add_positions(x, batch, q_len, o.first_position, t.x.data(), trace ? &t.positions : nullptr);
+  t.q.resize(batch * q_len * H * D), t.k.resize(batch * Lk * Hkv * D), t.v.resize(batch * Lk * Hkv * Dv);
+  const float* kv_source = context ? context : t.x.data();
+  project(kt, t.x.data(), batch * q_len, E, weights_.w_q, weights_.b_q, H * D, t.q.data(), o.threads);
+  project(kt, kv_source, batch * Lk, Ec, weights_.w_k, weights_.b_k, Hkv * D, t.k.data(), o.threads);
+  project(kt, kv_source, batch * Lk, Ec, weights_.w_v, weights_.b_v, Hkv * Dv, t.v.data(), o.threads);
+  t.heads_out.resize(batch * q_len * H * Dv);
+  if (Status st = sdpa(shape, t.q.data(), t.k.data(), t.v.data(), t.heads_out.data(), so); !st.ok()) return st;
+  project(kt, t.heads_out.data(), batch * q_len, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads);
+
+  if (trace) {
+    t.batch = batch, t.q_len = q_len, t.kv_len = Lk;
+    t.x_in.assign(x, x + batch * q_len * E);
+    t.out.assign(out, out + batch * q_len * E);
+    t.raw_scores.resize(scores), t.scaled_scores.resize(scores);
+    const float scale = sdpa_scale(shape, o.scale);
+    // Q·Kᵀ per (batch row, head) as sdpa computes it — the NN kernel against K transposed, summing in the same
+    // order — so scaled = scale·raw equals sdpa's own scores bit for bit wherever a key is visible.
+    std::vector<std::vector<float>> kT(worker_count(batch * H, o.threads));
+    parallel_for(batch * H, o.threads, [&](std::size_t bh, std::size_t worker) {
+      const std::size_t b = bh / H, h = bh % H;
+      kT[worker].resize(D * Lk);
+      kt.transpose(Lk, D, t.k.data() + b * Lk * Hkv * D + (h / (H / Hkv)) * D, Hkv * D, kT[worker].data(), Lk);
+      kt.gemm_nn(q_len, Lk, D, 1.0f, t.q.data() + b * q_len * H * D + h * D, H * D, kT[worker].data(), Lk,
+                 t.raw_scores.data() + bh * q_len * Lk, Lk);
+    });
+    for (std::size_t i = 0; i < scores; ++i) t.scaled_scores[i] = scale * t.raw_scores[i];
+  }
+  return Status::success();
+}
+
+Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache, float* out,
+                                  const MhaOptions& o) const {
+  const MhaConfig& c = config_;
+  if (c.d_model == 0) return Status::invalid_argument("MultiHeadAttention: not initialised");
+  if (n == 0) return Status::invalid_argument("decode: number of new tokens must be >= 1, got 0");
+  if (c.context_dim_or_default() != c.d_model)
+    return Status::invalid_argument("decode is for self-attention; this module was built for cross-attention");
+  if (o.mask.key_padding_bk || o.mask.bias)
+    return Status::invalid_argument("decode: key padding and bias are not supported (they index the whole cache)");
+  const std::size_t E = c.d_model, H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default(), B = cache.batch();
+  const std::size_t first = cache.length();
+  if (B == 0 || cache.k_width() != Hkv * D || cache.v_width() != Hkv * Dv)
+    return Status::invalid_argument("decode: the cache was not made for this module (use make_cache)");
+  if (c.positional == Positional::learned && first + n > c.max_len)
+    return Status::out_of_range("positions up to " + std::to_string(first + n - 1) +
+                                " are beyond the learned table (max_len " + std::to_string(c.max_len) + ")");
+  const KernelTable& kt = o.kernels ? *o.kernels : best_kernels();
+
+  std::vector<float> xp(B * n * E), q(B * n * H * D), k(B * n * Hkv * D), v(B * n * Hkv * Dv), heads(B * n * H * Dv);
+  add_positions(x, B, n, first, xp.data(), nullptr);
+  project(kt, xp.data(), B * n, E, weights_.w_q, weights_.b_q, H * D, q.data(), o.threads);
+  project(kt, xp.data(), B * n, E, weights_.w_k, weights_.b_k, Hkv * D, k.data(), o.threads);
+  project(kt, xp.data(), B * n, E, weights_.w_v, weights_.b_v, Hkv * Dv, v.data(), o.threads);
+  SdpaOptions so;
+  so.mask = o.mask;
+  so.mask.causal = true;  // the new tokens are the last n of the sequence: bottom-right alignment
+  so.mask.causal_align = Align::bottom_right;
+  so.mask.window_align = Align::bottom_right;
+  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
+  if (Status st = validate_sdpa({B, n, first + n, H, Hkv, D, Dv, 0}, so); !st.ok()) return st;
+  if (Status st = cache.append(k.data(), v.data(), n); !st.ok()) return st;
+  const SdpaShape shape{B, n, cache.length(), H, Hkv, D, Dv, cache.rows()};
+  if (Status st = sdpa(shape, q.data(), cache.k(), cache.v(), heads.data(), so); !st.ok()) return st;
+  project(kt, heads.data(), B * n, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads);
+  return Status::success();
+}
+
+}  // namespace attn

@@ -1,0 +1,368 @@
+// Scaled dot-product attention: validation, the choice of implementation, and the three implementations
+// (materialized, fused tiled online-softmax, Lq = 1 decode), all built from the kernel table.
+// Not mask policy (masks.hpp decides visibility) and not arch choice (kernels/dispatch.cpp).
+#include "attn/attention/sdpa.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "attn/core/parallel.hpp"
+
+namespace attn {
+
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// Everything the implementations need, derived once from shape + options.
+struct Plan {
+  std::size_t B, Lq, Lk, Lk_rows, H, Hkv, D, Dv, group;
+  std::size_t q_row, k_row, v_row, o_row;  // row strides in floats: H·D, Hkv·D, Hkv·Dv, H·Dv
+  float scale;
+  const MaskSpec* mask;
+  const KernelTable* kt;
+  bool plain;  // no padding and no bias: visibility is the key range alone
+
+  Plan(const SdpaShape& s, const SdpaOptions& o)
+      : B(s.batch),
+        Lq(s.q_len),
+        Lk(s.kv_len),
+        Lk_rows(s.kv_rows_or_default()),
+        H(s.heads),
+        Hkv(s.kv_heads_or_default()),
+        D(s.head_dim),
+        Dv(s.value_dim_or_default()),
+        group(H / Hkv),
+        q_row(H * D),
+        k_row(Hkv * D),
+        v_row(Hkv * Dv),
+        o_row(H * Dv),
+        scale(sdpa_scale(s, o.scale)),
+        mask(&o.mask),
+        kt(o.kernels ? o.kernels : &best_kernels()),
+        plain(o.mask.key_padding_bk == nullptr && o.mask.bias_shape == BiasShape::none) {}
+};
+
+// Turns row i's logits for keys [j0, j0 + n) into masked logits: −∞ where masks.hpp says invisible, + bias
+// elsewhere. A −∞ bias masks; a masked key's logit is overwritten, so NaN from a masked key never survives.
+void mask_row(const Plan& p, std::size_t b, std::size_t h, std::size_t i, std::size_t j0, std::size_t n, float* s) {
+  const KeyRange r = key_range(*p.mask, i, p.Lq, p.Lk);
+  if (p.plain) {  // only the key range: −∞ before lo and from hi on
+    const std::size_t lo = r.lo > j0 ? (r.lo - j0 < n ? r.lo - j0 : n) : 0;
+    const std::size_t hi = r.hi > j0 ? (r.hi - j0 < n ? r.hi - j0 : n) : 0;
+    for (std::size_t c = 0; c < lo; ++c) s[c] = kNegInf;
+    for (std::size_t c = hi > lo ? hi : lo; c < n; ++c) s[c] = kNegInf;
+    return;
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t j = j0 + c;
+    bool visible = j >= r.lo && j < r.hi;
+    if (visible && p.mask->key_padding_bk) visible = p.mask->key_padding_bk[b * p.Lk + j] == 0;
+    if (!visible) {
+      s[c] = kNegInf;
+    } else if (p.mask->bias_shape != BiasShape::none) {
+      const float x = bias_at(*p.mask, b, h, i, j, p.H, p.Lq, p.Lk);
+      s[c] = (std::isinf(x) && x < 0) ? kNegInf : s[c] + x;
+    }
+  }
+}
+
+// In place: logits → softmax weights; returns the row's log-sum-exp. A row with no visible key becomes zeros
+// and returns −∞ (the documented empty-row rule).
+float softmax_row(const KernelTable& kt, float* row, std::size_t n) {
+  const float m = kt.max(row, n);
+  if (m == kNegInf) {
+    std::memset(row, 0, n * sizeof(float));
+    return kNegInf;
+  }
+  const float sum = kt.exp_shift_sum(row, n, m);
+  kt.scale(row, n, 1.0f / sum);
+  return m + std::log(sum);
+}
+
+// kT[d, j] = k[j, d] for the Lk rows of one (batch row, kv head): scores become a plain NN product Q·Kᵀ,
+// which the register-tiled kernel runs at full width. kT: [D, ldk]. ldk is padded past Lk so that rows are not
+// a power of two apart (4 KiB strides alias in L1 and halve the kernel's speed at Lk = 1024, 2048, …).
+std::size_t keys_stride(std::size_t kv_len) { return kv_len + 16; }
+
+void transpose_keys(const Plan& p, const float* k_bh, float* kT) {
+  p.kt->transpose(p.Lk, p.D, k_bh, p.k_row, kT, keys_stride(p.Lk));
+}
+
+// P·V may skip zero weights only to keep a masked key's non-finite value out of the output; when every value of
+// the head is finite, 0·v = 0 exactly and the kernel without that branch gives the same bits, faster.
+using PvKernel = void (*)(std::size_t, std::size_t, std::size_t, const float*, std::size_t, const float*, std::size_t,
+                          float*, std::size_t);
+
+// Copies one head's values (Lk rows, H·Dv floats apart in the input) into dense rows vp: [Lk, Dv]. Rows 3 KiB apart
+// (H = 12, Dv = 64) fall into a few L1 sets, so a key tile's value rows would evict each other in P·V. Returns the
+// P·V kernel for this head (the check for a non-finite value rides on the copy).
+PvKernel pack_values(const Plan& p, const float* v_bh, float* vp) {
+  std::uint32_t nonfinite = 0;
+  for (std::size_t j = 0; j < p.Lk; ++j) {
+    float* row = vp + j * p.Dv;
+    std::memcpy(row, v_bh + j * p.v_row, p.Dv * sizeof(float));
+    for (std::size_t d = 0; d < p.Dv; ++d) {  // exponent bits all set: ±∞ or NaN (a branch-free, vectorisable test)
+      std::uint32_t bits;
+      std::memcpy(&bits, row + d, sizeof bits);
+      nonfinite |= (bits & 0x7f800000u) == 0x7f800000u;
+    }
+  }
+  return nonfinite ? p.kt->pv_acc : p.kt->gemm_nn_acc;
+}
+
+void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t width) {
+  for (std::size_t r = 0; r < rows; ++r) std::memset(out + r * stride, 0, width * sizeof(float));
+}
+
+// Query rows go in blocks of kTileQ and keys in tiles of kTileK (fused path); both paths skip every key outside the
+// union of a block's key ranges (for a causal mask, the upper triangle). 128 keys per tile halve the per-row
+// softmax bookkeeping of 64 (max, sum, rescale) at 16 KiB of logits per tile, still L1-resident.
+constexpr std::size_t kTileQ = 32, kTileK = 128;
+
+/// Union [lo, hi) of the key ranges of query rows [i0, i0 + rows); empty (lo ≥ hi) when every row is empty.
+KeyRange block_key_range(const Plan& p, std::size_t i0, std::size_t rows) {
+  std::size_t lo = p.Lk, hi = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const KeyRange kr = key_range(*p.mask, i0 + r, p.Lq, p.Lk);
+    if (kr.empty()) continue;
+    lo = kr.lo < lo ? kr.lo : lo;
+    hi = kr.hi > hi ? kr.hi : hi;
+  }
+  return {lo, hi};
+}
+
+// Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
+void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
+  struct Scratch {
+    std::vector<float> logits, kT, vp;
+  };
+  std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
+  parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
+    Scratch& w = scratch[worker];
+    if (w.kT.empty())
+      w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
+    const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
+    float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : w.logits.data();
+    const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
+    const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
+    float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
+    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, w.kT.data());
+    const PvKernel pv = pack_values(p, v_bh, w.vp.data());
+    for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
+      const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
+      const KeyRange kr = block_key_range(p, i0, rows);
+      const std::size_t lo = kr.empty() ? 0 : kr.lo, n = kr.empty() ? 0 : kr.hi - kr.lo;
+      float* s0 = s + i0 * p.Lk;
+      if (n)
+        p.kt->gemm_nn(rows, n, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, w.kT.data() + lo, keys_stride(p.Lk), s0 + lo,
+                      p.Lk);
+      for (std::size_t r = 0; r < rows; ++r) {  // keys outside the block's range: −∞ logits, zero weights
+        float* row = s0 + r * p.Lk;
+        for (std::size_t j = 0; j < lo; ++j) row[j] = kNegInf;
+        for (std::size_t j = lo + n; j < p.Lk; ++j) row[j] = kNegInf;
+        if (n) mask_row(p, b, h, i0 + r, lo, n, row + lo);
+      }
+      if (o.scores_bhqk) std::memcpy(o.scores_bhqk + (bh * p.Lq + i0) * p.Lk, s0, rows * p.Lk * sizeof(float));
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* row = s0 + r * p.Lk;
+        const float lse = n ? softmax_row(*p.kt, row + lo, n) : kNegInf;
+        std::memset(row, 0, lo * sizeof(float));
+        std::memset(row + lo + n, 0, (p.Lk - lo - n) * sizeof(float));
+        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = lse;
+      }
+      zero_rows(o_bh + i0 * p.o_row, rows, p.o_row, p.Dv);
+      if (n) pv(rows, p.Dv, n, s0 + lo, p.Lk, w.vp.data() + lo * p.Dv, p.Dv, o_bh + i0 * p.o_row, p.o_row);
+    }
+  });
+}
+
+// Lq = 1: the query heads that share a kv head are one small matrix, so K and V are read once per kv head,
+// and only the keys in the mask's range are touched (a sliding window costs O(window), not O(Lk)).
+void run_decode(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
+  const KeyRange r = key_range(*p.mask, 0, 1, p.Lk);
+  const std::size_t cols = r.hi - r.lo;
+  std::vector<std::vector<float>> scratch(worker_count(p.B * p.Hkv, o.threads));
+  parallel_for(p.B * p.Hkv, o.threads, [&](std::size_t item, std::size_t worker) {
+    std::vector<float>& s = scratch[worker];
+    s.resize(p.group * (cols ? cols : 1));
+    const std::size_t b = item / p.Hkv, hk = item % p.Hkv, h0 = hk * p.group;
+    float* o_g = out + b * p.o_row + h0 * p.Dv;
+    zero_rows(o_g, p.group, p.Dv, p.Dv);
+    if (cols == 0) {
+      for (std::size_t g = 0; g < p.group && o.lse_bhq; ++g) o.lse_bhq[b * p.H + h0 + g] = kNegInf;
+      return;
+    }
+    p.kt->gemm_nt(p.group, cols, p.D, p.scale, q + b * p.q_row + h0 * p.D, p.D,
+                  k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s.data(), cols);
+    for (std::size_t g = 0; g < p.group; ++g) {
+      float* row = s.data() + g * cols;
+      mask_row(p, b, h0 + g, 0, r.lo, cols, row);
+      const float lse = softmax_row(*p.kt, row, cols);
+      if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
+    }
+    // Plain masks leave every key in [lo, hi) visible, so no weight is zero for being masked: the branch-free
+    // kernel is exact (and a NaN value of a visible key still propagates).
+    (p.plain ? p.kt->gemm_nn_acc : p.kt->pv_acc)(p.group, p.Dv, cols, s.data(), cols,
+                                                 v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g, p.Dv);
+  });
+}
+
+// FlashAttention-2 style: per query tile, stream key tiles inside the tile's key range, keeping a running max m,
+// sum l and unnormalised output O per row; no [Lq, Lk] buffer. Key tiles outside every row's range are never
+// visited; rows whose part of a tile is fully masked are skipped in it.
+void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
+  struct Scratch {
+    std::vector<float> s, acc, m, l, kT, vp;
+  };
+  std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
+  parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
+    Scratch& w = scratch[worker];
+    if (w.kT.empty()) {
+      w.s.resize(kTileQ * kTileK), w.acc.resize(kTileQ * p.Dv), w.m.resize(kTileQ), w.l.resize(kTileQ);
+      w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv);
+    }
+    std::vector<float>&s = w.s, &acc = w.acc, &m = w.m, &l = w.l, &kT = w.kT;
+    const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
+    const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
+    const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
+    float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
+    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
+    const PvKernel pv = pack_values(p, v_bh, w.vp.data());
+    for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
+      const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
+      const KeyRange kr = block_key_range(p, i0, rows);
+      const std::size_t lo = kr.lo, hi = kr.hi;
+      for (std::size_t r = 0; r < rows; ++r) m[r] = kNegInf, l[r] = 0.f;
+      std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
+      for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
+        const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
+        p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, keys_stride(p.Lk),
+                      s.data(), kTileK);
+        for (std::size_t r = 0; r < rows; ++r) {
+          float* row = s.data() + r * kTileK;
+          mask_row(p, b, h, i0 + r, j0, cols, row);
+          const float mt = p.kt->max(row, cols);
+          if (mt == kNegInf) {  // nothing visible for this row in this tile
+            std::memset(row, 0, cols * sizeof(float));
+            continue;
+          }
+          const float m_new = (mt != mt || mt > m[r]) ? mt : m[r];
+          const float correction = m_new == m[r] ? 1.0f : std::exp(m[r] - m_new);
+          l[r] = l[r] * correction + p.kt->exp_shift_sum(row, cols, m_new);
+          if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
+          m[r] = m_new;
+        }
+        pv(rows, p.Dv, cols, s.data(), kTileK, w.vp.data() + j0 * p.Dv, p.Dv, acc.data(), p.Dv);
+      }
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* o_row = o_bh + (i0 + r) * p.o_row;
+        if (l[r] == 0.f) {  // no visible key in any tile
+          std::memset(o_row, 0, p.Dv * sizeof(float));
+          if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = kNegInf;
+          continue;
+        }
+        const float inv = 1.0f / l[r];
+        for (std::size_t d = 0; d < p.Dv; ++d) o_row[d] = acc[r * p.Dv + d] * inv;
+        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = m[r] + std::log(l[r]);
+      }
+    }
+  });
+}
+
+// a·b into `out`, false on size_t overflow.
+bool checked_mul(std::size_t a, std::size_t b, std::size_t& out) {
+  if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) return false;
+  out = a * b;
+  return true;
+}
+
+bool fits(std::initializer_list<std::size_t> dims) {
+  std::size_t n = 1;
+  for (std::size_t d : dims)
+    if (!checked_mul(n, d, n)) return false;
+  return checked_mul(n, sizeof(float), n);
+}
+
+}  // namespace
+
+const char* impl_name(SdpaImpl impl) {
+  switch (impl) {
+    case SdpaImpl::automatic:
+      return "automatic";
+    case SdpaImpl::materialized:
+      return "materialized";
+    case SdpaImpl::fused:
+      return "fused";
+    case SdpaImpl::decode:
+      return "decode";
+  }
+  return "unknown";
+}
+
+float sdpa_scale(const SdpaShape& shape, std::optional<float> scale) {
+  return scale ? *scale : 1.0f / std::sqrt(static_cast<float>(shape.head_dim));
+}
+
+SdpaImpl choose_impl(const SdpaShape& shape, const SdpaOptions& o) {
+  if (o.impl != SdpaImpl::automatic) return o.impl;
+  if (o.weights_bhqk || o.scores_bhqk) return SdpaImpl::materialized;
+  if (shape.q_len == 1) return SdpaImpl::decode;
+  return SdpaImpl::fused;
+}
+
+Status validate_sdpa(const SdpaShape& s, const SdpaOptions& o) {
+  auto positive = [](const char* name, std::size_t x) {
+    return x == 0 ? Status::invalid_argument(std::string(name) + " must be >= 1, got 0") : Status::success();
+  };
+  for (auto st : {positive("batch", s.batch), positive("q_len", s.q_len), positive("kv_len", s.kv_len),
+                  positive("heads", s.heads), positive("head_dim", s.head_dim)})
+    if (!st.ok()) return st;
+  const std::size_t hkv = s.kv_heads_or_default();
+  if (hkv > s.heads || s.heads % hkv != 0)
+    return Status::invalid_argument("heads (" + std::to_string(s.heads) + ") must be a multiple of kv_heads (" +
+                                    std::to_string(hkv) + ")");
+  const std::size_t dv = s.value_dim_or_default(), rows = s.kv_rows_or_default();
+  if (rows < s.kv_len)
+    return Status::invalid_argument("kv_rows (" + std::to_string(rows) + ") must be >= kv_len (" +
+                                    std::to_string(s.kv_len) + ")");
+  if (!fits({s.batch, s.q_len, s.heads, s.head_dim}) || !fits({s.batch, rows, hkv, s.head_dim}) ||
+      !fits({s.batch, rows, hkv, dv}) || !fits({s.batch, s.q_len, s.heads, dv}) ||
+      !fits({s.batch, s.heads, s.q_len, s.kv_len}))
+    return Status::out_of_range("sizes too large: the tensors would not fit in memory");
+  if (o.scale && !std::isfinite(*o.scale))
+    return Status::invalid_argument("scale must be finite, got " + std::to_string(*o.scale));
+  if (Status st = validate_mask(o.mask); !st.ok()) return st;
+  const SdpaImpl impl = choose_impl(s, o);
+  if (impl != SdpaImpl::materialized && (o.weights_bhqk || o.scores_bhqk))
+    return Status::invalid_argument(std::string("impl ") + impl_name(impl) +
+                                    " cannot return weights or scores; use materialized or automatic");
+  if (impl == SdpaImpl::decode && s.q_len != 1)
+    return Status::invalid_argument("impl decode needs q_len == 1, got " + std::to_string(s.q_len));
+  return Status::success();
+}
+
+Status sdpa(const SdpaShape& shape, const float* q, const float* k, const float* v, float* out,
+            const SdpaOptions& options) {
+  if (Status st = validate_sdpa(shape, options); !st.ok()) return st;
+  if (!q || !k || !v || !out) return Status::invalid_argument("q, k, v and out must not be null");
+  const Plan plan(shape, options);
+  switch (choose_impl(shape, options)) {
+    case SdpaImpl::decode:
+      run_decode(plan, q, k, v, out, options);
+      break;
+    case SdpaImpl::fused:
+      run_fused(plan, q, k, v, out, options);
+      break;
+    default:
+      run_materialized(plan, q, k, v, out, options);
+      break;
+  }
+  return Status::success();
+}
+
+}  // namespace attn

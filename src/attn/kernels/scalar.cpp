@@ -1,0 +1,67 @@
+// The scalar kernel table: plain float loops, the readable twin of kernels/simd and the fallback for any CPU.
+// Not the oracle: attn::ref (double precision) is what tests compare against.
+#include <cmath>
+
+#include "attn/kernels/kernels.hpp"
+
+namespace attn {
+namespace {
+
+void gemm_nt(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+             float* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      float s = 0.f;
+      for (size_t t = 0; t < k; ++t) s += a[i * lda + t] * b[j * ldb + t];
+      c[i * ldc + j] = alpha * s;
+    }
+}
+
+void gemm_nn_store(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                   float* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      float s = 0.f;
+      for (size_t t = 0; t < k; ++t) s += a[i * lda + t] * b[t * ldb + j];
+      c[i * ldc + j] = alpha * s;
+    }
+}
+
+template <bool SkipZero>
+void gemm_nn(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb, float* c,
+             size_t ldc) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t t = 0; t < k; ++t) {
+      const float w = a[i * lda + t];
+      if (SkipZero && w == 0.f) continue;
+      for (size_t j = 0; j < n; ++j) c[i * ldc + j] += w * b[t * ldb + j];
+    }
+}
+
+float max(const float* x, size_t n) {  // NaN-propagating, like the vector kernels
+  float r = x[0];
+  for (size_t i = 1; i < n; ++i) r = (x[i] > r || x[i] != x[i]) ? x[i] : r;
+  return r;
+}
+
+float exp_shift_sum(float* x, size_t n, float shift) {
+  float s = 0.f;
+  for (size_t i = 0; i < n; ++i) s += (x[i] = std::exp(x[i] - shift));
+  return s;
+}
+
+void scale(float* x, size_t n, float a) {
+  for (size_t i = 0; i < n; ++i) x[i] *= a;
+}
+
+void transpose(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
+}
+
+}  // namespace
+
+extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
+                                           gemm_nn<true>, max, exp_shift_sum, scale,         transpose};
+
+}  // namespace attn
