@@ -23,9 +23,9 @@ add_custom_command(
   COMMAND "${ATTN_FUZZ_CLANGXX}" -std=c++17 -O1 -g -fno-omit-frame-pointer
           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
           "-I${PROJECT_SOURCE_DIR}/src" "-DATTN_GPT2_ASSET=\"${ATTN_GPT2_ASSET}\""
-          "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES} "${ATTN_TOK_TABLES}"
+          "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES}
           -o "${ATTN_FUZZ_BIN}"
-  DEPENDS "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES} "${ATTN_TOK_TABLES}"
+  DEPENDS "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES}
           "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/bpe.hpp" "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/pretokenize.hpp"
           "${PROJECT_SOURCE_DIR}/src/attn/tokenizer/unicode.hpp" "${PROJECT_SOURCE_DIR}/src/attn/core/status.hpp"
   COMMENT "fuzz: building fuzz_tokenizer with ${ATTN_FUZZ_CLANGXX} (libFuzzer + ASan + UBSan)"
