@@ -73,8 +73,8 @@ const results = {
 
 function wasmRoofline() {
   const require = createRequire(import.meta.url);
-  const create = require(path('../build-bench/roofline_wasm.cjs'));
-  return create({ wasmBinary: readFileSync(path('../build-bench/roofline_wasm.wasm')) }).then((m) => {
+  const create = require(path('../build-wasm/bench/roofline_wasm.cjs'));
+  return create({ wasmBinary: readFileSync(path('../build-wasm/bench/roofline_wasm.wasm')) }).then((m) => {
     const reps = QUICK ? 7 : 11;
     let iters = 1 << 16;
     for (;;) {  // calibrate to ~150 ms (also warms the JIT up)

@@ -1,11 +1,9 @@
-# The WebAssembly module (attn.mjs + attn.wasm) and the npm package folder dist/ assembled from it.
-# Not the JS API itself (wasm/*.js) — this only builds and copies.
-# The threaded variant (ATTN_WASM_PTHREADS) is attn_mt.mjs + .wasm + .worker.js in dist/mt/, beside the main one.
-set(ATTN_DIST_DIR "${PROJECT_SOURCE_DIR}/dist" CACHE PATH "where the npm package files are assembled")
-
+# The WebAssembly module: attn.mjs + attn.wasm (or, with ATTN_WASM_PTHREADS, attn_mt.mjs + .wasm + .worker.js) in
+# the build folder, plus the wasm roofline probe for the benchmarks (target attn_roofline_wasm, not built by default).
+# Not the JS API (wasm/*.js) and not the npm package folder: tools/assemble-dist.mjs makes dist/ from build folders.
 file(GLOB ATTN_BIND_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/wasm/*.cpp)
 add_executable(attn_wasm ${ATTN_BIND_SOURCES})
-target_link_libraries(attn_wasm PRIVATE attn)
+target_link_libraries(attn_wasm PRIVATE attn attn::tokenizer)
 attn_warnings(attn_wasm)
 set(ATTN_SHIM "${PROJECT_SOURCE_DIR}/wasm/node-esm-shim.js")
 target_link_options(attn_wasm PRIVATE
@@ -20,39 +18,21 @@ set_property(TARGET attn_wasm APPEND PROPERTY LINK_DEPENDS "${ATTN_SHIM}")
 if(ATTN_WASM_PTHREADS)
   target_link_options(attn_wasm PRIVATE -pthread -sPTHREAD_POOL_SIZE=${ATTN_WASM_POOL_SIZE} -Wno-pthreads-mem-growth)
   set_target_properties(attn_wasm PROPERTIES OUTPUT_NAME attn_mt SUFFIX ".mjs")
-  # The pthread worker script is CommonJS; a package.json beside it keeps the package's "type": "module" away.
-  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/mt-package.json "{ \"type\": \"commonjs\" }\n")
-  set(ATTN_MT_FILES attn_mt.mjs attn_mt.wasm attn_mt.worker.js)
-  list(TRANSFORM ATTN_MT_FILES PREPEND ${ATTN_DIST_DIR}/mt/ OUTPUT_VARIABLE ATTN_MT_OUTPUTS)
-  add_custom_command(OUTPUT ${ATTN_MT_OUTPUTS} ${ATTN_DIST_DIR}/mt/package.json
-    DEPENDS attn_wasm
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${ATTN_DIST_DIR}/mt
-    COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE_DIR:attn_wasm>/attn_mt.mjs $<TARGET_FILE_DIR:attn_wasm>/attn_mt.wasm
-            $<TARGET_FILE_DIR:attn_wasm>/attn_mt.worker.js ${ATTN_DIST_DIR}/mt/
-    COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/mt-package.json ${ATTN_DIST_DIR}/mt/package.json)
-  add_custom_target(attn_dist ALL DEPENDS ${ATTN_MT_OUTPUTS} ${ATTN_DIST_DIR}/mt/package.json)
-  return()
+else()
+  set_target_properties(attn_wasm PROPERTIES OUTPUT_NAME attn SUFFIX ".mjs")
 endif()
-set_target_properties(attn_wasm PROPERTIES OUTPUT_NAME attn SUFFIX ".mjs")
-
-# dist/: the package's runtime files, copied whenever the module or a JS file changes.
-file(GLOB ATTN_JS_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/wasm/*.js ${PROJECT_SOURCE_DIR}/wasm/*.d.ts)
-list(REMOVE_ITEM ATTN_JS_SOURCES "${ATTN_SHIM}")
-set(ATTN_DIST_FILES)
-foreach(f ${ATTN_JS_SOURCES})
-  get_filename_component(name ${f} NAME)
-  add_custom_command(OUTPUT ${ATTN_DIST_DIR}/${name} DEPENDS ${f}
-    COMMAND ${CMAKE_COMMAND} -E copy ${f} ${ATTN_DIST_DIR}/${name})
-  list(APPEND ATTN_DIST_FILES ${ATTN_DIST_DIR}/${name})
-endforeach()
-add_custom_command(OUTPUT ${ATTN_DIST_DIR}/attn.mjs ${ATTN_DIST_DIR}/attn.wasm
-  DEPENDS attn_wasm
-  COMMAND ${CMAKE_COMMAND} -E make_directory ${ATTN_DIST_DIR}
-  COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE_DIR:attn_wasm>/attn.mjs $<TARGET_FILE_DIR:attn_wasm>/attn.wasm ${ATTN_DIST_DIR}/)
-list(APPEND ATTN_DIST_FILES ${ATTN_DIST_DIR}/attn.mjs ${ATTN_DIST_DIR}/attn.wasm)
 if(TARGET attn_gpt2_asset)
-  add_custom_command(OUTPUT ${ATTN_DIST_DIR}/gpt2-bpe.bin DEPENDS attn_gpt2_asset ${PROJECT_BINARY_DIR}/gpt2-bpe.bin
-    COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_BINARY_DIR}/gpt2-bpe.bin ${ATTN_DIST_DIR}/gpt2-bpe.bin)
-  list(APPEND ATTN_DIST_FILES ${ATTN_DIST_DIR}/gpt2-bpe.bin)
+  add_dependencies(attn_wasm attn_gpt2_asset)  # the package ships it beside the module
 endif()
-add_custom_target(attn_dist ALL DEPENDS ${ATTN_DIST_FILES})
+
+# Roofline probe: the f32x4 multiply-add peak and read bandwidth of this wasm engine (bench/run.mjs).
+# CommonJS (.cjs: the repo's package.json says "type": "module"); run.mjs passes wasmBinary itself.
+add_executable(attn_roofline_wasm EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/bench/roofline_wasm.cpp)
+target_link_libraries(attn_roofline_wasm PRIVATE $<BUILD_INTERFACE:xsimd>)
+set_target_properties(attn_roofline_wasm PROPERTIES OUTPUT_NAME roofline_wasm SUFFIX ".js"
+  RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bench")
+target_link_options(attn_roofline_wasm PRIVATE -O3
+  -sMODULARIZE=1 -sEXPORT_NAME=createRoofline -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
+  -sEXPORTED_FUNCTIONS=_peak_f32x4,_alloc_floats,_free_floats,_read_f32x4)
+add_custom_command(TARGET attn_roofline_wasm POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E copy "${PROJECT_BINARY_DIR}/bench/roofline_wasm.js" "${PROJECT_BINARY_DIR}/bench/roofline_wasm.cjs")

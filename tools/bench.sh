@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --quick]`: builds the wasm package (dist/), the native benchmarks (build-bench/native, a separate
-# CMake project in bench/), the wasm roofline probe, installs the peers into bench/node_modules, then runs
+# CMake project in bench/), the wasm roofline probe (a target of the wasm build), installs the peers into bench/node_modules, then runs
 # bench/run.mjs, which prints one table and writes build-bench/results.json.
 # Options: --quick (or ATTN_BENCH_QUICK=1): S in {128, 1024}; --no-native; --no-peers; --no-build (reuse builds).
 # Not set-up: tools/setup.sh installs the toolchain first (it is run here only if emcc is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}  # Debian's emscripten needs Debian's acorn
 JOBS=${ATTN_JOBS:-2}
 build=1
 run_args=()
@@ -32,15 +31,8 @@ if [ "$build" = 1 ]; then
     rm -f "$log"
     cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline attn_threads tokenizer_bench >&2
   fi
-  echo "== build: wasm roofline probe" >&2
-  if [ ! -f build-bench/roofline_wasm.cjs ] || [ bench/roofline_wasm.cpp -nt build-bench/roofline_wasm.cjs ] \
-     || [ bench/peak.hpp -nt build-bench/roofline_wasm.cjs ]; then
-    # CommonJS output (.cjs: the repo's package.json says "type": "module"); run.mjs passes wasmBinary itself.
-    em++ -std=c++17 -O3 -msimd128 -isystem .deps/xsimd/usr/include bench/roofline_wasm.cpp -o build-bench/roofline_wasm.js \
-      -sMODULARIZE=1 -sEXPORT_NAME=createRoofline -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB \
-      -sEXPORTED_FUNCTIONS=_peak_f32x4,_alloc_floats,_free_floats,_read_f32x4
-    mv build-bench/roofline_wasm.js build-bench/roofline_wasm.cjs
-  fi
+  echo "== build: wasm roofline probe (build-wasm/bench)" >&2
+  cmake --build build-wasm -j "$JOBS" --target attn_roofline_wasm >&2
 fi
 
 if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-peers "* ]]; then

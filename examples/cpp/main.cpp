@@ -1,8 +1,11 @@
 // C++ example: the same as examples/node — tokenize, one MultiHeadAttention pass with a trace, each head's top links.
 // Not a trained model: seeded weights and hash embeddings, so the links show how to read a trace, nothing more.
 //
-//   cmake -S examples/cpp -B build-example -G Ninja && cmake --build build-example
-//   ./build-example/attention_example "Your own sentence here."
+// Installed library (the library's own build made gpt2-bpe.bin when Node and npm ci were there):
+//   cmake --preset native-release && cmake --install build-native --prefix /opt/attention-wasm
+//   cmake -S examples/cpp -B build-example -G Ninja -DCMAKE_PREFIX_PATH=/opt/attention-wasm
+//   cmake --build build-example && ./build-example/attention_example "Your own sentence here." [gpt2-bpe.bin]
+// Without -DCMAKE_PREFIX_PATH the example builds the library from this source tree (add_subdirectory).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -55,6 +58,10 @@ int fail(const attn::Status& st) {
 int main(int argc, char** argv) {
   const std::string text = argc > 1 ? argv[1] : "The cat sat on the mat because it was tired.";
   const std::string asset = argc > 2 ? argv[2] : ATTN_EXAMPLE_GPT2_ASSET;
+  if (asset.empty()) {
+    std::fprintf(stderr, "no gpt2-bpe.bin known to this build: pass its path as the second argument\n");
+    return 2;
+  }
 
   // 1. Tokens, with the byte range each came from.
   attn::tok::Gpt2Tokenizer tokenizer;

@@ -8,7 +8,7 @@ namespace attn {
 using std::size_t;
 
 /// Instruction sets a table can be built for. `scalar` is plain C++ float loops (no xsimd), always present.
-enum class Isa { scalar, sse2, avx2_fma, avx512f, wasm_simd128 };
+enum class Isa { scalar, sse2, avx2_fma, avx512f, wasm_simd128, neon64 };
 const char* isa_name(Isa isa);
 
 /// Function pointers to one arch's kernels. Strides (`ld*`) are in floats; matrices are row-major.

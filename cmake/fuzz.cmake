@@ -1,7 +1,7 @@
 # libFuzzer target for the tokenizer (tests/fuzz/fuzz_tokenizer.cpp) and a bounded CTest run of it (native only).
 # Not built with the project's compiler: libFuzzer needs clang (-fsanitize=fuzzer), so a custom command calls clang++.
-include("${CMAKE_CURRENT_LIST_DIR}/tokenizer.cmake")  # ATTN_TOK_TABLES, ATTN_GPT2_ASSET (include-guarded)
-if(EMSCRIPTEN OR NOT ATTN_BUILD_TESTS)
+# Needs the GPT-2 asset (cmake/gpt2_asset.cmake) as its vocabulary.
+if(EMSCRIPTEN OR NOT ATTN_BUILD_TESTS OR NOT ATTN_WITH_GPT2_ASSET)
   return()
 endif()
 option(ATTN_FUZZ "build the tokenizer fuzzer with clang++ and run it as a CTest test" ON)
@@ -22,7 +22,7 @@ add_custom_command(
   OUTPUT "${ATTN_FUZZ_BIN}"
   COMMAND "${ATTN_FUZZ_CLANGXX}" -std=c++17 -O1 -g -fno-omit-frame-pointer
           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-          "-I${PROJECT_SOURCE_DIR}/src" "-DATTN_GPT2_ASSET=\"${ATTN_GPT2_ASSET}\""
+          "-I${PROJECT_SOURCE_DIR}/src" "-DATTN_GPT2_ASSET=\"${ATTN_GPT2_ASSET_FILE}\""
           "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES}
           -o "${ATTN_FUZZ_BIN}"
   DEPENDS "${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_tokenizer.cpp" ${ATTN_FUZZ_TOK_SOURCES}
