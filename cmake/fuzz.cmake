@@ -1,7 +1,7 @@
 # libFuzzer target for the tokenizer (tests/fuzz/fuzz_tokenizer.cpp) and a bounded CTest run of it (native only).
 # Not built with the project's compiler: libFuzzer needs clang (-fsanitize=fuzzer), so a custom command calls clang++.
 # Needs the GPT-2 asset (cmake/gpt2_asset.cmake) as its vocabulary.
-if(EMSCRIPTEN OR NOT ATTN_BUILD_TESTS OR NOT ATTN_WITH_GPT2_ASSET)
+if(EMSCRIPTEN OR CMAKE_CROSSCOMPILING OR NOT ATTN_BUILD_TESTS OR NOT ATTN_WITH_GPT2_ASSET)
   return()
 endif()
 option(ATTN_FUZZ "build the tokenizer fuzzer with clang++ and run it as a CTest test" ON)

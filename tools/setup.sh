@@ -4,13 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(emscripten binaryen libcatch2-dev chromium)
+APT_PACKAGES=(emscripten binaryen libcatch2-dev chromium g++-aarch64-linux-gnu qemu-user)
 
 need_apt() {
   command -v em++ >/dev/null 2>&1 || return 0
   command -v wasm-opt >/dev/null 2>&1 || return 0
   [ -x /usr/bin/chromium ] || return 0
   [ -f /usr/include/catch2/catch_test_macros.hpp ] || return 0
+  command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || return 0
+  command -v qemu-aarch64 >/dev/null 2>&1 || return 0
   return 1
 }
 
@@ -22,6 +24,7 @@ On this machine, install these yourself and re-run:
   - xsimd >= 13 headers (with CMake config), e.g. into .deps/xsimd/usr or set xsimd_DIR
   - Catch2 v3 (with CMake config)
   - Chromium or Chrome; set CHROMIUM=/path/to/binary if it is not /usr/bin/chromium
+  - g++-aarch64-linux-gnu and qemu-user (the aarch64 cross build's tests), Catch2 3 for arm64 in .deps/aarch64
   - Node.js >= 20, then: npm ci
 MSG
 }
@@ -40,10 +43,12 @@ if need_apt; then
   fi
   echo "setup: installing ${APT_PACKAGES[*]} (apt, no recommends)"
   apt-get update -q
-  apt-get install -y -q --no-install-recommends emscripten binaryen libcatch2-dev/bookworm-backports chromium
+  apt-get install -y -q --no-install-recommends emscripten binaryen libcatch2-dev/bookworm-backports chromium \
+    g++-aarch64-linux-gnu qemu-user
 fi
 
 ./tools/fetch-xsimd.sh
+./tools/fetch-aarch64-deps.sh  # Catch2 for the aarch64 cross build's tests
 
 # npm packages (playwright-core, typescript): reinstall when the lockfile is newer than the install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -1,5 +1,6 @@
 // Every kernel of every table this CPU can run, against double-precision loops, across sizes around the
 // vector widths (4, 8, 16), with row strides wider than the rows and pointers one float off alignment.
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 
 #include <cmath>
@@ -133,6 +134,12 @@ TEST_CASE("the dispatcher's choice is one of the available tables and the best o
   CHECK(attn::best_kernels().isa == isas.back());
   INFO("best: " << attn::isa_name(attn::best_kernels().isa));
   CHECK(attn::best_kernels().width >= 4);
+  // The processor's baseline SIMD table is always built and always runnable, so the SIMD path is really tested.
+#if defined(__aarch64__)
+  CHECK(std::find(isas.begin(), isas.end(), attn::Isa::neon64) != isas.end());
+#elif defined(__x86_64__)
+  CHECK(std::find(isas.begin(), isas.end(), attn::Isa::sse2) != isas.end());
+#endif
 }
 
 TEST_CASE("the vector exp is within 4e-7 relative of exp in double over [-87, 0], exactly 0 below, NaN stays NaN",
