@@ -1,0 +1,208 @@
+// GPT-2's forward pass over a session's new tokens: embeddings + positions, pre-LN blocks (attention through
+// attn::sdpa reading the layer's KV cache in place, GELU MLP), ln_f and the head. One path for prefill and decode.
+#include "attn/model/gpt2.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "attn/attention/sdpa.hpp"
+#include "attn/core/parallel.hpp"
+
+namespace attn {
+namespace {
+
+// ---- block math: plain loops beside the kernel table's GEMMs --------------------------------------------------
+/// y: [n, C] = LayerNorm(x: [n, C]) · g + b, biased variance, sums in double.
+void layer_norm(const float* x, std::size_t n, std::size_t C, const float* g, const float* b, float eps, float* y) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* xr = x + r * C;
+    double mean = 0, var = 0;
+    for (std::size_t c = 0; c < C; ++c) mean += xr[c];
+    mean /= double(C);
+    for (std::size_t c = 0; c < C; ++c) var += (xr[c] - mean) * (xr[c] - mean);
+    var /= double(C);
+    const float mu = float(mean), rstd = float(1.0 / std::sqrt(var + double(eps)));
+    for (std::size_t c = 0; c < C; ++c) y[r * C + c] = (xr[c] - mu) * rstd * g[c] + b[c];
+  }
+}
+
+/// x ← GELU(x), GPT-2's tanh form or the exact erf form.
+void gelu(float* x, std::size_t n, GeluForm form) {
+  constexpr float kSqrt2OverPi = 0.7978845608028654f, kInvSqrt2 = 0.7071067811865476f;
+  if (form == GeluForm::tanh)
+    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::tanh(kSqrt2OverPi * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
+  else
+    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
+}
+
+/// y: [n, out] = x: [n, in] · w: [in, out] + b: [out], row blocks over threads (no effect on the bits).
+void linear(const KernelTable& kt, const float* x, std::size_t n, std::size_t in, const float* w, const float* b,
+            std::size_t out, float* y, std::size_t threads) {
+  constexpr std::size_t kRowBlock = 32;
+  const std::size_t blocks = (n + kRowBlock - 1) / kRowBlock;
+  parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
+    const std::size_t r0 = block * kRowBlock, nr = std::min(kRowBlock, n - r0);
+    for (std::size_t r = r0; r < r0 + nr; ++r) std::copy(b, b + out, y + r * out);
+    kt.gemm_nn_acc(nr, out, in, x + r0 * in, in, w, out, y + r0 * out, out);
+  });
+}
+
+/// logits: [n, V] = h: [n, C] · head: [V, C]ᵀ, vocabulary blocks over threads.
+void head_logits(const KernelTable& kt, const float* h, std::size_t n, std::size_t C, const float* head,
+                 std::size_t V, float* logits, std::size_t threads) {
+  constexpr std::size_t kVocabBlock = 512;
+  const std::size_t blocks = (V + kVocabBlock - 1) / kVocabBlock;
+  parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
+    const std::size_t v0 = block * kVocabBlock, nv = std::min(kVocabBlock, V - v0);
+    kt.gemm_nt(n, nv, C, 1.0f, h, C, head + v0 * C, C, logits + v0, V);
+  });
+}
+
+}  // namespace
+
+Status Gpt2Model::load(Gpt2Loader& loader, const Gpt2LoadOptions& options) {
+  Gpt2Config config;
+  Gpt2Weights weights;
+  if (Status st = loader.finish(options, config, weights); !st.ok()) return st;
+  config_ = std::move(config);
+  weights_ = std::move(weights);
+  return Status::success();
+}
+
+bool Gpt2Model::row_of(std::uint32_t gpt2_id, std::uint32_t& row) const {
+  const auto& ids = config_.gpt2_ids;
+  if (ids.empty()) {
+    row = gpt2_id;
+    return gpt2_id < config_.vocab;
+  }
+  const auto it = std::lower_bound(ids.begin(), ids.end(), gpt2_id);
+  if (it != ids.end() && *it == gpt2_id && (!config_.unk_row || std::size_t(it - ids.begin()) != *config_.unk_row)) {
+    row = std::uint32_t(it - ids.begin());
+    return true;
+  }
+  if (!config_.unk_row) return false;
+  row = *config_.unk_row;
+  return true;
+}
+
+Status Gpt2Model::forward(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options,
+                          Gpt2ForwardResult& out) const {
+  Gpt2Session s = session();
+  return s.append(ids, n, options, out);
+}
+
+Gpt2Session::Gpt2Session(const Gpt2Model* model) : model_(model) { reset(); }
+
+void Gpt2Session::reset() {
+  caches_.clear();
+  const Gpt2Config& c = model_->config_;
+  for (std::size_t l = 0; l < c.layers; ++l) caches_.emplace_back(1, c.heads, c.head_dim(), c.head_dim());
+  position_ = 0;
+}
+
+Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options,
+                           Gpt2ForwardResult& out) {
+  const Gpt2Config& cfg = model_->config_;
+  const Gpt2Weights& w = model_->weights_;
+  if (!model_->loaded()) return Status::invalid_argument("gpt2: no model is loaded");
+  if (n == 0) return Status::invalid_argument("ids: at least one token is needed");
+  if (!ids) return Status::invalid_argument("ids: null");
+  if (position_ + n > cfg.context)
+    return Status::out_of_range("ids: positions " + std::to_string(position_) + ".." + std::to_string(position_ + n - 1) +
+                                " go past the model's context of " + std::to_string(cfg.context) + " tokens");
+  for (const auto& [layer, head] : options.attention_heads)
+    if (layer >= cfg.layers || head >= cfg.heads)
+      return Status::out_of_range("attention_heads: (" + std::to_string(layer) + ", " + std::to_string(head) +
+                                  ") is not a head of a " + std::to_string(cfg.layers) + "x" +
+                                  std::to_string(cfg.heads) + " model");
+  Gpt2ForwardResult r;
+  std::vector<std::uint32_t> rows(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    if (!model_->row_of(ids[t], rows[t]))
+      return Status::out_of_range("ids[" + std::to_string(t) + "] = " + std::to_string(ids[t]) +
+                                  " is not in the model's vocabulary of " + std::to_string(cfg.vocab));
+    if (!cfg.gpt2_ids.empty() && cfg.unk_row && rows[t] == *cfg.unk_row && ids[t] != cfg.gpt2_ids[rows[t]])
+      r.unknown_positions.push_back(t);
+  }
+
+  const KernelTable& kt = options.kernels ? *options.kernels : best_kernels();
+  const std::size_t C = cfg.d_model, F = cfg.d_ff, H = cfg.heads, D = cfg.head_dim(), L = cfg.layers, V = cfg.vocab;
+  const std::size_t Lk = position_ + n, threads = options.threads;
+  r.tokens = n, r.context = Lk;
+  r.all_heads = options.attention && n <= options.all_attention_max_tokens;
+  const bool keep_heads = r.all_heads || !options.attention_heads.empty();
+  if (r.all_heads) r.attention.assign(L * H * n * Lk, 0.0f);
+  else if (keep_heads) r.attention.assign(options.attention_heads.size() * n * Lk, 0.0f);
+
+  // x: [n, C] the residual stream.
+  std::vector<float> x(n * C), h(n * C), qkv(n * 3 * C), q(n * C), k(n * C), v(n * C), heads_out(n * C), mlp(n * F);
+  std::vector<float> weights_hqk(keep_heads ? H * n * Lk : 0);
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t c = 0; c < C; ++c)
+      x[t * C + c] = w.wte[rows[t] * C + c] + w.wpe[(position_ + t) * C + c];
+  if (options.residual) r.residual.reserve((L + 1) * n * C);
+  std::vector<float> lens_rows(options.logit_lens ? (L + 1) * C : 0);  // [L + 1, C] the last token's residuals
+  const auto record = [&](std::size_t depth) {
+    if (options.residual) r.residual.insert(r.residual.end(), x.begin(), x.end());
+    if (options.logit_lens) std::copy_n(&x[(n - 1) * C], C, &lens_rows[depth * C]);
+  };
+
+  for (std::size_t l = 0; l < L; ++l) {
+    const Gpt2Layer& b = w.layers[l];
+    record(l);
+    // Attention: Q | K | V columns of one projection, head h at columns h·D of each third.
+    layer_norm(x.data(), n, C, b.ln1_g.data(), b.ln1_b.data(), cfg.ln_eps, h.data());
+    linear(kt, h.data(), n, C, b.qkv_w.data(), b.qkv_b.data(), 3 * C, qkv.data(), threads);
+    for (std::size_t t = 0; t < n; ++t) {
+      std::copy_n(&qkv[t * 3 * C], C, &q[t * C]);
+      std::copy_n(&qkv[t * 3 * C + C], C, &k[t * C]);
+      std::copy_n(&qkv[t * 3 * C + 2 * C], C, &v[t * C]);
+    }
+    KvCache& cache = caches_[l];
+    if (Status st = cache.append(k.data(), v.data(), n); !st.ok()) return st;
+    SdpaShape shape{1, n, Lk, H, H, D, D, cache.rows()};
+    SdpaOptions so;
+    so.mask.causal = true;
+    so.mask.causal_align = Align::bottom_right;  // the new tokens are the last Lk positions
+    so.kernels = &kt;
+    so.threads = threads;
+    if (keep_heads) so.weights_bhqk = weights_hqk.data();
+    if (Status st = sdpa(shape, q.data(), cache.k(), cache.v(), heads_out.data(), so); !st.ok()) return st;
+    if (r.all_heads) std::copy(weights_hqk.begin(), weights_hqk.end(), r.attention.begin() + l * H * n * Lk);
+    else
+      for (std::size_t i = 0; i < options.attention_heads.size(); ++i)
+        if (options.attention_heads[i].first == l)
+          std::copy_n(&weights_hqk[options.attention_heads[i].second * n * Lk], n * Lk, &r.attention[i * n * Lk]);
+    linear(kt, heads_out.data(), n, C, b.proj_w.data(), b.proj_b.data(), C, h.data(), threads);
+    for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
+    // MLP.
+    layer_norm(x.data(), n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h.data());
+    linear(kt, h.data(), n, C, b.fc_w.data(), b.fc_b.data(), F, mlp.data(), threads);
+    gelu(mlp.data(), n * F, cfg.gelu);
+    linear(kt, mlp.data(), n, F, b.out_w.data(), b.out_b.data(), C, h.data(), threads);
+    for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
+  }
+  record(L);
+
+  const float* head = w.head().data();
+  if (options.logits != LogitsFor::none) {
+    const std::size_t first = options.logits == LogitsFor::all ? 0 : n - 1, m = n - first;
+    layer_norm(x.data() + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data());
+    r.logits.resize(m * V);
+    head_logits(kt, h.data(), m, C, head, V, r.logits.data(), threads);
+  }
+  if (options.logit_lens) {
+    // Each depth's residual of the last token, read out as if it were the last layer's.
+    r.logit_lens.resize((L + 1) * V);
+    for (std::size_t d = 0; d <= L; ++d) {
+      layer_norm(&lens_rows[d * C], 1, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data());
+      head_logits(kt, h.data(), 1, C, head, V, &r.logit_lens[d * V], threads);
+    }
+  }
+  position_ += n;
+  out = std::move(r);
+  return Status::success();
+}
+
+}  // namespace attn

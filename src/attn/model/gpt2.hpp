@@ -1,0 +1,169 @@
+// The GPT-2 model: its configuration, its weights in the Hugging Face layout, and the loader that maps a
+// checkpoint's named tensors onto them (every layout trap of real files handled here, once).
+// Not file parsing (attn/io reads safetensors and converts dtypes) and not the math of one block (attn/nn).
+//
+// Checkpoint names (optionally prefixed `transformer.`), with C = d_model, F = d_ff, V = vocabulary rows,
+// P = context, all matrices Conv1D-style [in, out] so that y = x·W + b:
+//   wte.weight [V, C]   wpe.weight [P, C]   ln_f.weight, ln_f.bias [C]   lm_head.weight [V, C] (optional)
+//   h.N.ln_1.weight, h.N.ln_1.bias [C]      h.N.attn.c_attn.weight [C, 3C], .bias [3C]   (columns Q | K | V)
+//   h.N.attn.c_proj.weight [C, C], .bias [C] h.N.ln_2.weight, h.N.ln_2.bias [C]
+//   h.N.mlp.c_fc.weight [C, F], .bias [F]    h.N.mlp.c_proj.weight [F, C], .bias [C]
+//   h.N.attn.bias [1, 1, P, P] and h.N.attn.masked_bias [] are buffers: shape-checked, never kept.
+//   vocab.gpt2_ids [V] (ours): sorted GPT-2 ids of a restricted vocabulary; row V−1 may be UNK (metadata unk_id).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attn/core/status.hpp"
+
+namespace attn {
+
+enum class GeluForm { tanh, erf };  ///< GPT-2's "gelu_new" is tanh
+
+struct Gpt2Config {
+  std::size_t layers = 0, heads = 0, d_model = 0, d_ff = 0, vocab = 0, context = 0;
+  float ln_eps = 1e-5f;
+  GeluForm gelu = GeluForm::tanh;
+  bool tied_head = true;  ///< logits = ln_f(h) · wteᵀ; false: a distinct lm_head.weight
+  /// Restricted vocabulary: local row r stands for GPT-2 id gpt2_ids[r]; empty = the rows are GPT-2 ids.
+  std::vector<std::uint32_t> gpt2_ids;
+  std::optional<std::uint32_t> unk_row;  ///< the row unknown GPT-2 ids map to (restricted vocabularies only)
+
+  std::size_t head_dim() const { return heads ? d_model / heads : 0; }
+};
+
+struct Gpt2Layer {
+  std::vector<float> ln1_g, ln1_b;    ///< [C]
+  std::vector<float> qkv_w, qkv_b;    ///< [C, 3C], [3C]
+  std::vector<float> proj_w, proj_b;  ///< [C, C], [C]
+  std::vector<float> ln2_g, ln2_b;    ///< [C]
+  std::vector<float> fc_w, fc_b;      ///< [C, F], [F]
+  std::vector<float> out_w, out_b;    ///< [F, C], [C]   (mlp.c_proj)
+};
+
+struct Gpt2Weights {
+  std::vector<float> wte;           ///< [V, C]
+  std::vector<float> wpe;           ///< [P, C]
+  std::vector<Gpt2Layer> layers;    ///< [L]
+  std::vector<float> lnf_g, lnf_b;  ///< [C]
+  std::vector<float> lm_head;       ///< [V, C] when the head is untied, else empty (wte is the head)
+
+  const std::vector<float>& head() const { return lm_head.empty() ? wte : lm_head; }
+};
+
+/// What the checkpoint does not say. heads: 0 = from metadata `n_head`, else d_model / 64 (true for every GPT-2).
+struct Gpt2LoadOptions {
+  std::size_t heads = 0;
+  float ln_eps = 1e-5f;
+  GeluForm gelu = GeluForm::tanh;
+};
+
+/// Collects a checkpoint's tensors (in any order, already converted to float32) and builds the model's weights.
+/// Every refusal names the tensor and the rule. Keeps at most one copy of each tensor.
+class Gpt2Loader {
+ public:
+  /// name: as in the file; shape: its dims; values: product(shape) floats (copied).
+  Status add(std::string_view name, const std::vector<std::size_t>& shape, const float* values);
+  /// Integer tensors (vocab.gpt2_ids, stored I32 or I64 in the file).
+  Status add_integers(std::string_view name, const std::vector<std::size_t>& shape, const std::int64_t* values);
+  /// The file's __metadata__ (n_head, unk_id, … are read from it).
+  void set_metadata(std::map<std::string, std::string> metadata) { metadata_ = std::move(metadata); }
+  /// Whether a tensor of this name is used at all (buffers and unknown names are not): lets a streaming caller
+  /// skip reading the bytes of a 4 MB causal-mask buffer.
+  static bool wanted(std::string_view name);
+  /// Checks that every tensor is there with consistent shapes and moves them into config + weights.
+  Status finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gpt2Weights& weights);
+
+ private:
+  std::map<std::string, std::vector<float>, std::less<>> values_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> shapes_;
+  std::map<std::string, std::string> metadata_;
+  std::vector<std::uint32_t> vocab_ids_;
+};
+
+/// The name without one leading "transformer." (models saved as GPT2LMHeadModel carry it).
+std::string_view gpt2_canonical_name(std::string_view name);
+
+}  // namespace attn
+
+#include "attn/attention/kv_cache.hpp"
+#include "attn/kernels/kernels.hpp"
+
+namespace attn {
+
+enum class LogitsFor { none, last, all };
+
+struct Gpt2ForwardOptions {
+  LogitsFor logits = LogitsFor::last;
+  /// Attention weights of every layer × head, kept when the call's tokens ≤ all_attention_max_tokens (else only
+  /// `attention_heads`): gpt2-small at 1,024 tokens would need 600 MB for all of them.
+  bool attention = false;
+  std::size_t all_attention_max_tokens = 256;
+  std::vector<std::pair<std::size_t, std::size_t>> attention_heads;  ///< (layer, head) pairs kept at any length
+  bool residual = false;    ///< the residual stream entering each block and after the last: [L + 1, n, C]
+  bool logit_lens = false;  ///< each residual of the last token through ln_f and the head: [L + 1, V]
+  std::size_t threads = 1;  ///< as SdpaOptions::threads; results do not depend on it
+  const KernelTable* kernels = nullptr;  ///< nullptr = best_kernels()
+};
+
+/// What one call computed for its n new tokens (keys: every token of the session so far, Lk = position after).
+struct Gpt2ForwardResult {
+  std::size_t tokens = 0, context = 0;  ///< n, and Lk = tokens seen by the session after this call
+  std::vector<float> logits;            ///< [n, V] (all) or [V] (last), local vocabulary rows
+  /// [L, H, n, Lk] when every head is kept; else [len(attention_heads), n, Lk] in the order asked.
+  std::vector<float> attention;
+  bool all_heads = false;
+  std::vector<float> residual;                ///< [L + 1, n, C]
+  std::vector<float> logit_lens;              ///< [L + 1, V]
+  std::vector<std::size_t> unknown_positions;  ///< inputs mapped to the UNK row (restricted vocabularies)
+};
+
+class Gpt2Model;
+
+/// One sequence being read or generated: a KV cache per layer and the next position. Made by Gpt2Model::session.
+class Gpt2Session {
+ public:
+  /// Reads n GPT-2 token ids (prefill when n > 1, one decode step when n = 1): the same computation either way.
+  Status append(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options, Gpt2ForwardResult& out);
+  std::size_t position() const { return position_; }
+  void reset();
+
+ private:
+  friend class Gpt2Model;
+  explicit Gpt2Session(const Gpt2Model* model);
+  const Gpt2Model* model_;
+  std::vector<KvCache> caches_;
+  std::size_t position_ = 0;
+};
+
+class Gpt2Model {
+ public:
+  /// Builds the model from a loader that received every tensor of a checkpoint.
+  Status load(Gpt2Loader& loader, const Gpt2LoadOptions& options = {});
+  bool loaded() const { return config_.layers != 0; }
+  const Gpt2Config& config() const { return config_; }
+  const Gpt2Weights& weights() const { return weights_; }
+
+  /// One pass over ids (T ≤ context) from position 0.
+  Status forward(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options,
+                 Gpt2ForwardResult& out) const;
+  Gpt2Session session() const { return Gpt2Session(this); }
+
+  /// The vocabulary row of a GPT-2 id (restricted vocabularies: binary search, else the UNK row); false when the
+  /// id has no row (full vocabulary: id ≥ V; restricted without UNK: an unknown id).
+  bool row_of(std::uint32_t gpt2_id, std::uint32_t& row) const;
+  /// The GPT-2 id of a vocabulary row (restricted: gpt2_ids[row]).
+  std::uint32_t gpt2_id_of(std::uint32_t row) const { return config_.gpt2_ids.empty() ? row : config_.gpt2_ids[row]; }
+
+ private:
+  friend class Gpt2Session;
+  Gpt2Config config_;
+  Gpt2Weights weights_;
+};
+
+}  // namespace attn

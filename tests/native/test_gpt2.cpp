@@ -1,0 +1,282 @@
+// The GPT-2 runtime (attn/model/gpt2.hpp) on small random models built in memory: forward against the float64
+// oracle (gpt2_ref.hpp) on every kernel table, decode == full pass, causality by perturbation, the loader's rules
+// (prefix, buffers, tied/untied head, heads, restricted vocabulary) and its refusals. Files: tests/node (wasm).
+#include <catch2/catch_test_macros.hpp>
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "attn/model/gpt2.hpp"
+#include "attn/model/gpt2_ref.hpp"
+#include "tolerance.hpp"
+
+using attn_test::compare;
+using attn_test::kGpt2Tol;
+
+namespace {
+
+struct Dims {
+  std::size_t C = 32, L = 2, H = 4, F = 128, V = 96, P = 32;
+};
+
+/// Every tensor of a random model, keyed by its checkpoint name (without prefix), with its shape.
+struct Checkpoint {
+  std::map<std::string, std::pair<std::vector<std::size_t>, std::vector<float>>> tensors;
+  std::map<std::string, std::string> metadata{{"n_head", "4"}};
+
+  explicit Checkpoint(Dims d = {}, std::uint64_t seed = 1) {
+    std::uint64_t s = seed;
+    auto add = [&](const std::string& name, std::vector<std::size_t> shape, float scale, float offset = 0) {
+      std::size_t n = 1;
+      for (auto x : shape) n *= x;
+      std::vector<float> v = attn_test::random_vector(n, s++, scale);
+      for (auto& x : v) x += offset;
+      tensors[name] = {shape, v};
+    };
+    add("wte.weight", {d.V, d.C}, 1.0f);
+    add("wpe.weight", {d.P, d.C}, 0.5f);
+    for (std::size_t l = 0; l < d.L; ++l) {
+      const std::string h = "h." + std::to_string(l) + ".";
+      add(h + "ln_1.weight", {d.C}, 0.1f, 1.0f), add(h + "ln_1.bias", {d.C}, 0.05f);
+      add(h + "attn.c_attn.weight", {d.C, 3 * d.C}, 0.3f), add(h + "attn.c_attn.bias", {3 * d.C}, 0.05f);
+      add(h + "attn.c_proj.weight", {d.C, d.C}, 0.2f), add(h + "attn.c_proj.bias", {d.C}, 0.05f);
+      add(h + "ln_2.weight", {d.C}, 0.1f, 1.0f), add(h + "ln_2.bias", {d.C}, 0.05f);
+      add(h + "mlp.c_fc.weight", {d.C, d.F}, 0.2f), add(h + "mlp.c_fc.bias", {d.F}, 0.05f);
+      add(h + "mlp.c_proj.weight", {d.F, d.C}, 0.1f), add(h + "mlp.c_proj.bias", {d.C}, 0.05f);
+    }
+    add("ln_f.weight", {d.C}, 0.1f, 1.0f), add("ln_f.bias", {d.C}, 0.05f);
+  }
+
+  attn::Status load(attn::Gpt2Model& model, const std::string& prefix = "", attn::Gpt2LoadOptions options = {}) const {
+    attn::Gpt2Loader loader;
+    for (const auto& [name, t] : tensors)
+      if (attn::Status st = loader.add(prefix + name, t.first, t.second.data()); !st.ok()) return st;
+    loader.set_metadata(metadata);
+    return model.load(loader, options);
+  }
+};
+
+std::vector<std::uint32_t> some_ids(std::size_t n, std::size_t vocab, std::uint32_t seed = 3) {
+  std::vector<std::uint32_t> ids(n);
+  for (std::size_t t = 0; t < n; ++t) ids[t] = (seed * 2654435761u + std::uint32_t(t) * 40503u) % vocab;
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("gpt2: logits, every attention matrix and the residual stream match the float64 oracle", "[gpt2]") {
+  attn::Gpt2Model model;
+  REQUIRE(Checkpoint().load(model).ok());
+  const auto& cfg = model.config();
+  CHECK(cfg.layers == 2);
+  CHECK(cfg.heads == 4);
+  CHECK(cfg.d_ff == 128);
+  CHECK(cfg.tied_head);
+  for (std::size_t T : {1u, 5u, 17u, 32u})
+    for (attn::Isa isa : attn::available_isas()) {
+      INFO("T = " << T << ", " << attn::isa_name(isa));
+      const auto ids = some_ids(T, cfg.vocab);
+      attn::Gpt2ForwardOptions o;
+      o.logits = attn::LogitsFor::all, o.attention = true, o.residual = true, o.kernels = attn::table_for(isa);
+      attn::Gpt2ForwardResult r;
+      REQUIRE(model.forward(ids.data(), T, o, r).ok());
+      const attn::Gpt2Reference ref = attn::gpt2_reference(cfg, model.weights(), ids);
+      CHECK(compare(r.logits, ref.logits, kGpt2Tol) == "");
+      CHECK(compare(r.attention, ref.attention, kGpt2Tol) == "");
+      CHECK(compare(r.residual, ref.residual, kGpt2Tol) == "");
+      CHECK(r.all_heads);
+    }
+}
+
+TEST_CASE("gpt2: decoding token by token gives the full pass's logits; threads change no bit", "[gpt2]") {
+  attn::Gpt2Model model;
+  REQUIRE(Checkpoint().load(model).ok());
+  const std::size_t T = 20, prompt = 6, V = model.config().vocab;
+  const auto ids = some_ids(T, V, 9);
+  attn::Gpt2ForwardOptions all;
+  all.logits = attn::LogitsFor::all;
+  attn::Gpt2ForwardResult full;
+  REQUIRE(model.forward(ids.data(), T, all, full).ok());
+  attn::Gpt2Session s = model.session();
+  attn::Gpt2ForwardResult step;
+  REQUIRE(s.append(ids.data(), prompt, all, step).ok());
+  CHECK(compare(step.logits, std::vector<float>(full.logits.begin(), full.logits.begin() + prompt * V), kGpt2Tol) == "");
+  for (std::size_t t = prompt; t < T; ++t) {
+    REQUIRE(s.append(&ids[t], 1, {}, step).ok());
+    CHECK(step.context == t + 1);
+    CHECK(compare(step.logits, std::vector<float>(full.logits.begin() + t * V, full.logits.begin() + (t + 1) * V), kGpt2Tol) == "");
+  }
+  attn::Gpt2ForwardOptions two = all;
+  two.threads = 2;
+  attn::Gpt2ForwardResult threaded;
+  REQUIRE(model.forward(ids.data(), T, two, threaded).ok());
+  CHECK(std::memcmp(threaded.logits.data(), full.logits.data(), full.logits.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("gpt2: causal — changing later tokens leaves earlier logits bit-identical", "[gpt2]") {
+  attn::Gpt2Model model;
+  REQUIRE(Checkpoint().load(model).ok());
+  const std::size_t T = 24, V = model.config().vocab, keep = 11;
+  auto ids = some_ids(T, V, 5);
+  attn::Gpt2ForwardOptions all;
+  all.logits = attn::LogitsFor::all;
+  attn::Gpt2ForwardResult a, b;
+  REQUIRE(model.forward(ids.data(), T, all, a).ok());
+  for (std::size_t t = keep; t < T; ++t) ids[t] = (ids[t] + 17) % V;
+  REQUIRE(model.forward(ids.data(), T, all, b).ok());
+  CHECK(std::memcmp(a.logits.data(), b.logits.data(), keep * V * sizeof(float)) == 0);
+  CHECK(std::memcmp(a.logits.data() + keep * V, b.logits.data() + keep * V, V * sizeof(float)) != 0);
+}
+
+TEST_CASE("gpt2: zero Q and K weights give uniform causal attention (the Q | K | V column order)", "[gpt2]") {
+  Checkpoint ck;
+  const std::size_t C = 32;
+  for (std::size_t l = 0; l < 2; ++l) {
+    auto& w = ck.tensors["h." + std::to_string(l) + ".attn.c_attn.weight"].second;
+    auto& b = ck.tensors["h." + std::to_string(l) + ".attn.c_attn.bias"].second;
+    for (std::size_t i = 0; i < C; ++i)
+      for (std::size_t o = 0; o < 2 * C; ++o) w[i * 3 * C + o] = 0.0f;  // Q and K are the first two thirds
+    for (std::size_t o = 0; o < 2 * C; ++o) b[o] = 0.0f;
+  }
+  attn::Gpt2Model model;
+  REQUIRE(ck.load(model).ok());
+  const std::size_t T = 7;
+  const auto ids = some_ids(T, 96);
+  attn::Gpt2ForwardOptions o;
+  o.attention = true;
+  attn::Gpt2ForwardResult r;
+  REQUIRE(model.forward(ids.data(), T, o, r).ok());
+  for (std::size_t lh = 0; lh < 2 * 4; ++lh)
+    for (std::size_t i = 0; i < T; ++i)
+      for (std::size_t j = 0; j < T; ++j)
+        CHECK(r.attention[(lh * T + i) * T + j] == (j <= i ? 1.0f / float(i + 1) : 0.0f));
+}
+
+TEST_CASE("gpt2 loader: names with 'transformer.', mask buffers, a tied or untied lm_head", "[gpt2][load]") {
+  Checkpoint ck;
+  attn::Gpt2Model plain, prefixed, tied, untied;
+  REQUIRE(ck.load(plain).ok());
+  {
+    attn::Gpt2Loader loader;
+    for (const auto& [name, t] : ck.tensors) REQUIRE(loader.add("transformer." + name, t.first, t.second.data()).ok());
+    const std::vector<float> mask(32 * 32, 1.0f), minus(1, -1e4f);
+    REQUIRE(loader.add("transformer.h.0.attn.bias", {1, 1, 32, 32}, mask.data()).ok());
+    REQUIRE(loader.add("transformer.h.1.attn.masked_bias", {}, minus.data()).ok());
+    CHECK(loader.add("h.1.attn.bias", {1, 1, 32, 31}, mask.data()).code == attn::Code::invalid_data);
+    CHECK_FALSE(attn::Gpt2Loader::wanted("transformer.h.0.attn.bias"));
+    const auto& wte = ck.tensors.at("wte.weight");
+    REQUIRE(loader.add("lm_head.weight", wte.first, wte.second.data()).ok());  // bit-equal: the tied head
+    loader.set_metadata(ck.metadata);
+    REQUIRE(prefixed.load(loader).ok());
+  }
+  CHECK(prefixed.config().tied_head);
+  CHECK(prefixed.weights().wte == plain.weights().wte);
+  CHECK(prefixed.weights().layers[1].qkv_w == plain.weights().layers[1].qkv_w);
+
+  Checkpoint with_head = ck;
+  with_head.tensors["lm_head.weight"] = {{96, 32}, attn_test::random_vector(96 * 32, 99)};
+  REQUIRE(with_head.load(untied).ok());
+  CHECK_FALSE(untied.config().tied_head);
+  const auto ids = some_ids(6, 96);
+  attn::Gpt2ForwardResult a, b;
+  REQUIRE(plain.forward(ids.data(), 6, {}, a).ok());
+  REQUIRE(untied.forward(ids.data(), 6, {}, b).ok());
+  CHECK(a.logits != b.logits);
+  const attn::Gpt2Reference ref = attn::gpt2_reference(untied.config(), untied.weights(), ids);
+  CHECK(compare(b.logits, std::vector<double>(ref.logits.end() - 96, ref.logits.end()), kGpt2Tol) == "");
+}
+
+TEST_CASE("gpt2 loader: heads from the option, the metadata or d_model / 64, else a clear refusal", "[gpt2][load]") {
+  Checkpoint ck;
+  attn::Gpt2Model m;
+  attn::Gpt2LoadOptions eight;
+  eight.heads = 8;
+  REQUIRE(ck.load(m, "", eight).ok());
+  CHECK(m.config().heads == 8);
+  ck.metadata.clear();
+  const attn::Status st = ck.load(m);
+  CHECK(st.code == attn::Code::invalid_data);
+  CHECK(st.message.find("heads") != std::string::npos);
+  ck.metadata["n_head"] = "5";
+  CHECK(ck.load(m).message.find("not a multiple of 5") != std::string::npos);
+  ck.metadata["n_head"] = "four";
+  CHECK(ck.load(m).message.find("n_head") != std::string::npos);
+}
+
+TEST_CASE("gpt2 loader: every missing, misshapen, duplicate or stray tensor is named", "[gpt2][load]") {
+  const auto refusal = [](Checkpoint ck, const std::string& name, const std::vector<std::size_t>& shape, bool remove) {
+    if (remove) ck.tensors.erase(name);
+    else {
+      std::size_t n = 1;
+      for (auto x : shape) n *= x;
+      ck.tensors[name] = {shape, std::vector<float>(n, 0.5f)};
+    }
+    attn::Gpt2Model m;
+    const attn::Status st = ck.load(m);
+    INFO(st.message);
+    CHECK(st.code == attn::Code::invalid_data);
+    CHECK(st.message.find(name) != std::string::npos);
+    CHECK_FALSE(m.loaded());
+  };
+  refusal(Checkpoint(), "h.1.mlp.c_fc.bias", {}, true);
+  refusal(Checkpoint(), "ln_f.weight", {}, true);
+  refusal(Checkpoint(), "h.0.attn.c_proj.weight", {32, 31}, false);
+  refusal(Checkpoint(), "h.0.attn.c_attn.weight", {96, 32}, false);  // nn.Linear's [out, in]
+  refusal(Checkpoint(), "h.3.ln_1.weight", {32}, false);             // a block after a gap
+  refusal(Checkpoint(), "h.0.attn.rotary", {32}, false);             // not GPT-2
+  attn::Gpt2Loader loader;
+  const std::vector<float> v(32, 1.0f);
+  REQUIRE(loader.add("ln_f.weight", {32}, v.data()).ok());
+  CHECK(loader.add("transformer.ln_f.weight", {32}, v.data()).message.find("twice") != std::string::npos);
+}
+
+TEST_CASE("gpt2: a restricted vocabulary maps GPT-2 ids to rows, unknown ids to UNK (reported)", "[gpt2][vocab]") {
+  Checkpoint ck;
+  attn::Gpt2Loader loader;
+  for (const auto& [name, t] : ck.tensors) REQUIRE(loader.add(name, t.first, t.second.data()).ok());
+  std::vector<std::int64_t> ids(96);
+  for (std::size_t i = 0; i < 95; ++i) ids[i] = std::int64_t(i * 500 + 7);  // sorted GPT-2 ids
+  ids[95] = 0xffffffffll;                                                   // the UNK row
+  REQUIRE(loader.add_integers("vocab.gpt2_ids", {96}, ids.data()).ok());
+  auto meta = ck.metadata;
+  meta["unk_id"] = "95";
+  loader.set_metadata(meta);
+  attn::Gpt2Model m;
+  REQUIRE(m.load(loader).ok());
+  std::uint32_t row = 0;
+  CHECK((m.row_of(507, row) && row == 1));
+  CHECK((m.row_of(508, row) && row == 95));
+  CHECK(m.gpt2_id_of(2) == 1007);
+  const std::vector<std::uint32_t> input = {7, 508, 1007};
+  attn::Gpt2ForwardResult r;
+  REQUIRE(m.forward(input.data(), input.size(), {}, r).ok());
+  CHECK(r.unknown_positions == std::vector<std::size_t>{1});
+  attn::Gpt2Loader bad;
+  const std::vector<std::int64_t> unsorted = {5, 3};
+  CHECK(bad.add_integers("vocab.gpt2_ids", {2}, unsorted.data()).code == attn::Code::invalid_data);
+}
+
+TEST_CASE("gpt2: bad calls are refused with a reason and change nothing", "[gpt2]") {
+  attn::Gpt2Model empty;
+  attn::Gpt2ForwardResult r;
+  const std::vector<std::uint32_t> one = {1};
+  CHECK(empty.forward(one.data(), 1, {}, r).code == attn::Code::invalid_argument);
+  attn::Gpt2Model m;
+  REQUIRE(Checkpoint().load(m).ok());
+  const auto ids = some_ids(33, 96);
+  const attn::Status past = m.forward(ids.data(), 33, {}, r);
+  CHECK(past.code == attn::Code::out_of_range);
+  CHECK(past.message.find("context of 32") != std::string::npos);
+  const std::vector<std::uint32_t> outside = {1, 96};
+  CHECK(m.forward(outside.data(), 2, {}, r).message.find("ids[1] = 96") != std::string::npos);
+  attn::Gpt2ForwardOptions o;
+  o.attention_heads = {{2, 0}};
+  CHECK(m.forward(one.data(), 1, o, r).code == attn::Code::out_of_range);
+  attn::Gpt2Session s = m.session();
+  REQUIRE(s.append(ids.data(), 30, {}, r).ok());
+  CHECK(s.append(ids.data(), 3, {}, r).code == attn::Code::out_of_range);  // 33 > 32
+  CHECK(s.position() == 30);
+  REQUIRE(s.append(ids.data(), 2, {}, r).ok());
+}
