@@ -173,7 +173,8 @@ TEST_CASE("gpt2 loader: names with 'transformer.', mask buffers, a tied or untie
   }
   CHECK(prefixed.config().tied_head);
   CHECK(prefixed.weights().wte == plain.weights().wte);
-  CHECK(prefixed.weights().layers[1].qkv_w == plain.weights().layers[1].qkv_w);
+  CHECK(prefixed.weights().layers[1].qkv_w.unpack() == plain.weights().layers[1].qkv_w.unpack());
+  CHECK(plain.weights().layers[1].qkv_w.unpack() == ck.tensors.at("h.1.attn.c_attn.weight").second);
 
   Checkpoint with_head = ck;
   with_head.tensors["lm_head.weight"] = {{96, 32}, attn_test::random_vector(96 * 32, 99)};

@@ -8,6 +8,7 @@
 
 #include "attn/attention/sdpa.hpp"
 #include "attn/core/parallel.hpp"
+#include "attn/kernels/matmul.hpp"
 
 namespace attn {
 namespace {
@@ -34,18 +35,6 @@ void gelu(float* x, std::size_t n, GeluForm form) {
     for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::tanh(kSqrt2OverPi * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
   else
     for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
-}
-
-/// y: [n, out] = x: [n, in] · w: [in, out] + b: [out], row blocks over threads (no effect on the bits).
-void linear(const KernelTable& kt, const float* x, std::size_t n, std::size_t in, const float* w, const float* b,
-            std::size_t out, float* y, std::size_t threads) {
-  constexpr std::size_t kRowBlock = 32;
-  const std::size_t blocks = (n + kRowBlock - 1) / kRowBlock;
-  parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
-    const std::size_t r0 = block * kRowBlock, nr = std::min(kRowBlock, n - r0);
-    for (std::size_t r = r0; r < r0 + nr; ++r) std::copy(b, b + out, y + r * out);
-    kt.gemm_nn_acc(nr, out, in, x + r0 * in, in, w, out, y + r0 * out, out);
-  });
 }
 
 /// logits: [n, V] = h: [n, C] · head: [V, C]ᵀ, vocabulary blocks over threads.
@@ -136,15 +125,23 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   else if (keep_heads) r.attention.assign(options.attention_heads.size() * n * Lk, 0.0f);
 
   // x: [n, C] the residual stream.
-  std::vector<float> x(n * C), h(n * C), qkv(n * 3 * C), q(n * C), k(n * C), v(n * C), heads_out(n * C), mlp(n * F);
-  std::vector<float> weights_hqk(keep_heads ? H * n * Lk : 0);
+  // Scratch kept by the session: a steady stream of calls of one size allocates (and page-faults) nothing.
+  Scratch& sc = scratch_;
+  const auto sized = [](std::vector<float>& v, std::size_t size) -> std::vector<float>& {
+    if (v.size() < size) v.resize(size);
+    return v;
+  };
+  std::vector<float>&x = sized(sc.x, n * C), &h = sized(sc.h, n * C), &qkv = sized(sc.qkv, n * 3 * C);
+  std::vector<float>&q = sized(sc.q, n * C), &k = sized(sc.k, n * C), &v = sized(sc.v, n * C);
+  std::vector<float>&heads_out = sized(sc.heads_out, n * C), &mlp = sized(sc.mlp, n * F);
+  std::vector<float>& weights_hqk = sized(sc.weights, keep_heads ? H * n * Lk : 0);
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t c = 0; c < C; ++c)
       x[t * C + c] = w.wte[rows[t] * C + c] + w.wpe[(position_ + t) * C + c];
   if (options.residual) r.residual.reserve((L + 1) * n * C);
   std::vector<float> lens_rows(options.logit_lens ? (L + 1) * C : 0);  // [L + 1, C] the last token's residuals
   const auto record = [&](std::size_t depth) {
-    if (options.residual) r.residual.insert(r.residual.end(), x.begin(), x.end());
+    if (options.residual) r.residual.insert(r.residual.end(), x.begin(), x.begin() + n * C);
     if (options.logit_lens) std::copy_n(&x[(n - 1) * C], C, &lens_rows[depth * C]);
   };
 
@@ -153,7 +150,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     record(l);
     // Attention: Q | K | V columns of one projection, head h at columns h·D of each third.
     layer_norm(x.data(), n, C, b.ln1_g.data(), b.ln1_b.data(), cfg.ln_eps, h.data());
-    linear(kt, h.data(), n, C, b.qkv_w.data(), b.qkv_b.data(), 3 * C, qkv.data(), threads);
+    matmul_bias(kt, h.data(), n, b.qkv_w, b.qkv_b.data(), qkv.data(), threads);
     for (std::size_t t = 0; t < n; ++t) {
       std::copy_n(&qkv[t * 3 * C], C, &q[t * C]);
       std::copy_n(&qkv[t * 3 * C + C], C, &k[t * C]);
@@ -169,18 +166,18 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     so.threads = threads;
     if (keep_heads) so.weights_bhqk = weights_hqk.data();
     if (Status st = sdpa(shape, q.data(), cache.k(), cache.v(), heads_out.data(), so); !st.ok()) return st;
-    if (r.all_heads) std::copy(weights_hqk.begin(), weights_hqk.end(), r.attention.begin() + l * H * n * Lk);
+    if (r.all_heads) std::copy_n(weights_hqk.begin(), H * n * Lk, r.attention.begin() + l * H * n * Lk);
     else
       for (std::size_t i = 0; i < options.attention_heads.size(); ++i)
         if (options.attention_heads[i].first == l)
           std::copy_n(&weights_hqk[options.attention_heads[i].second * n * Lk], n * Lk, &r.attention[i * n * Lk]);
-    linear(kt, heads_out.data(), n, C, b.proj_w.data(), b.proj_b.data(), C, h.data(), threads);
+    matmul_bias(kt, heads_out.data(), n, b.proj_w, b.proj_b.data(), h.data(), threads);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
     // MLP.
     layer_norm(x.data(), n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h.data());
-    linear(kt, h.data(), n, C, b.fc_w.data(), b.fc_b.data(), F, mlp.data(), threads);
+    matmul_bias(kt, h.data(), n, b.fc_w, b.fc_b.data(), mlp.data(), threads);
     gelu(mlp.data(), n * F, cfg.gelu);
-    linear(kt, mlp.data(), n, F, b.out_w.data(), b.out_b.data(), C, h.data(), threads);
+    matmul_bias(kt, mlp.data(), n, b.out_w, b.out_b.data(), h.data(), threads);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
   }
   record(L);

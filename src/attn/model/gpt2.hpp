@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "attn/core/status.hpp"
+#include "attn/kernels/matmul.hpp"
 
 namespace attn {
 
@@ -37,13 +38,18 @@ struct Gpt2Config {
   std::size_t head_dim() const { return heads ? d_model / heads : 0; }
 };
 
+/// One block. Matrices are packed for matmul_bias (kernels/matmul.hpp); PackedMatrix::unpack gives [in, out] back.
 struct Gpt2Layer {
-  std::vector<float> ln1_g, ln1_b;    ///< [C]
-  std::vector<float> qkv_w, qkv_b;    ///< [C, 3C], [3C]
-  std::vector<float> proj_w, proj_b;  ///< [C, C], [C]
-  std::vector<float> ln2_g, ln2_b;    ///< [C]
-  std::vector<float> fc_w, fc_b;      ///< [C, F], [F]
-  std::vector<float> out_w, out_b;    ///< [F, C], [C]   (mlp.c_proj)
+  std::vector<float> ln1_g, ln1_b;  ///< [C]
+  PackedMatrix qkv_w;               ///< [C, 3C]
+  std::vector<float> qkv_b;         ///< [3C]
+  PackedMatrix proj_w;              ///< [C, C]
+  std::vector<float> proj_b;        ///< [C]
+  std::vector<float> ln2_g, ln2_b;  ///< [C]
+  PackedMatrix fc_w;                ///< [C, F]
+  std::vector<float> fc_b;          ///< [F]
+  PackedMatrix out_w;               ///< [F, C]   (mlp.c_proj)
+  std::vector<float> out_b;         ///< [C]
 };
 
 struct Gpt2Weights {
@@ -139,6 +145,9 @@ class Gpt2Session {
   const Gpt2Model* model_;
   std::vector<KvCache> caches_;
   std::size_t position_ = 0;
+  struct Scratch {
+    std::vector<float> x, h, qkv, q, k, v, heads_out, mlp, weights;
+  } scratch_;
 };
 
 class Gpt2Model {

@@ -166,15 +166,21 @@ Status Gpt2Loader::finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gp
   for (std::size_t l = 0; l < c.layers; ++l) {
     const std::string h = "h." + std::to_string(l) + ".";
     Gpt2Layer& b = w.layers[l];
-    const std::pair<const char*, std::pair<std::vector<std::size_t>, std::vector<float>*>> parts[] = {
-        {"ln_1.weight", {{C}, &b.ln1_g}},          {"ln_1.bias", {{C}, &b.ln1_b}},
-        {"attn.c_attn.weight", {{C, 3 * C}, &b.qkv_w}}, {"attn.c_attn.bias", {{3 * C}, &b.qkv_b}},
-        {"attn.c_proj.weight", {{C, C}, &b.proj_w}},    {"attn.c_proj.bias", {{C}, &b.proj_b}},
-        {"ln_2.weight", {{C}, &b.ln2_g}},          {"ln_2.bias", {{C}, &b.ln2_b}},
-        {"mlp.c_fc.weight", {{C, F}, &b.fc_w}},    {"mlp.c_fc.bias", {{F}, &b.fc_b}},
-        {"mlp.c_proj.weight", {{F, C}, &b.out_w}}, {"mlp.c_proj.bias", {{C}, &b.out_b}}};
-    for (const auto& [part, spec] : parts)
+    const std::pair<const char*, std::pair<std::vector<std::size_t>, std::vector<float>*>> vectors[] = {
+        {"ln_1.weight", {{C}, &b.ln1_g}},        {"ln_1.bias", {{C}, &b.ln1_b}},
+        {"attn.c_attn.bias", {{3 * C}, &b.qkv_b}}, {"attn.c_proj.bias", {{C}, &b.proj_b}},
+        {"ln_2.weight", {{C}, &b.ln2_g}},        {"ln_2.bias", {{C}, &b.ln2_b}},
+        {"mlp.c_fc.bias", {{F}, &b.fc_b}},       {"mlp.c_proj.bias", {{C}, &b.out_b}}};
+    for (const auto& [part, spec] : vectors)
       if (Status st = take(h + part, spec.first, *spec.second); !st.ok()) return st;
+    const std::pair<const char*, std::pair<std::vector<std::size_t>, PackedMatrix*>> matrices[] = {
+        {"attn.c_attn.weight", {{C, 3 * C}, &b.qkv_w}}, {"attn.c_proj.weight", {{C, C}, &b.proj_w}},
+        {"mlp.c_fc.weight", {{C, F}, &b.fc_w}},         {"mlp.c_proj.weight", {{F, C}, &b.out_w}}};
+    for (const auto& [part, spec] : matrices) {
+      std::vector<float> plain;
+      if (Status st = take(h + part, spec.first, plain); !st.ok()) return st;
+      *spec.second = PackedMatrix(plain.data(), spec.first[0], spec.first[1]);
+    }
   }
   // A distinct lm_head.weight unties the head; one bit-equal to wte is the tied head saved twice.
   if (values_.count("lm_head.weight")) {

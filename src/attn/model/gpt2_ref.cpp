@@ -20,12 +20,11 @@ std::vector<double> layer_norm(const std::vector<double>& x, const std::vector<f
   return y;
 }
 
-/// y[o] = b[o] + Σ_i x[i] · W[i, o], W stored [in, out].
-std::vector<double> conv1d(const std::vector<double>& x, const std::vector<float>& W, const std::vector<float>& b,
-                           std::size_t out) {
+/// y[o] = b[o] + Σ_i x[i] · W[i, o].
+std::vector<double> conv1d(const std::vector<double>& x, const PackedMatrix& W, const std::vector<float>& b) {
   std::vector<double> y(b.begin(), b.end());
   for (std::size_t i = 0; i < x.size(); ++i)
-    for (std::size_t o = 0; o < out; ++o) y[o] += x[i] * W[i * out + o];
+    for (std::size_t o = 0; o < W.out(); ++o) y[o] += x[i] * W.at(i, o);
   return y;
 }
 
@@ -51,7 +50,7 @@ Gpt2Reference gpt2_reference(const Gpt2Config& cfg, const Gpt2Weights& w, const 
     const Gpt2Layer& b = w.layers[l];
     record();
     std::vector<std::vector<double>> qkv(T);
-    for (std::size_t t = 0; t < T; ++t) qkv[t] = conv1d(layer_norm(x[t], b.ln1_g, b.ln1_b, eps), b.qkv_w, b.qkv_b, 3 * C);
+    for (std::size_t t = 0; t < T; ++t) qkv[t] = conv1d(layer_norm(x[t], b.ln1_g, b.ln1_b, eps), b.qkv_w, b.qkv_b);
     std::vector<std::vector<double>> mixed(T, std::vector<double>(C, 0.0));
     for (std::size_t h = 0; h < H; ++h)
       for (std::size_t i = 0; i < T; ++i) {
@@ -71,11 +70,11 @@ Gpt2Reference gpt2_reference(const Gpt2Config& cfg, const Gpt2Weights& w, const 
         }
       }
     for (std::size_t t = 0; t < T; ++t) {
-      std::vector<double> a = conv1d(mixed[t], b.proj_w, b.proj_b, C);
+      std::vector<double> a = conv1d(mixed[t], b.proj_w, b.proj_b);
       for (std::size_t c = 0; c < C; ++c) a[c] += x[t][c];
-      std::vector<double> m = conv1d(layer_norm(a, b.ln2_g, b.ln2_b, eps), b.fc_w, b.fc_b, cfg.d_ff);
+      std::vector<double> m = conv1d(layer_norm(a, b.ln2_g, b.ln2_b, eps), b.fc_w, b.fc_b);
       for (double& v : m) v = gelu(v, cfg.gelu);
-      std::vector<double> y = conv1d(m, b.out_w, b.out_b, C);
+      std::vector<double> y = conv1d(m, b.out_w, b.out_b);
       for (std::size_t c = 0; c < C; ++c) x[t][c] = a[c] + y[c];
     }
   }

@@ -1,0 +1,82 @@
+// matmul_bias over packed or plain weights (see matmul.hpp).
+#include "attn/kernels/matmul.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "attn/core/parallel.hpp"
+
+namespace attn {
+namespace {
+
+constexpr std::size_t kRowBlock = 128, kFewRows = 16;
+
+void fill_bias(float* y, std::size_t rows, std::size_t out, const float* b) {
+  for (std::size_t r = 0; r < rows; ++r)
+    if (b) std::memcpy(y + r * out, b, out * sizeof(float));
+    else std::fill(y + r * out, y + (r + 1) * out, 0.0f);
+}
+
+}  // namespace
+
+PackedMatrix::PackedMatrix(const float* w, std::size_t in, std::size_t out) : in_(in), out_(out), data_(in * out) {
+  for (std::size_t j = 0; j * kPanel < out; ++j)
+    for (std::size_t s = 0; s * kSlice < in; ++s) {
+      const std::size_t nc = strip_width(j), kc = std::min(kSlice, in - s * kSlice);
+      float* dst = const_cast<float*>(panel(j, s));
+      for (std::size_t t = 0; t < kc; ++t) std::memcpy(dst + t * nc, w + (s * kSlice + t) * out + j * kPanel, nc * sizeof(float));
+    }
+}
+
+float PackedMatrix::at(std::size_t i, std::size_t o) const {
+  const std::size_t j = o / kPanel, s = i / kSlice;
+  return panel(j, s)[(i - s * kSlice) * strip_width(j) + (o - j * kPanel)];
+}
+
+std::vector<float> PackedMatrix::unpack() const {
+  std::vector<float> w(in_ * out_);
+  for (std::size_t i = 0; i < in_; ++i)
+    for (std::size_t o = 0; o < out_; ++o) w[i * out_ + o] = at(i, o);
+  return w;
+}
+
+void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const PackedMatrix& w, const float* b,
+                 float* y, std::size_t threads) {
+  const std::size_t in = w.in(), out = w.out();
+  const std::size_t strips = (out + PackedMatrix::kPanel - 1) / PackedMatrix::kPanel;
+  const std::size_t slices = (in + PackedMatrix::kSlice - 1) / PackedMatrix::kSlice;
+  fill_bias(y, rows, out, b);
+  // One strip's output columns of one row block accumulate over every input slice while they sit in L1.
+  const auto strip = [&](std::size_t r0, std::size_t nr, std::size_t j) {
+    for (std::size_t s = 0; s < slices; ++s) {
+      const std::size_t k0 = s * PackedMatrix::kSlice, kc = std::min(PackedMatrix::kSlice, in - k0);
+      const std::size_t nc = w.strip_width(j);
+      kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, w.panel(j, s), nc, y + r0 * out + j * PackedMatrix::kPanel, out);
+    }
+  };
+  if (rows < kFewRows) {  // a decode step: every panel read once; column strips are the unit of work
+    parallel_for(strips, threads, [&](std::size_t j, std::size_t) { strip(0, rows, j); });
+    return;
+  }
+  const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
+  parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
+    const std::size_t r0 = block * kRowBlock, nr = std::min(kRowBlock, rows - r0);
+    for (std::size_t j = 0; j < strips; ++j) strip(r0, nr, j);
+  });
+}
+
+void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const float* w,
+                 const float* b, std::size_t out, float* y, std::size_t threads) {
+  if (rows < kFewRows) {  // too few rows to repay a copy: read W in place, column blocks over threads
+    fill_bias(y, rows, out, b);
+    constexpr std::size_t kColumnBlock = 256;
+    parallel_for((out + kColumnBlock - 1) / kColumnBlock, threads, [&](std::size_t block, std::size_t) {
+      const std::size_t j0 = block * kColumnBlock, nc = std::min(kColumnBlock, out - j0);
+      kt.gemm_nn_acc(rows, nc, in, x, in, w + j0, out, y + j0, out);
+    });
+    return;
+  }
+  matmul_bias(kt, x, rows, PackedMatrix(w, in, out), b, y, threads);
+}
+
+}  // namespace attn

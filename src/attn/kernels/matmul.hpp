@@ -1,0 +1,47 @@
+// The projection every layer runs, y = x·W + b, on weights packed once into the panels the kernel table's GEMM
+// streams best. Not a kernel itself (kernels.hpp) and not a layer (attn/nn, attention/mha and the model use it).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "attn/kernels/kernels.hpp"
+
+namespace attn {
+
+/// W: [in, out] rearranged once into dense panels: panel (j, s) holds W[s·kSlice + t, j·kPanel + c] for
+/// t < kc, c < nc as a [kc, nc] block, panels of one column strip j after each other. A panel stays in L1 while a
+/// block of rows streams past it (prefill), and a decode step reads each panel once, front to back.
+class PackedMatrix {
+ public:
+  static constexpr std::size_t kSlice = 128, kPanel = 64;
+
+  PackedMatrix() = default;
+  /// w: [in, out] row-major.
+  PackedMatrix(const float* w, std::size_t in, std::size_t out);
+
+  std::size_t in() const { return in_; }
+  std::size_t out() const { return out_; }
+  bool empty() const { return data_.empty(); }
+  /// Panel of column strip j (columns j·kPanel …) and input slice s (rows s·kSlice …): [kc, nc].
+  const float* panel(std::size_t j, std::size_t s) const { return data_.data() + j * kPanel * in_ + s * kSlice * strip_width(j); }
+  std::size_t strip_width(std::size_t j) const { return out_ - j * kPanel < kPanel ? out_ - j * kPanel : kPanel; }
+  /// W[i, o] (for references and export; not for loops that need speed).
+  float at(std::size_t i, std::size_t o) const;
+  /// W back as [in, out].
+  std::vector<float> unpack() const;
+
+ private:
+  std::size_t in_ = 0, out_ = 0;
+  std::vector<float> data_;
+};
+
+/// y: [rows, out] = x: [rows, in] · w + b: [out] (b may be null: no bias). Work is split over `threads` (as
+/// SdpaOptions::threads): row blocks for many rows, column strips for a few; the bits do not depend on the split.
+void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const PackedMatrix& w, const float* b,
+                 float* y, std::size_t threads);
+
+/// The same on an unpacked w: [in, out], packing it on the fly (a block of rows reuses each panel it copies).
+void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const float* w,
+                 const float* b, std::size_t out, float* y, std::size_t threads);
+
+}  // namespace attn
