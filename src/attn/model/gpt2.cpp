@@ -105,15 +105,19 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
       return Status::out_of_range("attention_heads: (" + std::to_string(layer) + ", " + std::to_string(head) +
                                   ") is not a head of a " + std::to_string(cfg.layers) + "x" +
                                   std::to_string(cfg.heads) + " model");
-  Gpt2ForwardResult r;
   std::vector<std::uint32_t> rows(n);
+  std::vector<std::size_t> unknown;
   for (std::size_t t = 0; t < n; ++t) {
     if (!model_->row_of(ids[t], rows[t]))
       return Status::out_of_range("ids[" + std::to_string(t) + "] = " + std::to_string(ids[t]) +
                                   " is not in the model's vocabulary of " + std::to_string(cfg.vocab));
     if (!cfg.gpt2_ids.empty() && cfg.unk_row && rows[t] == *cfg.unk_row && ids[t] != cfg.gpt2_ids[rows[t]])
-      r.unknown_positions.push_back(t);
+      unknown.push_back(t);
   }
+  // Checks are over: fill `out`, reusing its buffers (a decode loop then allocates nothing per step).
+  Gpt2ForwardResult& r = out;
+  r.unknown_positions = std::move(unknown);
+  r.logits.clear(), r.attention.clear(), r.residual.clear(), r.logit_lens.clear();
 
   const KernelTable& kt = options.kernels ? *options.kernels : best_kernels();
   const std::size_t C = cfg.d_model, F = cfg.d_ff, H = cfg.heads, D = cfg.head_dim(), L = cfg.layers, V = cfg.vocab;
@@ -198,7 +202,6 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     }
   }
   position_ += n;
-  out = std::move(r);
   return Status::success();
 }
 
