@@ -50,7 +50,10 @@ fi
 ./tools/fetch-xsimd.sh
 ./tools/fetch-aarch64-deps.sh  # Catch2 for the aarch64 cross build's tests
 
-# npm packages (playwright-core, typescript): reinstall when the lockfile is newer than the install.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm packages (playwright-core, typescript, …): reinstalled when package-lock.json's content changed since the last
+# install (a stamp of its hash; a fresh checkout's newer mtime alone does not trigger a reinstall).
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.attn-lock-sha256 2>/dev/null)" != "$lock_hash" ]; then
   npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.attn-lock-sha256
 fi
