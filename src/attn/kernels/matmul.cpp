@@ -58,10 +58,14 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const 
     parallel_for(strips, threads, [&](std::size_t j, std::size_t) { strip(0, rows, j); });
     return;
   }
+  // Work items are (row block, group of strips): enough of them that every thread gets several even at 128 rows.
   const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
-  parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
+  const std::size_t groups = std::min(strips, std::max<std::size_t>(1, 4 * worker_count(strips, threads) / blocks));
+  const std::size_t per_group = (strips + groups - 1) / groups;
+  parallel_for(blocks * groups, threads, [&](std::size_t item, std::size_t) {
+    const std::size_t block = item / groups, group = item % groups;
     const std::size_t r0 = block * kRowBlock, nr = std::min(kRowBlock, rows - r0);
-    for (std::size_t j = 0; j < strips; ++j) strip(r0, nr, j);
+    for (std::size_t j = group * per_group; j < std::min(strips, (group + 1) * per_group); ++j) strip(r0, nr, j);
   });
 }
 
