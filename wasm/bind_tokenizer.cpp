@@ -24,6 +24,14 @@ namespace {
 using emscripten::val;
 using attn::tok::SpecialTokens;
 
+/// A failed status as the object the JS layer throws as AttentionError: { code, message }.
+val status_val(const attn::Status& st) {
+  val out = val::object();
+  out.set("code", std::string(attn::code_name(st.code)));
+  out.set("message", st.message);
+  return out;
+}
+
 template <class T>
 val copy_out(const T* data, std::size_t n) {
   return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
@@ -31,11 +39,10 @@ val copy_out(const T* data, std::size_t n) {
 
 class GPT2TokenizerJs {
  public:
-  /// Loads the asset from a Uint8Array; "" on success, else the error message.
-  std::string load(const val& bytes) {
+  /// Loads the asset from a Uint8Array; { code: "OK" } on success, else the failed status.
+  val load(const val& bytes) {
     const std::vector<std::uint8_t> data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
-    const attn::Status st = tok_.load(data.data(), data.size());
-    return st.ok() ? std::string() : st.message;
+    return status_val(tok_.load(data.data(), data.size()));
   }
 
   /// A Uint8Array view of an input buffer of `capacity` bytes inside the wasm heap, to be filled by the caller
@@ -45,19 +52,19 @@ class GPT2TokenizerJs {
     return val(emscripten::typed_memory_view(input_.size(), input_.data()));
   }
 
-  /// Ids (Uint32Array) of the first `n` bytes of the input buffer, or an error string.
+  /// Ids (Uint32Array) of the first `n` bytes of the input buffer, or a failed status { code, message }.
   val encodeInput(std::uint32_t n, bool allow_special) {
-    if (n > input_.size()) return val(too_long(n));
+    if (n > input_.size()) return status_val(too_long(n));
     ids_.clear();
     tok_.encode(view(n), allow_special ? SpecialTokens::allow : SpecialTokens::as_text, ids_);
     return copy_out(ids_.data(), ids_.size());
   }
 
-  /// {ids, byteStart, byteEnd, utf16Start, utf16End} (Uint32Arrays of equal length), or an error string.
+  /// {ids, byteStart, byteEnd, utf16Start, utf16End} (Uint32Arrays of equal length), or a failed status { code, message }.
   val encodeInputWithOffsets(std::uint32_t n, bool allow_special) {
-    if (n > input_.size()) return val(too_long(n));
+    if (n > input_.size()) return status_val(too_long(n));
     const attn::Status st = tok_.encode_with_offsets(view(n), allow_special ? SpecialTokens::allow : SpecialTokens::as_text, enc_);
-    if (!st.ok()) return val(st.message);
+    if (!st.ok()) return status_val(st);
     const std::size_t m = enc_.ids.size();
     column_.resize(m);
     val out = val::object();
@@ -74,19 +81,19 @@ class GPT2TokenizerJs {
   }
 
   /// UTF-8 bytes (Uint8Array) of the ids (a Uint32Array or array of numbers): raw token bytes, or with every invalid
-  /// subpart replaced by U+FFFD when `replace_invalid`. An error string names the first out-of-range id.
+  /// subpart replaced by U+FFFD when `replace_invalid`. A failed status names the first out-of-range id.
   val decode(const val& ids, bool replace_invalid) {
     const std::vector<std::uint32_t> v = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids);
     const attn::Status st = replace_invalid ? tok_.decode(v.data(), v.size(), text_) : tok_.decode_bytes(v.data(), v.size(), text_);
-    if (!st.ok()) return val(st.message);
+    if (!st.ok()) return status_val(st);
     return copy_out(reinterpret_cast<const std::uint8_t*>(text_.data()), text_.size());
   }
 
-  /// One token's raw bytes (Uint8Array), or an error string.
+  /// One token's raw bytes (Uint8Array), or a failed status { code, message }.
   val tokenBytes(std::uint32_t id) {
     std::string_view b;
     const attn::Status st = tok_.token_bytes(id, b);
-    if (!st.ok()) return val(st.message);
+    if (!st.ok()) return status_val(st);
     return copy_out(reinterpret_cast<const std::uint8_t*>(b.data()), b.size());
   }
 
@@ -96,8 +103,9 @@ class GPT2TokenizerJs {
 
  private:
   std::string_view view(std::uint32_t n) const { return {reinterpret_cast<const char*>(input_.data()), n}; }
-  std::string too_long(std::uint32_t n) const {
-    return "encode: " + std::to_string(n) + " bytes requested but the input buffer holds " + std::to_string(input_.size());
+  attn::Status too_long(std::uint32_t n) const {
+    return attn::Status::invalid_argument("encode: " + std::to_string(n) + " bytes requested but the input buffer holds " +
+                                          std::to_string(input_.size()));
   }
 
   attn::tok::Gpt2Tokenizer tok_;

@@ -299,6 +299,13 @@ std::string word_class(const std::string& text) { return attn::word_class_name(a
 
 std::string backend() { return attn::isa_name(attn::best_kernels().isa); }
 std::size_t simd_width() { return attn::best_kernels().width; }
+/// The name of every C++ status code (checked against the JS layer's ERROR_CODES by a test).
+val status_codes() {
+  val names = val::array();
+  for (attn::Code c : attn::kAllCodes) names.call<void>("push", std::string(attn::code_name(c)));
+  return names;
+}
+
 /// Bytes currently allocated by malloc in the wasm heap: flat across calls means nothing leaks.
 std::size_t heap_in_use() { return mallinfo().uordblks; }
 
@@ -397,6 +404,7 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   function("wordClass", &word_class);
   function("nextTokens", &next_tokens);
   function("backend", &backend);
+  function("statusCodes", &status_codes);
   function("simdWidth", &simd_width);
   function("heapInUse", &heap_in_use);
   function("maxThreads", &attn::hardware_threads);

@@ -1,6 +1,21 @@
 // AttentionError and the argument checks every public function uses, so messages read the same everywhere.
 // Not the API: index.js calls these before anything reaches WebAssembly.
 
+/**
+ * Every AttentionError code, the one list: the C++ core's status codes (attn::code_name) plus the JS layer's own.
+ * index.d.ts mirrors it as the AttentionErrorCode union; tests/node/errors.test.mjs fails when the two drift.
+ */
+export const ERROR_CODES = Object.freeze([
+  'INVALID_ARGUMENT',  // a bad argument: the message names it, the expected and the received value
+  'OUT_OF_RANGE',      // an index or size past what the object holds (token ids, positions, heap limits)
+  'INVALID_DATA',      // bytes that are not what they claim (a vocabulary asset, a model file)
+  'UNSUPPORTED',       // the runtime lacks a feature (WebAssembly SIMD)
+  'DISPOSED',          // the object was disposed
+  'NOT_FOUND',         // a named resource does not exist
+  'OUT_OF_MEMORY',     // the wasm heap cannot hold what the call needs
+  'WORKER_FAILED',     // the worker behind a worker client failed or was terminated
+]);
+
 /** An error from attention-wasm: `code` is machine-readable, `message` names the argument, expected and received. */
 export class AttentionError extends Error {
   constructor(code, message) {
@@ -41,4 +56,10 @@ export function checkFloat32(name, value, length, shapeText) {
 export function checkBool(name, value) {
   if (typeof value !== 'boolean') throw invalid(name, 'a boolean', value);
   return value;
+}
+
+/** Grouped-query heads: kvHeads must divide heads (attn::validate_head_groups is the same rule in C++). */
+export function checkHeadGroups(heads, kvHeads) {
+  if (heads % kvHeads !== 0)
+    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
 }

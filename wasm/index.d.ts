@@ -46,7 +46,11 @@ export type AttentionErrorCode =
   | 'DISPOSED'
   | 'NOT_FOUND'
   | 'OUT_OF_MEMORY'
+  | 'WORKER_FAILED'
   | (string & {});
+
+/** Every AttentionErrorCode, as a list (the union above mirrors it; a test keeps them equal). */
+export declare const ERROR_CODES: readonly AttentionErrorCode[];
 
 /** An error from attention-wasm: `code` is machine-readable; `message` names the argument, expected and received. */
 export declare class AttentionError extends Error {

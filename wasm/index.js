@@ -1,12 +1,13 @@
 // attention-wasm's public JavaScript API: init() once, then attention() (and friends) with validated inputs.
 // Not the math (C++ core behind bindings.cpp) and not the heap plumbing (heap.js).
 import createAttnModule from './attn.mjs';
-import { AttentionError, checkBool, checkFloat32, checkInt, invalid } from './errors.js';
+import { AttentionError, ERROR_CODES, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
 import { createTokenizer } from './tokenizer.js';
+import { VERSION } from './version.js';
 
-export { AttentionError };
-export const version = '0.1.0';
+export { AttentionError, ERROR_CODES };
+export const version = VERSION;  // written from package.json into dist/version.js by tools/assemble-dist.mjs
 
 // The smallest module that uses a SIMD instruction (v128.const + drop); valid iff the runtime has wasm SIMD.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8,
@@ -178,8 +179,7 @@ function prepareAttention(o, cache = null) {
   const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
   const headDim = checkInt('headDim', o.headDim);
   const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
-  if (heads % kvHeads !== 0)
-    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
+  checkHeadGroups(heads, kvHeads);
   const q = checkFloat32('q', o.q, batch * qLen * heads * headDim, `[batch=${batch}, qLen=${qLen}, heads·headDim=${heads * headDim}]`);
   const k = cache ? null : checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
   const v = cache ? null : checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
@@ -481,8 +481,7 @@ function prepareMhaConfig(o) {
   const dModel = checkInt('dModel', o.dModel);
   const heads = checkInt('heads', o.heads ?? 1);
   const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
-  if (heads % kvHeads !== 0)
-    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
+  checkHeadGroups(heads, kvHeads);
   if (o.headDim === undefined && dModel % heads !== 0)
     throw new AttentionError('INVALID_ARGUMENT', `headDim: required when dModel (${dModel}) is not divisible by heads (${heads})`);
   const headDim = checkInt('headDim', o.headDim ?? dModel / heads);

@@ -30,10 +30,13 @@ function specialOption(fn, opts) {
   return v;
 }
 
-function nativeResult(fn, r, code = 'INVALID_ARGUMENT') {
-  if (typeof r === 'string') throw new AttentionError(code, `${fn}: ${r}`);
+/** The bindings return a failed C++ status ({ code, message }) in place of a result: it becomes the AttentionError. */
+function nativeResult(fn, r) {
+  if (isStatus(r)) throw new AttentionError(r.code, `${fn}: ${r.message}`);
   return r;
 }
+const isStatus = (r) => r !== null && typeof r === 'object' && !ArrayBuffer.isView(r) && typeof r.code === 'string' &&
+  typeof r.message === 'string';
 
 /**
  * Wraps the wasm tokenizer.
@@ -50,10 +53,10 @@ export function createTokenizer(module, assetBytes) {
 
   const sharedHeap = typeof SharedArrayBuffer !== 'undefined' && module.HEAPU8.buffer instanceof SharedArrayBuffer;
   let native = new module.GPT2Tokenizer();
-  const loadError = native.load(bytes);
-  if (loadError) {
+  const loaded = native.load(bytes);
+  if (loaded.code !== 'OK') {
     native.delete();
-    throw new AttentionError('INVALID_DATA', `createTokenizer: assetBytes (${bytes.length} bytes) is not a usable GPT-2 BPE asset: ${loadError}`);
+    throw new AttentionError(loaded.code, `createTokenizer: assetBytes (${bytes.length} bytes) is not a usable GPT-2 BPE asset: ${loaded.message}`);
   }
   const vocabSize = native.vocabSize();
   const eotId = native.specialTokenId('<|endoftext|>');
@@ -137,26 +140,26 @@ export function createTokenizer(module, assetBytes) {
     decode(ids) {
       const v = toIds('decode', ids);
       const t = live('decode');
-      return decoder.decode(nativeResult('decode', t.decode(v, true), 'OUT_OF_RANGE'));
+      return decoder.decode(nativeResult('decode', t.decode(v, true)));
     },
 
     /** The raw bytes of `ids` (no replacement): decodeBytes(encode(s)) is always the UTF-8 of s. */
     decodeBytes(ids) {
       const v = toIds('decodeBytes', ids);
       const t = live('decodeBytes');
-      return nativeResult('decodeBytes', t.decode(v, false), 'OUT_OF_RANGE');
+      return nativeResult('decodeBytes', t.decode(v, false));
     },
 
     /** One token as display text (a partial character shows as U+FFFD). */
     tokenText(id) {
       checkId('tokenText', 'id', id);
-      return decoder.decode(nativeResult('tokenText', live('tokenText').tokenBytes(id), 'OUT_OF_RANGE'));
+      return decoder.decode(nativeResult('tokenText', live('tokenText').tokenBytes(id)));
     },
 
     /** One token's raw bytes (a copy). */
     tokenBytes(id) {
       checkId('tokenBytes', 'id', id);
-      return nativeResult('tokenBytes', live('tokenBytes').tokenBytes(id), 'OUT_OF_RANGE');
+      return nativeResult('tokenBytes', live('tokenBytes').tokenBytes(id));
     },
 
     /** Frees the wasm-side tokenizer; any later call throws. Calling it twice is harmless. */

@@ -2,6 +2,7 @@
 // odd head dims, causal and not, every mask kind, GQA/MQA, each implementation; plus errors and memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { init, AttentionError, version } from '../../dist/index.js';
 import { TOL, compare, randomArray, referenceAttention } from './reference.mjs';
 
@@ -21,6 +22,8 @@ test('init() returns one instance and reports the wasm SIMD backend', async () =
   assert.equal(await init(), attn);
   assert.equal(attn.backend, 'wasm-simd128');
   assert.equal(attn.version, version);
+  // The version lives in package.json only; the build writes it into dist/version.js.
+  assert.equal(version, JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
 });
 
 test('single head, causal and not, sizes around the SIMD width and odd head dims', () => {

@@ -8,6 +8,7 @@
 
 #include "attn/core/parallel.hpp"
 #include "attn/core/rng.hpp"
+#include "attn/attention/heads.hpp"
 
 namespace attn {
 
@@ -28,9 +29,7 @@ Status validate_mha(const MhaConfig& c) {
   if (c.d_model == 0) return Status::invalid_argument("d_model must be >= 1, got 0");
   if (c.heads == 0) return Status::invalid_argument("heads must be >= 1, got 0");
   const std::size_t hkv = c.kv_heads_or_default();
-  if (hkv > c.heads || c.heads % hkv != 0)
-    return Status::invalid_argument("heads (" + std::to_string(c.heads) + ") must be a multiple of kv_heads (" +
-                                    std::to_string(hkv) + ")");
+  if (Status st = validate_head_groups(c.heads, hkv); !st.ok()) return st;
   if (c.head_dim == 0 && c.d_model % c.heads != 0)
     return Status::invalid_argument("d_model (" + std::to_string(c.d_model) + ") must be divisible by heads (" +
                                     std::to_string(c.heads) + ") when head_dim is not given");
@@ -184,7 +183,7 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
     parallel_for(batch * H, o.threads, [&](std::size_t bh, std::size_t worker) {
       const std::size_t b = bh / H, h = bh % H;
       kT[worker].resize(D * Lk);
-      kt.transpose(Lk, D, t.k.data() + b * Lk * Hkv * D + (h / (H / Hkv)) * D, Hkv * D, kT[worker].data(), Lk);
+      kt.transpose(Lk, D, t.k.data() + b * Lk * Hkv * D + kv_head_of(h, H, Hkv) * D, Hkv * D, kT[worker].data(), Lk);
       kt.gemm_nn(q_len, Lk, D, 1.0f, t.q.data() + b * q_len * H * D + h * D, H * D, kT[worker].data(), Lk,
                  t.raw_scores.data() + bh * q_len * Lk, Lk);
     });

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "attn/core/parallel.hpp"
+#include "attn/attention/heads.hpp"
 
 namespace attn {
 
@@ -146,7 +147,7 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
     Scratch& w = scratch[worker];
     if (w.kT.empty())
       w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
-    const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
+    const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
     float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : w.logits.data();
     const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
@@ -227,7 +228,7 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
       w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv);
     }
     std::vector<float>&s = w.s, &acc = w.acc, &m = w.m, &l = w.l, &kT = w.kT;
-    const std::size_t b = bh / p.H, h = bh % p.H, hk = h / p.group;
+    const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
     const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
     float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
@@ -323,9 +324,7 @@ Status validate_sdpa(const SdpaShape& s, const SdpaOptions& o) {
                   positive("heads", s.heads), positive("head_dim", s.head_dim)})
     if (!st.ok()) return st;
   const std::size_t hkv = s.kv_heads_or_default();
-  if (hkv > s.heads || s.heads % hkv != 0)
-    return Status::invalid_argument("heads (" + std::to_string(s.heads) + ") must be a multiple of kv_heads (" +
-                                    std::to_string(hkv) + ")");
+  if (Status st = validate_head_groups(s.heads, hkv); !st.ok()) return st;
   const std::size_t dv = s.value_dim_or_default(), rows = s.kv_rows_or_default();
   if (rows < s.kv_len)
     return Status::invalid_argument("kv_rows (" + std::to_string(rows) + ") must be >= kv_len (" +

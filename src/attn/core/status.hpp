@@ -7,6 +7,8 @@
 namespace attn {
 
 enum class Code { ok, invalid_argument, out_of_range, invalid_data };
+/// Every code, for the bindings to list (the JS layer's ERROR_CODES must hold each one's name but ok).
+inline constexpr Code kAllCodes[] = {Code::ok, Code::invalid_argument, Code::out_of_range, Code::invalid_data};
 
 /// The name of a code as the JS layer exposes it (`AttentionError.code`).
 inline const char* code_name(Code c) {

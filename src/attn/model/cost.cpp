@@ -1,6 +1,7 @@
 // The attention cost calculator (see cost.hpp): plain integer arithmetic on the configuration.
 // Not measured: these are counts, the benchmark measures time.
 #include "attn/model/cost.hpp"
+#include "attn/attention/heads.hpp"
 
 #include <string>
 
@@ -14,9 +15,7 @@ Status attention_cost(const CostConfig& c, Cost* out) {
                   positive("context", c.context), positive("bytes_per_element", c.bytes_per_element)})
     if (!st.ok()) return st;
   const std::uint64_t E = c.d_model, H = c.heads, Hkv = c.kv_heads ? c.kv_heads : c.heads;
-  if (Hkv > H || H % Hkv != 0)
-    return Status::invalid_argument("heads (" + std::to_string(H) + ") must be a multiple of kv_heads (" +
-                                    std::to_string(Hkv) + ")");
+  if (Status st = validate_head_groups(H, Hkv); !st.ok()) return st;
   if (!c.head_dim && E % H != 0)
     return Status::invalid_argument("d_model (" + std::to_string(E) + ") must be divisible by heads (" +
                                     std::to_string(H) + ") when head_dim is not given");

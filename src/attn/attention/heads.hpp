@@ -1,0 +1,25 @@
+// Grouped-query heads in one place: which kv head a query head reads, and the rule that makes the grouping valid.
+// Not attention itself: sdpa, the MHA block, the cost calculator and the bindings call these.
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include "attn/core/status.hpp"
+
+namespace attn {
+
+/// Heads H and kv heads Hkv (0 = H) are valid when 1 ≤ Hkv ≤ H and H is a multiple of Hkv.
+inline Status validate_head_groups(std::size_t heads, std::size_t kv_heads) {
+  const std::size_t hkv = kv_heads ? kv_heads : heads;
+  if (heads == 0 || hkv > heads || heads % hkv != 0)
+    return Status::invalid_argument("heads (" + std::to_string(heads) + ") must be a multiple of kv_heads (" +
+                                    std::to_string(hkv) + ")");
+  return Status::success();
+}
+
+/// The kv head query head h reads: h / (H / Hkv), so consecutive query heads share a kv head.
+inline std::size_t kv_head_of(std::size_t h, std::size_t heads, std::size_t kv_heads) {
+  return h / (heads / (kv_heads ? kv_heads : heads));
+}
+
+}  // namespace attn
