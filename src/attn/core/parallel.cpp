@@ -24,7 +24,20 @@ std::size_t hardware_threads() {
 #endif
 }
 
+namespace {
+// True on a thread while it runs items of a parallel_for (the caller's thread and the pool's): a parallel_for
+// called from there runs inline, so nested loops neither wait for the pool they occupy nor start more threads.
+thread_local bool t_in_job = false;
+
+struct InJob {
+  bool saved = t_in_job;
+  InJob() { t_in_job = true; }
+  ~InJob() { t_in_job = saved; }
+};
+}  // namespace
+
 std::size_t worker_count(std::size_t n, std::size_t threads) {
+  if (t_in_job) return 1;
   std::size_t t = threads ? threads : hardware_threads();
   if (t > hardware_threads()) t = hardware_threads();
   return t < n ? t : (n ? n : 1);
@@ -60,6 +73,7 @@ class Pool {
 
  private:
   void work(std::size_t worker) {
+    const InJob in_job;
     for (std::size_t i = next_++; i < n_; i = next_++) (*fn_)(i, worker);
   }
 
@@ -92,6 +106,7 @@ class Pool {
 void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t, std::size_t)>& fn) {
   const std::size_t workers = worker_count(n, threads);
   if (workers <= 1) {
+    const InJob in_job;
     for (std::size_t i = 0; i < n; ++i) fn(i, 0);
     return;
   }
