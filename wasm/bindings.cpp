@@ -94,7 +94,9 @@ SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
 
 SdpaResultJs sdpa_call(const SdpaCall& c) { return sdpa(c); }
 
-val copy_out(const std::vector<float>& v) {
+/// A copy (Float32Array, Uint32Array, Uint8Array … by element type) of v, owned by JS.
+template <class T>
+val copy_out(const std::vector<T>& v) {
   return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
 }
 
@@ -200,6 +202,10 @@ class MhaJs {
         {"weights", &t.weights}, {"lse", &t.lse},                 {"headsOut", &t.heads_out},
         {"out", &t.out}};
     for (const auto& [name, data] : fields) tr.set(name, copy_out(*data));
+    tr.set("scale", t.scale);
+    tr.set("kvHead", copy_out(t.kv_head));
+    tr.set("visible", copy_out(t.visible));
+    tr.set("rowSums", copy_out(t.row_sums));
     r.set("trace", tr);
     return r;
   }

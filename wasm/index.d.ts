@@ -397,6 +397,14 @@ export interface MhaTrace {
   headsOut: Float32Array;
   /** [batch, qLen, dModel] headsOut · wO (+ bO): the same as the result's `out` */
   out: Float32Array;
+  /** The scale applied to q·k: the given `scale`, else 1/√headDim. */
+  scale: number;
+  /** [heads] the kv head each query head reads (query head h reads kvHead[h]; grouped-query attention). */
+  kvHead: Uint32Array;
+  /** [batch, heads, qLen, kvLen] 1 where query i may see key j (causal, window, padding, a −Infinity bias), else 0. */
+  visible: Uint8Array;
+  /** [batch, heads, qLen] the sum of each weights row: 1, or 0 for a row that sees no key. */
+  rowSums: Float32Array;
   dims: TraceDims;
 }
 
@@ -599,3 +607,17 @@ export interface Attention {
   /** The teaching model's word class of a token text: 'noun', 'adjective', 'verb', … or 'other'. */
   wordClass(text: string): string;
 }
+
+/** A score tensor of a trace: [batch, heads, qLen, kvLen]. */
+export type TraceScoreName = 'rawScores' | 'scaledScores' | 'maskedScores' | 'weights';
+/**
+ * Head h's part of a traced tensor (batch row b, default 0): score tensors and `visible` → [qLen, kvLen] (a view);
+ * `lse`, `rowSums` → [qLen] (a view); `q`, `headsOut` → [qLen, dim]; `k`, `v` → [kvLen, dim] of the kv head h reads.
+ */
+export declare function headSlice(trace: MhaTrace, name: TraceScoreName | 'lse' | 'rowSums', h: number, b?: number): Float32Array;
+export declare function headSlice(trace: MhaTrace, name: 'visible', h: number, b?: number): Uint8Array;
+export declare function headSlice(trace: MhaTrace, name: 'q' | 'k' | 'v' | 'headsOut', h: number, b?: number): Float32Array;
+/** The mean over `heads` (default all) of a score tensor (default 'weights') for batch row b: [qLen, kvLen]. */
+export declare function headAverage(trace: MhaTrace, name?: TraceScoreName, options?: { heads?: number[]; b?: number }): Float32Array;
+/** The largest |b[h][i][j] − a[h][perm i][perm j]| over heads (token p of b is token perm[p] of a). */
+export declare function permutationDiff(a: MhaTrace, b: MhaTrace, perm: number[], name?: TraceScoreName): { worst: number; perHead: number[] };

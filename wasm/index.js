@@ -7,6 +7,7 @@ import { createTokenizer } from './tokenizer.js';
 import { VERSION } from './version.js';
 
 export { AttentionError, ERROR_CODES };
+export { headAverage, headSlice, permutationDiff } from './trace.js';
 export const version = VERSION;  // written from package.json into dist/version.js by tools/assemble-dist.mjs
 
 // The smallest module that uses a SIMD instruction (v128.const + drop); valid iff the runtime has wasm SIMD.

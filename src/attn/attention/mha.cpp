@@ -188,6 +188,23 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
                  t.raw_scores.data() + bh * q_len * Lk, Lk);
     });
     for (std::size_t i = 0; i < scores; ++i) t.scaled_scores[i] = scale * t.raw_scores[i];
+    // What a reader of the trace needs besides the tensors, decided here and not re-derived by the page.
+    t.scale = scale;
+    t.kv_head.resize(H);
+    for (std::size_t h = 0; h < H; ++h) t.kv_head[h] = static_cast<std::uint32_t>(kv_head_of(h, H, Hkv));
+    t.visible.resize(scores);
+    t.row_sums.resize(batch * H * q_len);
+    for (std::size_t b = 0; b < batch; ++b)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t i = 0; i < q_len; ++i) {
+          const std::size_t row = (b * H + h) * q_len + i;
+          double sum = 0;
+          for (std::size_t j = 0; j < Lk; ++j) {
+            t.visible[row * Lk + j] = is_visible(o.mask, b, h, i, j, H, q_len, Lk) ? 1 : 0;
+            sum += t.weights[row * Lk + j];
+          }
+          t.row_sums[row] = static_cast<float>(sum);
+        }
   }
   return Status::success();
 }

@@ -65,6 +65,10 @@ struct MhaTrace {
   std::vector<float> lse;            ///< [B, H, Lq]
   std::vector<float> heads_out;      ///< [B, Lq, H·Dv] per-head outputs, concatenated
   std::vector<float> out;            ///< [B, Lq, E] heads_out · W_o (+ b_o)
+  float scale = 0;                   ///< the scale applied to q·k (the given one, else 1/√D)
+  std::vector<std::uint32_t> kv_head;   ///< [H] the kv head each query head reads (grouped-query attention)
+  std::vector<std::uint8_t> visible;    ///< [B, H, Lq, Lk] 1 where query i may see key j (masks.hpp: causal, window, padding, a −∞ bias)
+  std::vector<float> row_sums;          ///< [B, H, Lq] Σ_j weights: 1, or 0 for a row with no visible key
 };
 
 class MultiHeadAttention {
