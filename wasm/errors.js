@@ -14,12 +14,13 @@ export const ERROR_CODES = Object.freeze([
   'NOT_FOUND',         // a named resource does not exist
   'OUT_OF_MEMORY',     // the wasm heap cannot hold what the call needs
   'WORKER_FAILED',     // the worker behind a worker client failed or was terminated
+  'ABORTED',           // the WebAssembly instance stopped (e.g. a C++ allocation past the heap); init() gives a new one
 ]);
 
 /** An error from attention-wasm: `code` is machine-readable, `message` names the argument, expected and received. */
 export class AttentionError extends Error {
-  constructor(code, message) {
-    super(message);
+  constructor(code, message, options) {
+    super(message, options);
     this.name = 'AttentionError';
     this.code = code;
   }

@@ -47,6 +47,7 @@ export type AttentionErrorCode =
   | 'NOT_FOUND'
   | 'OUT_OF_MEMORY'
   | 'WORKER_FAILED'
+  | 'ABORTED'
   | (string & {});
 
 /** Every AttentionErrorCode, as a list (the union above mirrors it; a test keeps them equal). */
@@ -54,7 +55,7 @@ export declare const ERROR_CODES: readonly AttentionErrorCode[];
 
 /** An error from attention-wasm: `code` is machine-readable; `message` names the argument, expected and received. */
 export declare class AttentionError extends Error {
-  constructor(code: AttentionErrorCode, message: string);
+  constructor(code: AttentionErrorCode, message: string, options?: { cause?: unknown });
   readonly name: 'AttentionError';
   readonly code: AttentionErrorCode;
 }

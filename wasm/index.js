@@ -3,6 +3,7 @@
 import createAttnModule from './attn.mjs';
 import { AttentionError, ERROR_CODES, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
+import { abortRecorder, guardModule } from './instance.js';
 import { createTokenizer } from './tokenizer.js';
 import { VERSION } from './version.js';
 
@@ -23,12 +24,14 @@ export function simdSupported() {
 }
 
 let loading = null;
+let instanceState = null;  // { aborted, what } of the loaded instance
 
 /**
  * Loads the WebAssembly module once; later calls return the same instance (options of later calls are ignored).
  * @param {{locateFile?: (path: string, prefix: string) => string, wasmBinary?: ArrayBuffer | Uint8Array}} [options]
  */
 export function init(options = {}) {
+  if (loading && instanceState?.aborted) loading = null;  // an instance that aborted is replaced by a fresh one
   if (!loading) {
     loading = load(options).catch((error) => {
       loading = null;  // a failed load may be retried
@@ -69,11 +72,13 @@ async function load({ locateFile, wasmBinary, threads = 'auto' } = {}) {
     throw new AttentionError('UNSUPPORTED', 'attention-wasm needs WebAssembly SIMD (simd128), which this runtime ' +
       'does not support: use Chrome/Edge >= 91, Firefox >= 89, Safari >= 16.4 or Node.js >= 16.4');
   const plan = threadPlan(threads, wasmBinary);
-  const moduleOptions = {};
+  const state = { aborted: false, what: '' };
+  const moduleOptions = { ...abortRecorder(state) };
   if (locateFile) moduleOptions.locateFile = locateFile;
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
   const factory = plan.use ? (await runtimeImport(new URL('./mt/attn_mt.mjs', import.meta.url).href)).default : createAttnModule;
-  const module = await factory(moduleOptions);
+  const module = guardModule(await factory(moduleOptions), state);
+  instanceState = state;
   return new Attention(module, plan);
 }
 

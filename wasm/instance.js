@@ -1,0 +1,66 @@
+// The WebAssembly instance behind the API, guarded: a call that aborts it (a C++ allocation past the 2 GiB heap,
+// an internal error) becomes an AttentionError('ABORTED'), every later call on it refuses the same way instead of
+// returning garbage, and init() then loads a fresh instance. Not the API: index.js calls through this guard.
+import { AttentionError } from './errors.js';
+
+function record(state, what) {
+  if (state.aborted) return;
+  state.aborted = true;
+  state.what = String(what ?? '') || 'Aborted()';
+}
+
+function abortedError(state, cause) {
+  return new AttentionError('ABORTED', `the WebAssembly instance stopped (${state.what}) and cannot be used any ` +
+    'more: call init() again for a fresh one', cause === undefined ? undefined : { cause });
+}
+
+/** Wraps fn so that it refuses once the instance aborted and reports the abort it causes as an AttentionError. */
+function guarded(fn, state, wrapResult) {
+  return function guardedCall(...args) {
+    if (state.aborted) throw abortedError(state);
+    let result;
+    try {
+      result = new.target ? Reflect.construct(fn, args) : fn.apply(this, args);
+    } catch (error) {
+      if (state.aborted || error instanceof WebAssembly.RuntimeError) {
+        record(state, error?.message ?? error);
+        throw abortedError(state, error);
+      }
+      throw error;
+    }
+    return new.target ? wrapResult(result) : result;
+  };
+}
+
+/** Proxies an object so that each of its methods goes through `guarded`. */
+function guardObject(target, state) {
+  const cache = new Map();
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj);
+      if (typeof value !== 'function') return value;
+      // Freeing is always allowed: dispose() after an abort must not throw (the memory is gone with the instance).
+      if (prop === 'delete' && state.aborted) return () => {};
+      if (!cache.has(prop)) {
+        const fn = guarded(value, state, (instance) => guardObject(instance, state));
+        cache.set(prop, function (...args) {
+          return new.target ? new fn(...args) : fn.apply(obj, args);
+        });
+      }
+      return cache.get(prop);
+    },
+  });
+}
+
+/**
+ * module: a freshly instantiated Emscripten module; moduleState: the object its onAbort marks ({ aborted, what }).
+ * Returns the guarded module (functions and the instances of its classes checked on every call).
+ */
+export function guardModule(module, moduleState) {
+  return guardObject(module, moduleState);
+}
+
+/** Emscripten module options that record an abort in `state` ({ aborted, what }). */
+export function abortRecorder(state) {
+  return { onAbort: (what) => record(state, what) };
+}
