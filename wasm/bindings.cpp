@@ -38,7 +38,7 @@ struct MaskCall {
   int window_left, window_right;  // −1 = unbounded on that side
   int window_align;
   uintptr_t key_padding, bias;
-  int bias_shape;  // attn::BiasShape
+  bool bias_per_batch, bias_per_head;  // attn::BiasLayout: bias [B|1, H|1, Lq, Lk]
 };
 
 attn::MaskSpec to_mask(const MaskCall& m) {
@@ -50,7 +50,7 @@ attn::MaskSpec to_mask(const MaskCall& m) {
   s.window_align = m.window_align ? attn::Align::bottom_right : attn::Align::top_left;
   s.key_padding_bk = ptr<const std::uint8_t>(m.key_padding);
   s.bias = ptr<const float>(m.bias);
-  s.bias_shape = static_cast<attn::BiasShape>(m.bias_shape);
+  s.bias_layout = {m.bias_per_batch, m.bias_per_head};
   return s;
 }
 
@@ -332,7 +332,8 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .field("windowAlign", &MaskCall::window_align)
       .field("keyPadding", &MaskCall::key_padding)
       .field("bias", &MaskCall::bias)
-      .field("biasShape", &MaskCall::bias_shape);
+      .field("biasPerBatch", &MaskCall::bias_per_batch)
+      .field("biasPerHead", &MaskCall::bias_per_head);
   value_object<SdpaCall>("SdpaCall")
       .field("batch", &SdpaCall::batch)
       .field("qLen", &SdpaCall::q_len)

@@ -85,8 +85,14 @@ export interface MaskOptions {
   window?: AttentionWindow | null;
   /** [batch, kvLen], 1 (or true) = padded key, ignored. A query with no visible key gets zeros, never NaN. */
   keyPadding?: Uint8Array | ReadonlyArray<number | boolean> | null;
-  /** Added to the scaled scores: [qLen, kvLen], [heads, qLen, kvLen] or [batch, heads, qLen, kvLen] (by length). */
+  /**
+   * Added to the scaled scores, broadcast like PyTorch's attn_mask: [batch|1, heads|1, qLen, kvLen] or [qLen, kvLen]
+   * (−Infinity masks). Its shape is `biasShape`, else inferred from its length: [qLen, kvLen], [heads, …],
+   * [batch, heads, …], then [batch, 1, …].
+   */
   bias?: Float32Array | null;
+  /** The bias's dims, e.g. [batch, 1, qLen, kvLen]; needed only where its length is ambiguous (batch = heads). */
+  biasShape?: [number, number] | [number, number, number, number];
   /** Score scale; default 1/√headDim. Must be finite. */
   scale?: number;
   impl?: AttentionImpl;

@@ -98,7 +98,6 @@ function threadsOption(value, max) {
 }
 
 const IMPLS = { auto: 0, materialized: 1, fused: 2, decode: 3 };
-const BIAS_SHAPES = { none: 0, 'q,k': 1, 'h,q,k': 2, 'b,h,q,k': 3 };
 const POSITIONAL = { none: 0, sinusoidal: 1, learned: 2 };
 
 function throwIfFailed(status) {
@@ -146,18 +145,32 @@ function prepareMask(o, { batch, qLen, kvLen, heads }) {
     keyPadding = Uint8Array.from(o.keyPadding, (x) => (x ? 1 : 0));
   }
 
-  let bias, biasShape = BIAS_SHAPES.none;
+  // The additive bias [batch|1, heads|1, qLen, kvLen] (PyTorch's attn_mask broadcasting); its shape from
+  // `biasShape` or, when that is absent, from its length: [qLen, kvLen], [heads, …], [batch, heads, …] or [batch, 1, …].
+  let bias, biasPerBatch = false, biasPerHead = false;
   if (o.bias !== undefined && o.bias !== null) {
     const qk = qLen * kvLen;
-    const shapes = [[qk, 'q,k'], [heads * qk, 'h,q,k'], [batch * heads * qk, 'b,h,q,k']];
-    const match = o.bias instanceof Float32Array && shapes.find(([n]) => n === o.bias.length);
-    if (!match)
-      throw invalid('bias', `a Float32Array of length ${qk} [qLen, kvLen], ${heads * qk} [heads, qLen, kvLen] or ` +
-        `${batch * heads * qk} [batch, heads, qLen, kvLen]`, o.bias);
+    if (!(o.bias instanceof Float32Array)) throw invalid('bias', `a Float32Array [batch|1, heads|1, qLen=${qLen}, kvLen=${kvLen}]`, o.bias);
+    if (o.biasShape !== undefined) {
+      const d = o.biasShape;
+      const ok = Array.isArray(d) && (d.length === 2 || d.length === 4) && d.at(-2) === qLen && d.at(-1) === kvLen &&
+        (d.length === 2 || ((d[0] === 1 || d[0] === batch) && (d[1] === 1 || d[1] === heads)));
+      if (!ok) throw invalid('biasShape', `[qLen=${qLen}, kvLen=${kvLen}] or [1 or batch=${batch}, 1 or heads=${heads}, ${qLen}, ${kvLen}]`, d);
+      biasPerBatch = d.length === 4 && d[0] === batch && batch > 1;
+      biasPerHead = d.length === 4 && d[1] === heads && heads > 1;
+      const n = (biasPerBatch ? batch : 1) * (biasPerHead ? heads : 1) * qk;
+      if (o.bias.length !== n) throw invalid('bias', `length ${n} (biasShape [${d}])`, o.bias);
+    } else {
+      const shapes = [[qk, false, false], [heads * qk, false, true], [batch * heads * qk, true, true], [batch * qk, true, false]];
+      const match = shapes.find(([n]) => n === o.bias.length);
+      if (!match)
+        throw invalid('bias', `a Float32Array of length ${qk} [qLen, kvLen], ${heads * qk} [heads, qLen, kvLen], ` +
+          `${batch * heads * qk} [batch, heads, qLen, kvLen] or ${batch * qk} [batch, 1, qLen, kvLen]`, o.bias);
+      [, biasPerBatch, biasPerHead] = match;
+    }
     bias = o.bias;
-    biasShape = BIAS_SHAPES[match[1]];
   }
-  const mask = { causal, causalAlign, windowLeft, windowRight, windowAlign, biasShape, keyPadding: 0, bias: 0 };
+  const mask = { causal, causalAlign, windowLeft, windowRight, windowAlign, biasPerBatch, biasPerHead, keyPadding: 0, bias: 0 };
   return { mask, arrays: { keyPadding, bias } };
 }
 

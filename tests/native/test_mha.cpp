@@ -238,7 +238,7 @@ TEST_CASE("adding a constant to a row of scores changes nothing", "[sdpa][proper
   attn::SdpaOptions a, b;
   a.mask.causal = b.mask.causal = true;
   a.weights_bhqk = w0.data(), b.weights_bhqk = w1.data();
-  b.mask.bias = bias.data(), b.mask.bias_shape = attn::BiasShape::q_k;
+  b.mask.bias = bias.data();  // [Lq, Lk]: shared by every batch row and head
   REQUIRE(attn::sdpa({1, L, L, 1, 1, D, D, 0}, q.data(), k.data(), v.data(), o0.data(), a).ok());
   REQUIRE(attn::sdpa({1, L, L, 1, 1, D, D, 0}, q.data(), k.data(), v.data(), o1.data(), b).ok());
   CHECK(compare(w1, std::vector<double>(w0.begin(), w0.end()), kSdpaTol) == "");

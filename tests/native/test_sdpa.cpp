@@ -2,6 +2,7 @@
 // shapes around tile and vector sizes, MHA/GQA/MQA, Lq ≠ Lk, every mask kind and combinations, plus properties.
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -12,7 +13,7 @@
 #include "tolerance.hpp"
 
 using attn::Align;
-using attn::BiasShape;
+using attn::BiasLayout;
 using attn::MaskSpec;
 using attn::SdpaImpl;
 using attn::SdpaShape;
@@ -38,10 +39,11 @@ struct Inputs {
 };
 
 // The mask kinds the sweep runs; each builds its MaskSpec over `in` (which owns padding / bias storage).
-enum class MaskKind { none, causal_tl, causal_br, window_tl, window_br_causal, padding, bias_qk, bias_bhqk, all };
+enum class MaskKind { none, causal_tl, causal_br, window_tl, window_br_causal, padding, bias_qk, bias_hqk, bias_b1qk, bias_bhqk, all };
 const MaskKind kMaskKinds[] = {MaskKind::none,          MaskKind::causal_tl, MaskKind::causal_br,
                                MaskKind::window_tl,     MaskKind::window_br_causal, MaskKind::padding,
-                               MaskKind::bias_qk,       MaskKind::bias_bhqk, MaskKind::all};
+                               MaskKind::bias_qk,       MaskKind::bias_hqk,  MaskKind::bias_b1qk,
+                               MaskKind::bias_bhqk,     MaskKind::all};
 
 MaskSpec make_mask(MaskKind kind, Inputs& in) {
   const SdpaShape& s = in.shape;
@@ -53,12 +55,12 @@ MaskSpec make_mask(MaskKind kind, Inputs& in) {
         in.padding[b * s.kv_len + j] = (j + 1 + b > s.kv_len) || (b == 1 && j == 0 && s.kv_len > 1);
     m.key_padding_bk = in.padding.data();
   };
-  auto add_bias = [&](BiasShape shape) {
-    const std::size_t n = shape == BiasShape::q_k ? s.q_len * s.kv_len : s.batch * s.heads * s.q_len * s.kv_len;
+  auto add_bias = [&](BiasLayout layout) {
+    const std::size_t n = (layout.per_batch ? s.batch : 1) * (layout.per_head ? s.heads : 1) * s.q_len * s.kv_len;
     in.bias = random_vector(n, 99, 2.f);
     for (std::size_t x = 0; x < n; x += 5) in.bias[x] = -kInf;  // some cells masked through the bias
     m.bias = in.bias.data();
-    m.bias_shape = shape;
+    m.bias_layout = layout;
   };
   switch (kind) {
     case MaskKind::none: break;
@@ -70,12 +72,14 @@ MaskSpec make_mask(MaskKind kind, Inputs& in) {
       m.window_left = 2, m.window_right = 1, m.window_align = Align::bottom_right;
       break;
     case MaskKind::padding: add_padding(); break;
-    case MaskKind::bias_qk: add_bias(BiasShape::q_k); break;
-    case MaskKind::bias_bhqk: add_bias(BiasShape::b_h_q_k); break;
+    case MaskKind::bias_qk: add_bias({false, false}); break;
+    case MaskKind::bias_hqk: add_bias({false, true}); break;
+    case MaskKind::bias_b1qk: add_bias({true, false}); break;
+    case MaskKind::bias_bhqk: add_bias({true, true}); break;
     case MaskKind::all:
       m.causal = true, m.window_left = 4;
       add_padding();
-      add_bias(BiasShape::b_h_q_k);
+      add_bias({true, true});
       break;
   }
   return m;
@@ -283,6 +287,34 @@ TEST_CASE("threads: any thread count gives bit-identical results on every implem
       CHECK(with(2) == one);
       CHECK(with(0) == one);
       CHECK(with(64) == one);
+    }
+  }
+}
+
+TEST_CASE("a broadcast bias equals the full [B, H, Lq, Lk] bias it stands for", "[sdpa][mask]") {
+  // The layout's meaning checked without bias_at: each broadcast plane is repeated by hand into a full bias.
+  const SdpaShape s{3, 5, 7, 4, 2, 8, 8, 0};
+  const auto q = random_vector(3 * 5 * 4 * 8, 1), k = random_vector(3 * 7 * 2 * 8, 2), v = random_vector(3 * 7 * 2 * 8, 3);
+  const std::size_t qk = 5 * 7;
+  for (const BiasLayout layout : {BiasLayout{false, false}, BiasLayout{false, true}, BiasLayout{true, false}}) {
+    const std::size_t planes = (layout.per_batch ? 3 : 1) * (layout.per_head ? 4 : 1);
+    auto small = random_vector(planes * qk, 7, 2.f);
+    small[4] = -kInf;
+    std::vector<float> full(3 * 4 * qk);
+    for (std::size_t b = 0; b < 3; ++b)
+      for (std::size_t h = 0; h < 4; ++h) {
+        const std::size_t plane = layout.per_batch ? (layout.per_head ? b * 4 + h : b) : (layout.per_head ? h : 0);
+        std::copy_n(&small[plane * qk], qk, &full[(b * 4 + h) * qk]);
+      }
+    for (SdpaImpl impl : {SdpaImpl::materialized, SdpaImpl::fused}) {
+      attn::SdpaOptions a, b;
+      a.impl = b.impl = impl;
+      a.mask.bias = small.data(), a.mask.bias_layout = layout;
+      b.mask.bias = full.data(), b.mask.bias_layout = {true, true};
+      std::vector<float> out_a(3 * 5 * 4 * 8), out_b(out_a.size());
+      REQUIRE(attn::sdpa(s, q.data(), k.data(), v.data(), out_a.data(), a).ok());
+      REQUIRE(attn::sdpa(s, q.data(), k.data(), v.data(), out_b.data(), b).ok());
+      CHECK(out_a == out_b);
     }
   }
 }

@@ -67,6 +67,31 @@ test('every implementation and mask kind, with batches, GQA/MQA and Lq != Lk', (
     }
 });
 
+test('the bias broadcasts like PyTorch: [batch, 1, …], [1, heads, …], [qLen, kvLen] equal their full form', () => {
+  const shape = { batch: 3, qLen: 5, kvLen: 6, heads: 3, kvHeads: 1, headDim: 8 };  // batch = heads: length is ambiguous
+  const qk = shape.qLen * shape.kvLen;
+  for (const dims of [[3, 1, 5, 6], [1, 3, 5, 6], [1, 1, 5, 6], [5, 6]]) {
+    const planes = dims.length === 2 ? 1 : dims[0] * dims[1];
+    const bias = randomArray(planes * qk, 9, 2).map((x, i) => (i % 5 === 0 ? -Infinity : x));
+    const full = new Float32Array(3 * 3 * qk);  // the same bias written out per (batch row, head)
+    for (let b = 0; b < 3; b++)
+      for (let h = 0; h < 3; h++) {
+        const plane = dims.length === 2 ? 0 : (dims[0] === 1 ? 0 : b) * dims[1] + (dims[1] === 1 ? 0 : h);
+        full.set(bias.subarray(plane * qk, (plane + 1) * qk), (b * 3 + h) * qk);
+      }
+    for (const impl of ['materialized', 'fused']) {
+      const o = inputs({ ...shape, impl, causal: true }, 4);
+      const got = attn.attention({ ...o, bias, biasShape: dims }).out;
+      assert.deepEqual(got, attn.attention({ ...o, bias: full, biasShape: [3, 3, 5, 6] }).out, `${dims} ${impl}`);
+      const ref = referenceAttention({ ...o, bias, biasShape: dims });
+      assert.equal(compare(got, ref.out, TOL.sdpa), '', `${dims} ${impl}`);
+    }
+  }
+  const o = inputs(shape, 4);
+  assert.throws(() => attn.attention({ ...o, bias: new Float32Array(3 * qk), biasShape: [2, 1, 5, 6] }), /^AttentionError: biasShape: expected/);
+  assert.throws(() => attn.attention({ ...o, bias: new Float32Array(2 * qk), biasShape: [3, 1, 5, 6] }), /^AttentionError: bias: expected length 90/);
+});
+
 test('automatic choice: materialized with weights, decode for one query, fused otherwise', () => {
   const o = inputs({ qLen: 5, headDim: 4 }, 1);
   assert.equal(attn.attention({ ...o, returnWeights: true }).impl, 'materialized');

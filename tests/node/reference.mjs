@@ -56,9 +56,14 @@ export function visible(o, b, h, i, j) {
 function biasAt(o, b, h, i, j) {
   if (!o.bias) return 0;
   const qk = o.qLen * o.kvLen, at = i * o.kvLen + j;
-  if (o.bias.length === qk) return o.bias[at];
-  if (o.bias.length === o.heads * qk) return o.bias[h * qk + at];
-  return o.bias[(b * o.heads + h) * qk + at];
+  // [batch|1, heads|1, qLen, kvLen]: a dim of size 1 is shared (PyTorch's broadcasting), written out here.
+  let dims = o.biasShape;
+  if (!dims) {
+    const n = o.bias.length / qk, B = o.batch ?? 1;
+    dims = n === 1 ? [1, 1, 0, 0] : n === o.heads ? [1, o.heads, 0, 0] : n === B * o.heads ? [B, o.heads, 0, 0] : [B, 1, 0, 0];
+  }
+  const [nb, nh] = dims.length === 2 ? [1, 1] : dims;
+  return o.bias[((nb === 1 ? 0 : b) * nh + (nh === 1 ? 0 : h)) * qk + at];
 }
 
 /** float64 attention with the package's option names; returns { out, weights, lse } as Float64Arrays. */

@@ -30,14 +30,10 @@ KeyRange key_range(const MaskSpec& mask, std::size_t i, std::size_t q_len, std::
 
 float bias_at(const MaskSpec& mask, std::size_t b, std::size_t h, std::size_t i, std::size_t j, std::size_t heads,
               std::size_t q_len, std::size_t kv_len) {
-  const std::size_t qk = i * kv_len + j;
-  switch (mask.bias_shape) {
-    case BiasShape::none: return 0.f;
-    case BiasShape::q_k: return mask.bias[qk];
-    case BiasShape::h_q_k: return mask.bias[h * q_len * kv_len + qk];
-    case BiasShape::b_h_q_k: return mask.bias[(b * heads + h) * q_len * kv_len + qk];
-  }
-  return 0.f;
+  if (!mask.bias) return 0.f;
+  const BiasLayout& l = mask.bias_layout;
+  const std::size_t plane = (l.per_batch ? b : 0) * (l.per_head ? heads : 1) + (l.per_head ? h : 0);
+  return mask.bias[(plane * q_len + i) * kv_len + j];
 }
 
 bool is_visible(const MaskSpec& mask, std::size_t b, std::size_t h, std::size_t i, std::size_t j, std::size_t heads,
@@ -45,7 +41,7 @@ bool is_visible(const MaskSpec& mask, std::size_t b, std::size_t h, std::size_t 
   const KeyRange r = key_range(mask, i, q_len, kv_len);
   if (j < r.lo || j >= r.hi) return false;
   if (mask.key_padding_bk && mask.key_padding_bk[b * kv_len + j] != 0) return false;
-  if (mask.bias_shape != BiasShape::none) {
+  if (mask.bias) {
     const float x = bias_at(mask, b, h, i, j, heads, q_len, kv_len);
     if (std::isinf(x) && x < 0) return false;
   }
@@ -58,8 +54,6 @@ Status validate_mask(const MaskSpec& mask) {
   if (mask.window_right && *mask.window_right < 0)
     return Status::invalid_argument("window.right must be >= 0 (or absent), got " +
                                     std::to_string(*mask.window_right));
-  if ((mask.bias == nullptr) != (mask.bias_shape == BiasShape::none))
-    return Status::invalid_argument("bias: a bias pointer needs a bias shape and a shape needs a pointer");
   return Status::success();
 }
 

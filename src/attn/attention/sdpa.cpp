@@ -45,7 +45,7 @@ struct Plan {
         scale(sdpa_scale(s, o.scale)),
         mask(&o.mask),
         kt(o.kernels ? o.kernels : &best_kernels()),
-        plain(o.mask.key_padding_bk == nullptr && o.mask.bias_shape == BiasShape::none) {}
+        plain(o.mask.key_padding_bk == nullptr && o.mask.bias == nullptr) {}
 };
 
 // Turns row i's logits for keys [j0, j0 + n) into masked logits: −∞ where masks.hpp says invisible, + bias
@@ -65,7 +65,7 @@ void mask_row(const Plan& p, std::size_t b, std::size_t h, std::size_t i, std::s
     if (visible && p.mask->key_padding_bk) visible = p.mask->key_padding_bk[b * p.Lk + j] == 0;
     if (!visible) {
       s[c] = kNegInf;
-    } else if (p.mask->bias_shape != BiasShape::none) {
+    } else if (p.mask->bias) {
       const float x = bias_at(*p.mask, b, h, i, j, p.H, p.Lq, p.Lk);
       s[c] = (std::isinf(x) && x < 0) ? kNegInf : s[c] + x;
     }
