@@ -34,9 +34,9 @@ StatusJs to_js(const attn::Status& st) { return {attn::code_name(st.code), st.me
 /// Masks as the JS layer describes them; pointers are byte addresses in the wasm heap (0 = absent).
 struct MaskCall {
   bool causal;
-  int causal_align;               // 0 top-left, 1 bottom-right
+  attn::Align causal_align;
   int window_left, window_right;  // −1 = unbounded on that side
-  int window_align;
+  attn::Align window_align;
   uintptr_t key_padding, bias;
   bool bias_per_batch, bias_per_head;  // attn::BiasLayout: bias [B|1, H|1, Lq, Lk]
 };
@@ -44,10 +44,10 @@ struct MaskCall {
 attn::MaskSpec to_mask(const MaskCall& m) {
   attn::MaskSpec s;
   s.causal = m.causal;
-  s.causal_align = m.causal_align ? attn::Align::bottom_right : attn::Align::top_left;
+  s.causal_align = m.causal_align;
   if (m.window_left >= 0) s.window_left = m.window_left;
   if (m.window_right >= 0) s.window_right = m.window_right;
-  s.window_align = m.window_align ? attn::Align::bottom_right : attn::Align::top_left;
+  s.window_align = m.window_align;
   s.key_padding_bk = ptr<const std::uint8_t>(m.key_padding);
   s.bias = ptr<const float>(m.bias);
   s.bias_layout = {m.bias_per_batch, m.bias_per_head};
@@ -59,7 +59,7 @@ struct SdpaCall {
   std::size_t batch, q_len, kv_len, heads, kv_heads, head_dim, value_dim;
   bool has_scale;
   float scale;
-  int impl;  // attn::SdpaImpl
+  attn::SdpaImpl impl;
   MaskCall mask;
   uintptr_t q, k, v, out, weights, scores, lse;
   std::size_t threads;
@@ -84,7 +84,7 @@ SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
   o.weights_bhqk = ptr<float>(c.weights);
   o.scores_bhqk = ptr<float>(c.scores);
   o.lse_bhq = ptr<float>(c.lse);
-  o.impl = static_cast<attn::SdpaImpl>(c.impl);
+  o.impl = c.impl;
   o.threads = c.threads;
   const attn::SdpaShape shape = to_shape(c, kv_rows);
   const attn::Status st = attn::sdpa(shape, ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
@@ -103,12 +103,12 @@ val copy_out(const std::vector<T>& v) {
 struct MhaConfigJs {
   std::size_t d_model, heads, kv_heads, head_dim, value_dim, context_dim, max_len;
   bool bias;
-  int positional;  // attn::Positional
+  attn::Positional positional;
 };
 
 attn::MhaConfig to_config(const MhaConfigJs& c) {
   return {c.d_model, c.heads, c.kv_heads, c.head_dim, c.value_dim, c.context_dim, c.bias,
-          static_cast<attn::Positional>(c.positional), c.max_len};
+          c.positional, c.max_len};
 }
 
 /// One forward or decode call of a MultiHeadAttention.
@@ -116,7 +116,7 @@ struct ForwardCall {
   std::size_t batch, q_len, context_len, first_position;
   bool has_scale;
   float scale;
-  int impl;
+  attn::SdpaImpl impl;
   MaskCall mask;
   uintptr_t x, context, out;
   std::size_t threads;
@@ -126,7 +126,7 @@ attn::MhaOptions to_options(const ForwardCall& c) {
   attn::MhaOptions o;
   o.mask = to_mask(c.mask);
   if (c.has_scale) o.scale = c.scale;
-  o.impl = static_cast<attn::SdpaImpl>(c.impl);
+  o.impl = c.impl;
   o.first_position = c.first_position;
   o.threads = c.threads;
   return o;
@@ -319,6 +319,17 @@ std::size_t heap_in_use() { return mallinfo().uordblks; }
 
 EMSCRIPTEN_BINDINGS(attn_core) {
   using namespace emscripten;
+  // Enums cross as Embind enums: JS names them (the package validates names against these), never as numbers.
+  enum_<attn::SdpaImpl>("SdpaImpl")
+      .value("auto", attn::SdpaImpl::automatic)
+      .value("materialized", attn::SdpaImpl::materialized)
+      .value("fused", attn::SdpaImpl::fused)
+      .value("decode", attn::SdpaImpl::decode);
+  enum_<attn::Align>("Align").value("top-left", attn::Align::top_left).value("bottom-right", attn::Align::bottom_right);
+  enum_<attn::Positional>("Positional")
+      .value("none", attn::Positional::none)
+      .value("sinusoidal", attn::Positional::sinusoidal)
+      .value("learned", attn::Positional::learned);
   value_object<StatusJs>("Status").field("code", &StatusJs::code).field("message", &StatusJs::message);
   value_object<SdpaResultJs>("SdpaResult")
       .field("code", &SdpaResultJs::code)

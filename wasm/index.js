@@ -97,17 +97,24 @@ function threadsOption(value, max) {
   return Math.min(checkInt('threads', value), max);
 }
 
-const IMPLS = { auto: 0, materialized: 1, fused: 2, decode: 3 };
-const POSITIONAL = { none: 0, sinusoidal: 1, learned: 2 };
+/**
+ * The value named `value` of one of the module's Embind enums (SdpaImpl, Align, Positional): the C++ bindings
+ * register the names, so the valid ones are listed in one place and no number crosses the boundary.
+ */
+function enumValue(module, enumName, option, value) {
+  const e = module[enumName];
+  const names = Object.getOwnPropertyNames(e).filter((k) => e[k] instanceof e);
+  if (typeof value === 'string' && names.includes(value)) return e[value];
+  const quoted = names.map((n) => `'${n}'`);
+  throw invalid(option, `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`, value);
+}
 
 function throwIfFailed(status) {
   if (status.code !== 'OK') throw new AttentionError(status.code, status.message);
 }
 
-function alignOf(name, value) {
-  if (value === undefined || value === 'top-left') return 0;
-  if (value === 'bottom-right') return 1;
-  throw invalid(name, "'top-left' or 'bottom-right'", value);
+function alignOf(module, name, value) {
+  return enumValue(module, 'Align', name, value ?? 'top-left');
 }
 
 function windowBound(name, value) {
@@ -124,17 +131,17 @@ function optionalFloat(name, value, what) {
  * Checks the mask options shared by attention() and forward(); returns the MaskCall fields (pointers filled in
  * later) and the arrays to copy into the heap.
  */
-function prepareMask(o, { batch, qLen, kvLen, heads }) {
+function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
   const causalOption = o.causal ?? false;
   const causal = causalOption !== false;
-  const causalAlign = causalOption === true || causalOption === false ? 0 : alignOf('causal', causalOption);
+  const causalAlign = alignOf(module, 'causal', causalOption === true || causalOption === false ? 'top-left' : causalOption);
 
-  let windowLeft = -1, windowRight = -1, windowAlign = 0;
+  let windowLeft = -1, windowRight = -1, windowAlign = alignOf(module, 'window.align', 'top-left');
   if (o.window !== undefined && o.window !== null) {
     if (typeof o.window !== 'object') throw invalid('window', '{ left?, right?, align? }', o.window);
     windowLeft = windowBound('window.left', o.window.left);
     windowRight = windowBound('window.right', o.window.right);
-    windowAlign = alignOf('window.align', o.window.align);
+    windowAlign = alignOf(module, 'window.align', o.window.align);
   }
 
   let keyPadding;
@@ -174,17 +181,15 @@ function prepareMask(o, { batch, qLen, kvLen, heads }) {
   return { mask, arrays: { keyPadding, bias } };
 }
 
-function implOf(value) {
-  const impl = IMPLS[value ?? 'auto'];
-  if (impl === undefined) throw invalid('impl', "'auto', 'materialized', 'fused' or 'decode'", value);
-  return impl;
+function implOf(module, value) {
+  return enumValue(module, 'SdpaImpl', 'impl', value ?? 'auto');
 }
 
 /**
  * Resolves and checks attention() options; returns the call description for bindings.cpp plus the arrays.
  * `cache`: keys and values come from a KV cache already in the heap (its shape given), not from o.k and o.v.
  */
-function prepareAttention(o, cache = null) {
+function prepareAttention(module, o, cache = null) {
   if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
   if (cache) {
     for (const name of ['batch', 'kvLen', 'kvHeads', 'headDim', 'valueDim', 'k', 'v'])
@@ -203,7 +208,7 @@ function prepareAttention(o, cache = null) {
   const k = cache ? null : checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
   const v = cache ? null : checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
   const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
-  const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen, heads });
+  const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen, heads });
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
   const outputs = o.outputs ?? 'copy';
@@ -228,7 +233,7 @@ function prepareAttention(o, cache = null) {
     'this attention call');
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
-    hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl), mask, threads: 1,
+    hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(module, o.impl), mask, threads: 1,
   };
   return { call, q, k, v, ...arrays, returnWeights, returnLse, views: outputs === 'view', into };
 }
@@ -297,7 +302,7 @@ class KvCache {
       throw new AttentionError('INVALID_ARGUMENT', 'this KV cache is empty: append() keys and values first');
     const o = typeof options === 'object' && options !== null && options.causal === true
       ? { ...options, causal: 'bottom-right' } : options;
-    const p = prepareAttention(o, { ...this.#shape, kvLen: cache.length() });
+    const p = prepareAttention(this.#module, o, { ...this.#shape, kvLen: cache.length() });
     p.call.threads = threadsOption(options.threads, this.#owner.threads);
     return this.#owner._run(p, (call) => cache.attend(call));
   }
@@ -354,7 +359,7 @@ class Attention {
    * `outputs: { out?, weights?, lse? }`: those arrays are filled (and returned) instead of new ones.
    */
   attention(options) {
-    const p = prepareAttention(options);
+    const p = prepareAttention(this.#module, options);
     p.call.threads = threadsOption(options.threads, this.threads);
     return this._run(p, (call) => this.#module.sdpa(call));
   }
@@ -495,7 +500,7 @@ class Attention {
 
 const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
 
-function prepareMhaConfig(o) {
+function prepareMhaConfig(module, o) {
   if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
   const dModel = checkInt('dModel', o.dModel);
   const heads = checkInt('heads', o.heads ?? 1);
@@ -507,8 +512,7 @@ function prepareMhaConfig(o) {
   const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
   const contextDim = checkInt('contextDim', o.contextDim ?? dModel);
   const positionalName = o.positional ?? 'none';
-  const positional = POSITIONAL[positionalName];
-  if (positional === undefined) throw invalid('positional', "'none', 'sinusoidal' or 'learned'", o.positional);
+  const positional = enumValue(module, 'Positional', 'positional', positionalName);
   const maxLen = positionalName === 'learned' ? checkInt('maxLen', o.maxLen) : checkInt('maxLen', o.maxLen ?? 0, 0);
   const bias = checkBool('bias', o.bias ?? false);
   const seed = o.seed ?? 0;
@@ -536,9 +540,9 @@ function makeMultiHeadAttention(module) {
     } else context = undefined;
     const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
     const firstPosition = checkInt('firstPosition', o.firstPosition ?? 0, 0);
-    const { mask, arrays } = prepareMask(o, { batch, qLen, kvLen: contextLen || qLen, heads });
+    const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen: contextLen || qLen, heads });
     const call = {
-      batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(o.impl),
+      batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(module, o.impl),
       mask, x: 0, context: 0, out: 0, threads: threadsOption(o.threads, module.maxThreads()),
     };
     return { call, x, context, arrays, shape: [batch, qLen, dModel] };
@@ -609,7 +613,7 @@ function makeMultiHeadAttention(module) {
      *   ({ wQ, wK, wV, wO, bQ?, bK?, bV?, bO?, positions? } as Float32Arrays, stored [in, out]).
      */
     constructor(options) {
-      const c = prepareMhaConfig(options);
+      const c = prepareMhaConfig(module, options);
       const handle = new module.Mha();
       const call = { dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, valueDim: c.valueDim,
         contextDim: c.contextDim, maxLen: c.maxLen, bias: c.bias, positional: c.positional };

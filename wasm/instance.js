@@ -14,25 +14,25 @@ function abortedError(state, cause) {
     'more: call init() again for a fresh one', cause === undefined ? undefined : { cause });
 }
 
-/** Wraps fn so that it refuses once the instance aborted and reports the abort it causes as an AttentionError. */
-function guarded(fn, state, wrapResult) {
-  return function guardedCall(...args) {
-    if (state.aborted) throw abortedError(state);
-    let result;
-    try {
-      result = new.target ? Reflect.construct(fn, args) : fn.apply(this, args);
-    } catch (error) {
-      if (state.aborted || error instanceof WebAssembly.RuntimeError) {
-        record(state, error?.message ?? error);
-        throw abortedError(state, error);
-      }
-      throw error;
+/** Runs call() unless the instance aborted; reports the abort it causes as an AttentionError. */
+function checked(state, call) {
+  if (state.aborted) throw abortedError(state);
+  try {
+    return call();
+  } catch (error) {
+    if (state.aborted || error instanceof WebAssembly.RuntimeError) {
+      record(state, error?.message ?? error);
+      throw abortedError(state, error);
     }
-    return new.target ? wrapResult(result) : result;
-  };
+    throw error;
+  }
 }
 
-/** Proxies an object so that each of its methods goes through `guarded`. */
+/**
+ * Proxies an object so that calling any of its functions goes through `checked`: functions become proxies too,
+ * so their own properties (an Embind enum's values, a class's statics) stay reachable, and `new` on an Embind
+ * class gives a guarded instance.
+ */
 function guardObject(target, state) {
   const cache = new Map();
   return new Proxy(target, {
@@ -42,10 +42,10 @@ function guardObject(target, state) {
       // Freeing is always allowed: dispose() after an abort must not throw (the memory is gone with the instance).
       if (prop === 'delete' && state.aborted) return () => {};
       if (!cache.has(prop)) {
-        const fn = guarded(value, state, (instance) => guardObject(instance, state));
-        cache.set(prop, function (...args) {
-          return new.target ? new fn(...args) : fn.apply(obj, args);
-        });
+        cache.set(prop, new Proxy(value, {
+          apply: (fn, _this, args) => checked(state, () => Reflect.apply(fn, obj, args)),
+          construct: (Ctor, args) => guardObject(checked(state, () => Reflect.construct(Ctor, args)), state),
+        }));
       }
       return cache.get(prop);
     },
