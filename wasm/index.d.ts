@@ -71,6 +71,8 @@ export type AttentionImpl = 'auto' | 'materialized' | 'fused' | 'decode';
 
 /** A sliding window around each query's position; a missing or null side is unbounded. */
 export interface AttentionWindow {
+  /** A window of `size` positions ending at the query's own (the same as left: size − 1); not with left/right. */
+  size?: number;
   /** Keys at most this many positions before the query (≥ 0). */
   left?: number | null;
   /** Keys at most this many positions after the query (≥ 0). */

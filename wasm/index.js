@@ -138,8 +138,12 @@ function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
 
   let windowLeft = -1, windowRight = -1, windowAlign = alignOf(module, 'window.align', 'top-left');
   if (o.window !== undefined && o.window !== null) {
-    if (typeof o.window !== 'object') throw invalid('window', '{ left?, right?, align? }', o.window);
-    windowLeft = windowBound('window.left', o.window.left);
+    if (typeof o.window !== 'object') throw invalid('window', '{ size } or { left?, right?, align? }', o.window);
+    // { size: w }: the last w positions up to and including the query's own (left = w − 1, no right side).
+    if (o.window.size !== undefined) {
+      if (o.window.left != null || o.window.right != null) throw invalid('window', '{ size } or { left, right }, not both', o.window);
+      windowLeft = checkInt('window.size', o.window.size) - 1;
+    } else windowLeft = windowBound('window.left', o.window.left);
     windowRight = windowBound('window.right', o.window.right);
     windowAlign = alignOf(module, 'window.align', o.window.align);
   }

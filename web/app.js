@@ -1,5 +1,6 @@
 // The demo page's wiring: controls ↔ state ↔ URL, requests to the compute worker, and drawing its answers.
 // Not math (worker.js asks attention-wasm for every number) and not drawing primitives (draw.js).
+import { headAverage, headSlice } from '/dist/trace.js';
 import { absMax, cellAt, drawCostChart, drawLegend, drawLines, drawMatrix, fmt, linesGeometry, matrixGeometry } from './draw.js';
 
 const $ = (id) => document.getElementById(id);
@@ -152,16 +153,7 @@ function highlightToken(i) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Slicing the trace: per-head views of the [B, L, H·D] and [B, H, Lq, Lk] tensors.
-function headColumns(data, b, rows, width, h, d) {
-  const out = new Float32Array(rows * d);
-  for (let i = 0; i < rows; i++) out.set(data.subarray((b * rows + i) * width + h * d, (b * rows + i) * width + (h + 1) * d), i * d);
-  return out;
-}
-function headMatrix(data, b, h, dims) {
-  const { heads, qLen, kvLen } = dims, n = qLen * kvLen;
-  return data.subarray((b * heads + h) * n, (b * heads + h + 1) * n);
-}
+// One batch row of a [B, L, W] tensor of the trace (per-head slices come from the package's headSlice).
 function rowsOf(data, b, rows, width) {
   return data.subarray(b * rows * width, (b + 1) * rows * width);
 }
@@ -318,30 +310,22 @@ function keyboardCells(canvas, rows, cols, redraw, act) {
 function renderSteps() {
   const a = analysis, t = a.trace, dims = t.dims, steps = $('steps');
   const h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
-  const hk = Math.floor(h / (dims.heads / dims.kvHeads));
+  const hk = t.kvHead[h];  // the kv head query head h reads (grouped-query attention)
   const keys = keyLabels(), tokens = b === 1 ? padLabels() : keys;
   const L = dims.qLen, Lk = dims.kvLen, E = dims.dModel, D = dims.headDim, Dv = dims.valueDim;
   setText($('batch-note'), dims.batch === 1 ? '' : b === 0
     ? `Batch row 0 of 2: your text (${L} tokens).`
     : `Batch row 1 of 2: ${tokens.filter((x) => x !== '[pad]').join(' ')} then ${L - a.padTokens.length} × [pad]; ` +
       'the [pad] keys are masked for every query.');
-  const masked = headMatrix(t.maskedScores, b, h, dims);
-  const isMasked = (i, j) => masked[i * Lk + j] === -Infinity;
-  let flags = null;  // the mask as flags, made once for the two masked views that draw it
-  const maskFlags = () => {
-    if (!flags) {
-      flags = new Uint8Array(masked.length);
-      for (let k = 0; k < masked.length; k++) flags[k] = masked[k] === -Infinity ? 1 : 0;
-    }
-    return flags;
-  };
+  const visible = headSlice(t, 'visible', h, b);  // the library's mask decision, cell by cell
+  const isMasked = (i, j) => visible[i * Lk + j] === 0;
   const matrices = [
     { title: 'Embeddings', formula: 'E[token]', shape: `[L=${L}, d_model=${E}]`, data: rowsOf(t.xIn, b, L, E), cols: E },
     { title: '+ positions', formula: `P[pos] (${a.config.positional})`, shape: `[L, ${E}]`, data: t.positions, cols: E },
     { title: 'X', formula: 'X = E + P', shape: `[L, ${E}]`, data: rowsOf(t.x, b, L, E), cols: E },
-    { title: `Q (head ${h})`, formula: 'Q = X·W_q', shape: `[L, d_k=${D}]`, data: headColumns(t.q, b, L, dims.heads * D, h, D), cols: D },
-    { title: `K (kv head ${hk})`, formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headColumns(t.k, b, Lk, dims.kvHeads * D, hk, D), cols: D },
-    { title: `V (kv head ${hk})`, formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headColumns(t.v, b, Lk, dims.kvHeads * Dv, hk, Dv), cols: Dv },
+    { title: `Q (head ${h})`, formula: 'Q = X·W_q', shape: `[L, d_k=${D}]`, data: headSlice(t, 'q', h, b), cols: D },
+    { title: `K (kv head ${hk})`, formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headSlice(t, 'k', h, b), cols: D },
+    { title: `V (kv head ${hk})`, formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headSlice(t, 'v', h, b), cols: Dv },
   ];
   let k = 0;
   for (const m of matrices) {
@@ -351,19 +335,19 @@ function renderSteps() {
   }
   const scores = [
     { key: 'rawScores', title: 'Scores', formula: 'S = Q·Kᵀ', kind: 'signed' },
-    { key: 'scaledScores', title: 'Scaled', formula: `S / √d_k  (÷ ${fmt(Math.sqrt(D))})`, kind: 'signed' },
-    { key: 'maskedScores', title: 'Masked', formula: 'S/√d_k + mask (−∞ where hidden)', kind: 'signed', mask: true },
+    { key: 'scaledScores', title: 'Scaled', formula: `S · scale  (× ${fmt(t.scale)}; 1/√d_k unless set)`, kind: 'signed' },
+    { key: 'maskedScores', title: 'Masked', formula: 'S · scale + mask (−∞ where hidden)', kind: 'signed', mask: true },
     { key: 'weights', title: 'Softmax', formula: 'A = softmax(row)', kind: 'weight', mask: true, note: 'each row sums to 1' },
   ];
-  const scaledMax = absMax(headMatrix(t.scaledScores, b, h, dims));
+  const scaledMax = absMax(headSlice(t, 'scaledScores', h, b));
   for (const s of scores) {
-    const data = headMatrix(t[s.key], b, h, dims);
+    const data = headSlice(t, s.key, h, b);
     const canvas = stepCard(steps, k++, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
     canvas.dataset.step = s.key;
     const options = { kind: s.kind, rowLabels: tokens, colLabels: keys, maxSize: 320 };
     const draw = (highlightRow = -1, highlightCol = -1) => drawMatrix(canvas, data, L, Lk, { ...options,
-      masked: s.mask ? maskFlags() : undefined, highlightRow, highlightCol,
-      limit: s.kind === 'signed' ? scaledMax * (s.key === 'rawScores' ? Math.sqrt(D) : 1) : undefined });
+      masked: s.mask ? isMasked : undefined, highlightRow, highlightCol,
+      limit: s.kind === 'signed' ? scaledMax / (s.key === 'rawScores' ? t.scale : 1) : undefined });
     const g = matrixGeometry(L, Lk, options);
     paint(canvas, g.width, g.height, () => draw());
     keyboardCells(canvas, L, Lk, (i, j) => (pendingDraws.delete(canvas), draw(i, j)), explainScore);
@@ -379,14 +363,10 @@ function renderSteps() {
         sums.className = 'shape row-sums';
         canvas.parentElement.append(sums);
       }
-      setText(sums, 'row sums: ' + Array.from({ length: L }, (_, i) => {
-        let sum = 0;
-        for (let j = 0; j < Lk; j++) sum += data[i * Lk + j];
-        return sum.toFixed(3);
-      }).join(' '));
+      setText(sums, 'row sums: ' + Array.from(headSlice(t, 'rowSums', h, b), (sum) => sum.toFixed(3)).join(' '));
     }
   }
-  const out = headColumns(t.headsOut, b, L, dims.heads * Dv, h, Dv);
+  const out = headSlice(t, 'headsOut', h, b);
   const canvas = stepCard(steps, k++, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
   canvas.dataset.step = 'headOut';
   const outOptions = { rowLabels: tokens, maxSize: 300 };
@@ -413,20 +393,20 @@ function padLabels() {
 /** Click on a score cell: the dot product term by term, then scale, mask and softmax, from the trace. */
 function explainScore(i, j) {
   const t = analysis.trace, dims = t.dims, h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
-  const D = dims.headDim, hk = Math.floor(h / (dims.heads / dims.kvHeads));
-  const q = headColumns(t.q, b, dims.qLen, dims.heads * D, h, D).subarray(i * D, (i + 1) * D);
-  const k = headColumns(t.k, b, dims.kvLen, dims.kvHeads * D, hk, D).subarray(j * D, (j + 1) * D);
+  const D = dims.headDim;
+  const q = headSlice(t, 'q', h, b).subarray(i * D, (i + 1) * D);
+  const k = headSlice(t, 'k', h, b).subarray(j * D, (j + 1) * D);
   const at = i * dims.kvLen + j;
   const terms = Array.from(q, (qd, d) => `${fmt(qd)}×${fmt(k[d])}`).join(' + ');
-  const raw = headMatrix(t.rawScores, b, h, dims)[at], scaled = headMatrix(t.scaledScores, b, h, dims)[at];
-  const masked = headMatrix(t.maskedScores, b, h, dims)[at], w = headMatrix(t.weights, b, h, dims)[at];
+  const raw = headSlice(t, 'rawScores', h, b)[at], scaled = headSlice(t, 'scaledScores', h, b)[at];
+  const masked = headSlice(t, 'maskedScores', h, b)[at], w = headSlice(t, 'weights', h, b)[at];
   const tok = b === 1 ? padLabels() : keyLabels();
   $('explain').innerHTML = '';
   const p = document.createElement('div');
   p.innerHTML = `<strong></strong><br><code></code>`;
   p.querySelector('strong').textContent = `score[${i}][${j}]: query “${tok[i]}” · key “${keyLabels()[j]}” (head ${h})`;
   p.querySelector('code').textContent =
-    `q·k = ${terms}\n    = ${fmt(raw)}\n÷ √${D} = ${fmt(scaled)}\nmasked: ${masked === -Infinity ? '−∞ (this key is hidden from this query)' : fmt(masked)}\n` +
+    `q·k = ${terms}\n    = ${fmt(raw)}\n× scale ${fmt(t.scale)} = ${fmt(scaled)}\nmasked: ${masked === -Infinity ? '−∞ (this key is hidden from this query)' : fmt(masked)}\n` +
     `softmax weight = ${fmt(w)}`;
   $('explain').append(p);
   $('explain').dataset.kind = 'score';
@@ -436,10 +416,10 @@ function explainScore(i, j) {
 /** Click on an output row: which value rows it mixed, with which weights. */
 function explainOutput(i) {
   const t = analysis.trace, dims = t.dims, h = Math.min(state.head, dims.heads - 1), b = Math.min(state.batchRow, dims.batch - 1);
-  const Dv = dims.valueDim, hk = Math.floor(h / (dims.heads / dims.kvHeads));
-  const w = headMatrix(t.weights, b, h, dims).subarray(i * dims.kvLen, (i + 1) * dims.kvLen);
-  const v = headColumns(t.v, b, dims.kvLen, dims.kvHeads * Dv, hk, Dv);
-  const out = headColumns(t.headsOut, b, dims.qLen, dims.heads * Dv, h, Dv).subarray(i * Dv, (i + 1) * Dv);
+  const Dv = dims.valueDim;
+  const w = headSlice(t, 'weights', h, b).subarray(i * dims.kvLen, (i + 1) * dims.kvLen);
+  const v = headSlice(t, 'v', h, b);
+  const out = headSlice(t, 'headsOut', h, b).subarray(i * Dv, (i + 1) * Dv);
   const show = (row) => '[' + Array.from(row.subarray(0, 6), fmt).join(', ') + (row.length > 6 ? ', …]' : ']');
   const lines = [];
   w.forEach((wj, j) => {
@@ -464,23 +444,18 @@ function renderHeads() {
   const b = Math.min(state.batchRow, dims.batch - 1), L = dims.qLen, Lk = dims.kvLen, n = L * Lk;
   const tokens = b === 1 ? padLabels() : keyLabels(), keys = keyLabels();
   const shown = [...Array(dims.heads).keys()].filter((h) => !hidden.has(h));
-  // A head's mask as flags for drawMatrix, made when the head is first drawn.
+  // A head's mask for drawMatrix: the library's visibility bitmap.
   const maskOf = (h) => {
-    const m = headMatrix(t.maskedScores, b, h, dims), flags = new Uint8Array(n);
-    for (let k = 0; k < n; k++) flags[k] = m[k] === -Infinity ? 1 : 0;
-    return flags;
+    const visible = headSlice(t, 'visible', h, b);
+    return (i, j) => visible[i * Lk + j] === 0;
   };
   const specs = [];
   if (state.average) {
-    const mean = new Float32Array(n);
-    for (const h of shown) {
-      const w = headMatrix(t.weights, b, h, dims);
-      for (let k = 0; k < n; k++) mean[k] += w[k] / shown.length;
-    }
+    const mean = shown.length ? headAverage(t, 'weights', { heads: shown, b }) : new Float32Array(n);
     specs.push({ title: `average of ${shown.length} head${shown.length === 1 ? '' : 's'}`, weights: mean, maskHead: shown[0] ?? 0 });
   } else {
     for (let h = 0; h < dims.heads; h++) {
-      if (!hidden.has(h) || dims.heads <= 16) specs.push({ title: a.headNames[h], weights: headMatrix(t.weights, b, h, dims), maskHead: h, h });
+      if (!hidden.has(h) || dims.heads <= 16) specs.push({ title: a.headNames[h], weights: headSlice(t, 'weights', h, b), maskHead: h, h });
     }
   }
   // The cards (and their canvases) are kept while the layout is the same: same heads, or the one average card.
@@ -616,7 +591,7 @@ function renderVariants(list) {
     });
     pngButton(card, v.name);
     const canvas = card.querySelector('canvas');
-    matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: v.masked });
+    matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: (i, j) => v.visible[i * v.cols + j] === 0 });
     drawNow(canvas);  // variants arrive once typing pauses: drawing them at once delays no keystroke
   });
   removeFrom(box, list.length);
@@ -738,7 +713,7 @@ function download(name, blob) {
 export function traceJson(a) {
   const t = a.trace, dims = t.dims, b = 0, attention = [];
   for (let h = 0; h < dims.heads; h++) {
-    const m = headMatrix(t.weights, b, h, dims), rows = [];
+    const m = headSlice(t, 'weights', h, b), rows = [];
     for (let i = 0; i < dims.qLen; i++) rows.push(Array.from(m.subarray(i * dims.kvLen, (i + 1) * dims.kvLen)));
     attention.push(rows);
   }

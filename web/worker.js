@@ -2,14 +2,15 @@
 // variants, timings and costs, all from attention-wasm. Not drawing: app.js draws what this returns.
 
 const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
-let attn, tok, teaching;
+let attn, tok, teaching, permutationDiff, headAverage, headSlice;
 const seeded = new Map();  // config key → MultiHeadAttention
 
 // The library is imported dynamically so that onmessage (at the end of this file) is installed when the worker
 // starts: with a static import, messages sent while the module graph still loads would find no listener.
 const ready = (async () => {
-  const { init } = await import('/dist/index.js');
-  attn = await init();
+  const lib = await import('/dist/index.js');
+  attn = await lib.init();
+  ({ permutationDiff, headAverage, headSlice } = lib);
   tok = await attn.tokenizer('gpt2');
   teaching = attn.teachingModel();
 })();
@@ -46,7 +47,7 @@ function modelAndEmbeddings(state, tokens) {
 
 function maskOptions(state) {
   const options = { causal: state.causal ? state.align : false };
-  if (state.windowSize > 0) options.window = { left: state.windowSize - 1, align: state.align };
+  if (state.windowSize > 0) options.window = { size: state.windowSize, align: state.align };
   return options;
 }
 
@@ -88,7 +89,7 @@ const handlers = {
     if (tokens.length === 0) return { steps: [] };
     const { mha, x } = modelAndEmbeddings(state, tokens);
     const { dModel: E, heads: H, kvHeads: Hkv } = mha.config, L = tokens.length;
-    const window = state.windowSize > 0 ? { left: state.windowSize - 1 } : undefined;
+    const window = state.windowSize > 0 ? { size: state.windowSize } : undefined;
     const { trace } = mha.forward(x, { causal: true, window, trace: true });
     const D = trace.dims.headDim, Dv = trace.dims.valueDim;
     const decoder = mha.decoder();
@@ -126,7 +127,7 @@ const handlers = {
     const tokens = tokenize(state.text);
     if (tokens.length === 0) return [];
     const crossTokens = tokenize(state.crossText || ' ');
-    const { dModel, heads } = state, headDim = dModel / heads, L = tokens.length;
+    const { dModel, heads } = state, L = tokens.length;
     const gqa = Math.max(1, Math.min(heads, state.gqaKv));
     const runs = [
       { name: 'Multi-head', kvHeads: heads },
@@ -139,19 +140,18 @@ const handlers = {
       const mha = seededModel({ ...state, kvHeads: r.kvHeads, positional: 'sinusoidal' });
       const x = attn.seededEmbeddings(tokens.map((t) => t.id), dModel, state.seed);
       const options = { causal: r.cross ? false : 'top-left', trace: true };
-      if (r.window) options.window = { left: r.window - 1 };
+      if (r.window) options.window = { size: r.window };
       if (r.cross) options.context = attn.seededEmbeddings(crossTokens.map((t) => t.id), dModel, state.seed + 1);
       const { trace } = mha.forward(x, options);
-      const Lk = trace.dims.kvLen, mean = new Float32Array(L * Lk);
-      for (let h = 0; h < heads; h++) for (let i = 0; i < L * Lk; i++) mean[i] += trace.weights[h * L * Lk + i] / heads;
-      // Which cells the library masked (−∞ logits; the same for every head here, there is no per-head bias).
-      const masked = Uint8Array.from(trace.maskedScores.subarray(0, L * Lk), (x) => (x === -Infinity ? 1 : 0));
+      const Lk = trace.dims.kvLen, headDim = trace.dims.headDim, mean = headAverage(trace);
+      // Which cells the library masked (the same for every head here: there is no per-head bias).
+      const visible = headSlice(trace, 'visible', 0).slice();
       const cost = attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: Lk, bytesPerElement: 4 });
       // A window caps the keys each token reads: the attention FLOPs and the KV cache that must be kept shrink to w.
       const window = r.window ? Math.min(r.window, Lk) : Lk;
       const windowed = r.window ? attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: window, bytesPerElement: 4 }) : cost;
       return {
-        name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, masked, rows: L, cols: Lk,
+        name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, visible, rows: L, cols: Lk,
         keyTokens: r.cross ? crossTokens : tokens,
         params: cost.paramsPerLayer, kvBytesPerToken: cost.kvCacheBytesPerToken, kvBytes: windowed.kvCacheBytes,
         flopsPerToken: windowed.flopsPerToken,
@@ -172,15 +172,11 @@ const handlers = {
     const out = {};
     for (const positional of ['none', 'sinusoidal']) {
       const mha = seededModel({ dModel: 32, heads: 2, kvHeads: 2, positional, seed: 7 });
-      const wa = mha.forward(attn.seededEmbeddings(a.map((t) => t.id), 32, 7), { trace: true }).trace.weights;
-      const wb = mha.forward(attn.seededEmbeddings(b.map((t) => t.id), 32, 7), { trace: true }).trace.weights;
+      const ta = mha.forward(attn.seededEmbeddings(a.map((t) => t.id), 32, 7), { trace: true }).trace;
+      const tb = mha.forward(attn.seededEmbeddings(b.map((t) => t.id), 32, 7), { trace: true }).trace;
       const L = a.length;
-      let worst = 0;
-      for (let h = 0; h < 2; h++)
-        for (let i = 0; i < L; i++)
-          for (let j = 0; j < L; j++)
-            worst = Math.max(worst, Math.abs(wb[(h * L + i) * L + j] - wa[(h * L + perm[i]) * L + perm[j]]));
-      out[positional] = { a: wa.slice(0, L * L), b: wb.slice(0, L * L), worst };
+      const { worst } = permutationDiff(ta, tb, perm);
+      out[positional] = { a: ta.weights.slice(0, L * L), b: tb.weights.slice(0, L * L), worst };
     }
     return { a, b, perm, ...out };
   },

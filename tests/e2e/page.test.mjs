@@ -58,7 +58,7 @@ test('2: one head step by step; clicking a score explains it term by term, an ou
   assert.equal(await page.getAttribute('#explain', 'data-kind'), 'score');
   assert.equal(Number(await page.getAttribute('#explain', 'data-value')), raw);
   assert.match(await page.textContent('#explain'), /query “·creature” · key “·fluffy”/);
-  assert.match(await page.textContent('#explain'), /÷ √16/);
+  assert.match(await page.textContent('#explain'), /× scale 0\.250/);  // the trace's scale: 1/√16
   const out = page.locator('canvas[data-step="headOut"]');
   const og = await out.evaluate((c) => ({ w: c.width, cw: c.getBoundingClientRect().width }));
   await out.click({ position: { x: (80 + 3) * (og.cw / og.w), y: 3.5 * 18 * (og.cw / og.w) } });

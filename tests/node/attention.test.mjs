@@ -92,6 +92,13 @@ test('the bias broadcasts like PyTorch: [batch, 1, …], [1, heads, …], [qLen,
   assert.throws(() => attn.attention({ ...o, bias: new Float32Array(2 * qk), biasShape: [3, 1, 5, 6] }), /^AttentionError: bias: expected length 90/);
 });
 
+test('window: { size: w } is the last w positions (left = w − 1); size with left or right is refused', () => {
+  const o = inputs({ qLen: 9, heads: 2, headDim: 8, causal: true }, 6);
+  assert.deepEqual(attn.attention({ ...o, window: { size: 3 } }).out, attn.attention({ ...o, window: { left: 2 } }).out);
+  assert.throws(() => attn.attention({ ...o, window: { size: 3, left: 1 } }), /^AttentionError: window: expected \{ size \} or \{ left, right \}, not both/);
+  assert.throws(() => attn.attention({ ...o, window: { size: 0 } }), /^AttentionError: window.size: expected an integer >= 1/);
+});
+
 test('automatic choice: materialized with weights, decode for one query, fused otherwise', () => {
   const o = inputs({ qLen: 5, headDim: 4 }, 1);
   assert.equal(attn.attention({ ...o, returnWeights: true }).impl, 'materialized');
