@@ -12,6 +12,7 @@
 
 #include "attn/core/parallel.hpp"
 #include "attn/attention/heads.hpp"
+#include "attn/attention/softmax.hpp"
 
 namespace attn {
 
@@ -70,19 +71,6 @@ void mask_row(const Plan& p, std::size_t b, std::size_t h, std::size_t i, std::s
       s[c] = (std::isinf(x) && x < 0) ? kNegInf : s[c] + x;
     }
   }
-}
-
-// In place: logits → softmax weights; returns the row's log-sum-exp. A row with no visible key becomes zeros
-// and returns −∞ (the documented empty-row rule).
-float softmax_row(const KernelTable& kt, float* row, std::size_t n) {
-  const float m = kt.max(row, n);
-  if (m == kNegInf) {
-    std::memset(row, 0, n * sizeof(float));
-    return kNegInf;
-  }
-  const float sum = kt.exp_shift_sum(row, n, m);
-  kt.scale(row, n, 1.0f / sum);
-  return m + std::log(sum);
 }
 
 // kT[d, j] = k[j, d] for the Lk rows of one (batch row, kv head): scores become a plain NN product Q·Kᵀ,
@@ -218,16 +206,18 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 // visited; rows whose part of a tile is fully masked are skipped in it.
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
   struct Scratch {
-    std::vector<float> s, acc, m, l, kT, vp;
+    std::vector<float> s, acc, kT, vp;
+    std::vector<OnlineSoftmax> rows;
   };
   std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
     Scratch& w = scratch[worker];
     if (w.kT.empty()) {
-      w.s.resize(kTileQ * kTileK), w.acc.resize(kTileQ * p.Dv), w.m.resize(kTileQ), w.l.resize(kTileQ);
+      w.s.resize(kTileQ * kTileK), w.acc.resize(kTileQ * p.Dv), w.rows.resize(kTileQ);
       w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv);
     }
-    std::vector<float>&s = w.s, &acc = w.acc, &m = w.m, &l = w.l, &kT = w.kT;
+    std::vector<float>&s = w.s, &acc = w.acc, &kT = w.kT;
+    std::vector<OnlineSoftmax>& state = w.rows;
     const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
     const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
@@ -238,7 +228,7 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
       const std::size_t lo = kr.lo, hi = kr.hi;
-      for (std::size_t r = 0; r < rows; ++r) m[r] = kNegInf, l[r] = 0.f;
+      for (std::size_t r = 0; r < rows; ++r) state[r] = OnlineSoftmax{};
       std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
       for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
         const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
@@ -247,29 +237,21 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
         for (std::size_t r = 0; r < rows; ++r) {
           float* row = s.data() + r * kTileK;
           mask_row(p, b, h, i0 + r, j0, cols, row);
-          const float mt = p.kt->max(row, cols);
-          if (mt == kNegInf) {  // nothing visible for this row in this tile
-            std::memset(row, 0, cols * sizeof(float));
-            continue;
-          }
-          const float m_new = (mt != mt || mt > m[r]) ? mt : m[r];
-          const float correction = m_new == m[r] ? 1.0f : std::exp(m[r] - m_new);
-          l[r] = l[r] * correction + p.kt->exp_shift_sum(row, cols, m_new);
+          const float correction = state[r].update(*p.kt, row, cols);
           if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
-          m[r] = m_new;
         }
         pv(rows, p.Dv, cols, s.data(), kTileK, w.vp.data() + j0 * p.Dv, p.Dv, acc.data(), p.Dv);
       }
       for (std::size_t r = 0; r < rows; ++r) {
         float* o_row = o_bh + (i0 + r) * p.o_row;
-        if (l[r] == 0.f) {  // no visible key in any tile
+        if (!state[r].saw_a_key()) {  // no visible key in any tile
           std::memset(o_row, 0, p.Dv * sizeof(float));
           if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = kNegInf;
           continue;
         }
-        const float inv = 1.0f / l[r];
+        const float inv = 1.0f / state[r].sum;
         for (std::size_t d = 0; d < p.Dv; ++d) o_row[d] = acc[r * p.Dv + d] * inv;
-        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = m[r] + std::log(l[r]);
+        if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = state[r].lse();
       }
     }
   });
