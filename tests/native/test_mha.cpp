@@ -21,41 +21,6 @@ using attn_test::random_vector;
 
 namespace {
 
-// y[r, c] = b[c] + Σ x[r, i]·w[i, c] in double.
-std::vector<double> project_ref(const std::vector<double>& x, std::size_t rows, std::size_t in,
-                                const std::vector<float>& w, const std::vector<float>& b, std::size_t out) {
-  std::vector<double> y(rows * out, 0.0);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < out; ++c) {
-      double s = b.empty() ? 0.0 : b[c];
-      for (std::size_t i = 0; i < in; ++i) s += x[r * in + i] * double(w[i * out + c]);
-      y[r * out + c] = s;
-    }
-  return y;
-}
-
-std::vector<float> to_float(const std::vector<double>& x) { return std::vector<float>(x.begin(), x.end()); }
-
-// The whole block from the oracle: positions, projections in double, ref::sdpa, output projection in double.
-std::vector<double> mha_ref(const MultiHeadAttention& m, const std::vector<float>& x, std::size_t B, std::size_t L,
-                            const attn::MaskSpec& mask, std::size_t first = 0) {
-  const MhaConfig& c = m.config();
-  const std::size_t E = c.d_model, H = c.heads, Hkv = c.kv_heads_or_default(), D = c.head_dim_or_default();
-  const std::size_t Dv = c.value_dim_or_default();
-  std::vector<float> pe(L * E, 0.f);
-  if (c.positional == Positional::sinusoidal) attn::sinusoidal_encoding(first, L, E, pe.data());
-  if (c.positional == Positional::learned)
-    std::copy(m.weights().positions.begin() + first * E, m.weights().positions.begin() + (first + L) * E, pe.begin());
-  std::vector<double> xp(B * L * E);
-  for (std::size_t i = 0; i < xp.size(); ++i) xp[i] = double(x[i]) + double(pe[i % (L * E)]);
-  const auto& w = m.weights();
-  auto q = to_float(project_ref(xp, B * L, E, w.w_q, w.b_q, H * D));
-  auto k = to_float(project_ref(xp, B * L, E, w.w_k, w.b_k, Hkv * D));
-  auto v = to_float(project_ref(xp, B * L, E, w.w_v, w.b_v, Hkv * Dv));
-  const auto r = attn::ref::sdpa({B, L, L, H, Hkv, D, Dv, 0}, q.data(), k.data(), v.data(), mask, {});
-  return project_ref(r.out, B * L, H * Dv, w.w_o, w.b_o, E);
-}
-
 MultiHeadAttention make(MhaConfig c, std::uint64_t seed = 7) {
   MultiHeadAttention m;
   REQUIRE(m.init_random(c, seed).message == "");
@@ -78,7 +43,7 @@ TEST_CASE("MHA forward matches the double composition for MHA/GQA/MQA, biases an
       auto x = random_vector(B * L * c.d_model, 3);
       attn::MaskSpec mask;
       mask.causal = causal;
-      const auto ref = mha_ref(m, x, B, L, mask);
+      const auto ref = attn::ref::mha(m, x, B, L, mask);
       for (attn::Isa isa : attn::available_isas()) {
         MhaOptions o;
         o.mask = mask, o.kernels = attn::table_for(isa);
@@ -145,7 +110,7 @@ TEST_CASE("the trace holds every intermediate, consistent with each other", "[mh
   // heads_out is attention over the traced q, k, v; out is heads_out · W_o + b_o.
   const auto r = attn::ref::sdpa({B, L, L, H, H, D, D, 0}, t.q.data(), t.k.data(), t.v.data(), o.mask, {});
   CHECK(compare(t.heads_out, r.out, kSdpaTol) == "");
-  CHECK(compare(out, project_ref(std::vector<double>(t.heads_out.begin(), t.heads_out.end()), L, 12, m.weights().w_o,
+  CHECK(compare(out, attn::ref::project(std::vector<double>(t.heads_out.begin(), t.heads_out.end()), L, 12, m.weights().w_o,
                                  m.weights().b_o, 12),
                 kSdpaTol) == "");
 }

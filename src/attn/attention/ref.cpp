@@ -2,6 +2,7 @@
 // Not shared with the fast paths except for the mask predicate, which is the policy both must follow.
 #include "attn/attention/ref.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -54,6 +55,38 @@ SdpaResult sdpa(const SdpaShape& s, const float* q, const float* k, const float*
       }
     }
   return r;
+}
+
+std::vector<double> project(const std::vector<double>& x, std::size_t rows, std::size_t in, const std::vector<float>& w,
+                            const std::vector<float>& b, std::size_t out) {
+  std::vector<double> y(rows * out, 0.0);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < out; ++c) {
+      double s = b.empty() ? 0.0 : b[c];
+      for (std::size_t i = 0; i < in; ++i) s += x[r * in + i] * double(w[i * out + c]);
+      y[r * out + c] = s;
+    }
+  return y;
+}
+
+std::vector<double> mha(const MultiHeadAttention& m, const std::vector<float>& x, std::size_t B, std::size_t L,
+                        const MaskSpec& mask, std::size_t first) {
+  const MhaConfig& c = m.config();
+  const std::size_t E = c.d_model, H = c.heads, Hkv = c.kv_heads_or_default(), D = c.head_dim_or_default();
+  const std::size_t Dv = c.value_dim_or_default();
+  std::vector<float> pe(L * E, 0.f);
+  if (c.positional == Positional::sinusoidal) sinusoidal_encoding(first, L, E, pe.data());
+  if (c.positional == Positional::learned)
+    std::copy(m.weights().positions.begin() + first * E, m.weights().positions.begin() + (first + L) * E, pe.begin());
+  std::vector<double> xp(B * L * E);
+  for (std::size_t i = 0; i < xp.size(); ++i) xp[i] = double(x[i]) + double(pe[i % (L * E)]);
+  const auto& w = m.weights();
+  const auto to_float = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
+  const auto q = to_float(project(xp, B * L, E, w.w_q, w.b_q, H * D));
+  const auto k = to_float(project(xp, B * L, E, w.w_k, w.b_k, Hkv * D));
+  const auto v = to_float(project(xp, B * L, E, w.w_v, w.b_v, Hkv * Dv));
+  const SdpaResult r = sdpa({B, L, L, H, Hkv, D, Dv, 0}, q.data(), k.data(), v.data(), mask, {});
+  return project(r.out, B * L, H * Dv, w.w_o, w.b_o, E);
 }
 
 }  // namespace attn::ref
