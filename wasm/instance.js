@@ -64,3 +64,14 @@ export function guardModule(module, moduleState) {
 export function abortRecorder(state) {
   return { onAbort: (what) => record(state, what) };
 }
+
+// Which wasm module each Attention instance runs on, for the package's other entries (attention-wasm/demo).
+const MODULES = new WeakMap();
+export function registerModule(attn, module) {
+  MODULES.set(attn, module);
+}
+export function moduleOf(attn) {
+  const module = MODULES.get(attn);
+  if (!module) throw new AttentionError('INVALID_ARGUMENT', 'attn: expected the instance init() resolved to');
+  return module;
+}

@@ -2,7 +2,7 @@
 // variants, timings and costs, all from attention-wasm. Not drawing: app.js draws what this returns.
 
 const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
-let attn, tok, teaching, permutationDiff, headAverage, headSlice;
+let attn, demo, tok, teaching, permutationDiff, headAverage, headSlice;
 const seeded = new Map();  // config key → MultiHeadAttention
 
 // The library is imported dynamically so that onmessage (at the end of this file) is installed when the worker
@@ -10,9 +10,10 @@ const seeded = new Map();  // config key → MultiHeadAttention
 const ready = (async () => {
   const lib = await import('/dist/index.js');
   attn = await lib.init();
+  demo = (await import('/dist/demo.js')).demo(attn);
   ({ permutationDiff, headAverage, headSlice } = lib);
   tok = await attn.tokenizer('gpt2');
-  teaching = attn.teachingModel();
+  teaching = demo.teachingModel();
 })();
 
 function tokenize(text) {
@@ -41,7 +42,7 @@ function modelAndEmbeddings(state, tokens) {
     return { mha: teaching.mha, x: teaching.embed(tokens.map((t) => t.id), texts), headNames: teaching.headNames };
   }
   const mha = seededModel(state);
-  const x = attn.seededEmbeddings(tokens.map((t) => t.id), state.dModel, state.seed);
+  const x = demo.seededEmbeddings(tokens.map((t) => t.id), state.dModel, state.seed);
   return { mha, x, headNames: Array.from({ length: state.heads }, (_, h) => `head ${h}`) };
 }
 
@@ -118,7 +119,7 @@ const handlers = {
 
   /** Next-token scores for an output row: a pass over the whole vocabulary, so the page asks only once typing pauses. */
   nextTokens({ preset, seed, out }) {
-    return attn.nextTokens({ model: preset === 'teaching' ? 'teaching' : 'seeded', out, seed, k: 10 })
+    return demo.nextTokens({ model: preset === 'teaching' ? 'teaching' : 'seeded', out, seed, k: 10 })
       .map((n) => ({ ...n, text: tok.tokenText(n.id) }));
   },
 
@@ -138,10 +139,10 @@ const handlers = {
     ];
     return runs.map((r) => {
       const mha = seededModel({ ...state, kvHeads: r.kvHeads, positional: 'sinusoidal' });
-      const x = attn.seededEmbeddings(tokens.map((t) => t.id), dModel, state.seed);
+      const x = demo.seededEmbeddings(tokens.map((t) => t.id), dModel, state.seed);
       const options = { causal: r.cross ? false : 'top-left', trace: true };
       if (r.window) options.window = { size: r.window };
-      if (r.cross) options.context = attn.seededEmbeddings(crossTokens.map((t) => t.id), dModel, state.seed + 1);
+      if (r.cross) options.context = demo.seededEmbeddings(crossTokens.map((t) => t.id), dModel, state.seed + 1);
       const { trace } = mha.forward(x, options);
       const Lk = trace.dims.kvLen, headDim = trace.dims.headDim, mean = headAverage(trace);
       // Which cells the library masked (the same for every head here: there is no per-head bias).
@@ -172,8 +173,8 @@ const handlers = {
     const out = {};
     for (const positional of ['none', 'sinusoidal']) {
       const mha = seededModel({ dModel: 32, heads: 2, kvHeads: 2, positional, seed: 7 });
-      const ta = mha.forward(attn.seededEmbeddings(a.map((t) => t.id), 32, 7), { trace: true }).trace;
-      const tb = mha.forward(attn.seededEmbeddings(b.map((t) => t.id), 32, 7), { trace: true }).trace;
+      const ta = mha.forward(demo.seededEmbeddings(a.map((t) => t.id), 32, 7), { trace: true }).trace;
+      const tb = mha.forward(demo.seededEmbeddings(b.map((t) => t.id), 32, 7), { trace: true }).trace;
       const L = a.length;
       const { worst } = permutationDiff(ta, tb, perm);
       out[positional] = { a: ta.weights.slice(0, L * L), b: tb.weights.slice(0, L * L), worst };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from '../../dist/index.js';
+import { demo } from '../../dist/demo.js';
 import { ARTIFACTS, openBrowser } from './browser.mjs';
 
 const env = await openBrowser();
@@ -74,7 +75,7 @@ test('3: all heads side by side; hide, isolate and average them; concat and W_o;
   assert.equal(await page.$$eval('#head-grid .head', (h) => h.length), 4);
   const a = await analysis(page);
   // The same forward pass in Node through the package gives the same weights, bit for bit.
-  const t = attn.teachingModel();
+  const t = demo(attn).teachingModel();
   const ids = [64, 39145, 4171, 7185], texts = ['a', ' fluffy', ' blue', ' creature'];
   const ref = t.mha.forward(t.embed(ids, texts), { causal: 'top-left', trace: true }).trace;
   assert.deepEqual(a.trace.weights, Array.from(ref.weights));
@@ -89,7 +90,7 @@ test('3: all heads side by side; hide, isolate and average them; concat and W_o;
   // Next-token scores arrive once typing pauses: ten rows whose probabilities come from the package.
   await page.waitForFunction(() => document.querySelectorAll('#next-token tr').length === 11);
   const shown = await page.$$eval('#next-token tr', (rows) => rows.slice(1).map((r) => Number(r.children[2].textContent)));
-  const expected = attn.nextTokens({ model: 'teaching', out: ref.out.slice(3 * 48, 4 * 48), k: 10 }).map((n) => n.id);
+  const expected = demo(attn).nextTokens({ model: 'teaching', out: ref.out.slice(3 * 48, 4 * 48), k: 10 }).map((n) => n.id);
   assert.deepEqual(shown, expected);
   await page.screenshot({ path: join(ARTIFACTS, 'page-1280.png'), fullPage: true });
   assert.deepEqual(page.errors, []);

@@ -2,6 +2,7 @@
 // and no other line may (tests/node/types.test.mjs checks both). Not run.
 import { init, AttentionError, type MultiHeadAttention } from 'attention-wasm';
 import { createAttentionWorker } from 'attention-wasm/worker-client';
+import { demo } from 'attention-wasm/demo';
 
 async function misuse(): Promise<void> {
   const attn = await init();
@@ -48,8 +49,8 @@ async function misuse(): Promise<void> {
   tok.encode('x', { allowSpecial: 'all' }); // error: allowSpecial is boolean
   const n: number[] = tok.encode('x'); // error: a Uint32Array
   await attn.tokenizer('gpt2', { asset: 'gpt2-bpe.bin' }); // error: asset is bytes, not a path
-  attn.teachingModel().embed([1, 2], 'ab'); // error: texts is an array of strings
-  attn.nextTokens({ model: 'gpt2', out: q }); // error: a demo model name
+  demo(attn).teachingModel().embed([1, 2], 'ab'); // error: texts is an array of strings
+  demo(attn).nextTokens({ model: 'gpt2', out: q }); // error: a demo model name
 
   const e = new AttentionError('INVALID_ARGUMENT', 'm');
   e.code = 'OTHER'; // error: code is read-only

@@ -3,9 +3,10 @@
 import {
   AttentionError, init, simdSupported, version,
   type Attention, type AttentionErrorCode, type AttentionOptions, type Cost, type Decoder, type EncodedWithOffsets, type KvCache,
-  type ForwardResult, type MhaConfig, type MhaTrace, type MhaWeights, type MultiHeadAttention, type NextToken, type Tokenizer,
+  type ForwardResult, type MhaConfig, type MhaTrace, type MhaWeights, type MultiHeadAttention, type Tokenizer,
 } from 'attention-wasm';
 import { createAttentionWorker, type AttentionWorker, type RemoteKvCache, type RemoteMultiHeadAttention } from 'attention-wasm/worker-client';
+import { demo, type NextToken } from 'attention-wasm/demo';
 
 const v: string = version;
 const simd: boolean = simdSupported();
@@ -119,16 +120,16 @@ async function main(): Promise<void> {
   own2.dispose();
 
   // The demo's models and embeddings
-  const teaching = attn.teachingModel();
+  const teaching = demo(attn).teachingModel();
   const names: string[] = teaching.headNames;
   const emb: Float32Array = teaching.embed(ids, ['Hello', ' <|endoftext|>']);
   const tf = teaching.mha.forward(emb, { trace: true, causal: true });
   teaching.mha.dispose();
-  const seeded: Float32Array = attn.seededEmbeddings([1, 2, 3], 16, 5);
-  const wordClass: string = attn.wordClass(' cat');
-  const next: NextToken[] = attn.nextTokens({ model: 'teaching', out: tf.trace.out.subarray(0, 48), k: 5 });
+  const seeded: Float32Array = demo(attn).seededEmbeddings([1, 2, 3], 16, 5);
+  const wordClass: string = demo(attn).wordClass(' cat');
+  const next: NextToken[] = demo(attn).nextTokens({ model: 'teaching', out: tf.trace.out.subarray(0, 48), k: 5 });
   const best: number = next[0].id + next[0].logit + next[0].prob;
-  attn.nextTokens({ model: 'seeded', out: seeded, seed: 5, vocabSize: 1000 });
+  demo(attn).nextTokens({ model: 'seeded', out: seeded, seed: 5, vocabSize: 1000 });
   console.log(names, tf.trace.weights, seeded, wordClass, best, oneToken);
 
   // The worker helper mirrors the API with promises.

@@ -1,0 +1,203 @@
+// The MultiHeadAttention class (and its KV-cache Decoder) bound to one wasm instance: config and weight checks,
+// forward with an optional trace, decoding. Not the C++ block (attention/mha.hpp) and not option rules (options.js).
+import { AttentionError, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
+import { withHeap } from './heap.js';
+import { checkHeap, enumValue, implOf, optionalFloat, prepareMask, throwIfFailed, threadsOption } from './options.js';
+
+const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
+
+function prepareMhaConfig(module, o) {
+  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  const dModel = checkInt('dModel', o.dModel);
+  const heads = checkInt('heads', o.heads ?? 1);
+  const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
+  checkHeadGroups(heads, kvHeads);
+  if (o.headDim === undefined && dModel % heads !== 0)
+    throw new AttentionError('INVALID_ARGUMENT', `headDim: required when dModel (${dModel}) is not divisible by heads (${heads})`);
+  const headDim = checkInt('headDim', o.headDim ?? dModel / heads);
+  const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
+  const contextDim = checkInt('contextDim', o.contextDim ?? dModel);
+  const positionalName = o.positional ?? 'none';
+  const positional = enumValue(module, 'Positional', 'positional', positionalName);
+  const maxLen = positionalName === 'learned' ? checkInt('maxLen', o.maxLen) : checkInt('maxLen', o.maxLen ?? 0, 0);
+  const bias = checkBool('bias', o.bias ?? false);
+  const seed = o.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
+  checkHeap(dModel * heads * headDim + 2 * contextDim * kvHeads * (headDim + valueDim) + heads * valueDim * dModel +
+    maxLen * dModel, 'this MultiHeadAttention');
+  return { dModel, heads, kvHeads, headDim, valueDim, contextDim, maxLen, bias, positional, positionalName, seed };
+}
+
+export function makeMultiHeadAttention(module) {
+  /** Checks forward()/step() options; returns the ForwardCall (pointers 0) and arrays to copy in. */
+  function prepareForward(config, x, o, { allowContext }) {
+    if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+    const { dModel, contextDim, heads } = config;
+    const batch = checkInt('batch', o.batch ?? 1);
+    if (!(x instanceof Float32Array)) throw invalid('x', `a Float32Array [batch, length, dModel=${dModel}]`, x);
+    const qLen = checkInt('length', o.length ?? x.length / (batch * dModel));
+    checkFloat32('x', x, batch * qLen * dModel, `[batch=${batch}, length=${qLen}, dModel=${dModel}]`);
+    let context = o.context, contextLen = 0;
+    if (context !== undefined && context !== null) {
+      if (!allowContext) throw invalid('context', 'no context (decoding is self-attention)', context);
+      if (!(context instanceof Float32Array)) throw invalid('context', `a Float32Array [batch, contextLength, contextDim=${contextDim}]`, context);
+      contextLen = checkInt('contextLength', o.contextLength ?? context.length / (batch * contextDim));
+      checkFloat32('context', context, batch * contextLen * contextDim, `[batch=${batch}, contextLength=${contextLen}, contextDim=${contextDim}]`);
+    } else context = undefined;
+    const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
+    const firstPosition = checkInt('firstPosition', o.firstPosition ?? 0, 0);
+    const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen: contextLen || qLen, heads });
+    const call = {
+      batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(module, o.impl),
+      mask, x: 0, context: 0, out: 0, threads: threadsOption(o.threads, module.maxThreads()),
+    };
+    return { call, x, context, arrays, shape: [batch, qLen, dModel] };
+  }
+
+  function run(p, fn) {
+    const spec = {
+      x: { input: p.x }, context: p.context && { input: p.context },
+      keyPadding: p.arrays.keyPadding && { input: p.arrays.keyPadding }, bias: p.arrays.bias && { input: p.arrays.bias },
+      out: { output: [Float32Array, p.shape[0] * p.shape[1] * p.shape[2]] },
+    };
+    return withHeap(module, spec, (a) => fn({ ...p.call, x: a.x, context: a.context ?? 0, out: a.out,
+      mask: { ...p.call.mask, keyPadding: a.keyPadding ?? 0, bias: a.bias ?? 0 } }));
+  }
+
+  class Decoder {
+    #cache;
+    #owner;
+    constructor(owner, cache, batch) {
+      this.#owner = owner;
+      this.#cache = cache;
+      /** Batch rows decoded together. */
+      this.batch = batch;
+    }
+
+    #live() {
+      if (!this.#cache) throw new AttentionError('DISPOSED', 'this decoder has been disposed');
+      return this.#cache;
+    }
+
+    /** Tokens in the cache so far (the position the next token gets). */
+    get length() { return this.#live().length(); }
+    /** Bytes one token adds to the cache per sequence: kvHeads·(headDim + valueDim)·4. */
+    get bytesPerToken() { return this.#live().bytesPerToken(); }
+    /** Bytes the cache holds now, all batch rows. */
+    get bytesInUse() { return this.#live().bytesInUse(); }
+
+    /**
+     * Appends n new tokens per batch row and returns their outputs. x: [batch, n, dModel] → [batch, n, dModel].
+     * Causal, aligned bottom-right; `window` may limit how far back each token looks.
+     */
+    step(x, options = {}) {
+      const cache = this.#live();
+      const p = prepareForward(this.#owner.config, x, { ...options, batch: this.batch }, { allowContext: false });
+      // The cache grows by doubling: room for twice the new length must fit.
+      checkHeap(2 * (cache.length() + p.call.qLen) * this.batch * (cache.bytesPerToken() / 4), 'growing the KV cache');
+      if (p.arrays.keyPadding || p.arrays.bias) throw invalid('options', 'no keyPadding or bias when decoding', 'one');
+      const { result, outputs } = run(p, (call) => this.#owner._handle().decode(cache, call));
+      throwIfFailed(result);
+      return outputs.out;
+    }
+
+    /** Forgets every cached token. */
+    reset() { this.#live().clear(); }
+
+    dispose() {
+      if (this.#cache) this.#cache.delete();
+      this.#cache = null;
+    }
+  }
+
+  class MultiHeadAttention {
+    #handle;
+
+    /**
+     * @param {object} options dModel, heads, kvHeads, headDim, valueDim, contextDim, bias, positional
+     *   ('none' | 'sinusoidal' | 'learned'), maxLen, and seed (deterministic weights) or weights
+     *   ({ wQ, wK, wV, wO, bQ?, bK?, bV?, bO?, positions? } as Float32Arrays, stored [in, out]).
+     */
+    constructor(options) {
+      const c = prepareMhaConfig(module, options);
+      const handle = new module.Mha();
+      const call = { dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, valueDim: c.valueDim,
+        contextDim: c.contextDim, maxLen: c.maxLen, bias: c.bias, positional: c.positional };
+      let status;
+      if (options.weights !== undefined) {
+        const w = options.weights, named = {};
+        if (typeof w !== 'object' || w === null) { handle.delete(); throw invalid('weights', 'an object of Float32Arrays', w); }
+        for (const [js, cpp] of Object.entries(WEIGHT_NAMES)) {
+          if (w[js] === undefined) continue;
+          if (!(w[js] instanceof Float32Array)) { handle.delete(); throw invalid(`weights.${js}`, 'a Float32Array', w[js]); }
+          named[cpp] = w[js];
+        }
+        status = handle.initWeights(call, named);
+      } else status = handle.initRandom(call, c.seed);
+      if (status.code !== 'OK') {
+        handle.delete();
+        throw new AttentionError(status.code, status.message);
+      }
+      this.#handle = handle;
+      /** The resolved configuration. */
+      this.config = Object.freeze({ dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+        valueDim: c.valueDim, contextDim: c.contextDim, bias: c.bias, positional: c.positionalName, maxLen: c.maxLen });
+    }
+
+    /** @internal */
+    _handle() {
+      if (!this.#handle) throw new AttentionError('DISPOSED', 'this MultiHeadAttention has been disposed');
+      return this.#handle;
+    }
+
+    /** Copies of the weights, stored [in, out]: { wQ, wK, wV, wO, bQ, bK, bV, bO, positions }. */
+    weights() {
+      const w = this._handle().weights(), out = {};
+      for (const [js, cpp] of Object.entries(WEIGHT_NAMES)) out[js] = w[cpp];
+      return out;
+    }
+
+    /**
+     * x: [batch, length, dModel] → { out: [batch, length, dModel], shape, trace? }. Options: batch, length,
+     * context (cross-attention K/V source [batch, contextLength, contextDim]), causal, window, keyPadding, bias,
+     * scale, firstPosition, impl, trace (every intermediate of the pass).
+     */
+    forward(x, options = {}) {
+      const handle = this._handle();
+      const p = prepareForward(this.config, x, options, { allowContext: true });
+      const wantTrace = checkBool('trace', options.trace ?? false);
+      if (wantTrace) {  // four score tensors (raw, scaled, masked, weights) live in the heap during the call
+        const kvLen = p.call.contextLen || p.call.qLen;
+        checkHeap(4 * p.call.batch * this.config.heads * p.call.qLen * kvLen + 8 * x.length, 'this traced forward pass');
+      }
+      const { result, outputs } = run(p, (call) => (wantTrace ? handle.forwardTrace(call) : { status: handle.forward(call) }));
+      throwIfFailed(result.status);
+      const answer = { out: outputs.out, shape: p.shape };
+      if (wantTrace) {
+        const { batch, qLen } = p.call, kvLen = p.call.contextLen || qLen;
+        const { heads, kvHeads, headDim, valueDim, dModel } = this.config;
+        answer.trace = { ...result.trace, dims: { batch, qLen, kvLen, heads, kvHeads, headDim, valueDim, dModel } };
+      }
+      return answer;
+    }
+
+    /** A KV-cache decoder over this module's weights; dispose() it when done. */
+    decoder({ batch = 1 } = {}) {
+      this._handle();
+      checkInt('batch', batch);
+      const { kvHeads, headDim, valueDim } = this.config;
+      return new Decoder(this, new module.KvCache(batch, kvHeads, headDim, valueDim), batch);
+    }
+
+    /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+    dispose() {
+      if (this.#handle) this.#handle.delete();
+      this.#handle = null;
+    }
+  }
+  if (typeof Symbol.dispose === 'symbol') {
+    MultiHeadAttention.prototype[Symbol.dispose] = MultiHeadAttention.prototype.dispose;
+    Decoder.prototype[Symbol.dispose] = Decoder.prototype.dispose;
+  }
+  return MultiHeadAttention;
+}
