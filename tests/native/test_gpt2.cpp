@@ -3,6 +3,7 @@
 // (prefix, buffers, tied/untied head, heads, restricted vocabulary) and its refusals. Files: tests/node (wasm).
 #include <catch2/catch_test_macros.hpp>
 
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
@@ -280,4 +281,53 @@ TEST_CASE("gpt2: bad calls are refused with a reason and change nothing", "[gpt2
   CHECK(s.append(ids.data(), 3, {}, r).code == attn::Code::out_of_range);  // 33 > 32
   CHECK(s.position() == 30);
   REQUIRE(s.append(ids.data(), 2, {}, r).ok());
+}
+
+// ---- the committed fixture files (tests/data/gpt2-tiny-*.safetensors, written by tools/make-gpt2-fixtures.mjs) ----
+namespace {
+std::vector<std::uint8_t> read_fixture(const std::string& name) {
+  std::FILE* f = std::fopen((std::string(ATTN_SOURCE_DIR) + "/tests/data/" + name).c_str(), "rb");
+  REQUIRE(f);
+  std::vector<std::uint8_t> bytes;
+  std::uint8_t buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.insert(bytes.end(), buf, buf + n);
+  std::fclose(f);
+  return bytes;
+}
+
+attn::Status load_fixture(const std::string& name, attn::Gpt2Model& m, std::size_t heads = 0) {
+  const auto bytes = read_fixture(name);
+  attn::Gpt2Loader loader;
+  if (attn::Status st = attn::gpt2_loader_from_safetensors(bytes.data(), bytes.size(), loader); !st.ok()) return st;
+  attn::Gpt2LoadOptions o;
+  o.heads = heads;
+  return m.load(loader, o);
+}
+}  // namespace
+
+TEST_CASE("gpt2 fixtures: F32, prefixed, F16 and BF16 files give the same logits; the untied head differs", "[gpt2][file]") {
+  const std::vector<std::uint32_t> ids = {5, 17, 3, 95, 0, 42, 42, 8};
+  attn::Gpt2ForwardOptions all;
+  all.logits = attn::LogitsFor::all;
+  attn::Gpt2Model base;
+  REQUIRE(load_fixture("gpt2-tiny-f32.safetensors", base).ok());
+  CHECK(base.config().heads == 4);  // from __metadata__ n_head
+  CHECK((base.config().layers == 2 && base.config().d_model == 32 && base.config().vocab == 96 && base.config().context == 32));
+  attn::Gpt2ForwardResult ref;
+  REQUIRE(base.forward(ids.data(), ids.size(), all, ref).ok());
+  const auto oracle = attn::gpt2_reference(base.config(), base.weights(), ids);
+  CHECK(compare(ref.logits, oracle.logits, kGpt2Tol) == "");
+  for (const char* name : {"gpt2-tiny-prefixed.safetensors", "gpt2-tiny-f16.safetensors", "gpt2-tiny-bf16.safetensors"}) {
+    INFO(name);
+    attn::Gpt2Model m;
+    REQUIRE(load_fixture(name, m, 4).ok());  // the prefixed file has no n_head: the option gives it
+    attn::Gpt2ForwardResult r;
+    REQUIRE(m.forward(ids.data(), ids.size(), all, r).ok());
+    CHECK(r.logits == ref.logits);  // the same weights exactly, so the same bits
+  }
+  attn::Gpt2Model untied;
+  REQUIRE(load_fixture("gpt2-tiny-untied.safetensors", untied).ok());
+  CHECK_FALSE(untied.config().tied_head);
+  attn::Gpt2Model no_heads;
+  CHECK(load_fixture("gpt2-tiny-prefixed.safetensors", no_heads).message.find("heads") != std::string::npos);
 }

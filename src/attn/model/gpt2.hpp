@@ -95,6 +95,11 @@ class Gpt2Loader {
 /// The name without one leading "transformer." (models saved as GPT2LMHeadModel carry it).
 std::string_view gpt2_canonical_name(std::string_view name);
 
+/// A whole safetensors file in memory → the loader: every tensor it wants, converted to float32 (F16, BF16 and F64
+/// exactly or rounded as float32 can), vocab.gpt2_ids as integers, the metadata; buffers and unknown names are
+/// checked or refused by the loader. file: the file's bytes (any alignment).
+Status gpt2_loader_from_safetensors(const std::uint8_t* file, std::size_t size, Gpt2Loader& loader);
+
 }  // namespace attn
 
 #include "attn/attention/kv_cache.hpp"
