@@ -1,7 +1,7 @@
 // libFuzzer target: encode/decode of arbitrary bytes must not crash, must round-trip, and must keep the offset rules.
 // Not a correctness reference (that is js-tiktoken, in the native and node tests): it checks invariants only.
 //
-// Built by cmake/parts/fuzz.cmake with clang++-14 -fsanitize=fuzzer,address,undefined; the asset path comes in as
+// Built by cmake/fuzz.cmake with clang++-14 -fsanitize=fuzzer,address,undefined; the asset path comes in as
 // ATTN_GPT2_ASSET. Input layout: byte 0 chooses the mode (bit 0: allow special tokens, bit 1: force the heap merge
 // loop on a second tokenizer and compare), the rest is the text; the same bytes read as little-endian u32 ids are
 // also decoded (mostly out of range: must fail cleanly).
