@@ -577,6 +577,104 @@ export interface Attention {
    * Rejects with AttentionError('NOT_FOUND') when the asset cannot be loaded.
    */
   tokenizer(name?: TokenizerName, options?: TokenizerOptions): Promise<Tokenizer>;
+  /**
+   * A GPT-2 model from a safetensors file (Hugging Face layout with or without 'transformer.'; F32, F16 or BF16).
+   * Rejects with AttentionError('INVALID_DATA') naming the tensor and the rule a bad file breaks.
+   */
+  loadModel(source: ModelSource, options?: LoadModelOptions): Promise<Gpt2Model>;
+}
+
+/** A model file: its bytes, a Blob/File, a fetch Response, or a URL (in Node also a file path). */
+export type ModelSource = ArrayBuffer | ArrayBufferView | Blob | Response | URL | string;
+
+export interface LoadModelOptions {
+  /** Attention heads, when the file does not say (default: __metadata__ n_head, else dModel / 64). */
+  nHead?: number;
+}
+
+export interface Gpt2ModelConfig {
+  layers: number;
+  heads: number;
+  dModel: number;
+  dFF: number;
+  /** Rows of the embedding table (50257 for GPT-2; fewer for a restricted vocabulary). */
+  vocabSize: number;
+  /** The most tokens a pass may see (n_positions). */
+  context: number;
+  headDim: number;
+  /** Whether the LM head is the token embedding (false: a distinct lm_head.weight). */
+  tiedHead: boolean;
+  restrictedVocab: boolean;
+  /** Restricted vocabularies: the GPT-2 id of each row (empty otherwise). */
+  gpt2Ids: Uint32Array;
+  /** The row unknown ids map to, or −1. */
+  unkRow: number;
+}
+
+export interface ModelForwardOptions {
+  /** Which positions get logits: 'last' (default), 'all' or 'none'. */
+  logits?: 'none' | 'last' | 'all';
+  /** Every layer × head attention matrix (when the ids are at most maxAttentionTokens, default 256). */
+  attention?: boolean;
+  maxAttentionTokens?: number;
+  /** [layer, head] pairs whose attention is kept at any length. */
+  heads?: Array<[number, number]>;
+  /** The residual stream entering each block and after the last: [layers + 1, T, dModel]. */
+  residual?: boolean;
+  /** Each depth's residual of the last token through ln_f and the head: [layers + 1, vocabSize]. */
+  logitLens?: boolean;
+  threads?: number;
+}
+
+export interface ModelForwardResult {
+  /** [vocabSize] for the last token, or [T, vocabSize] with logits: 'all'; empty with 'none'. */
+  logits: Float32Array;
+  /** [layers, heads, T, T] when allHeads, else [heads.length, T, T]; absent when no attention was asked for. */
+  attention?: Float32Array;
+  allHeads: boolean;
+  residual: Float32Array;
+  logitLens: Float32Array;
+  /** Positions whose id the (restricted) vocabulary does not hold: they were read as UNK. */
+  unknownPositions: Uint32Array;
+}
+
+export interface GenerateOptions {
+  /** At most this many tokens (default 16). */
+  maxTokens?: number;
+  /** 0 = greedy; default 1. */
+  temperature?: number;
+  /** Keep the k most likely tokens (0, the default, keeps all). */
+  topK?: number;
+  /** Keep the fewest most likely tokens whose probability reaches topP (default 1). */
+  topP?: number;
+  /** The same seed gives the same tokens, natively and in wasm (default 0). */
+  seed?: number;
+  /** GPT-2 ids that end generation (the stop token is yielded). */
+  stop?: number[];
+  /** Also yield the step's probabilities over the vocabulary. */
+  probabilities?: boolean;
+  threads?: number;
+}
+
+export interface GenerationStep {
+  /** The GPT-2 id chosen. */
+  id: number;
+  /** Its probability (after temperature). */
+  probability: number;
+  /** Tokens the model has read after this step's input. */
+  position: number;
+  probabilities?: Float32Array;
+}
+
+export interface Gpt2Model {
+  readonly config: Gpt2ModelConfig;
+  /** One pass over GPT-2 token ids (at most config.context of them). */
+  forward(ids: Uint32Array | number[], options?: ModelForwardOptions): ModelForwardResult;
+  /** Generates after ids, one token per iteration (a KV cache per layer; each step reads one token). */
+  generate(ids: Uint32Array | number[], options?: GenerateOptions): AsyncGenerator<GenerationStep, void, void>;
+  /** Frees the model's wasm memory; later calls throw AttentionError('DISPOSED'). */
+  dispose(): void;
+  [Symbol.dispose](): void;
 }
 
 /** A score tensor of a trace: [batch, heads, qLen, kvLen]. */

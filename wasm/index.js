@@ -7,6 +7,7 @@ import { withHeap } from './heap.js';
 import { abortRecorder, guardModule, registerModule } from './instance.js';
 import { KvCache } from './kv-cache.js';
 import { makeMultiHeadAttention } from './mha.js';
+import { loadModel } from './model.js';
 import { NO_POINTERS, checkHeap, prepareAttention, throwIfFailed, threadsOption, withAddresses } from './options.js';
 import { createTokenizer } from './tokenizer.js';
 import { VERSION } from './version.js';
@@ -209,6 +210,15 @@ class Attention {
       asset = await this.#gpt2Asset;
     }
     return createTokenizer(this.#module, asset);
+  }
+
+  /**
+   * A GPT-2 model from a safetensors file (Hugging Face layout, with or without 'transformer.'; F32, F16 or BF16;
+   * or this package's restricted-vocabulary files). source: ArrayBuffer | Uint8Array | Blob | Response | URL string
+   * (in Node also a path). options.nHead when the file does not say (default: metadata n_head, else dModel / 64).
+   */
+  loadModel(source, options) {
+    return loadModel(this.#module, this.threads, source, options);
   }
 
   /** Memory use of the wasm instance: `inUse` bytes allocated now (flat across calls = no leak), `heap` total. */

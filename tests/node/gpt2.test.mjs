@@ -1,0 +1,101 @@
+// attn.loadModel() on the committed GPT-2 fixtures against the independent float64 JS reference
+// (tests/reference/gpt2.mjs): logits, every attention matrix and the residual stream; every variant agrees; decode
+// (generation) equals the full pass; seeds repeat; bad files and calls are refused and the instance keeps working.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { init } from '../../dist/index.js';
+import { gpt2Forward, loadGpt2Reference } from '../reference/gpt2.mjs';
+import { TOL, compare } from './reference.mjs';
+
+const attn = await init();
+const DATA = new URL('../data/', import.meta.url);
+const bytes = (name) => new Uint8Array(readFileSync(new URL(name, DATA)));
+const IDS = [5, 17, 3, 95, 0, 42, 42, 8, 61, 7];
+
+test('forward: logits, every attention matrix and the residuals match the float64 reference', async () => {
+  const model = await attn.loadModel(bytes('gpt2-tiny-f32.safetensors'));
+  assert.deepEqual({ ...model.config, gpt2Ids: undefined },
+    { layers: 2, heads: 4, dModel: 32, dFF: 128, vocabSize: 96, context: 32, headDim: 8, tiedHead: true,
+      restrictedVocab: false, gpt2Ids: undefined, unkRow: -1 });
+  const ref = gpt2Forward(loadGpt2Reference(bytes('gpt2-tiny-f32.safetensors')), IDS);
+  const r = model.forward(IDS, { logits: 'all', attention: true, residual: true });
+  assert.equal(compare(r.logits, ref.logits, TOL.gpt2), '');
+  assert.equal(compare(r.attention, Float64Array.from(ref.attention.flatMap((l) => l.flatMap((h) => [...h]))), TOL.gpt2), '');
+  assert.equal(compare(r.residual, Float64Array.from(ref.hidden.flatMap((h) => [...h])), TOL.gpt2), '');
+  const last = model.forward(IDS);  // no weights asked: the fused attention path, summing in another order
+  assert.equal(compare(last.logits, ref.logits.slice((IDS.length - 1) * 96), TOL.gpt2), '');
+  assert.equal(last.attention, undefined);
+  const lens = model.forward(IDS, { logits: 'none', logitLens: true });
+  assert.equal(lens.logitLens.length, 3 * 96);
+  assert.deepEqual(lens.logitLens.slice(2 * 96), last.logits);  // the last depth's lens is the model's prediction
+  model.dispose();
+});
+
+test('the prefixed, F16, BF16 files hold the same model; the untied head differs', async () => {
+  const logits = async (name, options) => {
+    const m = await attn.loadModel(bytes(name), options);
+    const out = m.forward(IDS, { logits: 'all' }).logits;
+    m.dispose();
+    return out;
+  };
+  const base = await logits('gpt2-tiny-f32.safetensors');
+  for (const name of ['gpt2-tiny-prefixed.safetensors', 'gpt2-tiny-f16.safetensors', 'gpt2-tiny-bf16.safetensors'])
+    assert.deepEqual(await logits(name, { nHead: 4 }), base, name);
+  const untied = await logits('gpt2-tiny-untied.safetensors');
+  const ref = gpt2Forward(loadGpt2Reference(bytes('gpt2-tiny-untied.safetensors')), IDS);
+  assert.equal(compare(untied, ref.logits, TOL.gpt2), '');
+  assert.notDeepEqual(untied, base);
+});
+
+test('generate: greedy equals the reference argmax loop; seeds repeat; stop ids end it', async () => {
+  const model = await attn.loadModel(new URL('gpt2-tiny-f32.safetensors', DATA).pathname);  // a path, in Node
+  const ref = loadGpt2Reference(bytes('gpt2-tiny-f32.safetensors'));
+  const prompt = [5, 17, 3];
+  const greedy = [];
+  for await (const step of model.generate(prompt, { maxTokens: 12, temperature: 0 })) greedy.push(step.id);
+  const seq = [...prompt];
+  for (let i = 0; i < 12; i++) {
+    const logits = gpt2Forward(ref, seq).logits.slice((seq.length - 1) * 96);
+    const best = logits.indexOf(Math.max(...logits));
+    assert.equal(greedy[i], best, `step ${i}`);
+    seq.push(best);
+  }
+  const sample = async (seed) => {
+    const out = [];
+    for await (const s of model.generate(prompt, { maxTokens: 10, seed, topK: 20, temperature: 0.8, probabilities: true })) {
+      assert.equal(s.probabilities.length, 96);
+      out.push(s.id);
+    }
+    return out;
+  };
+  assert.deepEqual(await sample(7), await sample(7));
+  assert.notDeepEqual(await sample(7), await sample(8));
+  const stopped = [];
+  for await (const s of model.generate(prompt, { maxTokens: 12, temperature: 0, stop: [greedy[2]] })) stopped.push(s.id);
+  assert.deepEqual(stopped, greedy.slice(0, greedy.indexOf(greedy[2]) + 1));
+  model.dispose();
+  assert.throws(() => model.forward(IDS), { code: 'DISPOSED' });
+});
+
+test('bad files and calls are refused with a reason; the instance keeps working', async () => {
+  const good = bytes('gpt2-tiny-f32.safetensors');
+  await assert.rejects(attn.loadModel(good.subarray(0, 500)), (e) => e.code === 'INVALID_DATA' && /runs past the end/.test(e.message));
+  const corrupt = good.slice();
+  corrupt.set(new TextEncoder().encode('"F33"'), new TextDecoder().decode(good.subarray(8, 2000)).indexOf('"F32"') + 8);
+  await assert.rejects(attn.loadModel(corrupt), (e) => e.code === 'INVALID_DATA' && /unknown dtype/.test(e.message));
+  await assert.rejects(attn.loadModel(bytes('gpt2-tiny-prefixed.safetensors')), (e) => e.code === 'INVALID_DATA' && /heads/.test(e.message));
+  await assert.rejects(attn.loadModel(42), { code: 'INVALID_ARGUMENT' });
+  await assert.rejects(attn.loadModel('/nonexistent/model.safetensors'), { code: 'NOT_FOUND' });
+  const model = await attn.loadModel(good);
+  assert.throws(() => model.forward([]), { code: 'INVALID_ARGUMENT' });
+  assert.throws(() => model.forward(Array(33).fill(1)), (e) => e.code === 'OUT_OF_RANGE' && /context of 32/.test(e.message));
+  assert.throws(() => model.forward([1, 96]), (e) => e.code === 'OUT_OF_RANGE' && /ids\[1\] = 96/.test(e.message));
+  assert.throws(() => model.forward([1], { logits: 'first' }), { code: 'INVALID_ARGUMENT' });
+  const before = attn.memory().inUse;
+  for (let i = 0; i < 50; i++) assert.throws(() => model.forward([1, 96]));
+  assert.equal(attn.memory().inUse, before);
+  assert.equal(compare(model.forward(IDS, { logits: 'all' }).logits,
+    gpt2Forward(loadGpt2Reference(good), IDS).logits, TOL.gpt2), '');
+  model.dispose();
+});

@@ -1,0 +1,157 @@
+// Embind bindings of the GPT-2 runtime: load a safetensors file placed in the heap, run forward passes with every
+// attention matrix, and generate token by token. Thin: wasm/model.js validates options and moves the bytes.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attn/model/generate.hpp"
+#include "attn/model/gpt2.hpp"
+#include "attn/model/sampling.hpp"
+
+namespace {
+
+using emscripten::val;
+
+val status_val(const attn::Status& st) {
+  val out = val::object();
+  out.set("code", std::string(attn::code_name(st.code)));
+  out.set("message", st.message);
+  return out;
+}
+
+template <class T>
+val copy_out(const std::vector<T>& v) {
+  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
+}
+
+std::vector<std::uint32_t> ids_of(const val& ids) { return emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids); }
+
+class Gpt2Js {
+ public:
+  /// file: a heap address holding `size` bytes of a safetensors file (freed by the caller right after).
+  val load(std::uintptr_t file, double size, int heads) {
+    attn::Gpt2Loader loader;
+    attn::Status st = attn::gpt2_loader_from_safetensors(reinterpret_cast<const std::uint8_t*>(file),
+                                                         static_cast<std::size_t>(size), loader);
+    if (st.ok()) {
+      attn::Gpt2LoadOptions o;
+      o.heads = heads > 0 ? std::size_t(heads) : 0;
+      st = model_.load(loader, o);
+    }
+    return status_val(st);
+  }
+
+  val config() const {
+    const attn::Gpt2Config& c = model_.config();
+    val o = val::object();
+    o.set("layers", c.layers), o.set("heads", c.heads), o.set("dModel", c.d_model), o.set("dFF", c.d_ff);
+    o.set("vocabSize", c.vocab), o.set("context", c.context), o.set("headDim", c.head_dim());
+    o.set("tiedHead", c.tied_head), o.set("restrictedVocab", !c.gpt2_ids.empty());
+    o.set("gpt2Ids", copy_out(c.gpt2_ids));
+    o.set("unkRow", c.unk_row ? int(*c.unk_row) : -1);
+    return o;
+  }
+
+  /// ids: GPT-2 ids; options: { logits: 'none'|'last'|'all', attention, maxAttentionTokens, heads: [[l, h], …],
+  /// residual, logitLens, threads } (checked by model.js).
+  val forward(const val& ids, const val& options) const {
+    const std::vector<std::uint32_t> v = ids_of(ids);
+    attn::Gpt2ForwardOptions o;
+    const std::string logits = options["logits"].as<std::string>();
+    o.logits = logits == "all" ? attn::LogitsFor::all : logits == "none" ? attn::LogitsFor::none : attn::LogitsFor::last;
+    o.attention = options["attention"].as<bool>();
+    o.all_attention_max_tokens = options["maxAttentionTokens"].as<std::size_t>();
+    const val heads = options["heads"];
+    for (unsigned i = 0; i < heads["length"].as<unsigned>(); ++i)
+      o.attention_heads.emplace_back(heads[i][0].as<std::size_t>(), heads[i][1].as<std::size_t>());
+    o.residual = options["residual"].as<bool>();
+    o.logit_lens = options["logitLens"].as<bool>();
+    o.threads = options["threads"].as<std::size_t>();
+    attn::Gpt2ForwardResult r;
+    const attn::Status st = model_.forward(v.data(), v.size(), o, r);
+    val out = val::object();
+    out.set("status", status_val(st));
+    if (!st.ok()) return out;
+    out.set("logits", copy_out(r.logits));
+    out.set("attention", copy_out(r.attention));
+    out.set("allHeads", r.all_heads);
+    out.set("residual", copy_out(r.residual));
+    out.set("logitLens", copy_out(r.logit_lens));
+    std::vector<std::uint32_t> unknown(r.unknown_positions.begin(), r.unknown_positions.end());
+    out.set("unknownPositions", copy_out(unknown));
+    return out;
+  }
+
+  const attn::Gpt2Model& model() const { return model_; }
+
+ private:
+  attn::Gpt2Model model_;
+};
+
+/// One generation in progress: the prompt prefilled, then next() samples a token and feeds it back.
+class GeneratorJs {
+ public:
+  GeneratorJs(const Gpt2Js& model, const val& prompt, const val& options)
+      : model_(&model.model()), session_(model_->session()), rng_(0) {
+    prompt_ = ids_of(prompt);
+    sampling_.temperature = options["temperature"].as<float>();
+    sampling_.top_k = options["topK"].as<std::size_t>();
+    sampling_.top_p = options["topP"].as<float>();
+    rng_ = attn::Rng(static_cast<std::uint64_t>(options["seed"].as<double>()));
+    threads_ = options["threads"].as<std::size_t>();
+  }
+
+  /// { status, id, probability, probabilities? } for the next token; the first call also reads the prompt.
+  val next(bool with_probabilities) {
+    val out = val::object();
+    attn::Gpt2ForwardOptions fo;
+    fo.threads = threads_;
+    attn::Status st;
+    if (!started_) {
+      st = session_.append(prompt_.data(), prompt_.size(), fo, step_);
+      started_ = true;
+    } else {
+      st = session_.append(&last_, 1, fo, step_);
+    }
+    attn::SampledToken t;
+    if (st.ok()) st = attn::sample_token(step_.logits.data(), step_.logits.size(), sampling_, rng_, t);
+    out.set("status", status_val(st));
+    if (!st.ok()) return out;
+    last_ = model_->gpt2_id_of(t.row);
+    out.set("id", last_), out.set("probability", t.probability), out.set("position", session_.position());
+    if (with_probabilities) {
+      std::vector<double> p;
+      attn::sampling_probabilities(step_.logits.data(), step_.logits.size(), sampling_.temperature, p);
+      out.set("probabilities", copy_out(std::vector<float>(p.begin(), p.end())));
+    }
+    return out;
+  }
+
+ private:
+  const attn::Gpt2Model* model_;
+  attn::Gpt2Session session_;
+  attn::Rng rng_;
+  attn::SamplingOptions sampling_;
+  std::vector<std::uint32_t> prompt_;
+  attn::Gpt2ForwardResult step_;
+  std::uint32_t last_ = 0;
+  std::size_t threads_ = 1;
+  bool started_ = false;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(attn_model) {
+  emscripten::class_<Gpt2Js>("Gpt2Model")
+      .constructor<>()
+      .function("load", &Gpt2Js::load)
+      .function("config", &Gpt2Js::config)
+      .function("forward", &Gpt2Js::forward);
+  emscripten::class_<GeneratorJs>("Gpt2Generator")
+      .constructor<const Gpt2Js&, const val&, const val&>()
+      .function("next", &GeneratorJs::next);
+}

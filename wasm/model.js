@@ -1,0 +1,164 @@
+// attn.loadModel(): a GPT-2 checkpoint (safetensors, Hugging Face layout or ours) in the wasm heap, with forward
+// passes that return every attention matrix, and generation as an async iterator. Not the runtime (C++:
+// attn/model/gpt2.hpp) and not tokenization (tokenizer.js): ids in, ids out.
+import { AttentionError, checkBool, checkInt, invalid } from './errors.js';
+import { checkHeap, threadsOption } from './options.js';
+
+const LOGITS = ['none', 'last', 'all'];
+
+/** The bytes of `source`: ArrayBuffer, a typed array, a Blob/File, a Response, or a URL string (fetched; in Node a path). */
+async function bytesOf(source) {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  if (typeof Response !== 'undefined' && source instanceof Response) return new Uint8Array(await source.arrayBuffer());
+  if (typeof source === 'string' || source instanceof URL) {
+    const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+    if (isNode && !/^https?:/.test(String(source))) {
+      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+      try {
+        return new Uint8Array(await readFile(source instanceof URL ? source : String(source)));
+      } catch (error) {
+        throw new AttentionError('NOT_FOUND', `loadModel: cannot read ${source}: ${error.message}`, { cause: error });
+      }
+    }
+    const response = await fetch(source);
+    if (!response.ok) throw new AttentionError('NOT_FOUND', `loadModel: ${source} answered HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  throw invalid('source', 'an ArrayBuffer, Uint8Array, Blob, Response, URL string or (in Node) a path', source);
+}
+
+function throwIfFailed(status, fn) {
+  if (status.code !== 'OK') throw new AttentionError(status.code, `${fn}: ${status.message}`);
+}
+
+function idsOf(fn, ids, vocabularyNote) {
+  if (!(ids instanceof Uint32Array || Array.isArray(ids)) || ids.length === 0)
+    throw invalid(`${fn}: ids`, `a non-empty Uint32Array or array of GPT-2 token ids${vocabularyNote}`, ids);
+  for (const id of ids)
+    if (!Number.isInteger(id) || id < 0 || id >= 2 ** 32) throw invalid(`${fn}: ids`, 'integer token ids', ids);
+  return Array.from(ids);
+}
+
+/** Loads a model into `module` (see Attention#loadModel). */
+export async function loadModel(module, maxThreads, source, options = {}) {
+  if (options === null || typeof options !== 'object') throw invalid('loadModel: options', 'an object', options);
+  const nHead = options.nHead === undefined ? 0 : checkInt('nHead', options.nHead);
+  const bytes = await bytesOf(source);
+  checkHeap(bytes.length / 2, 'this model file (its bytes plus their float32 copy)');  // file + converted weights
+  const native = new module.Gpt2Model();
+  const address = module._malloc(Math.max(1, bytes.length));
+  if (!address) {
+    native.delete();
+    throw new AttentionError('OUT_OF_MEMORY', `loadModel: the wasm heap cannot hold the ${bytes.length}-byte file`);
+  }
+  try {
+    module.HEAPU8.set(bytes, address);
+    throwIfFailed(native.load(address, bytes.length, nHead), 'loadModel');
+  } catch (error) {
+    native.delete();
+    throw error;
+  } finally {
+    module._free(address);
+  }
+  return new Gpt2Model(module, native, maxThreads);
+}
+
+class Gpt2Model {
+  #module;
+  #native;
+  #generators = new Set();
+
+  constructor(module, native, maxThreads) {
+    this.#module = module;
+    this.#native = native;
+    this.maxThreads = maxThreads;
+    /** { layers, heads, dModel, dFF, vocabSize, context, headDim, tiedHead, restrictedVocab, gpt2Ids, unkRow } */
+    this.config = native.config();
+  }
+
+  #live(fn) {
+    if (!this.#native) throw new AttentionError('DISPOSED', `${fn}: this model has been disposed`);
+    return this.#native;
+  }
+
+  /**
+   * One pass over ids (GPT-2 token ids, at most config.context). Options: logits 'last' (default) | 'all' | 'none';
+   * attention (every layer × head, when ids.length ≤ maxAttentionTokens, default 256); heads: [[layer, head], …]
+   * kept at any length; residual; logitLens; threads. Returns { logits [V] or [T, V], attention [L, H, T, T] (or
+   * [len(heads), T, T]), allHeads, residual [L + 1, T, C], logitLens [L + 1, V], unknownPositions }.
+   */
+  forward(ids, options = {}) {
+    const native = this.#live('forward');
+    if (options === null || typeof options !== 'object') throw invalid('forward: options', 'an object', options);
+    const logits = options.logits ?? 'last';
+    if (!LOGITS.includes(logits)) throw invalid('logits', "'none', 'last' or 'all'", logits);
+    const heads = options.heads ?? [];
+    if (!Array.isArray(heads) || heads.some((p) => !Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger)))
+      throw invalid('heads', 'an array of [layer, head] pairs', heads);
+    const list = idsOf('forward', ids, '');
+    const T = list.length, { layers, heads: H, vocabSize: V } = this.config;
+    const wantAll = checkBool('attention', options.attention ?? false);
+    const maxAttentionTokens = checkInt('maxAttentionTokens', options.maxAttentionTokens ?? 256);
+    checkHeap((wantAll && T <= maxAttentionTokens ? layers * H : heads.length + H) * T * T +
+      (logits === 'all' ? T * V : V), 'this forward pass');
+    const r = native.forward(list, {
+      logits, attention: wantAll, maxAttentionTokens, heads, residual: checkBool('residual', options.residual ?? false),
+      logitLens: checkBool('logitLens', options.logitLens ?? false), threads: threadsOption(options.threads, this.maxThreads),
+    });
+    throwIfFailed(r.status, 'forward');
+    const { status, ...result } = r;
+    if (!wantAll && heads.length === 0) delete result.attention;
+    return result;
+  }
+
+  /**
+   * Generates after ids, one token per iteration: { id, probability, position, probabilities? }. Options:
+   * maxTokens (16), temperature (1; 0 = greedy), topK (0 = all), topP (1), seed (0; the same seed gives the same
+   * tokens natively and in wasm), stop (GPT-2 ids that end it, reported), probabilities (the step's distribution).
+   */
+  async *generate(ids, options = {}) {
+    this.#live('generate');
+    if (options === null || typeof options !== 'object') throw invalid('generate: options', 'an object', options);
+    const prompt = idsOf('generate', ids, '');
+    const maxTokens = checkInt('maxTokens', options.maxTokens ?? 16);
+    const temperature = options.temperature ?? 1;
+    if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature))
+      throw invalid('temperature', 'a finite number >= 0', temperature);
+    const topK = checkInt('topK', options.topK ?? 0, 0);
+    const topP = options.topP ?? 1;
+    if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) throw invalid('topP', 'a number in (0, 1]', topP);
+    const seed = options.seed ?? 0;
+    if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
+    const stop = new Set(options.stop ?? []);
+    const withProbabilities = checkBool('probabilities', options.probabilities ?? false);
+    const gen = new this.#module.Gpt2Generator(this.#native, prompt, {
+      temperature, topK, topP, seed, threads: threadsOption(options.threads, this.maxThreads),
+    });
+    this.#generators.add(gen);
+    try {
+      for (let i = 0; i < maxTokens; i++) {
+        this.#live('generate');
+        const step = gen.next(withProbabilities);
+        throwIfFailed(step.status, 'generate');
+        const { status, ...out } = step;
+        yield out;
+        if (stop.has(out.id) || out.position >= this.config.context) return;
+      }
+    } finally {
+      this.#generators.delete(gen);
+      gen.delete();
+    }
+  }
+
+  /** Frees the model's wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+  dispose() {
+    for (const gen of this.#generators) gen.delete();
+    this.#generators.clear();
+    this.#native?.delete();
+    this.#native = null;
+  }
+}
+if (typeof Symbol.dispose === 'symbol') Gpt2Model.prototype[Symbol.dispose] = Gpt2Model.prototype.dispose;
