@@ -29,4 +29,10 @@ if(WITH_ASSET)
 elseif(NOT rc EQUAL 2)
   message(FATAL_ERROR "cpp_consumer: without an asset the example should say so and exit 2, got ${rc}:\n${out}\n${err}")
 endif()
-message(STATUS "cpp_consumer: ok\n${out}")
+# The GPT-2 example on the committed tiny model.
+execute_process(COMMAND "${WORK_DIR}/build/attention_generate" "${SOURCE_DIR}/tests/data/gpt2-tiny-f32.safetensors"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE gen ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT gen MATCHES "greedy [0-9]+ [0-9]+" OR NOT gen MATCHES "layer 1, last token:")
+  message(FATAL_ERROR "cpp_consumer: attention_generate failed (${rc}):\n${gen}\n${err}")
+endif()
+message(STATUS "cpp_consumer: ok\n${out}\n${gen}")

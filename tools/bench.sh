@@ -29,7 +29,7 @@ if [ "$build" = 1 ]; then
     log=$(mktemp)
     if ! cmake -S bench -B build-bench/native -G Ninja -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
     rm -f "$log"
-    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline attn_threads tokenizer_bench >&2
+    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline attn_threads tokenizer_bench gpt2_native >&2
   fi
   echo "== build: wasm roofline probe (build-wasm/bench)" >&2
   cmake --build build-wasm -j "$JOBS" --target attn_roofline_wasm >&2
@@ -52,4 +52,6 @@ if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-native "* ]]; then
   echo "GPT-2 tokenizer throughput on the same 4 MB of mixed text (wasm and JS peers in Node, then native):"
   node bench/tokenizer.bench.mjs 4 build-wasm --dump build-bench/tokenizer-text.txt
   ATTN_BENCH_TEXT=build-bench/tokenizer-text.txt build-bench/native/tokenizer_bench --benchmark_format=console 2>&1 | grep -E '^BM_'
+  echo
+  node bench/gpt2.mjs "${run_args[@]+"${run_args[@]}"}"
 fi

@@ -148,3 +148,15 @@ test('examples/cpp builds with add_subdirectory of the repo and prints what the 
     numbers(line).forEach((x, i) => assert.ok(Math.abs(x - numbers(nodeLines[n])[i]) <= 5e-4, `${line}\n${nodeLines[n]}`));
   });
 });
+
+test('GPT-2 examples: Node (wasm) and C++ (native) generate the same greedy tokens from the same file', async () => {
+  const build = await cppBuild;
+  assert.equal(build.code, 0, build.output);
+  const fixture = join(ROOT, 'tests/data/gpt2-tiny-f32.safetensors');
+  const node = run(process.execPath, [join(ROOT, 'examples/node/generate.mjs'), fixture], { cwd: ROOT });
+  const cpp = run(join(cppBuildDir, 'attention_generate'), [fixture], { cwd: cppBuildDir });
+  const greedy = (text) => /^prompt .* → greedy .*$/m.exec(text)?.[0];
+  assert.ok(greedy(node), node);
+  assert.equal(greedy(cpp), greedy(node));
+  assert.match(node, /layer 1, last token: h0→\d+/);
+});
