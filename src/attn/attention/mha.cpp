@@ -84,20 +84,20 @@ KvCache MultiHeadAttention::make_cache(std::size_t batch) const {
 }
 
 void MultiHeadAttention::add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first,
-                                       float* out, std::vector<float>* table) const {
+                                       float* out, std::vector<float>* table, Workspace& ws) const {
   const std::size_t E = config_.d_model;
-  std::vector<float> pe(len * E, 0.f);
-  if (config_.positional == Positional::sinusoidal) sinusoidal_encoding(first, len, E, pe.data());
+  float* pe = table ? (table->assign(len * E, 0.f), table->data()) : ws.take<float>(len * E);
+  if (!table) std::fill(pe, pe + len * E, 0.f);
+  if (config_.positional == Positional::sinusoidal) sinusoidal_encoding(first, len, E, pe);
   if (config_.positional == Positional::learned)
     for (std::size_t i = 0; i < len * E; ++i) pe[i] = weights_.positions[first * E + i];
   for (std::size_t b = 0; b < batch; ++b)
     for (std::size_t i = 0; i < len * E; ++i) out[b * len * E + i] = x[b * len * E + i] + pe[i];
-  if (table) *table = std::move(pe);
 }
 
 void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in,
                                  const std::vector<float>& w, const std::vector<float>& b, std::size_t out_cols,
-                                 float* y, std::size_t threads) const {
+                                 float* y, std::size_t threads, Workspace& ws) const {
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = 0; c < out_cols; ++c) y[r * out_cols + c] = b.empty() ? 0.f : b[c];
   // A copy pays off only when many rows reuse it: a decode step (a row or a few) reads W once, in place.
@@ -112,18 +112,17 @@ void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::siz
   // are the unit of work for threads; a row's arithmetic does not depend on its block, so results do not depend
   // on the thread count.
   const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
-  std::vector<std::vector<float>> panels(worker_count(blocks, threads));
+  float* panels = ws.take<float>(worker_count(blocks, threads) * kSlice * kPanel);
   parallel_for(blocks, threads, [&](std::size_t block, std::size_t worker) {
-    std::vector<float>& panel = panels[worker];
-    panel.resize(kSlice * kPanel);
+    float* panel = panels + worker * kSlice * kPanel;
     const std::size_t r0 = block * kRowBlock, nr = rows - r0 < kRowBlock ? rows - r0 : kRowBlock;
     for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
       const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
       for (std::size_t j0 = 0; j0 < out_cols; j0 += kPanel) {
         const std::size_t nc = out_cols - j0 < kPanel ? out_cols - j0 : kPanel;
         for (std::size_t t = 0; t < kc; ++t)
-          std::memcpy(panel.data() + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
-        kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, panel.data(), nc, y + r0 * out_cols + j0, out_cols);
+          std::memcpy(panel + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
+        kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, panel, nc, y + r0 * out_cols + j0, out_cols);
       }
     }
   });
@@ -151,8 +150,12 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
 
   SdpaOptions so;
   so.mask = o.mask, so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
-  MhaTrace local;
-  MhaTrace& t = trace ? *trace : local;
+  Workspace own;  // used only when the caller gave none
+  Workspace& ws = o.workspace ? *o.workspace : own;
+  const Workspace::Frame frame(ws);
+  so.workspace = &ws;
+  MhaTrace unused;
+  MhaTrace& t = trace ? *trace : unused;
   if (trace) {
     t.weights.assign(scores, 0.f), t.masked_scores.assign(scores, 0.f), t.lse.assign(batch * H * q_len, 0.f);
     so.weights_bhqk = t.weights.data(), so.scores_bhqk = t.masked_scores.data(), so.lse_bhq = t.lse.data();
@@ -160,16 +163,23 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
   if (Status st = validate_sdpa(shape, so); !st.ok()) return st;
   const KernelTable& kt = o.kernels ? *o.kernels : best_kernels();
 
-  t.x.resize(batch * q_len * E);
-  add_positions(x, batch, q_len, o.first_position, t.x.data(), trace ? &t.positions : nullptr);
-  t.q.resize(batch * q_len * H * D), t.k.resize(batch * Lk * Hkv * D), t.v.resize(batch * Lk * Hkv * Dv);
-  const float* kv_source = context ? context : t.x.data();
-  project(kt, t.x.data(), batch * q_len, E, weights_.w_q, weights_.b_q, H * D, t.q.data(), o.threads);
-  project(kt, kv_source, batch * Lk, Ec, weights_.w_k, weights_.b_k, Hkv * D, t.k.data(), o.threads);
-  project(kt, kv_source, batch * Lk, Ec, weights_.w_v, weights_.b_v, Hkv * Dv, t.v.data(), o.threads);
-  t.heads_out.resize(batch * q_len * H * Dv);
-  if (Status st = sdpa(shape, t.q.data(), t.k.data(), t.v.data(), t.heads_out.data(), so); !st.ok()) return st;
-  project(kt, t.heads_out.data(), batch * q_len, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads);
+  // The intermediates: kept in the trace when one is asked for, else scratch from the workspace.
+  const auto buffer = [&](std::vector<float>& kept, std::size_t n) {
+    if (trace) return kept.resize(n), kept.data();
+    return ws.take<float>(n);
+  };
+  float* xs = buffer(t.x, batch * q_len * E);
+  add_positions(x, batch, q_len, o.first_position, xs, trace ? &t.positions : nullptr, ws);
+  float* q = buffer(t.q, batch * q_len * H * D);
+  float* k = buffer(t.k, batch * Lk * Hkv * D);
+  float* v = buffer(t.v, batch * Lk * Hkv * Dv);
+  const float* kv_source = context ? context : xs;
+  project(kt, xs, batch * q_len, E, weights_.w_q, weights_.b_q, H * D, q, o.threads, ws);
+  project(kt, kv_source, batch * Lk, Ec, weights_.w_k, weights_.b_k, Hkv * D, k, o.threads, ws);
+  project(kt, kv_source, batch * Lk, Ec, weights_.w_v, weights_.b_v, Hkv * Dv, v, o.threads, ws);
+  float* heads_out = buffer(t.heads_out, batch * q_len * H * Dv);
+  if (Status st = sdpa(shape, q, k, v, heads_out, so); !st.ok()) return st;
+  project(kt, heads_out, batch * q_len, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads, ws);
 
   if (trace) {
     t.batch = batch, t.q_len = q_len, t.kv_len = Lk;
@@ -228,22 +238,29 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
                                 " are beyond the learned table (max_len " + std::to_string(c.max_len) + ")");
   const KernelTable& kt = o.kernels ? *o.kernels : best_kernels();
 
-  std::vector<float> xp(B * n * E), q(B * n * H * D), k(B * n * Hkv * D), v(B * n * Hkv * Dv), heads(B * n * H * Dv);
-  add_positions(x, B, n, first, xp.data(), nullptr);
-  project(kt, xp.data(), B * n, E, weights_.w_q, weights_.b_q, H * D, q.data(), o.threads);
-  project(kt, xp.data(), B * n, E, weights_.w_k, weights_.b_k, Hkv * D, k.data(), o.threads);
-  project(kt, xp.data(), B * n, E, weights_.w_v, weights_.b_v, Hkv * Dv, v.data(), o.threads);
+  Workspace own;  // used only when the caller gave none
+  Workspace& ws = o.workspace ? *o.workspace : own;
+  const Workspace::Frame frame(ws);
+  float* xp = ws.take<float>(B * n * E);
+  float* q = ws.take<float>(B * n * H * D);
+  float* k = ws.take<float>(B * n * Hkv * D);
+  float* v = ws.take<float>(B * n * Hkv * Dv);
+  float* heads = ws.take<float>(B * n * H * Dv);
+  add_positions(x, B, n, first, xp, nullptr, ws);
+  project(kt, xp, B * n, E, weights_.w_q, weights_.b_q, H * D, q, o.threads, ws);
+  project(kt, xp, B * n, E, weights_.w_k, weights_.b_k, Hkv * D, k, o.threads, ws);
+  project(kt, xp, B * n, E, weights_.w_v, weights_.b_v, Hkv * Dv, v, o.threads, ws);
   SdpaOptions so;
   so.mask = o.mask;
   so.mask.causal = true;  // the new tokens are the last n of the sequence: bottom-right alignment
   so.mask.causal_align = Align::bottom_right;
   so.mask.window_align = Align::bottom_right;
-  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
+  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads, so.workspace = &ws;
   if (Status st = validate_sdpa({B, n, first + n, H, Hkv, D, Dv, 0}, so); !st.ok()) return st;
-  if (Status st = cache.append(k.data(), v.data(), n); !st.ok()) return st;
+  if (Status st = cache.append(k, v, n); !st.ok()) return st;
   const SdpaShape shape{B, n, cache.length(), H, Hkv, D, Dv, cache.rows()};
-  if (Status st = sdpa(shape, q.data(), cache.k(), cache.v(), heads.data(), so); !st.ok()) return st;
-  project(kt, heads.data(), B * n, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads);
+  if (Status st = sdpa(shape, q, cache.k(), cache.v(), heads, so); !st.ok()) return st;
+  project(kt, heads, B * n, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads, ws);
   return Status::success();
 }
 

@@ -46,6 +46,7 @@ struct MhaOptions {
   const KernelTable* kernels = nullptr;
   std::size_t first_position = 0;  ///< position of the first query token (for positional encodings)
   std::size_t threads = 1;         ///< as SdpaOptions::threads
+  Workspace* workspace = nullptr;  ///< scratch (as SdpaOptions::workspace): with one, steady calls allocate nothing
 };
 
 /// Every intermediate of one forward pass (B, Lq, Lk as in the call; Lk = Lq for self-attention).
@@ -99,10 +100,10 @@ class MultiHeadAttention {
 
  private:
   void add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first, float* out,
-                     std::vector<float>* table) const;
+                     std::vector<float>* table, Workspace& ws) const;
   /// y[rows, out_cols] = x[rows, in] · w[in, out_cols] + b, rows split over `threads` (as SdpaOptions::threads).
   void project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const std::vector<float>& w,
-               const std::vector<float>& b, std::size_t out_cols, float* y, std::size_t threads) const;
+               const std::vector<float>& b, std::size_t out_cols, float* y, std::size_t threads, Workspace& ws) const;
 
   MhaConfig config_{};
   MhaWeights weights_{};

@@ -17,13 +17,13 @@ const char* positional_name(Positional p) {
 }
 
 void sinusoidal_encoding(std::size_t first_pos, std::size_t len, std::size_t d_model, float* out) {
-  std::vector<double> freq(d_model);  // per dimension, not per element: the same values, d_model pow calls
-  for (std::size_t e = 0; e < d_model; ++e)
-    freq[e] = std::pow(10000.0, -static_cast<double>(e - e % 2) / static_cast<double>(d_model));
-  for (std::size_t l = 0; l < len; ++l) {
-    const double pos = static_cast<double>(first_pos + l);
-    for (std::size_t e = 0; e < d_model; ++e)
-      out[l * d_model + e] = static_cast<float>(e % 2 == 0 ? std::sin(pos * freq[e]) : std::cos(pos * freq[e]));
+  // Dimension by dimension: d_model pow calls (not len·d_model) and no buffer (a decode step allocates nothing).
+  for (std::size_t e = 0; e < d_model; ++e) {
+    const double freq = std::pow(10000.0, -static_cast<double>(e - e % 2) / static_cast<double>(d_model));
+    for (std::size_t l = 0; l < len; ++l) {
+      const double pos = static_cast<double>(first_pos + l);
+      out[l * d_model + e] = static_cast<float>(e % 2 == 0 ? std::sin(pos * freq) : std::cos(pos * freq));
+    }
   }
 }
 

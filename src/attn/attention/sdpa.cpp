@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "attn/core/parallel.hpp"
+#include "attn/core/workspace.hpp"
 #include "attn/attention/heads.hpp"
 #include "attn/attention/softmax.hpp"
 
@@ -126,29 +127,30 @@ KeyRange block_key_range(const Plan& p, std::size_t i0, std::size_t rows) {
 }
 
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
-void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
-  struct Scratch {
-    std::vector<float> logits, kT, vp;
-  };
-  std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
+void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
+                      Workspace& ws) {
+  // Per worker: K transposed [D, stride], V packed [Lk, Dv], and the logits [Lq, Lk] unless they go to weights_bhqk.
+  const std::size_t workers = worker_count(p.B * p.H, o.threads);
+  const std::size_t kt_n = p.D * keys_stride(p.Lk), vp_n = p.Lk * p.Dv, logits_n = o.weights_bhqk ? 0 : p.Lq * p.Lk;
+  float* scratch = ws.take<float>(workers * (kt_n + vp_n + logits_n));
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
-    Scratch& w = scratch[worker];
-    if (w.kT.empty())
-      w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv), w.logits.resize(o.weights_bhqk ? 0 : p.Lq * p.Lk);
+    float* kT = scratch + worker * (kt_n + vp_n + logits_n);
+    float* vp = kT + kt_n;
+    float* logits = vp + vp_n;
     const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
-    float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : w.logits.data();
+    float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : logits;
     const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
     float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, w.kT.data());
-    const PvKernel pv = pack_values(p, v_bh, w.vp.data());
+    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT);
+    const PvKernel pv = pack_values(p, v_bh, vp);
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
       const std::size_t lo = kr.empty() ? 0 : kr.lo, n = kr.empty() ? 0 : kr.hi - kr.lo;
       float* s0 = s + i0 * p.Lk;
       if (n)
-        p.kt->gemm_nn(rows, n, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, w.kT.data() + lo, keys_stride(p.Lk), s0 + lo,
+        p.kt->gemm_nn(rows, n, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT + lo, keys_stride(p.Lk), s0 + lo,
                       p.Lk);
       for (std::size_t r = 0; r < rows; ++r) {  // keys outside the block's range: −∞ logits, zero weights
         float* row = s0 + r * p.Lk;
@@ -165,20 +167,20 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
         if (o.lse_bhq) o.lse_bhq[bh * p.Lq + i0 + r] = lse;
       }
       zero_rows(o_bh + i0 * p.o_row, rows, p.o_row, p.Dv);
-      if (n) pv(rows, p.Dv, n, s0 + lo, p.Lk, w.vp.data() + lo * p.Dv, p.Dv, o_bh + i0 * p.o_row, p.o_row);
+      if (n) pv(rows, p.Dv, n, s0 + lo, p.Lk, vp + lo * p.Dv, p.Dv, o_bh + i0 * p.o_row, p.o_row);
     }
   });
 }
 
 // Lq = 1: the query heads that share a kv head are one small matrix, so K and V are read once per kv head,
 // and only the keys in the mask's range are touched (a sliding window costs O(window), not O(Lk)).
-void run_decode(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
+void run_decode(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
+                Workspace& ws) {
   const KeyRange r = key_range(*p.mask, 0, 1, p.Lk);
-  const std::size_t cols = r.hi - r.lo;
-  std::vector<std::vector<float>> scratch(worker_count(p.B * p.Hkv, o.threads));
+  const std::size_t cols = r.hi - r.lo, per_worker = p.group * (cols ? cols : 1);
+  float* scratch = ws.take<float>(worker_count(p.B * p.Hkv, o.threads) * per_worker);  // logits [group, cols]
   parallel_for(p.B * p.Hkv, o.threads, [&](std::size_t item, std::size_t worker) {
-    std::vector<float>& s = scratch[worker];
-    s.resize(p.group * (cols ? cols : 1));
+    float* s = scratch + worker * per_worker;
     const std::size_t b = item / p.Hkv, hk = item % p.Hkv, h0 = hk * p.group;
     float* o_g = out + b * p.o_row + h0 * p.Dv;
     zero_rows(o_g, p.group, p.Dv, p.Dv);
@@ -187,16 +189,16 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
       return;
     }
     p.kt->gemm_nt(p.group, cols, p.D, p.scale, q + b * p.q_row + h0 * p.D, p.D,
-                  k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s.data(), cols);
+                  k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s, cols);
     for (std::size_t g = 0; g < p.group; ++g) {
-      float* row = s.data() + g * cols;
+      float* row = s + g * cols;
       mask_row(p, b, h0 + g, 0, r.lo, cols, row);
       const float lse = softmax_row(*p.kt, row, cols);
       if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
     }
     // Plain masks leave every key in [lo, hi) visible, so no weight is zero for being masked: the branch-free
     // kernel is exact (and a NaN value of a visible key still propagates).
-    (p.plain ? p.kt->gemm_nn_acc : p.kt->pv_acc)(p.group, p.Dv, cols, s.data(), cols,
+    (p.plain ? p.kt->gemm_nn_acc : p.kt->pv_acc)(p.group, p.Dv, cols, s, cols,
                                                  v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g, p.Dv);
   });
 }
@@ -204,43 +206,44 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 // FlashAttention-2 style: per query tile, stream key tiles inside the tile's key range, keeping a running max m,
 // sum l and unnormalised output O per row; no [Lq, Lk] buffer. Key tiles outside every row's range are never
 // visited; rows whose part of a tile is fully masked are skipped in it.
-void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o) {
-  struct Scratch {
-    std::vector<float> s, acc, kT, vp;
-    std::vector<OnlineSoftmax> rows;
-  };
-  std::vector<Scratch> scratch(worker_count(p.B * p.H, o.threads));
+void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
+               Workspace& ws) {
+  // Per worker: a logit tile [kTileQ, kTileK], the output accumulator [kTileQ, Dv], K transposed, V packed, and
+  // each row's online-softmax state.
+  const std::size_t workers = worker_count(p.B * p.H, o.threads);
+  const std::size_t s_n = kTileQ * kTileK, acc_n = kTileQ * p.Dv, kt_n = p.D * keys_stride(p.Lk), vp_n = p.Lk * p.Dv;
+  const std::size_t per_worker = s_n + acc_n + kt_n + vp_n;
+  float* scratch = ws.take<float>(workers * per_worker);
+  OnlineSoftmax* states = ws.take<OnlineSoftmax>(workers * kTileQ);
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
-    Scratch& w = scratch[worker];
-    if (w.kT.empty()) {
-      w.s.resize(kTileQ * kTileK), w.acc.resize(kTileQ * p.Dv), w.rows.resize(kTileQ);
-      w.kT.resize(p.D * keys_stride(p.Lk)), w.vp.resize(p.Lk * p.Dv);
-    }
-    std::vector<float>&s = w.s, &acc = w.acc, &kT = w.kT;
-    std::vector<OnlineSoftmax>& state = w.rows;
+    float* s = scratch + worker * per_worker;
+    float* acc = s + s_n;
+    float* kT = acc + acc_n;
+    float* vp = kT + kt_n;
+    OnlineSoftmax* state = states + worker * kTileQ;
     const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
     const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
     const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
     float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT.data());
-    const PvKernel pv = pack_values(p, v_bh, w.vp.data());
+    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT);
+    const PvKernel pv = pack_values(p, v_bh, vp);
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
       const std::size_t lo = kr.lo, hi = kr.hi;
       for (std::size_t r = 0; r < rows; ++r) state[r] = OnlineSoftmax{};
-      std::memset(acc.data(), 0, rows * p.Dv * sizeof(float));
+      std::memset(acc, 0, rows * p.Dv * sizeof(float));
       for (std::size_t j0 = lo; j0 < hi; j0 += kTileK) {
         const std::size_t cols = hi - j0 < kTileK ? hi - j0 : kTileK;
-        p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT.data() + j0, keys_stride(p.Lk),
-                      s.data(), kTileK);
+        p.kt->gemm_nn(rows, cols, p.D, p.scale, q_bh + i0 * p.q_row, p.q_row, kT + j0, keys_stride(p.Lk),
+                      s, kTileK);
         for (std::size_t r = 0; r < rows; ++r) {
-          float* row = s.data() + r * kTileK;
+          float* row = s + r * kTileK;
           mask_row(p, b, h, i0 + r, j0, cols, row);
           const float correction = state[r].update(*p.kt, row, cols);
-          if (correction != 1.0f) p.kt->scale(acc.data() + r * p.Dv, p.Dv, correction);
+          if (correction != 1.0f) p.kt->scale(acc + r * p.Dv, p.Dv, correction);
         }
-        pv(rows, p.Dv, cols, s.data(), kTileK, w.vp.data() + j0 * p.Dv, p.Dv, acc.data(), p.Dv);
+        pv(rows, p.Dv, cols, s, kTileK, vp + j0 * p.Dv, p.Dv, acc, p.Dv);
       }
       for (std::size_t r = 0; r < rows; ++r) {
         float* o_row = o_bh + (i0 + r) * p.o_row;
@@ -332,15 +335,18 @@ Status sdpa(const SdpaShape& shape, const float* q, const float* k, const float*
   if (Status st = validate_sdpa(shape, options); !st.ok()) return st;
   if (!q || !k || !v || !out) return Status::invalid_argument("q, k, v and out must not be null");
   const Plan plan(shape, options);
+  Workspace own;  // used only when the caller gave none: scratch then lives for this call
+  Workspace& ws = options.workspace ? *options.workspace : own;
+  const Workspace::Frame frame(ws);
   switch (choose_impl(shape, options)) {
     case SdpaImpl::decode:
-      run_decode(plan, q, k, v, out, options);
+      run_decode(plan, q, k, v, out, options, ws);
       break;
     case SdpaImpl::fused:
-      run_fused(plan, q, k, v, out, options);
+      run_fused(plan, q, k, v, out, options, ws);
       break;
     default:
-      run_materialized(plan, q, k, v, out, options);
+      run_materialized(plan, q, k, v, out, options, ws);
       break;
   }
   return Status::success();

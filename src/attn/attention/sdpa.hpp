@@ -7,6 +7,7 @@
 #include "attn/attention/masks.hpp"
 #include "attn/core/shapes.hpp"
 #include "attn/core/status.hpp"
+#include "attn/core/workspace.hpp"
 #include "attn/kernels/kernels.hpp"
 
 namespace attn {
@@ -38,6 +39,9 @@ struct SdpaOptions {
   /// Threads splitting the (batch, head) pairs: 1 = the calling thread only, 0 = every hardware thread. Results
   /// are identical for any count (each pair is computed the same way by one thread).
   std::size_t threads = 1;
+  /// Scratch for this call (per-worker tiles, K transposed, V packed); nullptr = allocated per call. With a workspace
+  /// a steady stream of calls of one size allocates nothing after the first.
+  Workspace* workspace = nullptr;
 };
 
 /// q: [B, Lq, H·D], k: [B, Lk, Hkv·D], v: [B, Lk, Hkv·Dv] (Lk rows used of kv_rows per batch row) → out: [B, Lq, H·Dv]. Query head h reads kv head

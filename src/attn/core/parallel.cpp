@@ -58,7 +58,7 @@ class Pool {
     for (auto& t : threads_) t.join();
   }
 
-  void run(std::size_t n, std::size_t workers, const std::function<void(std::size_t, std::size_t)>& fn) {
+  void run(std::size_t n, std::size_t workers, const ItemFn& fn) {
     std::lock_guard<std::mutex> job_lock(run_lock_);
     while (threads_.size() + 1 < workers) threads_.emplace_back([this, id = threads_.size() + 1] { loop(id); });
     {
@@ -95,7 +95,7 @@ class Pool {
   std::mutex run_lock_, m_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> threads_;
-  const std::function<void(std::size_t, std::size_t)>* fn_ = nullptr;
+  const ItemFn* fn_ = nullptr;
   std::size_t n_ = 0, workers_ = 0, busy_ = 0, generation_ = 0;
   std::atomic<std::size_t> next_{0};
   bool stop_ = false;
@@ -103,7 +103,7 @@ class Pool {
 
 }  // namespace
 
-void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t, std::size_t)>& fn) {
+void parallel_for(std::size_t n, std::size_t threads, ItemFn fn) {
   const std::size_t workers = worker_count(n, threads);
   if (workers <= 1) {
     const InJob in_job;
