@@ -1,91 +1,19 @@
-// The demo page's wiring: controls ↔ state ↔ URL, requests to the compute worker, and drawing its answers.
-// Not math (worker.js asks attention-wasm for every number) and not drawing primitives (draw.js).
+// The demo page's wiring: its sections (tokens, one head step by step, all heads, masks, decoding, variants,
+// positions, cost) drawn from the worker's answers, and the update loop. Not math (worker.js asks attention-wasm
+// for every number), not state (url-state.js), not the compute client (rpc.js), not canvases (canvas.js, draw.js).
 import { headAverage, headSlice } from '/dist/trace.js';
+import { drawNow, keyboardCells, matrixView, paint, pendingDraws, pngButton, removeFrom, stepCard, tooltip } from './canvas.js';
+import { $, download, setText } from './dom.js';
 import { absMax, cellAt, drawCostChart, drawLegend, drawLines, drawMatrix, fmt, linesGeometry, matrixGeometry } from './draw.js';
-
-const $ = (id) => document.getElementById(id);
-
-// ---------------------------------------------------------------------------------------------------------
-// The worker: one request per method in flight; a newer request of the same method makes older answers stale.
-const worker = new Worker('./worker.js', { type: 'module' });
-const pending = new Map();
-const latest = {};
-let nextId = 1;
-worker.onmessage = ({ data }) => {
-  const p = pending.get(data.id);
-  pending.delete(data.id);
-  if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
-  else p.resolve(data.result);
-};
-worker.onerror = (e) => showError(`The compute worker failed: ${e.message || 'it could not start (see the browser console)'}`);
-function call(method, ...args) {
-  const id = nextId++;
-  latest[method] = id;
-  const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-  worker.postMessage({ id, method, args });
-  return answer.then((result) => {
-    if (latest[method] !== id) throw Object.assign(new Error('stale'), { stale: true });
-    return result;
-  });
-}
+import { traceJson } from './export.js';
+import { call, onWorkerError } from './rpc.js';
+import { FIELDS, hashToState, hidden, readControls, stateToHash, writeControls } from './url-state.js';
 
 function showError(message) {
   $('status').textContent = message;
   $('status').classList.add('error');
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// State: every control, mirrored in the URL hash so a link reproduces the view.
-const FIELDS = {
-  text: 'string', preset: 'string', dModel: 'int', heads: 'int', kvHeads: 'int', positional: 'string', seed: 'int',
-  causal: 'bool', align: 'string', windowSize: 'int', padding: 'bool', padText: 'string', head: 'int', batchRow: 'int',
-  average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string',
-};
-let hidden = new Set();  // heads hidden in the heads view
-
-function readControls() {
-  const s = {};
-  for (const [name, type] of Object.entries(FIELDS)) {
-    const el = $(name);
-    s[name] = type === 'bool' ? el.checked : type === 'int' ? Math.max(0, Math.floor(Number(el.value) || 0)) : el.value;
-  }
-  s.dModel = Math.max(4, s.dModel);
-  s.heads = Math.max(1, Math.min(16, s.heads));
-  if (s.dModel % s.heads) s.dModel = s.heads * Math.max(1, Math.round(s.dModel / s.heads));
-  s.kvHeads = Math.max(1, Math.min(s.heads, s.kvHeads));
-  while (s.heads % s.kvHeads) s.kvHeads--;
-  s.gqaKv = Math.max(1, Math.min(s.heads, s.gqaKv));
-  while (s.heads % s.gqaKv) s.gqaKv--;
-  s.variantWindow = Math.max(1, s.variantWindow);
-  return s;
-}
-
-function writeControls(s) {
-  for (const [name, type] of Object.entries(FIELDS)) {
-    if (s[name] === undefined) continue;
-    const el = $(name);
-    if (type === 'bool') el.checked = s[name];
-    else el.value = s[name];
-  }
-}
-
-function stateToHash(s) {
-  const p = new URLSearchParams();
-  for (const [name, type] of Object.entries(FIELDS)) p.set(name, type === 'bool' ? (s[name] ? '1' : '0') : String(s[name]));
-  if (hidden.size) p.set('hidden', [...hidden].join(','));
-  return '#' + p.toString();
-}
-
-function hashToState(hash) {
-  const p = new URLSearchParams(hash.replace(/^#/, '')), s = {};
-  for (const [name, type] of Object.entries(FIELDS)) {
-    if (!p.has(name)) continue;
-    const v = p.get(name);
-    s[name] = type === 'bool' ? v === '1' : type === 'int' ? Number(v) : v;
-  }
-  hidden = new Set((p.get('hidden') || '').split(',').filter(Boolean).map(Number));
-  return s;
-}
+onWorkerError.handler = showError;
 
 let state;
 let analysis = null;  // the worker's latest analyze() answer
@@ -133,9 +61,6 @@ function chipEvents() {
 }
 
 /** Sets a node's text only when it differs: an unchanged write still costs the page a layout. */
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
 
 function highlightToken(i) {
   const text = state.text, view = $('text-view'), chips = $('tokens');
@@ -156,153 +81,6 @@ function highlightToken(i) {
 // One batch row of a [B, L, W] tensor of the trace (per-head slices come from the package's headSlice).
 function rowsOf(data, b, rows, width) {
   return data.subarray(b * rows * width, (b + 1) * rows * width);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Drawing on demand. The page holds ~40 canvases but a screen shows a few: a canvas is drawn when it is on (or near)
-// the screen; the others keep their latest drawing and run it when scrolled to, before an export reads them, or
-// once typing pauses. A keystroke thus redraws what the reader sees, not the whole page. The size is set at once
-// (layout and hit-testing need it), the pixels when needed.
-const pendingDraws = new Map();  // canvas → its latest drawing, not run yet
-const nearScreen = new Set();    // canvases on the screen or within a margin of it
-const watcher = new IntersectionObserver((entries) => {
-  for (const e of entries) {
-    if (e.isIntersecting) nearScreen.add(e.target), drawNow(e.target);
-    else nearScreen.delete(e.target);
-  }
-}, { rootMargin: '400px 0px' });
-
-/** Sets the canvas size (unchanged sizes are not reassigned: that would clear the canvas) and schedules draw. */
-function paint(canvas, width, height, draw) {
-  if (canvas.width !== width) canvas.width = width;
-  if (canvas.height !== height) canvas.height = height;
-  watcher.observe(canvas);  // no-op when already observed
-  pendingDraws.set(canvas, draw);
-  if (nearScreen.has(canvas)) drawNow(canvas);
-  else drawRestLater();
-}
-
-function drawNow(canvas) {
-  const draw = pendingDraws.get(canvas);
-  if (!draw) return;
-  pendingDraws.delete(canvas);
-  draw();
-}
-
-/** A matrix on a canvas, drawn on demand; returns its geometry for hit-testing. */
-function matrixView(canvas, values, rows, cols, options) {
-  const g = matrixGeometry(rows, cols, options);
-  paint(canvas, g.width, g.height, () => drawMatrix(canvas, values, rows, cols, options));
-  return g;
-}
-
-/** Removes a container's children from index `from` on, and forgets their canvases. */
-function removeFrom(container, from) {
-  while (container.children.length > from) {
-    for (const c of container.lastChild.querySelectorAll('canvas')) pendingDraws.delete(c), nearScreen.delete(c), watcher.unobserve(c);
-    container.lastChild.remove();
-  }
-}
-
-// Off-screen canvases are drawn once typing has paused, a few milliseconds per task so that input and frames get
-// in between: scrolling then finds them drawn, and exports and screenshots see every view. (Timers rather than
-// requestIdleCallback, whose callbacks Chromium was seen to hold back for seconds after a hover.)
-let restTimer = 0;
-function drawRestLater(delay = 300) {
-  clearTimeout(restTimer);
-  restTimer = setTimeout(drawRest, delay);
-}
-function drawRest() {
-  const end = performance.now() + 5;
-  for (const canvas of pendingDraws.keys()) {
-    drawNow(canvas);
-    if (performance.now() > end) break;
-  }
-  if (pendingDraws.size) drawRestLater(0);
-}
-window.addEventListener('beforeprint', () => [...pendingDraws.keys()].forEach(drawNow));
-
-function tooltip(canvas, geometry, values, cols, describe) {
-  const tip = $('tooltip');
-  canvas.onmousemove = (e) => {
-    const c = cellAt(e, canvas, geometry);
-    if (!c) return (tip.hidden = true);
-    tip.hidden = false;
-    tip.textContent = describe ? describe(c.i, c.j) : fmt(values[c.i * cols + c.j]);
-    tip.style.left = `${e.clientX + 12}px`;
-    tip.style.top = `${e.clientY + 12}px`;
-  };
-  canvas.onmouseleave = () => (tip.hidden = true);
-}
-
-/** The container's k-th step card, made on first use and updated after; returns its canvas. */
-function stepCard(container, k, { title, formula, shape, note }) {
-  let card = container.children[k];
-  if (!card) {
-    card = document.createElement('div');
-    card.className = 'step';
-    card.innerHTML = `<h4></h4><div class="formula"></div><div class="shape"></div><canvas></canvas>`;
-    container.append(card);
-  }
-  setText(card.querySelector('h4'), title);
-  setText(card.querySelector('.formula'), formula);
-  setText(card.querySelector('.shape'), shape + (note ? ` · ${note}` : ''));
-  const canvas = card.querySelector('canvas'), aria = `${title}: ${formula}, ${shape}`;
-  if (canvas.getAttribute('aria-label') !== aria) canvas.setAttribute('aria-label', aria);
-  pngButton(card, title);
-  return canvas;
-}
-
-/** A small button that downloads the card's canvases, stacked, as one PNG (made once, renamed on later calls). */
-function pngButton(card, name) {
-  let button = card.querySelector(':scope > button.png');
-  if (button) {
-    button.dataset.name = name;
-    button.title = `download “${name}” as PNG`;
-    return;
-  }
-  button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'png';
-  button.textContent = 'PNG';
-  button.dataset.name = name;
-  button.title = `download “${name}” as PNG`;
-  button.onclick = () => {
-    const canvases = [...card.querySelectorAll('canvas')];
-    canvases.forEach(drawNow);
-    const out = document.createElement('canvas');
-    out.width = Math.max(1, ...canvases.map((c) => c.width));
-    out.height = Math.max(1, canvases.reduce((sum, c) => sum + c.height + 6, 0));
-    const ctx = out.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, out.width, out.height);
-    let y = 0;
-    for (const c of canvases) ctx.drawImage(c, 0, y), (y += c.height + 6);
-    out.toBlob((blob) => download(`${button.dataset.name.replace(/[^\w.-]+/g, '-')}.png`, blob));
-  };
-  card.append(button);
-}
-
-/**
- * Keyboard use of a matrix canvas: focus it with Tab, move a cursor with the arrow keys, Enter acts on the cell
- * (the same as a click). redraw(i, j) draws the matrix with the cursor highlighted.
- */
-function keyboardCells(canvas, rows, cols, redraw, act) {
-  canvas.tabIndex = 0;
-  let i = 0, j = 0;
-  canvas.onkeydown = (e) => {
-    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    if (moves[e.key]) {
-      i = Math.max(0, Math.min(rows - 1, i + moves[e.key][0]));
-      j = Math.max(0, Math.min(cols - 1, j + moves[e.key][1]));
-      redraw(i, j);
-      e.preventDefault();
-    } else if (e.key === 'Enter' || e.key === ' ') {
-      act(i, j);
-      e.preventDefault();
-    }
-  };
-  canvas.onfocus = () => redraw(i, j);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -533,7 +311,8 @@ function headCard(h) {
     };
     head.append(check);
     card.ondblclick = () => {
-      hidden = new Set([...Array(analysis.trace.dims.heads).keys()].filter((x) => x !== h));
+      hidden.clear();
+      for (let x = 0; x < analysis.trace.dims.heads; x++) if (x !== h) hidden.add(x);
       update({ recompute: false });
     };
     card.dataset.head = h;
@@ -700,30 +479,6 @@ function human(n, unit = '') {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Export.
-function download(name, blob) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
-/** The trace in a layout a BertViz user recognises (attention: layers × heads × Lq × Lk), plus everything else. */
-export function traceJson(a) {
-  const t = a.trace, dims = t.dims, b = 0, attention = [];
-  for (let h = 0; h < dims.heads; h++) {
-    const m = headSlice(t, 'weights', h, b), rows = [];
-    for (let i = 0; i < dims.qLen; i++) rows.push(Array.from(m.subarray(i * dims.kvLen, (i + 1) * dims.kvLen)));
-    attention.push(rows);
-  }
-  const plain = {};
-  for (const [k, v] of Object.entries(t)) plain[k] = ArrayBuffer.isView(v) ? Array.from(v, (x) => (Number.isFinite(x) ? x : String(x))) : v;
-  return { tokens: a.tokens.map((x) => x.text), tokenIds: a.tokens.map((x) => x.id), attention: [attention],
-    headNames: a.headNames, config: a.config, state, trace: plain };
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Updating.
 let computeTimer = 0;
 
@@ -851,7 +606,7 @@ async function main() {
     renderCalc();
   }));
   document.querySelectorAll('#calc input').forEach((el) => el.addEventListener('input', renderCalc));
-  $('export-json').onclick = () => analysis?.trace && download('attention-trace.json', new Blob([JSON.stringify(traceJson(analysis))], { type: 'application/json' }));
+  $('export-json').onclick = () => analysis?.trace && download('attention-trace.json', new Blob([JSON.stringify(traceJson(analysis, state))], { type: 'application/json' }));
   $('export-png').onclick = () => {
     const canvases = [...document.querySelectorAll('#head-grid canvas')];
     if (!canvases.length) return;

@@ -1,0 +1,26 @@
+// The page's compute client: requests to the worker (worker.js), one in flight per method; a newer request of the
+// same method makes older answers stale (they reject with { stale: true }). Not the computation (worker.js).
+const worker = new Worker('./worker.js', { type: 'module' });
+const pending = new Map();
+const latest = {};
+let nextId = 1;
+worker.onmessage = ({ data }) => {
+  const p = pending.get(data.id);
+  pending.delete(data.id);
+  if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
+  else p.resolve(data.result);
+};
+/** Called with a message when the worker fails. */
+export const onWorkerError = { handler: (message) => console.error(message) };
+worker.onerror = (e) => onWorkerError.handler(`The compute worker failed: ${e.message || 'it could not start (see the browser console)'}`);
+export function call(method, ...args) {
+  const id = nextId++;
+  latest[method] = id;
+  const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+  worker.postMessage({ id, method, args });
+  return answer.then((result) => {
+    if (latest[method] !== id) throw Object.assign(new Error('stale'), { stale: true });
+    return result;
+  });
+}
+

@@ -1,0 +1,57 @@
+// The page's controls as a state object, mirrored in the URL hash so a link reproduces the view.
+// Not rendering (app.js) and not computation (worker.js).
+import { $ } from './dom.js';
+
+export const FIELDS = {
+  text: 'string', preset: 'string', dModel: 'int', heads: 'int', kvHeads: 'int', positional: 'string', seed: 'int',
+  causal: 'bool', align: 'string', windowSize: 'int', padding: 'bool', padText: 'string', head: 'int', batchRow: 'int',
+  average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string',
+};
+/** Heads hidden in the heads view (a set the page changes in place). */
+export const hidden = new Set();
+
+export function readControls() {
+  const s = {};
+  for (const [name, type] of Object.entries(FIELDS)) {
+    const el = $(name);
+    s[name] = type === 'bool' ? el.checked : type === 'int' ? Math.max(0, Math.floor(Number(el.value) || 0)) : el.value;
+  }
+  s.dModel = Math.max(4, s.dModel);
+  s.heads = Math.max(1, Math.min(16, s.heads));
+  if (s.dModel % s.heads) s.dModel = s.heads * Math.max(1, Math.round(s.dModel / s.heads));
+  s.kvHeads = Math.max(1, Math.min(s.heads, s.kvHeads));
+  while (s.heads % s.kvHeads) s.kvHeads--;
+  s.gqaKv = Math.max(1, Math.min(s.heads, s.gqaKv));
+  while (s.heads % s.gqaKv) s.gqaKv--;
+  s.variantWindow = Math.max(1, s.variantWindow);
+  return s;
+}
+
+export function writeControls(s) {
+  for (const [name, type] of Object.entries(FIELDS)) {
+    if (s[name] === undefined) continue;
+    const el = $(name);
+    if (type === 'bool') el.checked = s[name];
+    else el.value = s[name];
+  }
+}
+
+export function stateToHash(s) {
+  const p = new URLSearchParams();
+  for (const [name, type] of Object.entries(FIELDS)) p.set(name, type === 'bool' ? (s[name] ? '1' : '0') : String(s[name]));
+  if (hidden.size) p.set('hidden', [...hidden].join(','));
+  return '#' + p.toString();
+}
+
+export function hashToState(hash) {
+  const p = new URLSearchParams(hash.replace(/^#/, '')), s = {};
+  for (const [name, type] of Object.entries(FIELDS)) {
+    if (!p.has(name)) continue;
+    const v = p.get(name);
+    s[name] = type === 'bool' ? v === '1' : type === 'int' ? Number(v) : v;
+  }
+  hidden.clear();
+  for (const h of (p.get('hidden') || '').split(',').filter(Boolean).map(Number)) hidden.add(h);
+  return s;
+}
+
