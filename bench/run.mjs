@@ -193,8 +193,10 @@ results.meta.wasmBackend = attn.backend;
 const { default: createAttnModule } = await import('../dist/attn.mjs');
 const raw = await createAttnModule();  // a second instance, for kernel-only and copy-only timings
 
-const NO_MASK = { causal: false, causalAlign: 0, windowLeft: -1, windowRight: -1, windowAlign: 0, biasShape: 0, keyPadding: 0, bias: 0 };
-const IMPL = { auto: 0, materialized: 1, fused: 2, decode: 3 };
+// The raw module's call objects (see wasm/bindings.cpp): enums are the module's Embind enums, as the package uses.
+const NO_MASK = { causal: false, causalAlign: raw.Align['top-left'], windowLeft: -1, windowRight: -1,
+  windowAlign: raw.Align['top-left'], biasPerBatch: false, biasPerHead: false, keyPadding: 0, bias: 0 };
+const IMPL = { auto: raw.SdpaImpl.auto, materialized: raw.SdpaImpl.materialized, fused: raw.SdpaImpl.fused, decode: raw.SdpaImpl.decode };
 
 /** Copies `arrays` into a fresh heap block and allocates `outputs` (lengths); returns pointers and free(). */
 function heapBlock(arrays, outputs) {
@@ -261,7 +263,7 @@ const mhaWeights = mha.weights();
 const rawMha = new raw.Mha();
 {
   const st = rawMha.initRandom({ dModel: E, heads: cfg.mha.heads, kvHeads: cfg.mha.heads, headDim: E / cfg.mha.heads,
-    valueDim: E / cfg.mha.heads, contextDim: E, maxLen: 0, bias: false, positional: 0 }, 42);
+    valueDim: E / cfg.mha.heads, contextDim: E, maxLen: 0, bias: false, positional: raw.Positional.none }, 42);
   if (st.code !== 'OK') throw new Error(`raw Mha.initRandom: ${st.message}`);
 }
 
@@ -365,7 +367,7 @@ for (const c of cases) {
     }
     try {
       const b = heapBlock({ x }, { out: c.S * E });
-      const call = { batch: 1, qLen: c.S, contextLen: 0, firstPosition: 0, hasScale: false, scale: 0, impl: 0,
+      const call = { batch: 1, qLen: c.S, contextLen: 0, firstPosition: 0, hasScale: false, scale: 0, impl: IMPL.auto,
         mask: { ...NO_MASK, causal: true }, x: b.x, context: 0, out: b.out, threads: 1 };
       const kr = await timeIt(() => {
         const st = rawMha.forward(call);
