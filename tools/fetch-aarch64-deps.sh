@@ -6,18 +6,11 @@ cd "$(dirname "$0")/.."
 DEST=.deps/aarch64
 STAMP="$DEST/.installed-catch2"
 [ -f "$STAMP" ] && exit 0
-APTX=$PWD/.deps/apt-arm64
 MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-rm -rf "$APTX" "$DEST"
-mkdir -p "$APTX/lists/partial" "$APTX/debs" "$APTX/empty" "$DEST"
-echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR bookworm-backports main" > "$APTX/sources.list"
-O=(-o Dir::Etc::SourceList="$APTX/sources.list" -o Dir::Etc::SourceParts="$APTX/empty"
-   -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts="$APTX/empty"
-   -o Dir::State::Lists="$APTX/lists" -o Dir::Cache="$APTX/cache"
-   -o APT::Architectures::=arm64 -o APT::Architecture=arm64 -o APT::Sandbox::User=root -q)
+. tools/private-apt.sh
 echo "fetch-aarch64-deps: downloading libcatch2-dev (arm64) into $DEST"
-apt-get "${O[@]}" update >/dev/null
-(cd "$APTX/debs" && apt-get "${O[@]}" download libcatch2-dev/bookworm-backports)
-for f in "$APTX"/debs/*.deb; do dpkg -x "$f" "$DEST"; done
-rm -rf "$APTX"
+rm -rf "$DEST"
+private_apt_download "$PWD/.deps/apt-arm64" \
+  "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR bookworm-backports main" "$DEST" \
+  -o APT::Architectures::=arm64 -o APT::Architecture=arm64 -- libcatch2-dev/bookworm-backports
 touch "$STAMP"

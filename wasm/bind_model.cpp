@@ -11,22 +11,13 @@
 #include "attn/model/generate.hpp"
 #include "attn/model/gpt2.hpp"
 #include "attn/model/sampling.hpp"
+#include "bind_common.hpp"
 
 namespace {
 
+using attn::js::copy_out;
+using attn::js::status_val;
 using emscripten::val;
-
-val status_val(const attn::Status& st) {
-  val out = val::object();
-  out.set("code", std::string(attn::code_name(st.code)));
-  out.set("message", st.message);
-  return out;
-}
-
-template <class T>
-val copy_out(const std::vector<T>& v) {
-  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
-}
 
 std::vector<std::uint32_t> ids_of(const val& ids) { return emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids); }
 

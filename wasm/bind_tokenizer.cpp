@@ -18,24 +18,14 @@
 
 #include "attn/tokenizer/bpe.hpp"
 #include "attn/tokenizer/unicode.hpp"
+#include "bind_common.hpp"
 
 namespace {
 
+using attn::js::copy_out;
+using attn::js::status_val;
 using emscripten::val;
 using attn::tok::SpecialTokens;
-
-/// A failed status as the object the JS layer throws as AttentionError: { code, message }.
-val status_val(const attn::Status& st) {
-  val out = val::object();
-  out.set("code", std::string(attn::code_name(st.code)));
-  out.set("message", st.message);
-  return out;
-}
-
-template <class T>
-val copy_out(const T* data, std::size_t n) {
-  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
-}
 
 class GPT2TokenizerJs {
  public:

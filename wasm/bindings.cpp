@@ -13,9 +13,12 @@
 #include "attn/model/cost.hpp"
 #include "attn/model/demo_model.hpp"
 #include "attn/kernels/kernels.hpp"
+#include "bind_common.hpp"
 
 namespace {
 
+using attn::js::copy_out;
+using attn::js::status_val;
 using emscripten::val;
 using std::uintptr_t;
 
@@ -93,12 +96,6 @@ SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
 }
 
 SdpaResultJs sdpa_call(const SdpaCall& c) { return sdpa(c); }
-
-/// A copy (Float32Array, Uint32Array, Uint8Array … by element type) of v, owned by JS.
-template <class T>
-val copy_out(const std::vector<T>& v) {
-  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
-}
 
 struct MhaConfigJs {
   std::size_t d_model, heads, kv_heads, head_dim, value_dim, context_dim, max_len;

@@ -109,6 +109,22 @@ void zero_rows(float* out, std::size_t rows, std::size_t stride, std::size_t wid
   for (std::size_t r = 0; r < rows; ++r) std::memset(out + r * stride, 0, width * sizeof(float));
 }
 
+// One (batch row, query head) of a materialized or fused call: where its q rows and output rows are, with its kv
+// head's keys transposed into kT and values packed into vp (the two layouts the kernels stream best).
+struct HeadInputs {
+  std::size_t b, h;
+  const float* q;  ///< [Lq, D], rows q_row apart
+  float* out;      ///< [Lq, Dv], rows o_row apart
+  PvKernel pv;     ///< the P·V kernel these values allow (see pack_values)
+};
+HeadInputs prepare_head(const Plan& p, std::size_t bh, const float* q, const float* k, const float* v, float* out,
+                        float* kT, float* vp) {
+  const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
+  transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT);
+  const PvKernel pv = pack_values(p, v + b * p.Lk_rows * p.v_row + hk * p.Dv, vp);
+  return {b, h, q + b * p.Lq * p.q_row + h * p.D, out + b * p.Lq * p.o_row + h * p.Dv, pv};
+}
+
 // Query rows go in blocks of kTileQ and keys in tiles of kTileK (fused path); both paths skip every key outside the
 // union of a block's key ranges (for a causal mask, the upper triangle). 128 keys per tile halve the per-row
 // softmax bookkeeping of 64 (max, sum, rescale) at 16 KiB of logits per tile, still L1-resident.
@@ -137,13 +153,8 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
     float* kT = scratch + worker * (kt_n + vp_n + logits_n);
     float* vp = kT + kt_n;
     float* logits = vp + vp_n;
-    const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
     float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : logits;
-    const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
-    const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
-    float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT);
-    const PvKernel pv = pack_values(p, v_bh, vp);
+    const auto [b, h, q_bh, o_bh, pv] = prepare_head(p, bh, q, k, v, out, kT, vp);
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
@@ -221,12 +232,7 @@ void run_fused(const Plan& p, const float* q, const float* k, const float* v, fl
     float* kT = acc + acc_n;
     float* vp = kT + kt_n;
     OnlineSoftmax* state = states + worker * kTileQ;
-    const std::size_t b = bh / p.H, h = bh % p.H, hk = kv_head_of(h, p.H, p.Hkv);
-    const float* q_bh = q + b * p.Lq * p.q_row + h * p.D;
-    const float* v_bh = v + b * p.Lk_rows * p.v_row + hk * p.Dv;
-    float* o_bh = out + b * p.Lq * p.o_row + h * p.Dv;
-    transpose_keys(p, k + b * p.Lk_rows * p.k_row + hk * p.D, kT);
-    const PvKernel pv = pack_values(p, v_bh, vp);
+    const auto [b, h, q_bh, o_bh, pv] = prepare_head(p, bh, q, k, v, out, kT, vp);
     for (std::size_t i0 = 0; i0 < p.Lq; i0 += kTileQ) {
       const std::size_t rows = p.Lq - i0 < kTileQ ? p.Lq - i0 : kTileQ;
       const KeyRange kr = block_key_range(p, i0, rows);
