@@ -4,7 +4,7 @@
 import createAttnModule from './attn.mjs';
 import { AttentionError, ERROR_CODES, checkBool, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
-import { abortRecorder, guardModule, registerModule } from './instance.js';
+import { abortRecorder, guardModule, registerModule, runtimeImport } from './instance.js';
 import { KvCache } from './kv-cache.js';
 import { makeMultiHeadAttention } from './mha.js';
 import { loadModel } from './model.js';
@@ -46,12 +46,6 @@ export function init(options = {}) {
   return loading;
 }
 
-/**
- * import() that bundlers leave alone (a computed specifier, plus the comments webpack and Vite honour): Node's
- * built-ins and the threaded build are resolved at run time, so a browser bundle neither fails on `node:` modules
- * nor inlines the threaded build, whose pthread workers must load it from its own URL.
- */
-const runtimeImport = (specifier) => import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
 
 /**
  * Whether to load the threaded build (dist/mt/attn_mt.*), and if not, why. Browsers: automatically when the page is

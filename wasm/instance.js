@@ -75,3 +75,10 @@ export function moduleOf(attn) {
   if (!module) throw new AttentionError('INVALID_ARGUMENT', 'attn: expected the instance init() resolved to');
   return module;
 }
+
+/**
+ * import() that bundlers leave alone (a computed specifier, plus the comments webpack and Vite honour): Node's
+ * built-ins and the threaded build are resolved at run time, so a browser bundle neither fails on `node:` modules
+ * nor inlines the threaded build, whose pthread workers must load it from its own URL.
+ */
+export const runtimeImport = (specifier) => import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);

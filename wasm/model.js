@@ -2,6 +2,7 @@
 // passes that return every attention matrix, and generation as an async iterator. Not the runtime (C++:
 // attn/model/gpt2.hpp) and not tokenization (tokenizer.js): ids in, ids out.
 import { AttentionError, checkBool, checkInt, invalid } from './errors.js';
+import { runtimeImport } from './instance.js';
 import { checkHeap, threadsOption } from './options.js';
 
 const LOGITS = ['none', 'last', 'all'];
@@ -16,7 +17,7 @@ async function bytesOf(source) {
   if (typeof source === 'string' || source instanceof URL) {
     const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
     if (isNode && !/^https?:/.test(String(source))) {
-      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+      const { readFile } = await runtimeImport('node:fs/promises');
       try {
         return new Uint8Array(await readFile(source instanceof URL ? source : String(source)));
       } catch (error) {
