@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 export const FIELDS = {
   text: 'string', preset: 'string', dModel: 'int', heads: 'int', kvHeads: 'int', positional: 'string', seed: 'int',
   causal: 'bool', align: 'string', windowSize: 'int', padding: 'bool', padText: 'string', head: 'int', batchRow: 'int',
-  average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string',
+  average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string', scale: 'string',
 };
 /** Heads hidden in the heads view (a set the page changes in place). */
 export const hidden = new Set();

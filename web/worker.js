@@ -49,6 +49,9 @@ function modelAndEmbeddings(state, tokens) {
 function maskOptions(state) {
   const options = { causal: state.causal ? state.align : false };
   if (state.windowSize > 0) options.window = { size: state.windowSize, align: state.align };
+  // Empty: the library picks its default (the trace says which scale it used); anything else is passed as typed and
+  // the library refuses what is not a finite number.
+  if (state.scale.trim() !== '') options.scale = Number(state.scale);
   return options;
 }
 

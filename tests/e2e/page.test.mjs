@@ -96,6 +96,41 @@ test('3: all heads side by side; hide, isolate and average them; concat and W_o;
   assert.deepEqual(page.errors, []);
 });
 
+test('scale: a custom scale is the one the library applies, and the one the page draws and explains', async () => {
+  const page = await open('#scale=0.5');
+  const a = await analysis(page);
+  assert.equal(a.trace.scale, 0.5);
+  // The same pass in Node with the same scale: the page shows the package's numbers, not ones it re-derived.
+  const t = demo(attn).teachingModel();
+  const ids = [64, 39145, 4171, 7185], texts = ['a', ' fluffy', ' blue', ' creature'];
+  const ref = t.mha.forward(t.embed(ids, texts), { causal: 'top-left', scale: 0.5, trace: true }).trace;
+  assert.deepEqual(a.trace.scaledScores, Array.from(ref.scaledScores));
+  assert.deepEqual(a.trace.weights, Array.from(ref.weights));
+  const at = 3 * 4 + 1, raw = ref.rawScores[at], scaled = ref.scaledScores[at];  // head 0, query 3, key 1
+  assert.notEqual(scaled, raw * 0.25, 'the default 1/√16 would give another number');
+  const card = page.locator('.step', { has: page.locator('canvas[data-step="scaledScores"]') });
+  assert.match(await card.locator('.formula').textContent(), /× 0\.500/);
+  // The drawn Scaled matrix: hovering cell (3, 1) shows the scaled score, and clicking it explains × 0.5.
+  const canvas = page.locator('canvas[data-step="scaledScores"]');
+  const g = await canvas.evaluate((c) => ({ w: c.width, cw: c.getBoundingClientRect().width }));
+  const position = { x: (80 + 1.5 * 28) * (g.cw / g.w), y: (70 + 3.5 * 28) * (g.cw / g.w) };
+  await canvas.hover({ position });
+  const tip = await page.textContent('#tooltip');
+  assert.match(tip, /·creature → ·fluffy: /);
+  assert.ok(Math.abs(Number(tip.split(': ')[1]) - scaled) <= 5e-4 + 1e-3 * Math.abs(scaled), `${tip} vs ${scaled}`);
+  await canvas.click({ position });
+  const explain = await page.textContent('#explain');
+  assert.match(explain, /× scale 0\.500 = /);
+  const shownScaled = Number(explain.match(/× scale 0\.500 = (\S+)/)[1]);
+  assert.ok(Math.abs(shownScaled - scaled) <= 5e-4 + 1e-3 * Math.abs(scaled), `${explain} vs ${scaled}`);
+  // Anything but a finite number is refused by the library, with its reason on the page.
+  await page.fill('#scale', 'x');
+  await page.waitForFunction(() => document.querySelector('#status').classList.contains('error'));
+  assert.match(await page.textContent('#status'), /scale/);
+  t.mha.dispose();
+  assert.deepEqual(page.errors, []);
+});
+
 test('4: masks — causal off, bottom-right alignment, sliding window, padding of a second sequence', async () => {
   const page = await open();
   const masked = async () => (await analysis(page)).trace.maskedScores.filter((x) => x === null || x === -Infinity).length;
