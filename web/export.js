@@ -1,6 +1,9 @@
 // Export of the current analysis: the trace as JSON in a layout a BertViz user recognises.
-// Not the download itself (dom.js) and not the PNG buttons (canvas.js).
+// Not the download itself (dom.js) and not the per-card PNG buttons (canvas.js).
 import { headSlice } from '/dist/trace.js';
+import { drawNow } from './canvas.js';
+import { $, download } from './dom.js';
+import { page } from './page.js';
 
 /** The trace in a layout a BertViz user recognises (attention: layers × heads × Lq × Lk), plus everything else. */
 export function traceJson(a, state) {
@@ -16,3 +19,30 @@ export function traceJson(a, state) {
     headNames: a.headNames, config: a.config, state, trace: plain };
 }
 
+/** Wires the export buttons: the trace as JSON, every head's canvases as one PNG, and the link to this view. */
+export function wireExport() {
+  $('export-json').onclick = () => page.analysis?.trace && download('attention-trace.json', new Blob([JSON.stringify(traceJson(page.analysis, page.state))], { type: 'application/json' }));
+  $('export-png').onclick = () => {
+    const canvases = [...document.querySelectorAll('#head-grid canvas')];
+    if (!canvases.length) return;
+    canvases.forEach(drawNow);
+    const w = Math.max(...canvases.map((c) => c.width)), out = document.createElement('canvas');
+    out.width = w;
+    out.height = canvases.reduce((s, c) => s + c.height + 8, 0);
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    let y = 0;
+    for (const c of canvases) ctx.drawImage(c, 0, y), (y += c.height + 8);
+    out.toBlob((blob) => download('attention-heads.png', blob));
+  };
+  $('copy-link').onclick = async () => {
+    const link = location.href;
+    try {
+      await navigator.clipboard.writeText(link);
+      $('export-note').textContent = 'link copied';
+    } catch {
+      $('export-note').textContent = link;
+    }
+  };
+}

@@ -1,0 +1,43 @@
+// FAQ 3: the text fed one token at a time through the package's decoder and KV cache, compared step by step with the
+// full causal pass, and the chosen head's weights over the growing cache. Not the comparison (worker.js).
+import { drawNow, matrixView, pngButton } from '../canvas.js';
+import { $, setText } from '../dom.js';
+import { label, page } from '../page.js';
+
+/** Section 5: the decoder's steps against the full causal pass, and the chosen head's weights row by row. */
+let decoded = null;  // the latest answer, redrawn when only the chosen head changes
+export function renderDecode(d) {
+  decoded = window.__decoded = d;
+  const steps = d.steps, L = steps.length, table = $('decode-steps');
+  if (!L) {
+    setText($('decode-verdict'), '');
+    table.innerHTML = '';
+    return;
+  }
+  const worstOut = Math.max(...steps.map((s) => s.outDiff)), worstWeights = Math.max(...steps.map((s) => s.weightsDiff));
+  setText($('decode-verdict'), `${L} steps, one token each: largest difference from the full causal pass — outputs ` +
+    `${worstOut.toExponential(1)}, weights ${worstWeights.toExponential(1)} (any difference is float32 rounding: the ` +
+    `sums run in another order). The cache grows by ${d.bytesPerToken.toLocaleString('en')} B per token.`);
+  table.innerHTML = '<tr><th>step</th><th>new token</th><th>tokens in the cache</th><th>cache bytes</th>' +
+    '<th>max |Δ| output</th><th>max |Δ| weights</th></tr>';
+  steps.forEach((s, i) => {
+    const tr = table.insertRow();
+    for (const text of [i, label({ text: s.token }), s.cacheTokens, s.cacheBytes.toLocaleString('en'),
+      s.outDiff.toExponential(1), s.weightsDiff.toExponential(1)]) tr.insertCell().textContent = text;
+  });
+  // Row i: step i's weights over the i + 1 cached tokens for the chosen head; the cells after it are not in the cache.
+  const h = Math.min(page.state.head, d.heads - 1), w = new Float32Array(L * L), absent = new Uint8Array(L * L).fill(1);
+  steps.forEach((s, i) => {
+    for (let j = 0; j <= i; j++) w[i * L + j] = s.weights[h * (i + 1) + j], absent[i * L + j] = 0;
+  });
+  const labels = steps.map((s) => label({ text: s.token }));
+  const canvas = $('decode-weights');
+  matrixView(canvas, w, L, L, { kind: 'weight', masked: absent, rowLabels: labels, colLabels: labels, maxSize: 360 });
+  drawNow(canvas);  // computed once typing pauses: drawing it now delays no keystroke
+  pngButton($('decode-card'), `kv-cache-head-${h}`);
+}
+
+/** Redraws the latest answer for the newly chosen head (nothing to recompute). */
+export function redrawDecode() {
+  if (decoded) renderDecode(decoded);
+}

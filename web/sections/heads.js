@@ -1,0 +1,121 @@
+// Section 4: every head's weights (heat map and line view), their average over the shown heads (headAverage),
+// concat and W_o. Not the next-token table (next-tokens.js); not the average's arithmetic (the package's).
+import { headAverage, headSlice } from '/dist/trace.js';
+import { matrixView, paint, pngButton, removeFrom, stepCard } from '../canvas.js';
+import { $, setText } from '../dom.js';
+import { cellAt, drawLines, drawMatrix, linesGeometry, matrixGeometry } from '../draw.js';
+import { hidden } from '../url-state.js';
+import { keyLabels, padLabels, page, rowsOf } from '../page.js';
+import { renderNextTokens } from './next-tokens.js';
+
+let focusToken = -1;
+
+export function renderHeads() {
+  const a = page.analysis, t = a.trace, dims = t.dims, box = $('head-grid');
+  const b = Math.min(page.state.batchRow, dims.batch - 1), L = dims.qLen, Lk = dims.kvLen, n = L * Lk;
+  const tokens = b === 1 ? padLabels() : keyLabels(), keys = keyLabels();
+  const shown = [...Array(dims.heads).keys()].filter((h) => !hidden.has(h));
+  // A head's mask for drawMatrix: the library's visibility bitmap.
+  const maskOf = (h) => {
+    const visible = headSlice(t, 'visible', h, b);
+    return (i, j) => visible[i * Lk + j] === 0;
+  };
+  const specs = [];
+  if (page.state.average) {
+    const mean = shown.length ? headAverage(t, 'weights', { heads: shown, b }) : new Float32Array(n);
+    specs.push({ title: `average of ${shown.length} head${shown.length === 1 ? '' : 's'}`, weights: mean, maskHead: shown[0] ?? 0 });
+  } else {
+    for (let h = 0; h < dims.heads; h++) {
+      if (!hidden.has(h) || dims.heads <= 16) specs.push({ title: a.headNames[h], weights: headSlice(t, 'weights', h, b), maskHead: h, h });
+    }
+  }
+  // The cards (and their canvases) are kept while the layout is the same: same heads, or the one average card.
+  const layout = page.state.average ? 'average' : `heads ${dims.heads}`;
+  if (box.dataset.layout !== layout || box.children.length !== specs.length) {
+    removeFrom(box, 0);
+    box.dataset.layout = layout;
+    for (const spec of specs) box.append(headCard(spec.h));
+  }
+  const cards = specs.map((spec, k) => {
+    const { title, h } = spec, card = box.children[k], [heat, lines] = card.querySelectorAll('canvas');
+    if (h !== undefined) {
+      card.classList.toggle('hidden-head', hidden.has(h));
+      const check = card.querySelector('input');
+      check.checked = !hidden.has(h);
+      check.setAttribute('aria-label', `show ${title}`);
+    }
+    setText(card.querySelector('.title'), ' ' + title);
+    heat.setAttribute('aria-label', `${title}: weights`);
+    lines.setAttribute('aria-label', `${title}: line view`);
+    pngButton(card, title);
+    let mask = null;
+    return { heat, lines, weights: spec.weights, mask: () => (mask ??= maskOf(spec.maskHead)) };
+  });
+  const heatOptions = { kind: 'weight', maxSize: 200 }, g = matrixGeometry(L, Lk, heatOptions), lg = linesGeometry(L, Lk);
+  const redraw = () => {
+    const focus = focusToken;
+    for (const c of cards) {
+      paint(c.heat, g.width, g.height, () => drawMatrix(c.heat, c.weights, L, Lk, { ...heatOptions, masked: c.mask(), highlightRow: focus }));
+      paint(c.lines, lg.width, lg.height, () => drawLines(c.lines, c.weights, L, Lk, { leftLabels: tokens, rightLabels: keys, focus }));
+    }
+  };
+  for (const c of cards) {
+    c.heat.onmousemove = (e) => {
+      const cell = cellAt(e, c.heat, g);
+      const i = cell ? cell.i : -1;
+      if (i !== focusToken) (focusToken = i), redraw();
+    };
+    c.heat.onmouseleave = () => ((focusToken = -1), redraw());
+    c.lines.onmousemove = (e) => {
+      const r = c.lines.getBoundingClientRect();
+      const y = ((e.clientY - r.top) * c.lines.height) / r.height;
+      const x = ((e.clientX - r.left) * c.lines.width) / r.width;
+      const i = x < c.lines.width / 2 ? Math.floor((y - lg.top) / lg.rowHeight) : -1;
+      const next = i >= 0 && i < L ? i : -1;
+      if (next !== focusToken) (focusToken = next), redraw();
+    };
+    c.lines.onmouseleave = () => ((focusToken = -1), redraw());
+  }
+  redraw();
+
+  // Concat and W_o.
+  const concat = $('concat');
+  const HDv = dims.heads * dims.valueDim;
+  const c1 = stepCard(concat, 0, { title: 'Concat', formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
+  matrixView(c1, rowsOf(t.headsOut, b, L, HDv), L, HDv, { rowLabels: tokens, maxSize: 420 });
+  const c2 = stepCard(concat, 1, { title: 'Output', formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
+  matrixView(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
+  removeFrom(concat, 2);
+
+  renderNextTokens(a.nextTokens);
+}
+
+/** An empty card for head h (a checkbox to hide it, double-click to isolate it), or for the average when h is undefined. */
+function headCard(h) {
+  const card = document.createElement('div');
+  card.className = 'head';
+  const head = document.createElement('div');
+  if (h !== undefined) {
+    const check = document.createElement('input');
+    check.type = 'checkbox';
+    check.onchange = () => {
+      check.checked ? hidden.delete(h) : hidden.add(h);
+      page.update({ recompute: false });
+    };
+    head.append(check);
+    card.ondblclick = () => {
+      hidden.clear();
+      for (let x = 0; x < page.analysis.trace.dims.heads; x++) if (x !== h) hidden.add(x);
+      page.update({ recompute: false });
+    };
+    card.dataset.head = h;
+  }
+  const title = document.createElement('span');
+  title.className = 'title';
+  head.append(title);
+  const pair = document.createElement('div');
+  pair.className = 'pair';
+  pair.append(document.createElement('canvas'), document.createElement('canvas'));
+  card.append(head, pair);
+  return card;
+}

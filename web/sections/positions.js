@@ -1,0 +1,33 @@
+// Section 6: 我打他 against 他打我 without and with positions; whether the weights are a pure permutation is the
+// package's permutationDiff (worker.js). Not computed here.
+import { drawNow, matrixView, pngButton, removeFrom } from '../canvas.js';
+import { $ } from '../dom.js';
+import { fmt } from '../draw.js';
+import { label } from '../page.js';
+
+export function renderPositions(r) {
+  const box = $('positions');
+  removeFrom(box, 0);
+  for (const positional of ['none', 'sinusoidal']) {
+    const card = document.createElement('div');
+    card.className = 'variant';
+    card.dataset.positional = positional;
+    const L = r.a.length;
+    const h = document.createElement('h4');
+    h.textContent = `positions: ${positional}`;
+    const ca = document.createElement('canvas'), cb = document.createElement('canvas');
+    const p = document.createElement('p');
+    p.className = 'verdict';
+    const worst = r[positional].worst;
+    p.textContent = worst < 1e-6
+      ? `max |A(他打我)[π i][π j] − A(我打他)[i][j]| = ${worst.toExponential(1)}: a pure permutation — order is invisible.`
+      : `max difference under the permutation = ${fmt(worst)}: the weights differ — order is visible.`;
+    card.append(h, ca, cb, p);
+    pngButton(card, `positions-${positional}`);
+    box.append(card);
+    // Drawn at once: this is the same for every text, computed once at start.
+    matrixView(ca, r[positional].a, L, L, { kind: 'weight', rowLabels: r.a.map(label), colLabels: r.a.map(label), maxSize: 150 });
+    matrixView(cb, r[positional].b, L, L, { kind: 'weight', rowLabels: r.b.map(label), colLabels: r.b.map(label), maxSize: 150 });
+    drawNow(ca), drawNow(cb);
+  }
+}

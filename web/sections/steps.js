@@ -1,0 +1,127 @@
+// Section 3: one head step by step (embeddings → Q, K, V → scores → scale → mask → softmax → output) and the
+// explanation of a clicked cell. Every number is the trace's (headSlice): not one is recomputed here.
+import { headSlice } from '/dist/trace.js';
+import { keyboardCells, matrixView, paint, pendingDraws, removeFrom, stepCard, tooltip } from '../canvas.js';
+import { $, setText } from '../dom.js';
+import { absMax, cellAt, drawMatrix, fmt, matrixGeometry } from '../draw.js';
+import { keyLabels, padLabels, page, rowsOf } from '../page.js';
+
+export function renderSteps() {
+  const a = page.analysis, t = a.trace, dims = t.dims, steps = $('steps');
+  const h = Math.min(page.state.head, dims.heads - 1), b = Math.min(page.state.batchRow, dims.batch - 1);
+  const hk = t.kvHead[h];  // the kv head query head h reads (grouped-query attention)
+  const keys = keyLabels(), tokens = b === 1 ? padLabels() : keys;
+  const L = dims.qLen, Lk = dims.kvLen, E = dims.dModel, D = dims.headDim, Dv = dims.valueDim;
+  setText($('batch-note'), dims.batch === 1 ? '' : b === 0
+    ? `Batch row 0 of 2: your text (${L} tokens).`
+    : `Batch row 1 of 2: ${tokens.filter((x) => x !== '[pad]').join(' ')} then ${L - a.padTokens.length} × [pad]; ` +
+      'the [pad] keys are masked for every query.');
+  const visible = headSlice(t, 'visible', h, b);  // the library's mask decision, cell by cell
+  const isMasked = (i, j) => visible[i * Lk + j] === 0;
+  const matrices = [
+    { title: 'Embeddings', formula: 'E[token]', shape: `[L=${L}, d_model=${E}]`, data: rowsOf(t.xIn, b, L, E), cols: E },
+    { title: '+ positions', formula: `P[pos] (${a.config.positional})`, shape: `[L, ${E}]`, data: t.positions, cols: E },
+    { title: 'X', formula: 'X = E + P', shape: `[L, ${E}]`, data: rowsOf(t.x, b, L, E), cols: E },
+    { title: `Q (head ${h})`, formula: 'Q = X·W_q', shape: `[L, d_k=${D}]`, data: headSlice(t, 'q', h, b), cols: D },
+    { title: `K (kv head ${hk})`, formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headSlice(t, 'k', h, b), cols: D },
+    { title: `V (kv head ${hk})`, formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headSlice(t, 'v', h, b), cols: Dv },
+  ];
+  let k = 0;
+  for (const m of matrices) {
+    const canvas = stepCard(steps, k++, m);
+    const g = matrixView(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300 });
+    tooltip(canvas, g, m.data, m.cols, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(m.data[i * m.cols + j])}`);
+  }
+  const scores = [
+    { key: 'rawScores', title: 'Scores', formula: 'S = Q·Kᵀ', kind: 'signed' },
+    { key: 'scaledScores', title: 'Scaled', formula: `S · scale  (× ${fmt(t.scale)}; 1/√d_k unless set)`, kind: 'signed' },
+    { key: 'maskedScores', title: 'Masked', formula: 'S · scale + mask (−∞ where hidden)', kind: 'signed', mask: true },
+    { key: 'weights', title: 'Softmax', formula: 'A = softmax(row)', kind: 'weight', mask: true, note: 'each row sums to 1' },
+  ];
+  const scaledMax = absMax(headSlice(t, 'scaledScores', h, b));
+  for (const s of scores) {
+    const data = headSlice(t, s.key, h, b);
+    const canvas = stepCard(steps, k++, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
+    canvas.dataset.step = s.key;
+    const options = { kind: s.kind, rowLabels: tokens, colLabels: keys, maxSize: 320 };
+    const draw = (highlightRow = -1, highlightCol = -1) => drawMatrix(canvas, data, L, Lk, { ...options,
+      masked: s.mask ? isMasked : undefined, highlightRow, highlightCol,
+      limit: s.kind === 'signed' && t.scale !== 0 ? scaledMax / (s.key === 'rawScores' ? Math.abs(t.scale) : 1) : undefined });
+    const g = matrixGeometry(L, Lk, options);
+    paint(canvas, g.width, g.height, () => draw());
+    keyboardCells(canvas, L, Lk, (i, j) => (pendingDraws.delete(canvas), draw(i, j)), explainScore);
+    tooltip(canvas, g, data, Lk, (i, j) => `${tokens[i]} → ${keys[j]}: ${isMasked(i, j) && s.mask ? 'masked' : fmt(data[i * Lk + j])}`);
+    canvas.onclick = (e) => {
+      const c = cellAt(e, canvas, g);
+      if (c) explainScore(c.i, c.j);
+    };
+    if (s.key === 'weights') {  // the softmax property, shown: every row of weights sums to 1
+      let sums = canvas.parentElement.querySelector('.row-sums');
+      if (!sums) {
+        sums = document.createElement('div');
+        sums.className = 'shape row-sums';
+        canvas.parentElement.append(sums);
+      }
+      setText(sums, 'row sums: ' + Array.from(headSlice(t, 'rowSums', h, b), (sum) => sum.toFixed(3)).join(' '));
+    }
+  }
+  const out = headSlice(t, 'headsOut', h, b);
+  const canvas = stepCard(steps, k++, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
+  canvas.dataset.step = 'headOut';
+  const outOptions = { rowLabels: tokens, maxSize: 300 };
+  const drawOut = (highlightRow = -1) => drawMatrix(canvas, out, L, Dv, { ...outOptions, highlightRow });
+  const g = matrixGeometry(L, Dv, outOptions);
+  paint(canvas, g.width, g.height, () => drawOut());
+  keyboardCells(canvas, L, 1, (i) => (pendingDraws.delete(canvas), drawOut(i)), (i) => explainOutput(i));
+  tooltip(canvas, g, out, Dv, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(out[i * Dv + j])}`);
+  canvas.onclick = (e) => {
+    const c = cellAt(e, canvas, g);
+    if (c) explainOutput(c.i);
+  };
+  removeFrom(steps, k);
+}
+
+/** Click on a score cell: the dot product term by term, then scale, mask and softmax, from the trace. */
+function explainScore(i, j) {
+  const t = page.analysis.trace, dims = t.dims, h = Math.min(page.state.head, dims.heads - 1), b = Math.min(page.state.batchRow, dims.batch - 1);
+  const D = dims.headDim;
+  const q = headSlice(t, 'q', h, b).subarray(i * D, (i + 1) * D);
+  const k = headSlice(t, 'k', h, b).subarray(j * D, (j + 1) * D);
+  const at = i * dims.kvLen + j;
+  const terms = Array.from(q, (qd, d) => `${fmt(qd)}×${fmt(k[d])}`).join(' + ');
+  const raw = headSlice(t, 'rawScores', h, b)[at], scaled = headSlice(t, 'scaledScores', h, b)[at];
+  const masked = headSlice(t, 'maskedScores', h, b)[at], w = headSlice(t, 'weights', h, b)[at];
+  const tok = b === 1 ? padLabels() : keyLabels();
+  $('explain').innerHTML = '';
+  const p = document.createElement('div');
+  p.innerHTML = `<strong></strong><br><code></code>`;
+  p.querySelector('strong').textContent = `score[${i}][${j}]: query “${tok[i]}” · key “${keyLabels()[j]}” (head ${h})`;
+  p.querySelector('code').textContent =
+    `q·k = ${terms}\n    = ${fmt(raw)}\n× scale ${fmt(t.scale)} = ${fmt(scaled)}\nmasked: ${masked === -Infinity ? '−∞ (this key is hidden from this query)' : fmt(masked)}\n` +
+    `softmax weight = ${fmt(w)}`;
+  $('explain').append(p);
+  $('explain').dataset.kind = 'score';
+  $('explain').dataset.value = String(raw);
+}
+
+/** Click on an output row: which value rows it mixed, with which weights. */
+function explainOutput(i) {
+  const t = page.analysis.trace, dims = t.dims, h = Math.min(page.state.head, dims.heads - 1), b = Math.min(page.state.batchRow, dims.batch - 1);
+  const Dv = dims.valueDim;
+  const w = headSlice(t, 'weights', h, b).subarray(i * dims.kvLen, (i + 1) * dims.kvLen);
+  const v = headSlice(t, 'v', h, b);
+  const out = headSlice(t, 'headsOut', h, b).subarray(i * Dv, (i + 1) * Dv);
+  const show = (row) => '[' + Array.from(row.subarray(0, 6), fmt).join(', ') + (row.length > 6 ? ', …]' : ']');
+  const lines = [];
+  w.forEach((wj, j) => {
+    if (wj > 0) lines.push(`${fmt(wj)} × V[${j} “${keyLabels()[j]}”] ${show(v.subarray(j * Dv, (j + 1) * Dv))}`);
+  });
+  $('explain').innerHTML = '';
+  const p = document.createElement('div');
+  p.innerHTML = `<strong></strong><br><code></code>`;
+  p.querySelector('strong').textContent = `output[${i}] of head ${h} = Σ_j A[${i}][j] · V[j]`;
+  p.querySelector('code').textContent = (lines.length ? lines.join('\n+ ') : '(no visible key: the output is zeros)') + `\n= ${show(out)}`;
+  $('explain').append(p);
+  $('explain').dataset.kind = 'output';
+  $('explain').dataset.rows = String(lines.length);
+}

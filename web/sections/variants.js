@@ -1,0 +1,37 @@
+// Section 5: the same text through multi-head, grouped-query, multi-query, sliding-window and cross-attention,
+// each with its head-averaged weights and the package's cost numbers. Not the runs or the costs (worker.js).
+import { drawNow, matrixView, pngButton, removeFrom } from '../canvas.js';
+import { $, setText } from '../dom.js';
+
+export function renderVariants(list) {
+  const box = $('variants');
+  list.forEach((v, k) => {
+    let card = box.children[k];
+    if (!card) {
+      card = document.createElement('div');
+      card.className = 'variant';
+      card.innerHTML = '<h4></h4><canvas></canvas><table class="numbers"></table>';
+      box.append(card);
+    }
+    card.dataset.variant = v.name;
+    setText(card.querySelector('h4'), v.name);
+    const rows = [['parameters (W_q, W_k, W_v, W_o)', v.params.toLocaleString('en')],
+      ['KV cache per token', `${v.kvBytesPerToken.toLocaleString('en')} B`], ['KV cache kept at this length', `${v.kvBytes.toLocaleString('en')} B`],
+      ['FLOPs for the last token', v.flopsPerToken.toLocaleString('en')]];
+    const table = card.querySelector('table');
+    rows.forEach(([name, val], r) => {
+      let tr = table.rows[r];
+      if (!tr) {
+        tr = table.insertRow();
+        tr.innerHTML = '<th></th><td></td>';
+      }
+      setText(tr.children[0], name);
+      setText(tr.children[1], val);
+    });
+    pngButton(card, v.name);
+    const canvas = card.querySelector('canvas');
+    matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: (i, j) => v.visible[i * v.cols + j] === 0 });
+    drawNow(canvas);  // variants arrive once typing pauses: drawing them at once delays no keystroke
+  });
+  removeFrom(box, list.length);
+}
