@@ -1,5 +1,8 @@
 // The page's compute client: requests to the worker (worker.js), one in flight per method; a newer request of the
 // same method makes older answers stale (they reject with { stale: true }). Not the computation (worker.js).
+// Not yet the package's createAttentionWorker (worker-client.js): its worker has no demo entry (teaching model and its
+// embed(ids, texts), seededEmbeddings, nextTokens), no batched tokenTexts(ids) and no timed call, so each keystroke
+// would need one round trip per token text; until it has them the page keeps this one-message-per-answer worker.
 const worker = new Worker('./worker.js', { type: 'module' });
 const pending = new Map();
 const latest = {};

@@ -1,7 +1,8 @@
 // The page's service worker: it keeps the page and the package it runs in a cache, so that a learner who loaded the
 // page once can reload it offline. Network first — online, every request gets the server's current file (and
 // refreshes the cache) — and the cached copy only when the network fails. Cached responses keep their headers, so
-// the page stays cross-origin isolated (and threaded) offline too.
+// the page stays cross-origin isolated (and threaded) offline too. Not a build step: FILES is kept by hand, and
+// tests/e2e/page-sources.test.mjs fails when a module the page loads is missing from it.
 const CACHE = 'attention-wasm-page';
 // Everything the page can load, fetched at install: the first visit is not yet controlled by this worker.
 const FILES = [

@@ -18,13 +18,24 @@ export function readControls() {
   }
   s.dModel = Math.max(4, s.dModel);
   s.heads = Math.max(1, Math.min(16, s.heads));
-  if (s.dModel % s.heads) s.dModel = s.heads * Math.max(1, Math.round(s.dModel / s.heads));
-  s.kvHeads = Math.max(1, Math.min(s.heads, s.kvHeads));
-  while (s.heads % s.kvHeads) s.kvHeads--;
-  s.gqaKv = Math.max(1, Math.min(s.heads, s.gqaKv));
-  while (s.heads % s.gqaKv) s.gqaKv--;
+  s.dModel = nearestMultiple(s.dModel, s.heads);
+  s.kvHeads = largestDivisorUpTo(s.heads, s.kvHeads);
+  s.gqaKv = largestDivisorUpTo(s.heads, s.gqaKv);
   s.variantWindow = Math.max(1, s.variantWindow);
   return s;
+}
+
+// Snapping the controls to shapes the library accepts (d_model a multiple of heads, heads a multiple of kv heads), so
+// that typing a number never shows an error. The rule itself is the library's (it refuses other shapes); the page only
+// picks the nearest value it would accept. Waits for: a package helper listing the valid kv head counts for `heads`.
+function nearestMultiple(value, of) {
+  const below = value - (value % of);
+  return Math.max(of, value - below >= of / 2 ? below + of : below);
+}
+function largestDivisorUpTo(n, limit) {
+  let d = Math.max(1, Math.min(n, limit));
+  while (n % d) d--;
+  return d;
 }
 
 export function writeControls(s) {

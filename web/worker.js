@@ -55,6 +55,12 @@ function maskOptions(state) {
   return options;
 }
 
+// A sliding window caps the keys each token reads: the attention FLOPs and the KV cache that must be kept are those of a
+// context of min(w, context). Waits for: attn.cost({ window }) (the cost model knowing windows itself).
+function windowedCost({ window, context, ...config }) {
+  return attn.cost({ ...config, layers: 1, context: Math.min(window, context), bytesPerElement: 4 });
+}
+
 const handlers = {
   /** Everything the step-by-step, heads and export views show, for the page's text and settings. */
   analyze(state) {
@@ -151,9 +157,7 @@ const handlers = {
       // Which cells the library masked (the same for every head here: there is no per-head bias).
       const visible = headSlice(trace, 'visible', 0).slice();
       const cost = attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: Lk, bytesPerElement: 4 });
-      // A window caps the keys each token reads: the attention FLOPs and the KV cache that must be kept shrink to w.
-      const window = r.window ? Math.min(r.window, Lk) : Lk;
-      const windowed = r.window ? attn.cost({ dModel, heads, kvHeads: r.kvHeads, headDim, layers: 1, context: window, bytesPerElement: 4 }) : cost;
+      const windowed = r.window ? windowedCost({ dModel, heads, kvHeads: r.kvHeads, headDim, context: Lk, window: r.window }) : cost;
       return {
         name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, visible, rows: L, cols: Lk,
         keyTokens: r.cross ? crossTokens : tokens,
