@@ -165,3 +165,19 @@ TEST_CASE("the vector exp is within 4e-7 relative of exp in double over [-87, 0]
     CHECK(special[4] == 1.f);
   }
 }
+
+TEST_CASE("gelu_tanh matches GPT-2's formula in double on every table", "[kernels][gelu]") {
+  std::vector<float> x;
+  for (float v = -9.0f; v <= 9.0f; v += 0.0173f) x.push_back(v);
+  std::vector<double> ref(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double v = x[i];
+    ref[i] = 0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / 3.141592653589793) * (v + 0.044715 * v * v * v)));
+  }
+  for (attn::Isa isa : attn::available_isas()) {
+    INFO(attn::isa_name(isa));
+    std::vector<float> y = x;
+    attn::table_for(isa)->gelu_tanh(y.data(), y.size());
+    CHECK(compare(y, ref, attn_test::kKernelTol) == "");
+  }
+}

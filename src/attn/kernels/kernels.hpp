@@ -38,6 +38,8 @@ struct KernelTable {
   void (*scale)(float* x, size_t n, float a);
   /// dst[c, r] = src[r, c] for r < rows, c < cols   (keys [Lk, D] → Kᵀ [D, Lk] for the NN score kernel).
   void (*transpose)(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd);
+  /// x[i] = GELU(x[i]) in GPT-2's tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+  void (*gelu_tanh)(float* x, size_t n);
 };
 
 /// The vector exp's constants (simd/kernels_simd.hpp; defined in exp_constants.cpp): 1.5·2^23, log2 e, −ln 2 in two

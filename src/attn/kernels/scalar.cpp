@@ -59,9 +59,15 @@ void transpose(size_t rows, size_t cols, const float* src, size_t lds, float* ds
     for (size_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
 }
 
+void gelu_tanh(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    x[i] = 0.5f * x[i] * (1.0f + std::tanh(0.7978845608028654f * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
+}
+
 }  // namespace
 
 extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
-                                           gemm_nn<true>, max, exp_shift_sum, scale,         transpose};
+                                           gemm_nn<true>, max, exp_shift_sum, scale,         transpose,
+                                           gelu_tanh};
 
 }  // namespace attn

@@ -28,13 +28,15 @@ void layer_norm(const float* x, std::size_t n, std::size_t C, const float* g, co
   }
 }
 
-/// x ← GELU(x), GPT-2's tanh form or the exact erf form.
-void gelu(float* x, std::size_t n, GeluForm form) {
-  constexpr float kSqrt2OverPi = 0.7978845608028654f, kInvSqrt2 = 0.7071067811865476f;
-  if (form == GeluForm::tanh)
-    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::tanh(kSqrt2OverPi * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
-  else
-    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
+/// x ← GELU(x): GPT-2's tanh form through the kernel table (vectorised), or the exact erf form; chunks over threads.
+void gelu(const KernelTable& kt, float* x, std::size_t n, GeluForm form, std::size_t threads) {
+  constexpr std::size_t kChunk = 4096;
+  parallel_for((n + kChunk - 1) / kChunk, threads, [&](std::size_t chunk, std::size_t) {
+    float* p = x + chunk * kChunk;
+    const std::size_t m = std::min(kChunk, n - chunk * kChunk);
+    if (form == GeluForm::tanh) return kt.gelu_tanh(p, m);
+    for (std::size_t i = 0; i < m; ++i) p[i] = 0.5f * p[i] * (1.0f + std::erf(p[i] * 0.7071067811865476f));
+  });
 }
 
 /// logits: [n, V] = h: [n, C] · head: [V, C]ᵀ, vocabulary blocks over threads.
@@ -180,7 +182,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     // MLP.
     layer_norm(x.data(), n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h.data());
     matmul_bias(kt, h.data(), n, b.fc_w, b.fc_b.data(), mlp.data(), threads);
-    gelu(mlp.data(), n * F, cfg.gelu);
+    gelu(kt, mlp.data(), n * F, cfg.gelu, threads);
     matmul_bias(kt, mlp.data(), n, b.out_w, b.out_b.data(), h.data(), threads);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
   }

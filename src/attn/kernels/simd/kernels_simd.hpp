@@ -2,6 +2,7 @@
 // Not dispatch: only dispatch.cpp chooses among the instantiations. Keep non-template inline helpers
 // (std::min, std::vector, …) out of here: an arch TU would emit them with that arch's instructions.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -259,6 +260,17 @@ struct Kernels {
     for (; r < rows; ++r)
       for (size_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
   }
+
+  // GPT-2's GELU with xsimd's vector tanh (libm's scalar tanhf was the largest scalar cost of a GPT-2 prefill).
+  static void gelu_tanh(float* x, size_t n) {
+    const V half(0.5f), one(1.0f), k(0.7978845608028654f), c(0.044715f);
+    size_t i = 0;
+    for (; i + W <= n; i += W) {
+      const V v = V::load_unaligned(x + i);
+      (half * v * (one + xsimd::tanh(k * (v + c * v * v * v)))).store_unaligned(x + i);
+    }
+    for (; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::tanh(0.7978845608028654f * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
+  }
 };
 
 /// The table of Arch's kernels; explicitly instantiated in that arch's translation unit only.
@@ -266,7 +278,7 @@ template <class Arch>
 KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
   return KernelTable{isa,     K::W,           &K::gemm_nt, &K::gemm_nn,   &K::gemm_nn_acc, &K::pv_acc,
-                     &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose};
+                     &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh};
 }
 
 }  // namespace attn::simd
