@@ -20,6 +20,7 @@ inline constexpr Tolerance kKernelTol{ATTN_TOL_KERNEL_ATOL, ATTN_TOL_KERNEL_RTOL
 inline constexpr Tolerance kSdpaTol{ATTN_TOL_SDPA_ATOL, ATTN_TOL_SDPA_RTOL};
 inline constexpr Tolerance kStressTol{ATTN_TOL_STRESS_ATOL, ATTN_TOL_STRESS_RTOL};
 inline constexpr Tolerance kGpt2Tol{ATTN_TOL_GPT2_ATOL, ATTN_TOL_GPT2_RTOL};
+inline constexpr Tolerance kGradcheckTol{ATTN_TOL_GRADCHECK_ATOL, ATTN_TOL_GRADCHECK_RTOL};
 
 /// Empty when every |got − ref| ≤ atol + rtol·|ref| (NaN must match NaN); else a description of the worst miss.
 template <class Got, class Ref>

@@ -1,0 +1,247 @@
+// The trainer: gradients of every tensor kind against central differences of the float64 GPT-2 reference, the
+// GELU derivative, bit-identical reruns (and thread counts), overfitting one batch, the schedule, and checkpoints
+// that the runtime loads with the trainer's own numbers.
+#include <catch2/catch_test_macros.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <set>
+
+#include "attn/model/gpt2.hpp"
+#include "attn/model/gpt2_ref.hpp"
+#include "attn/nn/blocks.hpp"
+#include "attn/train/trainer.hpp"
+#include "tolerance.hpp"
+
+namespace {
+
+using attn::train::Gpt2Trainer;
+using attn::train::TrainerConfig;
+
+TrainerConfig tiny_config() {
+  TrainerConfig c;
+  c.layers = 2, c.heads = 2, c.d_model = 8, c.d_ff = 12, c.vocab = 11, c.context = 7;
+  c.batch = 2, c.seq = 5;
+  c.threads = 1;
+  return c;
+}
+
+std::vector<std::uint32_t> random_rows(std::size_t count, std::size_t vocab, std::uint64_t seed) {
+  attn::Rng rng(seed);
+  std::vector<std::uint32_t> rows(count);
+  for (auto& r : rows) r = std::uint32_t(rng.next_u64() % vocab);
+  return rows;
+}
+
+/// Weights of a larger spread than GPT-2's init, so every nonlinearity (GELU's curve, softmax, LayerNorm) matters.
+void spread_weights(Gpt2Trainer& t, std::uint64_t seed) {
+  attn::Rng rng(seed);
+  for (const auto& tensor : t.tensors()) {
+    float* w = t.params().data() + tensor.offset;
+    const bool gain = tensor.name.find("ln_") != std::string::npos && tensor.name.find(".weight") != std::string::npos;
+    for (std::size_t i = 0; i < tensor.size; ++i)
+      w[i] = gain ? 1.0f + 0.25f * rng.uniform_pm1() : 0.4f * rng.uniform_pm1();
+  }
+}
+
+/// The mean cross-entropy of the trainer's current weights, in float64 through the reference forward.
+double reference_loss(const Gpt2Trainer& t, const std::vector<std::uint32_t>& rows) {
+  attn::Gpt2Loader loader;
+  REQUIRE(t.to_loader(loader).ok());
+  attn::Gpt2Config config;
+  attn::Gpt2Weights weights;
+  REQUIRE(loader.finish({}, config, weights).ok());
+  const TrainerConfig& c = t.config();
+  double total = 0;
+  for (std::size_t b = 0; b < c.batch; ++b) {
+    const std::vector<std::uint32_t> in(rows.begin() + b * (c.seq + 1), rows.begin() + b * (c.seq + 1) + c.seq);
+    const attn::Gpt2Reference ref = attn::gpt2_reference(config, weights, in);
+    for (std::size_t i = 0; i < c.seq; ++i) {
+      const double* logits = &ref.logits[i * c.vocab];
+      double mx = logits[0];
+      for (std::size_t j = 1; j < c.vocab; ++j) mx = std::max(mx, logits[j]);
+      double sum = 0;
+      for (std::size_t j = 0; j < c.vocab; ++j) sum += std::exp(logits[j] - mx);
+      total += std::log(sum) + mx - logits[rows[b * (c.seq + 1) + i + 1]];
+    }
+  }
+  return total / double(c.batch * c.seq);
+}
+
+std::vector<std::uint8_t> param_bytes(const Gpt2Trainer& t) {
+  std::vector<std::uint8_t> bytes(t.params().size() * 4);
+  std::memcpy(bytes.data(), t.params().data(), bytes.size());
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("gelu_tanh_grad matches central differences in double", "[trainer]") {
+  for (float x : {-6.0f, -2.7f, -1.0f, -0.1f, 0.0f, 0.3f, 1.0f, 2.0f, 5.0f, 30.0f, -30.0f}) {
+    const double h = 1e-4;
+    const auto f = [](double v) { return 0.5 * v * (1 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))); };
+    const double fd = (f(x + h) - f(x - h)) / (2 * h);
+    INFO("x = " << x);
+    CHECK(std::abs(attn::nn::gelu_tanh_grad(x) - fd) <= 1e-5 + 1e-4 * std::abs(fd));
+  }
+}
+
+TEST_CASE("every gradient matches central differences of the float64 reference", "[trainer]") {
+  Gpt2Trainer t(tiny_config());
+  spread_weights(t, 7);
+  const TrainerConfig& c = t.config();
+  const std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1), c.vocab, 3);
+  double loss = 0;
+  REQUIRE(t.forward_backward(rows.data(), loss).ok());
+  CHECK(std::abs(loss - reference_loss(t, rows)) <= 1e-5 * std::abs(loss));
+
+  // Per tensor: its largest-gradient element and two pseudo-random ones.
+  double worst = 0;
+  std::string worst_at;
+  attn::Rng pick(11);
+  for (const auto& tensor : t.tensors()) {
+    std::set<std::size_t> elements{std::size_t(pick.next_u64() % tensor.size), std::size_t(pick.next_u64() % tensor.size)};
+    std::size_t largest = 0;
+    for (std::size_t i = 1; i < tensor.size; ++i)
+      if (std::abs(t.grads()[tensor.offset + i]) > std::abs(t.grads()[tensor.offset + largest])) largest = i;
+    elements.insert(largest);
+    for (std::size_t e : elements) {
+      float& w = t.params()[tensor.offset + e];
+      const float w0 = w;
+      w = w0 + 1e-3f;
+      const double up = reference_loss(t, rows), w_up = w;
+      w = w0 - 1e-3f;
+      const double down = reference_loss(t, rows), w_down = w;
+      w = w0;
+      const double fd = (up - down) / (w_up - w_down);
+      const double got = t.grads()[tensor.offset + e];
+      const double excess = std::abs(got - fd) / (attn_test::kGradcheckTol.atol + attn_test::kGradcheckTol.rtol * std::abs(fd));
+      if (excess > worst) worst = excess, worst_at = tensor.name + "[" + std::to_string(e) + "]";
+      INFO(tensor.name << "[" << e << "]: analytic " << got << ", central difference " << fd);
+      CHECK(excess <= 1.0);
+    }
+  }
+  WARN("gradient check: worst error is " << worst << " of the tolerance, at " << worst_at);
+}
+
+TEST_CASE("a rerun is bit-identical, and so is another thread count", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  c.layers = 2, c.heads = 4, c.d_model = 32, c.d_ff = 0, c.vocab = 40, c.context = 24, c.batch = 3, c.seq = 24;
+  c.steps = 6, c.warmup = 2;
+  const std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1) * c.steps, c.vocab, 5);
+  const auto run = [&](std::size_t threads) {
+    TrainerConfig ct = c;
+    ct.threads = threads;
+    Gpt2Trainer t(ct);
+    attn::train::StepReport report;
+    for (std::size_t s = 0; s < c.steps; ++s) REQUIRE(t.train_step(&rows[s * c.batch * (c.seq + 1)], report).ok());
+    return param_bytes(t);
+  };
+  const auto first = run(1);
+  CHECK(first == run(1));
+  CHECK(first == run(2));
+  Gpt2Trainer fresh(c);
+  CHECK(first != param_bytes(fresh));  // the steps did change the weights
+}
+
+TEST_CASE("the trainer overfits one batch below 0.05 nats", "[trainer]") {
+  TrainerConfig c;
+  c.layers = 2, c.heads = 2, c.d_model = 32, c.vocab = 24, c.context = 16, c.batch = 4, c.seq = 16;
+  c.lr = 1e-2f, c.warmup = 10, c.steps = 300, c.weight_decay = 0.0f, c.threads = 2;
+  Gpt2Trainer t(c);
+  const std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1), c.vocab, 9);
+  attn::train::StepReport report;
+  double first = 0;
+  std::size_t steps = 0;
+  for (; steps < c.steps; ++steps) {
+    REQUIRE(t.train_step(rows.data(), report).ok());
+    if (steps == 0) first = report.loss;
+    if (report.loss < 0.05) break;
+  }
+  INFO("loss " << first << " -> " << report.loss << " after " << steps + 1 << " steps");
+  CHECK(first > 2.5);
+  CHECK(report.loss < 0.05);
+}
+
+TEST_CASE("the schedule warms up linearly and decays by cosine to the floor", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  c.lr = 1e-3f, c.warmup = 10, c.steps = 110, c.min_lr_ratio = 0.1f;
+  Gpt2Trainer t(c);
+  CHECK(t.learning_rate(0) == 1e-3f * 1 / 10);
+  CHECK(std::abs(t.learning_rate(9) - 1e-3f) < 1e-9f);
+  CHECK(std::abs(t.learning_rate(60) - 0.55e-3f) < 1e-7f);
+  CHECK(std::abs(t.learning_rate(110) - 1e-4f) < 1e-9f);
+  CHECK(std::abs(t.learning_rate(500) - 1e-4f) < 1e-9f);
+}
+
+TEST_CASE("a saved checkpoint loads in the runtime with the trainer's numbers", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  Gpt2Trainer t(c);
+  spread_weights(t, 21);
+  std::vector<std::uint32_t> ids(c.vocab);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = std::uint32_t(100 + 7 * i);
+  REQUIRE(t.set_vocabulary(ids, std::uint32_t(c.vocab - 1)).ok());
+  std::vector<std::uint8_t> file;
+  REQUIRE(t.save(attn::io::DType::F32, {{"corpus_seed", "1"}}, file).ok());
+
+  attn::Gpt2Loader from_file, from_trainer;
+  REQUIRE(attn::gpt2_loader_from_safetensors(file.data(), file.size(), from_file).ok());
+  REQUIRE(t.to_loader(from_trainer).ok());
+  attn::Gpt2Model a, b;
+  REQUIRE(a.load(from_file).ok());
+  REQUIRE(b.load(from_trainer).ok());
+  CHECK(a.config().heads == c.heads);
+  CHECK(a.config().gpt2_ids == ids);
+  REQUIRE(a.config().unk_row.has_value());
+  CHECK(*a.config().unk_row == c.vocab - 1);
+
+  const std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1), c.vocab - 1, 4);
+  std::vector<std::uint32_t> gpt2(c.seq);
+  for (std::size_t i = 0; i < c.seq; ++i) gpt2[i] = ids[rows[i]];
+  attn::Gpt2ForwardOptions fo;
+  fo.logits = attn::LogitsFor::all;
+  attn::Gpt2ForwardResult ra, rb;
+  REQUIRE(a.forward(gpt2.data(), gpt2.size(), fo, ra).ok());
+  REQUIRE(b.forward(gpt2.data(), gpt2.size(), fo, rb).ok());
+  CHECK(ra.logits == rb.logits);  // the file round-trips every bit
+
+  // The runtime's loss on the first sequence equals the trainer's (different code paths, float32 both).
+  double trainer_loss = 0;
+  REQUIRE(t.evaluate(rows.data(), 1, trainer_loss).ok());
+  double runtime_loss = 0;
+  for (std::size_t i = 0; i < c.seq; ++i) {
+    const float* l = &ra.logits[i * c.vocab];
+    double mx = l[0], sum = 0;
+    for (std::size_t j = 1; j < c.vocab; ++j) mx = std::max<double>(mx, l[j]);
+    for (std::size_t j = 0; j < c.vocab; ++j) sum += std::exp(l[j] - mx);
+    runtime_loss += std::log(sum) + mx - l[rows[i + 1]];
+  }
+  runtime_loss /= double(c.seq);
+  CHECK(std::abs(runtime_loss - trainer_loss) <= 1e-5 * trainer_loss);
+
+  // F16: the same model within F16 rounding.
+  std::vector<std::uint8_t> half;
+  REQUIRE(t.save(attn::io::DType::F16, {}, half).ok());
+  attn::Gpt2Loader from_half;
+  REQUIRE(attn::gpt2_loader_from_safetensors(half.data(), half.size(), from_half).ok());
+  attn::Gpt2Model h;
+  REQUIRE(h.load(from_half).ok());
+  attn::Gpt2ForwardResult rh;
+  REQUIRE(h.forward(gpt2.data(), gpt2.size(), fo, rh).ok());
+  CHECK(attn_test::compare(rh.logits, ra.logits, {2e-2, 2e-2}).empty());
+}
+
+TEST_CASE("bad trainer input is refused with a reason", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  c.seq = c.context + 1;
+  CHECK(c.check().code == attn::Code::invalid_argument);
+  c = tiny_config();
+  Gpt2Trainer t(c);
+  std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1), c.vocab, 1);
+  rows[3] = std::uint32_t(c.vocab);
+  double loss = 0;
+  const attn::Status st = t.forward_backward(rows.data(), loss);
+  CHECK(st.code == attn::Code::out_of_range);
+  CHECK(st.message.find("not in the vocabulary") != std::string::npos);
+  CHECK(t.set_vocabulary({3, 2}, std::nullopt).code == attn::Code::invalid_argument);
+}
