@@ -181,3 +181,19 @@ TEST_CASE("gelu_tanh matches GPT-2's formula in double on every table", "[kernel
     CHECK(compare(y, ref, attn_test::kKernelTol) == "");
   }
 }
+
+TEST_CASE("gelu_tanh_backward adds dy times GELU's derivative in double on every table", "[kernels][gelu]") {
+  std::vector<float> x, dy;
+  for (float v = -12.0f; v <= 12.0f; v += 0.0173f) x.push_back(v), dy.push_back(0.5f + 0.25f * std::sin(v));
+  std::vector<double> ref(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double v = x[i], k = std::sqrt(2.0 / 3.141592653589793), th = std::tanh(k * (v + 0.044715 * v * v * v));
+    ref[i] = 1.0 + dy[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * k * (1 + 3 * 0.044715 * v * v));
+  }
+  for (attn::Isa isa : attn::available_isas()) {
+    INFO(attn::isa_name(isa));
+    std::vector<float> dx(x.size(), 1.0f);  // it adds
+    attn::table_for(isa)->gelu_tanh_backward(x.data(), dy.data(), dx.data(), dx.size());
+    CHECK(compare(dx, ref, attn_test::kKernelTol) == "");
+  }
+}

@@ -25,12 +25,14 @@ Status sdpa_backward(const SdpaShape& s, const float* q, const float* k, const f
   const std::size_t qw = H * D, kw = Hkv * D, vw = Hkv * Dv, ow = H * Dv;
   // One worker owns one (b, kv head): its query heads add into dk/dv rows nobody else writes.
   const std::size_t pairs = B * Hkv, workers = worker_count(pairs, o.threads);
-  std::vector<std::vector<float>> scratch(workers);
+  Workspace own;  // used only when the caller gave none
+  Workspace& ws = o.workspace ? *o.workspace : own;
+  const Workspace::Frame frame(ws);
+  float* scratch = ws.take<float>(workers * 3 * Lq * Lk);
   parallel_for(pairs, o.threads, [&](std::size_t pair, std::size_t worker) {
     const std::size_t b = pair / Hkv, hk = pair % Hkv;
-    std::vector<float>& buf = scratch[worker];
-    buf.resize(3 * Lq * Lk);
-    float *dp = buf.data(), *ds_t = dp + Lq * Lk, *p_t = ds_t + Lq * Lk;  // dP / dS [Lq, Lk], dSᵀ, Pᵀ [Lk, Lq]
+    float* buf = scratch + worker * 3 * Lq * Lk;
+    float *dp = buf, *ds_t = dp + Lq * Lk, *p_t = ds_t + Lq * Lk;  // dP / dS [Lq, Lk], dSᵀ, Pᵀ [Lk, Lq]
     const float* kb = k + b * Lk * kw + hk * D;
     const float* vb = v + b * Lk * vw + hk * Dv;
     float* dkb = dk + b * Lk * kw + hk * D;

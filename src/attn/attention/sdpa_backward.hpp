@@ -12,6 +12,7 @@
 
 #include "attn/attention/sdpa.hpp"
 #include "attn/core/status.hpp"
+#include "attn/core/workspace.hpp"
 #include "attn/kernels/kernels.hpp"
 
 namespace attn {
@@ -20,6 +21,7 @@ struct SdpaBackwardOptions {
   std::optional<float> scale;            ///< as the forward's (default 1/√D)
   const KernelTable* kernels = nullptr;  ///< nullptr = best_kernels()
   std::size_t threads = 1;               ///< splits (batch, kv head) pairs; results do not depend on it
+  Workspace* workspace = nullptr;        ///< scratch (3·Lq·Lk floats per thread); nullptr = allocated per call
 };
 
 /// q: [B, Lq, H·D], k: [B, Lk, Hkv·D], v: [B, Lk, Hkv·Dv], weights: [B, H, Lq, Lk] (SdpaOptions::weights_bhqk of

@@ -40,6 +40,8 @@ struct KernelTable {
   void (*transpose)(size_t rows, size_t cols, const float* src, size_t lds, float* dst, size_t ldd);
   /// x[i] = GELU(x[i]) in GPT-2's tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
   void (*gelu_tanh)(float* x, size_t n);
+  /// dx[i] += dy[i] · GELU_tanh'(x[i]), the derivative written with 1 − tanh² (no overflow for large |x|).
+  void (*gelu_tanh_backward)(const float* x, const float* dy, float* dx, size_t n);
 };
 
 /// The vector exp's constants (simd/kernels_simd.hpp; defined in exp_constants.cpp): 1.5·2^23, log2 e, −ln 2 in two

@@ -64,10 +64,17 @@ void gelu_tanh(float* x, size_t n) {
     x[i] = 0.5f * x[i] * (1.0f + std::tanh(0.7978845608028654f * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
 }
 
+void gelu_tanh_backward(const float* x, const float* dy, float* dx, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float v = x[i], th = std::tanh(0.7978845608028654f * (v + 0.044715f * v * v * v));
+    dx[i] += dy[i] * (0.5f * (1.0f + th) + 0.5f * v * (1.0f - th * th) * 0.7978845608028654f * (1.0f + 3.0f * 0.044715f * v * v));
+  }
+}
+
 }  // namespace
 
 extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
                                            gemm_nn<true>, max, exp_shift_sum, scale,         transpose,
-                                           gelu_tanh};
+                                           gelu_tanh,     gelu_tanh_backward};
 
 }  // namespace attn

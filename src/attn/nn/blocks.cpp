@@ -107,9 +107,10 @@ void gelu_forward(const KernelTable& kt, const float* x, float* y, std::size_t n
   });
 }
 
-void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n, std::size_t threads) {
+void gelu_backward(const KernelTable& kt, const float* x, const float* dy, float* dx, std::size_t n,
+                   std::size_t threads) {
   for_blocks(n, 4096, threads, [&](std::size_t i0, std::size_t i1) {
-    for (std::size_t i = i0; i < i1; ++i) dx[i] += dy[i] * gelu_tanh_grad(x[i]);
+    kt.gelu_tanh_backward(x + i0, dy + i0, dx + i0, i1 - i0);
   });
 }
 
@@ -150,10 +151,10 @@ void linear_backward(const KernelTable& kt, const float* dy, const float* x, std
 }
 
 void attention_forward(const KernelTable& kt, const float* qkv, std::size_t B, std::size_t T, std::size_t H,
-                       std::size_t D, float* out, float* att, std::vector<float>& scratch, std::size_t threads) {
+                       std::size_t D, float* out, float* att, Workspace& ws, std::size_t threads) {
   const std::size_t C = H * D, n = B * T;
-  if (scratch.size() < 3 * n * C) scratch.resize(3 * n * C);
-  float *q = scratch.data(), *k = q + n * C, *v = k + n * C;
+  const Workspace::Frame frame(ws);
+  float *q = ws.take<float>(3 * n * C), *k = q + n * C, *v = k + n * C;
   for (std::size_t t = 0; t < n; ++t) {
     std::copy_n(qkv + t * 3 * C, C, q + t * C);
     std::copy_n(qkv + t * 3 * C + C, C, k + t * C);
@@ -164,16 +165,16 @@ void attention_forward(const KernelTable& kt, const float* qkv, std::size_t B, s
   so.kernels = &kt;
   so.threads = threads;
   so.weights_bhqk = att;
+  so.workspace = &ws;
   // Shapes are valid by construction; sdpa's only failure modes are argument errors.
   (void)sdpa(SdpaShape{B, T, T, H, H, D, D, 0}, q, k, v, out, so);
 }
 
 void attention_backward(const KernelTable& kt, const float* dout, const float* qkv, const float* att, std::size_t B,
-                        std::size_t T, std::size_t H, std::size_t D, float* dqkv, std::vector<float>& scratch,
-                        std::size_t threads) {
+                        std::size_t T, std::size_t H, std::size_t D, float* dqkv, Workspace& ws, std::size_t threads) {
   const std::size_t C = H * D, n = B * T;
-  if (scratch.size() < 6 * n * C) scratch.resize(6 * n * C);
-  float *q = scratch.data(), *k = q + n * C, *v = k + n * C, *dq = v + n * C, *dk = dq + n * C, *dv = dk + n * C;
+  const Workspace::Frame frame(ws);
+  float *q = ws.take<float>(6 * n * C), *k = q + n * C, *v = k + n * C, *dq = v + n * C, *dk = dq + n * C, *dv = dk + n * C;
   for (std::size_t t = 0; t < n; ++t) {
     std::copy_n(qkv + t * 3 * C, C, q + t * C);
     std::copy_n(qkv + t * 3 * C + C, C, k + t * C);
@@ -182,6 +183,7 @@ void attention_backward(const KernelTable& kt, const float* dout, const float* q
   SdpaBackwardOptions bo;
   bo.kernels = &kt;
   bo.threads = threads;
+  bo.workspace = &ws;
   (void)sdpa_backward(SdpaShape{B, T, T, H, H, D, D, 0}, q, k, v, att, dout, dq, dk, dv, bo);
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t c = 0; c < C; ++c) {
@@ -193,7 +195,7 @@ void attention_backward(const KernelTable& kt, const float* dout, const float* q
 
 double softmax_cross_entropy_forward(float* logits, const std::uint32_t* targets, std::size_t n, std::size_t V,
                                      float* losses, std::size_t threads) {
-  std::vector<float> own;
+  std::vector<float> own;  // callers in a loop pass `losses` and allocate nothing
   if (!losses) own.resize(n), losses = own.data();
   for_blocks(n, 16, threads, [&](std::size_t r0, std::size_t r1) {
     for (std::size_t r = r0; r < r1; ++r) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "attn/core/workspace.hpp"
 #include "attn/kernels/kernels.hpp"
 
 namespace attn::nn {
@@ -31,8 +32,9 @@ void layer_norm_backward(const float* dy, const float* x, const float* mean, con
 
 /// y = GELU_tanh(x) (the kernel table's vector tanh), n values.
 void gelu_forward(const KernelTable& kt, const float* x, float* y, std::size_t n, std::size_t threads);
-/// dx += dy · GELU_tanh'(x), with 1 − tanh² (no cosh, so no overflow for large |x|).
-void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n, std::size_t threads);
+/// dx += dy · GELU_tanh'(x) (the kernel table's, with 1 − tanh²: no cosh, so no overflow for large |x|).
+void gelu_backward(const KernelTable& kt, const float* x, const float* dy, float* dx, std::size_t n,
+                   std::size_t threads);
 
 /// y: [n, out] = x: [n, in] · w: [in, out] + b: [out] (b may be null).
 void linear_forward(const KernelTable& kt, const float* x, std::size_t n, std::size_t in, const float* w,
@@ -49,13 +51,12 @@ void linear_backward(const KernelTable& kt, const float* dy, const float* x, std
 
 /// Causal self-attention of B sequences of T tokens over a fused projection qkv: [B·T, 3C] (columns Q | K | V, head h
 /// at h·D of each third, C = H·D) → out: [B·T, C]; saves the softmax weights att: [B, H, T, T] (0 above the
-/// diagonal). Scale 1/√D. scratch grows to hold the split Q, K, V.
+/// diagonal). Scale 1/√D. Scratch (the split Q, K, V and attention's own) comes from ws.
 void attention_forward(const KernelTable& kt, const float* qkv, std::size_t B, std::size_t T, std::size_t H,
-                       std::size_t D, float* out, float* att, std::vector<float>& scratch, std::size_t threads);
+                       std::size_t D, float* out, float* att, Workspace& ws, std::size_t threads);
 /// dqkv: [B·T, 3C] += the gradient through attention_forward, from dout: [B·T, C] and the saved att.
 void attention_backward(const KernelTable& kt, const float* dout, const float* qkv, const float* att, std::size_t B,
-                        std::size_t T, std::size_t H, std::size_t D, float* dqkv, std::vector<float>& scratch,
-                        std::size_t threads);
+                        std::size_t T, std::size_t H, std::size_t D, float* dqkv, Workspace& ws, std::size_t threads);
 
 /// logits: [n, V] → probabilities in place; returns Σ_t −log p[t, targets[t]] (double); losses: [n] per row
 /// (may be null). A target ≥ V is refused by the caller (train/), not here.

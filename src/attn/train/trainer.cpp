@@ -148,7 +148,7 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
     nn::layer_norm_forward(a.x_in.data(), n, C, p(w[kLn1G]), p(w[kLn1B]), c.ln_eps, a.ln1.data(), a.ln1_mean.data(),
                            a.ln1_rstd.data(), threads);
     nn::linear_forward(kt, a.ln1.data(), n, C, p(w[kQkvW]), p(w[kQkvB]), 3 * C, a.qkv.data(), threads);
-    nn::attention_forward(kt, a.qkv.data(), B, T, H, D, a.heads.data(), a.att.data(), scratch_, threads);
+    nn::attention_forward(kt, a.qkv.data(), B, T, H, D, a.heads.data(), a.att.data(), workspace_, threads);
     nn::linear_forward(kt, a.heads.data(), n, C, p(w[kProjW]), p(w[kProjB]), C, a.x_mid.data(), threads);
     for (std::size_t i = 0; i < n * C; ++i) a.x_mid[i] += a.x_in[i];
     nn::layer_norm_forward(a.x_mid.data(), n, C, p(w[kLn2G]), p(w[kLn2B]), c.ln_eps, a.ln2.data(), a.ln2_mean.data(),
@@ -173,7 +173,8 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
 double Gpt2Trainer::loss_and_probs(const std::uint32_t* rows, std::size_t B) {
   forward(rows, B);
   const std::size_t n = B * config_.seq;
-  return nn::softmax_cross_entropy_forward(probs_.data(), targets_.data(), n, config_.vocab, nullptr,
+  sized(losses_, n);
+  return nn::softmax_cross_entropy_forward(probs_.data(), targets_.data(), n, config_.vocab, losses_.data(),
                                            config_.threads) / double(n);
 }
 
@@ -219,7 +220,7 @@ Status Gpt2Trainer::forward_backward(const std::uint32_t* rows, double& loss) {
     nn::linear_backward(kt, dres_.data(), a.gelu.data(), n, F, p(w[kOutW]), C, dgelu_.data(), g(w[kOutW]), g(w[kOutB]),
                         scratch_, threads);
     zero(dfc_, n * F);
-    nn::gelu_backward(a.fc.data(), dgelu_.data(), dfc_.data(), n * F, threads);
+    nn::gelu_backward(kt, a.fc.data(), dgelu_.data(), dfc_.data(), n * F, threads);
     zero(dln_, n * C);
     nn::linear_backward(kt, dfc_.data(), a.ln2.data(), n, C, p(w[kFcW]), F, dln_.data(), g(w[kFcW]), g(w[kFcB]),
                         scratch_, threads);
@@ -230,7 +231,7 @@ Status Gpt2Trainer::forward_backward(const std::uint32_t* rows, double& loss) {
     nn::linear_backward(kt, dres_.data(), a.heads.data(), n, C, p(w[kProjW]), C, dheads_.data(), g(w[kProjW]),
                         g(w[kProjB]), scratch_, threads);
     zero(dqkv_, n * 3 * C);
-    nn::attention_backward(kt, dheads_.data(), a.qkv.data(), a.att.data(), B, T, H, D, dqkv_.data(), scratch_, threads);
+    nn::attention_backward(kt, dheads_.data(), a.qkv.data(), a.att.data(), B, T, H, D, dqkv_.data(), workspace_, threads);
     zero(dln_, n * C);
     nn::linear_backward(kt, dqkv_.data(), a.ln1.data(), n, C, p(w[kQkvW]), 3 * C, dln_.data(), g(w[kQkvW]),
                         g(w[kQkvB]), scratch_, threads);

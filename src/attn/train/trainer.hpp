@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "attn/core/status.hpp"
+#include "attn/core/workspace.hpp"
 #include "attn/io/safetensors.hpp"
 #include "attn/kernels/kernels.hpp"
 #include "attn/model/gpt2.hpp"
@@ -106,7 +107,8 @@ class Gpt2Trainer {
   std::vector<LayerActs> acts_;
   std::vector<float> x_out_, lnf_, lnf_mean_, lnf_rstd_, probs_;
   // Gradient scratch.
-  std::vector<float> dres_, dln_, dqkv_, dheads_, dfc_, dgelu_, dlogits_, scratch_;
+  std::vector<float> losses_, dres_, dln_, dqkv_, dheads_, dfc_, dgelu_, dlogits_, scratch_;
+  Workspace workspace_;  // attention's scratch: a steady run of steps allocates nothing
   // Tensor indices per layer (ln1_g, ln1_b, qkv_w, qkv_b, proj_w, proj_b, ln2_g, ln2_b, fc_w, fc_b, out_w, out_b).
   std::vector<std::vector<std::size_t>> layer_tensors_;
   std::size_t wte_, wpe_, lnf_g_, lnf_b_;

@@ -271,6 +271,22 @@ struct Kernels {
     }
     for (; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::tanh(0.7978845608028654f * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
   }
+
+  static void gelu_tanh_backward(const float* x, const float* dy, float* dx, size_t n) {
+    const V half(0.5f), one(1.0f), k(0.7978845608028654f), c(0.044715f), c3(3.0f * 0.044715f);
+    size_t i = 0;
+    for (; i + W <= n; i += W) {
+      const V v = V::load_unaligned(x + i), v2 = v * v;
+      const V th = xsimd::tanh(k * (v + c * v2 * v));
+      const V grad = half * (one + th) + half * v * (one - th * th) * k * (one + c3 * v2);
+      (V::load_unaligned(dx + i) + V::load_unaligned(dy + i) * grad).store_unaligned(dx + i);
+    }
+    for (; i < n; ++i) {
+      const float th = std::tanh(0.7978845608028654f * (x[i] + 0.044715f * x[i] * x[i] * x[i]));
+      dx[i] += dy[i] * (0.5f * (1.0f + th) + 0.5f * x[i] * (1.0f - th * th) * 0.7978845608028654f *
+                                              (1.0f + 3.0f * 0.044715f * x[i] * x[i]));
+    }
+  }
 };
 
 /// The table of Arch's kernels; explicitly instantiated in that arch's translation unit only.
@@ -278,7 +294,8 @@ template <class Arch>
 KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
   return KernelTable{isa,     K::W,           &K::gemm_nt, &K::gemm_nn,   &K::gemm_nn_acc, &K::pv_acc,
-                     &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh};
+                     &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh,
+                     &K::gelu_tanh_backward};
 }
 
 }  // namespace attn::simd
