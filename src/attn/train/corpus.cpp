@@ -1,0 +1,535 @@
+// The toy-world corpus: word lists, the sentence renderers (shared by the generator and the vocabulary
+// enumeration, so both see the same text), the document sampler, the stream and its hash.
+// Not the trainer: no model, no batching; documents are text encoded whole with GPT-2's tokenizer.
+#include "attn/train/corpus.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "attn/train/sha256.hpp"
+
+namespace attn::train {
+namespace {
+
+constexpr std::uint32_t kEndOfText = 50256;  // GPT-2's <|endoftext|>
+constexpr std::size_t kRepeatShare10 = 7;    // 7 in 10 creature stories repeat their noun phrase
+constexpr std::size_t kMaxStories = 4;
+constexpr std::size_t kSpanMin = 8, kSpanMax = 32;
+
+/// Byte range [begin, end) of a word in the document text.
+struct Range {
+  std::size_t begin = 0, end = 0;
+};
+
+/// A probe before tokenization: byte ranges, resolved to token indices once the document is encoded.
+struct PendingProbe {
+  ProbeKind kind;
+  Range row;
+  std::vector<Range> keys;  // the quality adjective's range first (noun probes)
+  std::size_t a, b;
+  bool chinese, female;
+};
+
+/// One noun phrase of a creature story: which words, in which order, with which decorations.
+struct NounPhrase {
+  std::size_t quality = 0, noun = 0;
+  std::size_t colours[2] = {0, 0};
+  std::size_t n_colours = 0;
+  bool quality_first = true;
+  bool very[3] = {false, false, false};  // per adjective slot in text order (Chinese: only the quality's is used)
+  bool and_last = false;                 // English: " and" before the last adjective when there are two or more
+};
+
+}  // namespace
+
+/// The document being written: its text and the probes found in it (byte ranges).
+struct CorpusGenerator::Story {
+  std::string text;
+  std::vector<PendingProbe> probes;
+  Range add(std::string_view w) {
+    const Range r{text.size(), text.size() + w.size()};
+    text.append(w);
+    return r;
+  }
+};
+
+const World& world() {
+  static const World w = [] {
+    World x;
+    x.qualities = {{"fluffy", "毛茸茸"}, {"spiky", "多刺"},  {"shiny", "亮晶晶"}, {"tiny", "小小"},
+                   {"loud", "吵闹"},     {"sleepy", "困倦"}, {"wet", "湿漉漉"},   {"hungry", "饥饿"}};
+    x.quality_verbs = {{"purrs", "打呼噜"},   {"hisses", "嘶嘶叫"}, {"glows", "发光"}, {"squeaks", "吱吱叫"},
+                       {"roars", "大声吼叫"}, {"yawns", "打哈欠"},  {"drips", "滴水"}, {"eats", "吃东西"}};
+    x.colours = {{"blue", "蓝色"},  {"red", "红色"},   {"green", "绿色"}, {"yellow", "黄色"},
+                 {"white", "白色"}, {"black", "黑色"}, {"pink", "粉色"},  {"purple", "紫色"}};
+    x.nouns = {{"creature", "怪兽"}, {"cat", "猫"},       {"robot", "机器人"}, {"bird", "小鸟"},
+               {"dragon", "龙"},     {"monster", "怪物"}, {"fox", "狐狸"},     {"dog", "狗"},
+               {"mouse", "老鼠"},    {"frog", "青蛙"},    {"bear", "熊"},      {"rabbit", "兔子"}};
+    x.noun_measures = {"只", "只", "个", "只", "条", "个", "只", "只", "只", "只", "只", "只"};
+    x.male_names = {{"Tom", "小明"},  {"Sam", "小刚"}, {"Ben", "小军"}, {"Max", "小强"},
+                    {"Jack", "小龙"}, {"Leo", "小虎"}, {"Paul", ""},    {"John", ""}};
+    x.female_names = {{"Anna", "小红"}, {"Mary", "小丽"}, {"Lucy", "小芳"}, {"Emma", "小美"},
+                      {"Lily", "小兰"}, {"Kate", "小雪"}, {"Sara", ""},     {"Amy", ""}};
+    x.male_verbs = {{"sings", "唱歌"}, {"reads", "看书"},  {"paints", "画画"}, {"runs", "跑步"},
+                    {"cooks", "做饭"}, {"writes", "写字"}, {"laughs", ""},     {"jumps", ""}};
+    x.female_verbs = {{"dances", "跳舞"}, {"sleeps", "睡觉"}, {"plays", "弹琴"}, {"climbs", "爬山"},
+                      {"walks", "散步"},  {"smiles", "微笑"}, {"draws", ""},     {"waves", ""}};
+    x.places = {{"park", "公园"}, {"school", "学校"}, {"garden", "花园"}, {"shop", "商店"}};
+    x.chinese_names = 6;
+    return x;
+  }();
+  return w;
+}
+
+bool heldout_pair(std::size_t i, std::size_t j) { return (i + j) % 5 == 0; }
+
+namespace {
+
+// Chinese minimal-pair participants besides the names: 我 你 他 她.
+const char* const kZhPronouns[] = {"我", "你", "他", "她"};
+constexpr std::size_t kNumZhPronouns = 4;
+constexpr std::size_t kNumTemplates = 3;  // pronoun-story first sentences per language
+
+std::size_t num_participants() { return kNumZhPronouns + 2 * world().chinese_names; }
+const char* participant(std::size_t i) {
+  const World& w = world();
+  if (i < kNumZhPronouns) return kZhPronouns[i];
+  i -= kNumZhPronouns;
+  return i < w.chinese_names ? w.male_names[i].zh : w.female_names[i - w.chinese_names].zh;
+}
+
+/// The adjective slots of a noun phrase in text order: index into qualities (is_quality) or colours.
+struct Slot {
+  bool is_quality;
+  std::size_t index;
+};
+std::size_t adjective_slots(const NounPhrase& np, Slot out[3]) {
+  std::size_t n = 0;
+  if (np.quality_first) out[n++] = {true, np.quality};
+  for (std::size_t c = 0; c < np.n_colours; ++c) out[n++] = {false, np.colours[c]};
+  if (!np.quality_first) out[n++] = {true, np.quality};
+  return n;
+}
+
+/// "A fluffy blue creature purrs." or (repeat) " Again, the fluffy blue creature purrs."; adds the noun probe.
+template <class Draft>
+void render_creature_en(Draft& d, const NounPhrase& np, bool repeat) {
+  const World& w = world();
+  if (repeat) {
+    d.add(" Again");
+    d.add(",");
+    d.add(" the");
+  } else {
+    d.add("A");
+  }
+  Slot slots[3];
+  const std::size_t n = adjective_slots(np, slots);
+  PendingProbe p{ProbeKind::noun_adjective, {}, {}, np.quality, np.noun, false, false};
+  std::vector<Range> colours;
+  const std::string space = " ";
+  for (std::size_t s = 0; s < n; ++s) {
+    if (np.and_last && n >= 2 && s == n - 1) d.add(" and");
+    if (np.very[s]) d.add(" very");
+    const Range r = d.add(space + (slots[s].is_quality ? w.qualities : w.colours)[slots[s].index].en);
+    if (slots[s].is_quality) {
+      p.keys.insert(p.keys.begin(), r);
+    } else {
+      p.keys.push_back(r);
+    }
+  }
+  p.row = d.add(space + w.nouns[np.noun].en);
+  d.add(space + w.quality_verbs[np.quality].en);
+  d.add(".");
+  d.probes.push_back(std::move(p));
+}
+
+/// 一只毛茸茸的蓝色的怪兽打呼噜。 or (repeat) 后来，那只毛茸茸的蓝色的怪兽打呼噜。; adds the noun probe.
+template <class Draft>
+void render_creature_zh(Draft& d, const NounPhrase& np, bool repeat) {
+  const World& w = world();
+  d.add(repeat ? "后来，那" : "一");
+  d.add(w.noun_measures[np.noun]);
+  Slot slots[3];
+  const std::size_t n = adjective_slots(np, slots);
+  PendingProbe p{ProbeKind::noun_adjective, {}, {}, np.quality, np.noun, true, false};
+  for (std::size_t s = 0; s < n; ++s) {
+    if (slots[s].is_quality) {
+      if (np.very[s]) d.add("很");
+      p.keys.insert(p.keys.begin(), d.add(w.qualities[slots[s].index].zh));
+    } else {
+      p.keys.push_back(d.add(w.colours[slots[s].index].zh));
+    }
+    d.add("的");
+  }
+  p.row = d.add(w.nouns[np.noun].zh);
+  d.add(w.quality_verbs[np.quality].zh);
+  d.add("。");
+  d.probes.push_back(std::move(p));
+}
+
+/// First sentence of a pronoun story: both people, `male_first` deciding who is named first. Returns the name ranges.
+template <class Draft>
+std::pair<Range, Range> render_meeting(Draft& d, bool chinese, std::size_t templ, std::size_t male, std::size_t female,
+                                       bool male_first, std::size_t place) {
+  const World& w = world();
+  const Word& first = male_first ? w.male_names[male] : w.female_names[female];
+  const Word& second = male_first ? w.female_names[female] : w.male_names[male];
+  Range r1, r2;
+  if (chinese) {
+    r1 = d.add(first.zh);
+    if (templ == 0) {
+      d.add("和");
+      r2 = d.add(second.zh);
+      d.add("去了");
+      d.add(w.places[place].zh);
+    } else if (templ == 1) {
+      d.add("在");
+      d.add(w.places[place].zh);
+      d.add("遇到了");
+      r2 = d.add(second.zh);
+    } else {
+      d.add("见到了");
+      r2 = d.add(second.zh);
+    }
+    d.add("。");
+  } else {
+    const std::string space = " ";
+    r1 = d.add(first.en);
+    static const char* const kVerb[kNumTemplates] = {" and", " met", " saw"};
+    static const char* const kPrep[kNumTemplates] = {" went to the", " at the", " in the"};
+    d.add(kVerb[templ]);
+    r2 = d.add(space + second.en);
+    // " went to the" is three pre-tokens; added as one string it encodes identically.
+    d.add(kPrep[templ]);
+    d.add(space + w.places[place].en);
+    d.add(".");
+  }
+  return male_first ? std::make_pair(r1, r2) : std::make_pair(r2, r1);
+}
+
+/// " He sings." / 他唱歌。 with the probe from the pronoun to the antecedent's name.
+template <class Draft>
+void render_pronoun(Draft& d, bool chinese, bool female, std::size_t male, std::size_t fem, Range antecedent) {
+  const World& w = world();
+  const std::size_t who = female ? fem : male;
+  const Word& verb = female ? w.female_verbs[who] : w.male_verbs[who];
+  PendingProbe p{ProbeKind::pronoun_antecedent, {}, {antecedent}, male, fem, chinese, female};
+  if (chinese) {
+    p.row = d.add(female ? "她" : "他");
+    d.add(verb.zh);
+    d.add("。");
+  } else {
+    p.row = d.add(female ? " She" : " He");
+    d.add(std::string(" ") + verb.en);
+    d.add(".");
+  }
+  d.probes.push_back(std::move(p));
+}
+
+/// 我打他。他哭了。: whoever is hit cries.
+template <class Draft>
+void render_minimal_pair(Draft& d, std::size_t hitter, std::size_t hit) {
+  d.add(participant(hitter));
+  d.add("打");
+  d.add(participant(hit));
+  d.add("。");
+  d.add(participant(hit));
+  d.add("哭了。");
+}
+
+/// A draft that only keeps the text: for the vocabulary enumeration.
+struct TextOnly {
+  std::string text;
+  std::vector<PendingProbe> probes;
+  Range add(std::string_view s) {
+    text.append(s);
+    return {};
+  }
+};
+
+/// Word tokens of the lexicon (every word with a leading space in English, alone in Chinese), without the
+/// single-byte tokens: what repeated-span documents are made of.
+std::vector<std::uint32_t> span_pool(const tok::Gpt2Tokenizer& tk) {
+  const World& w = world();
+  std::vector<std::uint32_t> ids;
+  auto add = [&](const Word& word) {
+    tk.encode(std::string(" ") + word.en, tok::SpecialTokens::as_text, ids);
+    if (*word.zh) tk.encode(word.zh, tok::SpecialTokens::as_text, ids);
+  };
+  for (const auto* list : {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_names, &w.female_names,
+                           &w.male_verbs, &w.female_verbs, &w.places})
+    for (const Word& word : *list) add(word);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [&](std::uint32_t id) {
+                             std::string_view bytes;
+                             return !tk.token_bytes(id, bytes).ok() || bytes.size() < 2;
+                           }),
+            ids.end());
+  return ids;
+}
+
+std::uint64_t stream_seed(const CorpusOptions& o) {
+  // Different streams per split; the constant only has to differ from 0 and mix well.
+  Rng mix(o.seed ^ (o.split == Split::heldout ? 0x68656C646F757421ull : 0));
+  return mix.next_u64();
+}
+
+/// Token indices [first, last] overlapping bytes [r.begin, r.end); first > last if none.
+std::pair<std::size_t, std::size_t> tokens_of(const tok::Encoding& e, Range r) {
+  const auto it = std::partition_point(e.spans.begin(), e.spans.end(),
+                                       [&](const tok::TokenSpan& s) { return s.byte_end <= r.begin; });
+  std::size_t first = static_cast<std::size_t>(it - e.spans.begin()), last = first;
+  if (first == e.spans.size() || e.spans[first].byte_start >= r.end) return {1, 0};
+  while (last + 1 < e.spans.size() && e.spans[last + 1].byte_start < r.end) ++last;
+  return {first, last};
+}
+
+}  // namespace
+
+Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& options) {
+  if (!tokenizer.loaded()) return Status::invalid_argument("tokenizer: not loaded");
+  if (!(options.repeated_span_share >= 0.0 && options.repeated_span_share <= 1.0))
+    return Status::invalid_argument("repeated_span_share: must be in [0, 1]");
+  if (!(options.chinese_share >= 0.0 && options.chinese_share <= 1.0))
+    return Status::invalid_argument("chinese_share: must be in [0, 1]");
+  return Status::success();
+}
+
+CorpusGenerator::CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOptions options)
+    : tok_(tokenizer), options_(options), rng_(stream_seed(options)) {
+  if (validate(tokenizer, options).ok()) span_pool_ = span_pool(tokenizer);
+}
+
+void CorpusGenerator::creature_story(bool chinese, Story& s) {
+  const World& w = world();
+  NounPhrase np;
+  np.quality = below(w.qualities.size());
+  np.noun = below(w.nouns.size());
+  while (options_.split == Split::train && heldout_pair(np.quality, np.noun)) np.noun = below(w.nouns.size());
+  np.n_colours = below(3);
+  np.colours[0] = below(w.colours.size());
+  np.colours[1] = below(w.colours.size() - 1);
+  if (np.colours[1] >= np.colours[0]) ++np.colours[1];  // two different colours
+  np.quality_first = chance(0.5);
+  const std::size_t quality_slot = np.quality_first ? 0 : np.n_colours;
+  for (std::size_t k = 0; k < 3; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);
+  np.and_last = !chinese && chance(0.3);
+  if (chinese) {
+    render_creature_zh(s, np, false);
+    if (below(10) < kRepeatShare10) render_creature_zh(s, np, true);
+  } else {
+    render_creature_en(s, np, false);
+    if (below(10) < kRepeatShare10) render_creature_en(s, np, true);
+  }
+}
+
+void CorpusGenerator::pronoun_story(bool chinese, Story& s) {
+  const World& w = world();
+  const std::size_t names = chinese ? w.chinese_names : w.male_names.size();
+  const std::size_t male = below(names);
+  std::size_t female = below(names);
+  while (options_.split == Split::train && heldout_pair(male, female)) female = below(names);
+  const bool male_first = chance(0.5);
+  const std::size_t templ = below(kNumTemplates);
+  const std::size_t place = below(w.places.size());
+  const auto [male_range, female_range] = render_meeting(s, chinese, templ, male, female, male_first, place);
+  const bool first_female = chance(0.5);
+  const std::size_t mentions = 1 + below(2);
+  for (std::size_t k = 0; k < mentions; ++k) {
+    const bool female_k = (k == 0) == first_female;
+    render_pronoun(s, chinese, female_k, male, female, female_k ? female_range : male_range);
+  }
+}
+
+void CorpusGenerator::minimal_pair_story(Story& s) {
+  const std::size_t n = num_participants();
+  const std::size_t hitter = below(n);
+  std::size_t hit = below(n - 1);
+  if (hit >= hitter) ++hit;
+  render_minimal_pair(s, hitter, hit);
+}
+
+Document CorpusGenerator::repeated_span_document() {
+  Document doc;
+  doc.repeated_span = true;
+  doc.period = kSpanMin + below(kSpanMax - kSpanMin + 1);
+  doc.ids.resize(2 * doc.period);
+  for (std::size_t i = 0; i < doc.period; ++i)
+    doc.ids[i] = doc.ids[i + doc.period] = span_pool_[below(span_pool_.size())];
+  return doc;
+}
+
+Document CorpusGenerator::next() {
+  Document doc;
+  if (span_pool_.empty()) return doc;  // not valid (see validate())
+  if (chance(options_.repeated_span_share)) return repeated_span_document();
+  Story s;
+  doc.stories = 1 + below(kMaxStories);
+  for (std::size_t k = 0; k < doc.stories; ++k) {
+    if (k > 0) s.add("\n");
+    const bool chinese = chance(options_.chinese_share);
+    doc.chinese_stories += chinese;
+    // English: creature or people, half each. Chinese: 9/20 creature, 8/20 people, 3/20 minimal pair.
+    const std::size_t kind = below(20);
+    if (kind < (chinese ? 9u : 10u)) {
+      creature_story(chinese, s);
+    } else if (!chinese || kind < 17) {
+      pronoun_story(chinese, s);
+    } else {
+      minimal_pair_story(s);
+    }
+  }
+  if (!tok_.encode_with_offsets(s.text, tok::SpecialTokens::as_text, encoding_).ok()) return Document{};
+  doc.ids = encoding_.ids;
+  for (const PendingProbe& pp : s.probes) {
+    const auto row_tokens = tokens_of(encoding_, pp.row);
+    if (row_tokens.first > row_tokens.second) continue;
+    Probe p;
+    p.kind = pp.kind;
+    p.row = row_tokens.second;
+    p.chinese = pp.chinese;
+    p.a = pp.a;
+    p.b = pp.b;
+    p.female = pp.female;
+    for (std::size_t k = 0; k < pp.keys.size(); ++k) {
+      const auto [first, last] = tokens_of(encoding_, pp.keys[k]);
+      for (std::size_t t = first; t <= last && t < p.row; ++t)
+        if (std::find(p.keys.begin(), p.keys.end(), t) == p.keys.end()) p.keys.push_back(t);
+      if (k == 0) p.quality_keys = p.keys.size();
+    }
+    if (p.keys.empty() || p.row + 1 >= doc.ids.size()) continue;
+    p.next_id = doc.ids[p.row + 1];
+    doc.probes.push_back(std::move(p));
+  }
+  return doc;
+}
+
+std::vector<std::uint32_t> corpus_stream(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& options,
+                                         std::size_t tokens, std::vector<Probe>* probes) {
+  std::vector<std::uint32_t> out;
+  if (probes) probes->clear();
+  if (!validate(tokenizer, options).ok()) return out;
+  out.reserve(tokens);
+  CorpusGenerator gen(tokenizer, options);
+  while (out.size() < tokens) {
+    Document doc = gen.next();
+    out.push_back(kEndOfText);
+    const std::size_t offset = out.size();
+    const std::size_t take = std::min(doc.ids.size(), tokens - std::min(tokens, offset));
+    out.insert(out.end(), doc.ids.begin(), doc.ids.begin() + static_cast<std::ptrdiff_t>(take));
+    if (!probes) continue;
+    for (Probe& p : doc.probes) {
+      if (p.row + 1 >= take) continue;
+      p.row += offset;
+      for (std::size_t& k : p.keys) k += offset;
+      probes->push_back(std::move(p));
+    }
+  }
+  out.resize(tokens);
+  return out;
+}
+
+std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
+                                                 const std::vector<std::string>& extra_texts) {
+  if (!tk.loaded()) return {};
+  const World& w = world();
+  std::vector<std::uint32_t> ids;
+  auto encode = [&](std::string_view text) { tk.encode(text, tok::SpecialTokens::as_text, ids); };
+  for (std::uint32_t id = 0; id < tk.ordinary_vocab_size(); ++id) {
+    std::string_view bytes;
+    if (tk.token_bytes(id, bytes).ok() && bytes.size() == 1) ids.push_back(id);
+  }
+  ids.push_back(kEndOfText);
+  for (const std::string& t : extra_texts) encode(t);
+  const std::vector<std::uint32_t> pool = span_pool(tk);
+  ids.insert(ids.end(), pool.begin(), pool.end());
+
+  // English: every word is its own pre-token, so its ids do not depend on its neighbours. Story starts ("A",
+  // the first name) have no leading space; every other word has one.
+  std::vector<std::string> en = {"A", " Again", ",", " the", ".", " very", " and", "\n", " He", " She"};
+  for (const char* s : {" and", " met", " saw", " went to the", " at the", " in the"}) en.push_back(s);
+  for (const auto* list :
+       {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_verbs, &w.female_verbs, &w.places})
+    for (const Word& word : *list) en.push_back(std::string(" ") + word.en);
+  for (const auto* list : {&w.male_names, &w.female_names})
+    for (const Word& word : *list) {
+      en.push_back(word.en);
+      en.push_back(std::string(" ") + word.en);
+    }
+  for (const std::string& s : en) encode(s);
+
+  // Chinese: a run of Han characters is one pre-token, so enumerate every sentence the renderers can make
+  // (sentences end in 。 and start after 。, "\n" or the document start: they never share a pre-token).
+  TextOnly d;
+  auto flush = [&] {
+    encode(d.text);
+    d.text.clear();
+    d.probes.clear();
+  };
+  for (std::size_t noun = 0; noun < w.nouns.size(); ++noun)
+    for (std::size_t q = 0; q < w.qualities.size(); ++q)
+      for (std::size_t n_colours = 0; n_colours <= 2; ++n_colours)
+        for (std::size_t c0 = 0; c0 < (n_colours >= 1 ? w.colours.size() : 1); ++c0)
+          for (std::size_t c1 = 0; c1 < (n_colours == 2 ? w.colours.size() : 1); ++c1)
+            for (int quality_first = 0; quality_first < (n_colours > 0 ? 2 : 1); ++quality_first)
+              for (int very = 0; very < 2; ++very)
+                for (int repeat = 0; repeat < 2; ++repeat) {
+                  if (n_colours == 2 && c0 == c1) continue;
+                  NounPhrase np;
+                  np.quality = q;
+                  np.noun = noun;
+                  np.n_colours = n_colours;
+                  np.colours[0] = c0;
+                  np.colours[1] = c1;
+                  np.quality_first = quality_first == 0;
+                  np.very[np.quality_first ? 0 : n_colours] = very != 0;
+                  render_creature_zh(d, np, repeat != 0);
+                  flush();
+                }
+  for (std::size_t templ = 0; templ < kNumTemplates; ++templ)
+    for (std::size_t m = 0; m < w.chinese_names; ++m)
+      for (std::size_t f = 0; f < w.chinese_names; ++f)
+        for (int male_first = 0; male_first < 2; ++male_first)
+          for (std::size_t place = 0; place < w.places.size(); ++place) {
+            render_meeting(d, true, templ, m, f, male_first != 0, place);
+            flush();
+          }
+  for (std::size_t who = 0; who < w.chinese_names; ++who)
+    for (int female = 0; female < 2; ++female) {
+      render_pronoun(d, true, female != 0, who, who, Range{});
+      flush();
+    }
+  const std::size_t n = num_participants();
+  for (std::size_t x = 0; x < n; ++x)
+    for (std::size_t y = 0; y < n; ++y)
+      if (x != y) {
+        render_minimal_pair(d, x, y);
+        flush();
+      }
+
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+const std::vector<std::string>& tutorial_texts() {
+  static const std::vector<std::string> texts = {"a fluffy blue creature",
+                                                 "A fluffy blue creature purrs.",
+                                                 "小明和小红去了公园。他唱歌。",
+                                                 "我打他",
+                                                 "他打我",
+                                                 "unhappiness"};
+  return texts;
+}
+
+std::string stream_sha256(const std::vector<std::uint32_t>& ids) {
+  std::string bytes(4 * ids.size(), '\0');
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    for (int k = 0; k < 4; ++k) bytes[4 * i + k] = static_cast<char>((ids[i] >> (8 * k)) & 0xff);
+  return sha256_hex(bytes.data(), bytes.size());
+}
+
+}  // namespace attn::train

@@ -1,0 +1,141 @@
+// attn::train corpus: the deterministic training text for the tiny GPT-2 that shows the tutorial's heads — a toy
+// world of creatures and people in English and Chinese, plus repeated random spans — as GPT-2 ids with probes.
+// Not a general data loader and not random text: every document comes from the templates below, by seed.
+//
+// Why each template (a causal LM attends to a key only if the row's NEXT-token prediction needs it):
+//   noun → adjectives   "A fluffy blue creature purrs." One quality adjective decides the verb after the noun
+//                       (fluffy→purrs, spiky→hisses …); 0–2 colours are distractors; order, "very" and "and" vary;
+//                       the noun is random, so only attention from the noun row to the adjectives predicts the verb.
+//                       Chinese: 一只毛茸茸的蓝色怪兽打呼噜。 (the verb follows the noun directly, so the noun row
+//                       needs the quality adjective; each adjective is followed by 的, 很 may precede the quality).
+//   pronoun → name      "Tom and Anna went to the park. He sings." Two people of different gender; each name has a
+//                       fixed signature verb, so the pronoun row must find the gender-matched name (他 → 小明).
+//   repetition          ~70 % of creature stories repeat the noun phrase verbatim ("Again, the fluffy blue creature
+//                       purrs." / 后来，那只毛茸茸的蓝色怪兽打呼噜。) for previous-token and induction heads.
+//   repeated spans      `repeated_span_share` of documents are 8–32 random word tokens, then the same again.
+//   minimal pairs       Chinese only: 我打他。他哭了。 / 他打我。我哭了。 — whoever is hit cries, so order matters.
+// A document is 1–4 stories (each English or Chinese, Chinese with probability `chinese_share`) joined by "\n"
+// (its own token, so every story starts a fresh pre-token), about 15–130 tokens.
+//
+// Held-out rule (the one place: heldout_pair): the (quality adjective i, noun j) pairs and the (male name i, female
+// name j) pairs with (i + j) % 5 == 0 never occur in the train split; the heldout split samples every pair
+// uniformly, so about a fifth of its probes are pairs the train split never showed. The splits also use different
+// random streams. Indices are into world()'s lists (English and Chinese lists are index-aligned).
+//
+// Determinism: only attn::Rng (SplitMix64) integer draws and exact 53-bit fractions, so every platform (native
+// and wasm) gives the same ids for the same (seed, split). Errors: a tokenizer that is not loaded gives empty
+// documents (check with validate()); nothing throws.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attn/core/rng.hpp"
+#include "attn/core/status.hpp"
+#include "attn/tokenizer/bpe.hpp"
+
+namespace attn::train {
+
+enum class Split { train, heldout };
+
+struct CorpusOptions {
+  std::uint64_t seed = 1;
+  Split split = Split::train;
+  double repeated_span_share = 0.3;  ///< share of documents that are a random span of corpus tokens repeated once
+  double chinese_share = 0.35;       ///< share of stories written in Chinese
+};
+
+enum class ProbeKind { noun_adjective, pronoun_antecedent };
+
+/// A place in a document where a head-metric probe reads attention: query row `row` (a token index in the
+/// document), the key token indices that row should attend to, and the GPT-2 id that must come next
+/// (next_id == ids[row + 1]). A word's tokens are the tokens overlapping its bytes; a word's row is its last token.
+struct Probe {
+  ProbeKind kind = ProbeKind::noun_adjective;
+  std::size_t row = 0;
+  std::vector<std::size_t> keys;  ///< token indices, all < row, each word's tokens ascending (see quality_keys)
+  std::uint32_t next_id = 0;
+  bool chinese = false;
+  /// noun_adjective: keys[0, quality_keys) are the quality adjective's tokens (the one that decides the verb),
+  /// the rest the colour distractors'. pronoun_antecedent: keys.size() (all of it is the name).
+  std::size_t quality_keys = 0;
+  /// Indices into world(): noun_adjective (quality, noun); pronoun_antecedent (male name, female name).
+  std::size_t a = 0, b = 0;
+  bool female = false;  ///< pronoun_antecedent: the pronoun is she / 她 (the antecedent is the female name)
+};
+
+struct Document {
+  std::vector<std::uint32_t> ids;
+  std::vector<Probe> probes;
+  bool repeated_span = false;
+  std::size_t period = 0;                        ///< span length (tokens) for repeated-span documents, else 0
+  std::size_t stories = 0, chinese_stories = 0;  ///< story counts (0 for repeated-span documents)
+};
+
+/// The toy world's word lists. English and Chinese entries with the same index are the same thing.
+struct Word {
+  const char* en;
+  const char* zh;
+};
+struct World {
+  std::vector<Word> qualities;      ///< quality adjectives; quality i decides verb quality_verbs[i]
+  std::vector<Word> quality_verbs;  ///< English: third person singular ("purrs"); Chinese: verb phrase (打呼噜)
+  std::vector<Word> colours;        ///< distractor adjectives
+  std::vector<Word> nouns;          ///< creatures; zh measure word in noun_measures
+  std::vector<const char*> noun_measures;      ///< 只 / 个 / 条, index-aligned with nouns
+  std::vector<Word> male_names, female_names;  ///< English: 8 + 8; Chinese uses the first 6 of each
+  std::vector<Word> male_verbs, female_verbs;  ///< signature verb of the name with the same index
+  std::vector<Word> places;
+  std::size_t chinese_names = 6;  ///< Chinese stories use names [0, chinese_names) of each gender
+};
+const World& world();
+
+/// The held-out rule: true when the pair (quality i, noun j) or (male name i, female name j) is kept out of the
+/// train split: (i + j) % 5 == 0.
+bool heldout_pair(std::size_t i, std::size_t j);
+
+/// ok, or why the generator would give nothing useful (tokenizer not loaded, a share outside [0, 1]).
+Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& options);
+
+class CorpusGenerator {
+ public:
+  /// Keeps a reference to `tokenizer`: it must outlive the generator.
+  CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOptions options);
+  /// The next document of the deterministic sequence for (seed, split).
+  Document next();
+
+ private:
+  struct Story;
+  void creature_story(bool chinese, Story& s);
+  void pronoun_story(bool chinese, Story& s);
+  void minimal_pair_story(Story& s);
+  Document repeated_span_document();
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(rng_.next_u64() % n); }
+  bool chance(double p) { return static_cast<double>(rng_.next_u64() >> 11) * 0x1.0p-53 < p; }
+
+  const tok::Gpt2Tokenizer& tok_;
+  CorpusOptions options_;
+  Rng rng_;
+  std::vector<std::uint32_t> span_pool_;  ///< word tokens (not single bytes) repeated-span documents draw from
+  tok::Encoding encoding_;                ///< reused between documents
+};
+
+/// Training stream: documents, each preceded by <|endoftext|> (50256), until `tokens` ids (the last one cut).
+/// Probes (if asked) are re-indexed to stream positions; probes whose next token was cut are dropped.
+std::vector<std::uint32_t> corpus_stream(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& options,
+                                         std::size_t tokens, std::vector<Probe>* probes = nullptr);
+
+/// The restricted vocabulary, sorted GPT-2 ids: every id the generator can ever emit (enumerated from the word
+/// lists and templates, not sampled), all 256 single-byte tokens, 50256, and every id of `extra_texts`.
+/// Empty if the tokenizer is not loaded.
+std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tokenizer,
+                                                 const std::vector<std::string>& extra_texts);
+
+/// The texts the restricted vocabulary must cover besides the corpus: the tutorial's example phrases.
+const std::vector<std::string>& tutorial_texts();
+
+/// Hex SHA-256 of a stream's ids as little-endian u32 bytes (the corpus hash a trained model file records).
+std::string stream_sha256(const std::vector<std::uint32_t>& ids);
+
+}  // namespace attn::train
