@@ -1,0 +1,298 @@
+// Native tests of the training corpus: determinism and hash, SHA-256 test vectors, probe invariants, the restricted
+// vocabulary's coverage, the held-out rule, document shares and generation speed. Not a training test.
+#include <algorithm>
+#include <catch2/catch_test_macros.hpp>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "attn/tokenizer/bpe.hpp"
+#include "attn/train/corpus.hpp"
+#include "attn/train/sha256.hpp"
+
+using attn::tok::Gpt2Tokenizer;
+using attn::train::CorpusGenerator;
+using attn::train::CorpusOptions;
+using attn::train::Document;
+using attn::train::Probe;
+using attn::train::ProbeKind;
+using attn::train::Split;
+
+namespace {
+
+const char* const kAsset = ATTN_BINARY_DIR "/gpt2-bpe.bin";
+
+const Gpt2Tokenizer& tokenizer() {
+  static Gpt2Tokenizer tok = [] {
+    Gpt2Tokenizer t;
+    const attn::Status st = t.load_file(kAsset);
+    if (!st.ok()) FAIL("cannot load " << kAsset << ": " << st.message);
+    return t;
+  }();
+  return tok;
+}
+
+std::string bytes_of(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& at) {
+  std::vector<std::uint32_t> picked;
+  for (std::size_t i : at) picked.push_back(ids[i]);
+  std::string out;
+  REQUIRE(tokenizer().decode_bytes(picked.data(), picked.size(), out).ok());
+  return out;
+}
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+CorpusOptions options(std::uint64_t seed, Split split) {
+  CorpusOptions o;
+  o.seed = seed;
+  o.split = split;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("sha256 matches the FIPS 180-4 test vectors", "[corpus]") {
+  using attn::train::sha256_hex;
+  CHECK(sha256_hex("", 0) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc", 3) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  REQUIRE(two_blocks.size() == 56);
+  CHECK(sha256_hex(two_blocks.data(), two_blocks.size()) ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  const std::string million(1000000, 'a');
+  CHECK(sha256_hex(million.data(), million.size()) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Every length around the one- and two-block padding boundary hashes differently (no lost tail bytes).
+  std::vector<std::string> seen;
+  for (std::size_t n = 50; n < 70; ++n) seen.push_back(sha256_hex(million.data(), n));
+  std::sort(seen.begin(), seen.end());
+  CHECK(std::unique(seen.begin(), seen.end()) == seen.end());
+}
+
+TEST_CASE("the corpus stream is deterministic by seed and split", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  REQUIRE(attn::train::validate(tk, options(1, Split::train)).ok());
+  const auto a = attn::train::corpus_stream(tk, options(1, Split::train), 20000);
+  const auto b = attn::train::corpus_stream(tk, options(1, Split::train), 20000);
+  const auto other_seed = attn::train::corpus_stream(tk, options(2, Split::train), 20000);
+  const auto heldout = attn::train::corpus_stream(tk, options(1, Split::heldout), 20000);
+  REQUIRE(a.size() == 20000);
+  CHECK(a == b);
+  CHECK(attn::train::stream_sha256(a) == attn::train::stream_sha256(b));
+  CHECK(a != other_seed);
+  CHECK(attn::train::stream_sha256(a) != attn::train::stream_sha256(other_seed));
+  CHECK(a != heldout);
+  CHECK(a[0] == 50256);
+  // A shorter stream is a prefix of a longer one (the last document is cut, not changed).
+  const auto shorter = attn::train::corpus_stream(tk, options(1, Split::train), 777);
+  CHECK(std::equal(shorter.begin(), shorter.end(), a.begin()));
+  std::printf("corpus: sha256 of the first 20,000 train ids (seed 1): %s\n", attn::train::stream_sha256(a).c_str());
+}
+
+TEST_CASE("validate rejects an unloaded tokenizer and bad shares", "[corpus]") {
+  Gpt2Tokenizer empty;
+  CHECK(attn::train::validate(empty, CorpusOptions{}).code == attn::Code::invalid_argument);
+  CorpusOptions bad;
+  bad.chinese_share = 1.5;
+  CHECK(attn::train::validate(tokenizer(), bad).code == attn::Code::invalid_argument);
+  bad.chinese_share = 0.3;
+  bad.repeated_span_share = -0.1;
+  CHECK(attn::train::validate(tokenizer(), bad).code == attn::Code::invalid_argument);
+  CHECK(attn::train::corpus_stream(empty, CorpusOptions{}, 100).empty());
+  CHECK(attn::train::restricted_vocabulary(empty, {}).empty());
+}
+
+TEST_CASE("every probe points at the right tokens", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  const auto& w = attn::train::world();
+  for (Split split : {Split::train, Split::heldout}) {
+    std::vector<Probe> probes;
+    const auto ids = attn::train::corpus_stream(tk, options(7, split), 100000, &probes);
+    std::size_t counts[2][2] = {};  // [kind][chinese]
+    for (const Probe& p : probes) {
+      REQUIRE(p.row + 1 < ids.size());
+      REQUIRE(!p.keys.empty());
+      for (std::size_t k : p.keys) REQUIRE(k < p.row);
+      REQUIRE(p.next_id == ids[p.row + 1]);
+      ++counts[p.kind == ProbeKind::pronoun_antecedent][p.chinese];
+      if (p.kind == ProbeKind::noun_adjective) {
+        REQUIRE(p.quality_keys >= 1);
+        REQUIRE(p.quality_keys <= p.keys.size());
+        const std::vector<std::size_t> quality(p.keys.begin(), p.keys.begin() + p.quality_keys);
+        const std::string q = bytes_of(ids, quality);
+        const std::string noun = bytes_of(ids, {p.row});
+        const std::string next = bytes_of(ids, {p.row + 1});
+        if (p.chinese) {
+          CHECK(contains(q, w.qualities[p.a].zh));
+        } else {
+          CHECK(q == std::string(" ") + w.qualities[p.a].en);
+          CHECK(noun == std::string(" ") + w.nouns[p.b].en);
+          // The next token starts the verb that the quality adjective decides.
+          CHECK(contains(std::string(" ") + w.quality_verbs[p.a].en, next));
+          const std::string all = bytes_of(ids, p.keys);
+          for (std::size_t k = p.quality_keys; k < p.keys.size(); ++k) {
+            const std::string colour = bytes_of(ids, {p.keys[k]});
+            CHECK(std::any_of(w.colours.begin(), w.colours.end(),
+                              [&](const attn::train::Word& c) { return colour == std::string(" ") + c.en; }));
+          }
+        }
+      } else {
+        const auto& name = p.female ? w.female_names[p.b] : w.male_names[p.a];
+        const std::string keys = bytes_of(ids, p.keys);
+        const std::string pronoun = bytes_of(ids, {p.row});
+        if (p.chinese) {
+          CHECK(contains(keys, name.zh));
+          CHECK(contains(p.female ? "她" : "他", pronoun.substr(pronoun.size() - 1)));
+        } else {
+          CHECK((keys == name.en || keys == std::string(" ") + name.en));
+          CHECK(pronoun == (p.female ? " She" : " He"));
+          const auto& verb = p.female ? w.female_verbs[p.b] : w.male_verbs[p.a];
+          CHECK(contains(std::string(" ") + verb.en, bytes_of(ids, {p.row + 1})));
+        }
+      }
+    }
+    std::printf("corpus: %s probes in 100k tokens: noun en %zu, noun zh %zu, pronoun en %zu, pronoun zh %zu\n",
+                split == Split::train ? "train" : "heldout", counts[0][0], counts[0][1], counts[1][0], counts[1][1]);
+    CHECK(counts[0][0] > 500);
+    CHECK(counts[0][1] > 200);
+    CHECK(counts[1][0] > 500);
+    CHECK(counts[1][1] > 200);
+  }
+}
+
+TEST_CASE("the restricted vocabulary covers both splits, the bytes, <|endoftext|> and the tutorial", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto vocab = attn::train::restricted_vocabulary(tk, attn::train::tutorial_texts());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto corpus_only = attn::train::restricted_vocabulary(tk, {});
+  std::printf("corpus: restricted vocabulary %zu ids (%zu without the tutorial texts), built in %.2f s\n", vocab.size(),
+              corpus_only.size(), seconds);
+  REQUIRE(std::is_sorted(vocab.begin(), vocab.end()));
+  REQUIRE(std::adjacent_find(vocab.begin(), vocab.end()) == vocab.end());
+  CHECK(vocab.size() < 4096);
+  auto in_vocab = [&](std::uint32_t id) { return std::binary_search(vocab.begin(), vocab.end(), id); };
+  std::size_t bytes = 0;
+  for (std::uint32_t id = 0; id < tk.ordinary_vocab_size(); ++id) {
+    std::string_view b;
+    REQUIRE(tk.token_bytes(id, b).ok());
+    if (b.size() == 1) {
+      ++bytes;
+      CHECK(in_vocab(id));
+    }
+  }
+  CHECK(bytes == 256);
+  CHECK(in_vocab(50256));
+  for (const std::string& text : attn::train::tutorial_texts())
+    for (std::uint32_t id : tk.encode(text, attn::tok::SpecialTokens::as_text)) CHECK(in_vocab(id));
+  for (Split split : {Split::train, Split::heldout}) {
+    for (std::uint64_t seed : {1u, 2u}) {
+      const auto ids = attn::train::corpus_stream(tk, options(seed, split), 200000);
+      std::size_t missing = 0;
+      for (std::uint32_t id : ids) missing += !in_vocab(id);
+      CHECK(missing == 0);
+    }
+  }
+}
+
+TEST_CASE("held-out pairs occur only in the heldout split", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  std::size_t heldout_seen[2] = {};  // [kind]
+  for (Split split : {Split::train, Split::heldout}) {
+    std::vector<Probe> probes;
+    attn::train::corpus_stream(tk, options(3, split), 200000, &probes);
+    std::size_t in_rule[2] = {}, total[2] = {};
+    for (const Probe& p : probes) {
+      const int kind = p.kind == ProbeKind::pronoun_antecedent;
+      ++total[kind];
+      if ((p.a + p.b) % 5 == 0) ++in_rule[kind];  // the documented rule, restated
+    }
+    if (split == Split::train) {
+      CHECK(in_rule[0] == 0);
+      CHECK(in_rule[1] == 0);
+    } else {
+      heldout_seen[0] = in_rule[0];
+      heldout_seen[1] = in_rule[1];
+      std::printf("corpus: heldout probes on held-out pairs: noun %zu of %zu, pronoun %zu of %zu\n", in_rule[0],
+                  total[0], in_rule[1], total[1]);
+    }
+  }
+  CHECK(heldout_seen[0] > 50);
+  CHECK(heldout_seen[1] > 50);
+}
+
+TEST_CASE("document shares follow the options", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  for (double span_share : {0.3, 0.1}) {
+    for (double zh_share : {0.35, 0.6}) {
+      CorpusOptions o = options(11, Split::train);
+      o.repeated_span_share = span_share;
+      o.chinese_share = zh_share;
+      CorpusGenerator gen(tk, o);
+      std::size_t spans = 0, stories = 0, chinese = 0, tokens = 0, min_len = SIZE_MAX, max_len = 0;
+      const std::size_t docs = 2000;
+      for (std::size_t i = 0; i < docs; ++i) {
+        const Document d = gen.next();
+        REQUIRE(!d.ids.empty());
+        tokens += d.ids.size();
+        min_len = std::min(min_len, d.ids.size());
+        max_len = std::max(max_len, d.ids.size());
+        if (d.repeated_span) {
+          ++spans;
+          REQUIRE(d.period >= 8);
+          REQUIRE(d.period <= 32);
+          REQUIRE(d.ids.size() == 2 * d.period);
+          REQUIRE(std::equal(d.ids.begin(), d.ids.begin() + static_cast<std::ptrdiff_t>(d.period),
+                             d.ids.begin() + static_cast<std::ptrdiff_t>(d.period)));
+        } else {
+          REQUIRE(d.stories >= 1);
+          REQUIRE(d.stories <= 4);
+          stories += d.stories;
+          chinese += d.chinese_stories;
+        }
+      }
+      const double span_measured = static_cast<double>(spans) / docs;
+      const double zh_measured = static_cast<double>(chinese) / static_cast<double>(stories);
+      std::printf(
+          "corpus: options (spans %.2f, chinese %.2f): repeated-span docs %.3f, chinese stories %.3f, "
+          "tokens/doc %.1f (min %zu, max %zu)\n",
+          span_share, zh_share, span_measured, zh_measured, static_cast<double>(tokens) / docs, min_len, max_len);
+      CHECK(std::abs(span_measured - span_share) < 0.05);
+      CHECK(std::abs(zh_measured - zh_share) < 0.05);
+    }
+  }
+}
+
+TEST_CASE("generation speed (printed, not asserted)", "[corpus][speed]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  const std::size_t n = 16u << 20;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto ids = attn::train::corpus_stream(tk, options(1, Split::train), n);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto t1 = std::chrono::steady_clock::now();
+  const std::string hash = attn::train::stream_sha256(ids);
+  const double hash_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  REQUIRE(ids.size() == n);
+  std::printf("corpus: %zu tokens in %.2f s = %.0f tokens/s; sha256 %.2f s: %s\n", n, seconds,
+              static_cast<double>(n) / seconds, hash_seconds, hash.c_str());
+}
+
+TEST_CASE("dump a few documents (run by hand: test_corpus [dump])", "[.][dump]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  CorpusGenerator gen(tk, options(1, Split::train));
+  std::size_t over_128 = 0, docs = 0;
+  for (std::size_t i = 0; i < 5000; ++i) {
+    const Document d = gen.next();
+    ++docs;
+    over_128 += d.ids.size() > 128;
+    if (i < 12) {
+      std::string text;
+      REQUIRE(tk.decode(d.ids, text).ok());
+      std::printf("--- doc %zu: %zu tokens, %zu probes%s\n%s\n", i, d.ids.size(), d.probes.size(),
+                  d.repeated_span ? " (repeated span)" : "", text.c_str());
+    }
+  }
+  std::printf("documents over 128 tokens: %zu of %zu\n", over_128, docs);
+}
