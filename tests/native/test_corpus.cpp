@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -295,4 +297,29 @@ TEST_CASE("dump a few documents (run by hand: test_corpus [dump])", "[.][dump]")
     }
   }
   std::printf("documents over 128 tokens: %zu of %zu\n", over_128, docs);
+}
+
+TEST_CASE("the probe's next token names the verb, so the row must find the deciding word", "[corpus]") {
+  // next_id -> the verbs it starts, per (kind, language). One verb per next id: the row's prediction then depends on
+  // the quality adjective / the antecedent, not only on "some verb starting with this piece comes".
+  const Gpt2Tokenizer& tk = tokenizer();
+  std::vector<Probe> probes;
+  attn::train::corpus_stream(tk, options(5, Split::heldout), 300000, &probes);
+  std::map<std::uint32_t, std::set<std::size_t>> verbs_of[2][2];  // [kind][chinese]
+  for (const Probe& p : probes) {
+    const int kind = p.kind == ProbeKind::pronoun_antecedent;
+    const std::size_t verb = kind == 0 ? p.a : (p.female ? 100 + p.b : p.a);
+    verbs_of[kind][p.chinese][p.next_id].insert(verb);
+  }
+  for (int kind = 0; kind < 2; ++kind)
+    for (int zh = 0; zh < 2; ++zh) {
+      std::size_t verbs = 0;
+      for (const auto& entry : verbs_of[kind][zh]) {
+        INFO("kind " << kind << " chinese " << zh << " next id " << entry.first);
+        CHECK(entry.second.size() == 1);
+        verbs += entry.second.size();
+      }
+      const std::size_t expected = kind == 0 ? 8 : (zh ? 12 : 16);
+      CHECK(verbs == expected);  // every verb seen, each with its own next id(s)
+    }
 }

@@ -59,8 +59,10 @@ const World& world() {
     World x;
     x.qualities = {{"fluffy", "毛茸茸"}, {"spiky", "多刺"},  {"shiny", "亮晶晶"}, {"tiny", "小小"},
                    {"loud", "吵闹"},     {"sleepy", "困倦"}, {"wet", "湿漉漉"},   {"hungry", "饥饿"}};
-    x.quality_verbs = {{"purrs", "打呼噜"},   {"hisses", "嘶嘶叫"}, {"glows", "发光"}, {"squeaks", "吱吱叫"},
-                       {"roars", "大声吼叫"}, {"yawns", "打哈欠"},  {"drips", "滴水"}, {"eats", "吃东西"}};
+    // Chinese verbs are chosen so that each one's first token (after any noun or pronoun) differs from the others':
+    // the row before the verb must then know which verb comes, not just that "a verb starting with 打" comes.
+    x.quality_verbs = {{"purrs", "打呼噜"},   {"hisses", "嘶嘶叫"},    {"glows", "发光"}, {"squeaks", "吱吱叫"},
+                       {"roars", "大声吼叫"}, {"yawns", "张嘴打哈欠"}, {"drips", "滴水"}, {"eats", "狼吞虎咽"}};
     x.colours = {{"blue", "蓝色"},  {"red", "红色"},   {"green", "绿色"}, {"yellow", "黄色"},
                  {"white", "白色"}, {"black", "黑色"}, {"pink", "粉色"},  {"purple", "紫色"}};
     x.nouns = {{"creature", "怪兽"}, {"cat", "猫"},       {"robot", "机器人"}, {"bird", "小鸟"},
@@ -71,10 +73,10 @@ const World& world() {
                     {"Jack", "小龙"}, {"Leo", "小虎"}, {"Paul", ""},    {"John", ""}};
     x.female_names = {{"Anna", "小红"}, {"Mary", "小丽"}, {"Lucy", "小芳"}, {"Emma", "小美"},
                       {"Lily", "小兰"}, {"Kate", "小雪"}, {"Sara", ""},     {"Amy", ""}};
-    x.male_verbs = {{"sings", "唱歌"}, {"reads", "看书"},  {"paints", "画画"}, {"runs", "跑步"},
-                    {"cooks", "做饭"}, {"writes", "写字"}, {"laughs", ""},     {"jumps", ""}};
-    x.female_verbs = {{"dances", "跳舞"}, {"sleeps", "睡觉"}, {"plays", "弹琴"}, {"climbs", "爬山"},
-                      {"walks", "散步"},  {"smiles", "微笑"}, {"draws", ""},     {"waves", ""}};
+    x.male_verbs = {{"sings", "唱歌"},  {"reads", "看书"}, {"paints", "画画"}, {"writes", "写字"},
+                    {"fishes", "钓鱼"}, {"works", "工作"}, {"laughs", ""},     {"jumps", ""}};
+    x.female_verbs = {{"dances", "跳舞"}, {"sleeps", "睡觉"}, {"plays", "弹琴"}, {"walks", "散步"},
+                      {"smiles", "微笑"}, {"swims", "游泳"},  {"draws", ""},     {"waves", ""}};
     x.places = {{"park", "公园"}, {"school", "学校"}, {"garden", "花园"}, {"shop", "商店"}};
     x.chinese_names = 6;
     return x;

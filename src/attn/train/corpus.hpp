@@ -15,7 +15,8 @@
 //   repeated spans      `repeated_span_share` of documents are 8–32 random word tokens, then the same again.
 //   minimal pairs       Chinese only: 我打他。他哭了。 / 他打我。我哭了。 — whoever is hit cries, so order matters.
 // A document is 1–4 stories (each English or Chinese, Chinese with probability `chinese_share`) joined by "\n"
-// (its own token, so every story starts a fresh pre-token), about 15–130 tokens.
+// (its own token, so every story starts a fresh pre-token), 5–280 tokens, 54 on average (3 % over 128) with the default
+// options.
 //
 // Held-out rule (the one place: heldout_pair): the (quality adjective i, noun j) pairs and the (male name i, female
 // name j) pairs with (i + j) % 5 == 0 never occur in the train split; the heldout split samples every pair
