@@ -9,7 +9,8 @@
 //   h.N.attn.c_proj.weight [C, C], .bias [C] h.N.ln_2.weight, h.N.ln_2.bias [C]
 //   h.N.mlp.c_fc.weight [C, F], .bias [F]    h.N.mlp.c_proj.weight [F, C], .bias [C]
 //   h.N.attn.bias [1, 1, P, P] and h.N.attn.masked_bias [] are buffers: shape-checked, never kept.
-//   vocab.gpt2_ids [V] (ours): sorted GPT-2 ids of a restricted vocabulary; row V−1 may be UNK (metadata unk_id).
+//   vocab.gpt2_ids [V] (ours): sorted GPT-2 ids of a restricted vocabulary; one row may be UNK (metadata unk_id).
+//   film.* (ours): the training film (train/film.hpp), skipped by the loader.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -91,6 +92,10 @@ class Gpt2Loader {
   std::map<std::string, std::string> metadata_;
   std::vector<std::uint32_t> vocab_ids_;
 };
+
+/// Tensors named film.* (our trained model's recorded attention on probe sentences while it trained) are data for
+/// the page, not weights: the loader skips them.
+bool gpt2_film_tensor(std::string_view name);
 
 /// The name without one leading "transformer." (models saved as GPT2LMHeadModel carry it).
 std::string_view gpt2_canonical_name(std::string_view name);

@@ -44,6 +44,8 @@ std::size_t count_of(const std::vector<std::size_t>& shape) {
 
 }  // namespace
 
+bool gpt2_film_tensor(std::string_view name) { return name.substr(0, 5) == "film."; }
+
 std::string_view gpt2_canonical_name(std::string_view name) {
   return name.substr(0, kPrefix.size()) == kPrefix ? name.substr(kPrefix.size()) : name;
 }
@@ -73,6 +75,7 @@ Status Gpt2Loader::add(std::string_view file_name, const std::vector<std::size_t
                                          ", not that of a causal-mask buffer");
     return Status::success();
   }
+  if (gpt2_film_tensor(name)) return Status::success();
   if (!wanted(name)) return Status::invalid_data("gpt2: unknown tensor " + std::string(file_name));
   if (name == "vocab.gpt2_ids") return Status::invalid_data("gpt2: vocab.gpt2_ids must be an integer tensor");
   if (values_.count(name))
@@ -223,6 +226,7 @@ Status gpt2_loader_from_safetensors(const std::uint8_t* file, std::size_t size, 
   for (const io::TensorInfo& t : f.header.tensors) {
     const std::vector<std::size_t> shape(t.shape.begin(), t.shape.end());
     const std::size_t count = static_cast<std::size_t>(t.count());
+    if (gpt2_film_tensor(t.name)) continue;  // data for the page, not weights
     if (gpt2_canonical_name(t.name) == "vocab.gpt2_ids") {
       integers.resize(count);
       if (Status st = io::to_int64(t.dtype, f.bytes_of(t), count, integers.data(), t.name); !st.ok()) return st;

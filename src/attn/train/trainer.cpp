@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "attn/core/parallel.hpp"
@@ -289,7 +291,7 @@ Status Gpt2Trainer::to_loader(Gpt2Loader& loader) const {
 }
 
 Status Gpt2Trainer::save(io::DType dtype, const std::map<std::string, std::string>& metadata,
-                         std::vector<std::uint8_t>& out) const {
+                         std::vector<std::uint8_t>& out, std::vector<io::TensorToWrite> extra) const {
   if (dtype != io::DType::F32 && dtype != io::DType::F16)
     return Status::invalid_argument("trainer: checkpoints are F32 or F16");
   std::vector<io::TensorToWrite> tensors;
@@ -323,7 +325,60 @@ Status Gpt2Trainer::save(io::DType dtype, const std::map<std::string, std::strin
     meta["vocab"] = "restricted";
     if (unk_row_) meta["unk_id"] = std::to_string(*unk_row_);
   }
+  for (io::TensorToWrite& t : extra) tensors.push_back(std::move(t));
   return io::write_safetensors(tensors, meta, out);
+}
+
+std::string Gpt2Trainer::fingerprint() const {
+  const TrainerConfig& c = config_;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "layers=%zu heads=%zu d_model=%zu d_ff=%zu vocab=%zu context=%zu batch=%zu seq=%zu lr=%g min_lr=%g "
+                "betas=%g,%g eps=%g wd=%g clip=%g warmup=%zu steps=%zu seed=%llu threads=%zu",
+                c.layers, c.heads, c.d_model, c.ff(), c.vocab, c.context, c.batch, c.seq, double(c.lr),
+                double(c.min_lr_ratio), double(c.beta1), double(c.beta2), double(c.adam_eps), double(c.weight_decay),
+                double(c.clip), c.warmup, c.steps, static_cast<unsigned long long>(c.seed), c.threads);
+  return buf;
+}
+
+Status Gpt2Trainer::save_state(const std::map<std::string, std::string>& metadata, std::vector<io::TensorToWrite> tensors,
+                               std::vector<std::uint8_t>& out) const {
+  for (const auto& [name, values] : {std::pair<const char*, const std::vector<float>*>{"params", &params_},
+                                     {"adam.m", &m_}, {"adam.v", &v_}}) {
+    io::TensorToWrite t{name, io::DType::F32, {values->size()}, std::vector<std::uint8_t>(values->size() * 4)};
+    std::memcpy(t.bytes.data(), values->data(), t.bytes.size());
+    tensors.push_back(std::move(t));
+  }
+  std::map<std::string, std::string> meta = metadata;
+  meta["step"] = std::to_string(step_);
+  meta["fingerprint"] = fingerprint();
+  return io::write_safetensors(tensors, meta, out);
+}
+
+Status Gpt2Trainer::load_state(const std::uint8_t* file, std::size_t size, std::map<std::string, std::string>& metadata) {
+  io::SafetensorsFile f;
+  if (Status st = io::read_safetensors(file, size, f); !st.ok()) return st;
+  const auto& meta = f.header.metadata;
+  if (!meta.count("fingerprint") || meta.at("fingerprint") != fingerprint())
+    return Status::invalid_data("trainer state: made by another configuration (" +
+                                (meta.count("fingerprint") ? meta.at("fingerprint") : std::string("none")) +
+                                "), this run is " + fingerprint());
+  std::vector<float>* targets[3] = {&params_, &m_, &v_};
+  const char* names[3] = {"params", "adam.m", "adam.v"};
+  for (int i = 0; i < 3; ++i) {
+    const auto it = std::find_if(f.header.tensors.begin(), f.header.tensors.end(),
+                                 [&](const io::TensorInfo& t) { return t.name == names[i]; });
+    if (it == f.header.tensors.end() || it->dtype != io::DType::F32 || it->count() != targets[i]->size())
+      return Status::invalid_data(std::string("trainer state: tensor ") + names[i] + " is missing or has the wrong size");
+    std::memcpy(targets[i]->data(), f.bytes_of(*it), targets[i]->size() * 4);
+  }
+  const std::string& step = meta.count("step") ? meta.at("step") : std::string();
+  char* end = nullptr;
+  const unsigned long long parsed = std::strtoull(step.c_str(), &end, 10);
+  if (step.empty() || *end) return Status::invalid_data("trainer state: step '" + step + "' is not a number");
+  step_ = std::size_t(parsed);
+  metadata = meta;
+  return Status::success();
 }
 
 }  // namespace attn::train

@@ -79,8 +79,21 @@ class Gpt2Trainer {
 
   /// Every tensor into a runtime loader (as float32), with the vocabulary map and metadata the runtime reads.
   Status to_loader(Gpt2Loader& loader) const;
-  /// The checkpoint: HF names, dtype F32 or F16, plus vocab.gpt2_ids (I32) when a restricted vocabulary is set.
-  Status save(io::DType dtype, const std::map<std::string, std::string>& metadata, std::vector<std::uint8_t>& out) const;
+  /// The checkpoint: HF names, dtype F32 or F16, plus vocab.gpt2_ids (I32) when a restricted vocabulary is set, and
+  /// `extra` tensors (the training film) as given.
+  Status save(io::DType dtype, const std::map<std::string, std::string>& metadata, std::vector<std::uint8_t>& out,
+              std::vector<io::TensorToWrite> extra = {}) const;
+
+  /// Everything a run needs to continue bit-identically: parameters, AdamW moments and the step (F32 safetensors,
+  /// tensors `params`, `adam.m`, `adam.v` plus the caller's `tensors`; metadata `step`, `fingerprint` plus the
+  /// caller's `metadata`).
+  Status save_state(const std::map<std::string, std::string>& metadata, std::vector<io::TensorToWrite> tensors,
+                    std::vector<std::uint8_t>& out) const;
+  /// Restores a save_state file of the same configuration (else an error naming the difference); its metadata
+  /// (the caller's extra entries included) goes to `metadata`.
+  Status load_state(const std::uint8_t* file, std::size_t size, std::map<std::string, std::string>& metadata);
+  /// The configuration as text: two runs continue each other only when these agree.
+  std::string fingerprint() const;
 
   /// A restricted vocabulary: row r is GPT-2 id gpt2_ids[r] (sorted, size = vocab); unk_row optional.
   Status set_vocabulary(std::vector<std::uint32_t> gpt2_ids, std::optional<std::uint32_t> unk_row);

@@ -1,0 +1,276 @@
+// train_gpt2: trains our tiny GPT-2 on the corpus generator's stream and writes it as an F16 GPT-2 safetensors file
+// with its vocabulary map, loss curve, head scores and training film (what `npm run train` runs).
+// Resumable: every --state-every steps it saves parameters, AdamW moments, the loss curve and the film to --state;
+// started again with the same options it continues from there and ends with the same bytes.
+//   train_gpt2 --out FILE [--state FILE] [--log FILE] [--bpe gpt2-bpe.bin] [--layers 3] [--heads 4] [--d-model 128]
+//              [--seq 128] [--batch 8] [--steps 16000] [--warmup 200] [--lr 3e-3] [--seed 1] [--corpus-seed 1]
+//              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
+// Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "attn/core/parallel.hpp"
+#include "attn/train/corpus.hpp"
+#include "attn/train/film.hpp"
+#include "attn/train/head_report.hpp"
+#include "attn/train/trainer.hpp"
+
+#ifndef ATTN_GPT2_ASSET_DEFAULT
+#define ATTN_GPT2_ASSET_DEFAULT "gpt2-bpe.bin"
+#endif
+
+namespace {
+
+using namespace attn;
+using namespace attn::train;
+
+struct Options {
+  std::string out, state, log, bpe = ATTN_GPT2_ASSET_DEFAULT;
+  TrainerConfig trainer;
+  std::uint64_t corpus_seed = 1;
+  std::size_t eval_every = 500, state_every = 1000, film_frames = 16, report_docs = 300;
+};
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "train_gpt2: %s\n", message.c_str());
+  std::exit(1);
+}
+
+void check(const Status& st, const char* what) {
+  if (!st.ok()) fail(std::string(what) + ": " + st.message);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  o.trainer.steps = 16000, o.trainer.warmup = 200, o.trainer.threads = 2;
+  for (int i = 1; i < argc; ++i) {
+    const std::string key = argv[i];
+    if (i + 1 >= argc) fail("option " + key + " needs a value");
+    const std::string value = argv[++i];
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    const bool numeric = !value.empty() && *end == '\0' && number >= 0;
+    const auto whole = [&]() -> std::size_t {
+      if (!numeric || number != double(std::size_t(number))) fail(key + " needs a whole number, given '" + value + "'");
+      return std::size_t(number);
+    };
+    if (key == "--out") o.out = value;
+    else if (key == "--state") o.state = value;
+    else if (key == "--log") o.log = value;
+    else if (key == "--bpe") o.bpe = value;
+    else if (key == "--layers") o.trainer.layers = whole();
+    else if (key == "--heads") o.trainer.heads = whole();
+    else if (key == "--d-model") o.trainer.d_model = whole();
+    else if (key == "--seq") o.trainer.seq = o.trainer.context = whole();
+    else if (key == "--batch") o.trainer.batch = whole();
+    else if (key == "--steps") o.trainer.steps = whole();
+    else if (key == "--warmup") o.trainer.warmup = whole();
+    else if (key == "--seed") o.trainer.seed = whole();
+    else if (key == "--corpus-seed") o.corpus_seed = whole();
+    else if (key == "--threads") o.trainer.threads = whole();
+    else if (key == "--eval-every") o.eval_every = std::max<std::size_t>(1, whole());
+    else if (key == "--state-every") o.state_every = std::max<std::size_t>(100, whole() / 100 * 100);  // whole loss windows
+    else if (key == "--film-frames") o.film_frames = whole();
+    else if (key == "--report-docs") o.report_docs = whole();
+    else if (key == "--lr") {
+      if (!numeric || number <= 0) fail("--lr needs a positive number");
+      o.trainer.lr = float(number);
+    } else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
+  }
+  if (o.out.empty()) fail("--out FILE is required");
+  if (o.state.empty()) o.state = o.out + ".state";
+  return o;
+}
+
+bool read_file(const std::string& path, std::vector<std::uint8_t>& out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  return true;
+}
+
+void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size())))
+      fail("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename " + tmp + " to " + path);
+}
+
+std::string fixed4(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
+}
+
+/// A JSON array of numbers kept as text, so it round-trips through the state file exactly.
+struct Curve {
+  std::string json = "[";
+  void add(double v) { json += (json.size() > 1 ? ", " : "") + fixed4(v); }
+  std::string text() const { return json + "]"; }
+  void restore(const std::string& text) { json = text.substr(0, text.size() - 1); }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  TrainerConfig& tc = o.trainer;
+  tok::Gpt2Tokenizer tokenizer;
+  check(tokenizer.load_file(o.bpe), "tokenizer");
+
+  // The restricted vocabulary plus one UNK row: the largest GPT-2 id below <|endoftext|> the corpus never uses.
+  std::vector<std::uint32_t> vocab = restricted_vocabulary(tokenizer, tutorial_texts());
+  if (vocab.empty()) fail("empty vocabulary");
+  std::uint32_t unk_id = 50255;
+  while (std::binary_search(vocab.begin(), vocab.end(), unk_id)) --unk_id;
+  vocab.insert(std::lower_bound(vocab.begin(), vocab.end(), unk_id), unk_id);
+  const std::uint32_t unk_row = std::uint32_t(std::lower_bound(vocab.begin(), vocab.end(), unk_id) - vocab.begin());
+  tc.vocab = vocab.size();
+  check(tc.check(), "config");
+  const auto row_of = [&](std::uint32_t id) {
+    const auto it = std::lower_bound(vocab.begin(), vocab.end(), id);
+    if (it == vocab.end() || *it != id) fail("corpus id " + std::to_string(id) + " is not in the vocabulary");
+    return std::uint32_t(it - vocab.begin());
+  };
+
+  // Data: step s reads sequences [s·B, (s+1)·B) of T + 1 consecutive stream tokens.
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t per_step = tc.batch * (tc.seq + 1);
+  CorpusOptions train_opts;
+  train_opts.seed = o.corpus_seed;
+  std::vector<std::uint32_t> stream = corpus_stream(tokenizer, train_opts, per_step * tc.steps);
+  const std::string corpus_sha = stream_sha256(stream);
+  for (auto& id : stream) id = row_of(id);
+  CorpusOptions held_opts = train_opts;
+  held_opts.split = Split::heldout;
+  std::vector<std::uint32_t> heldout = corpus_stream(tokenizer, held_opts, per_step * 4);
+  for (auto& id : heldout) id = row_of(id);
+  const double corpus_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "corpus: %zu tokens in %.1f s, sha256 %s; vocabulary %zu rows (UNK = id %u at row %u)\n",
+               stream.size(), corpus_seconds, corpus_sha.c_str(), vocab.size(), unk_id, unk_row);
+
+  Gpt2Trainer trainer(tc);
+  check(trainer.set_vocabulary(vocab, unk_row), "vocabulary");
+  Film film = make_film(tokenizer);
+  const std::vector<std::size_t> film_at = film_schedule(tc.steps + 1, o.film_frames);
+  Curve train_curve, heldout_curve;
+  double window_loss = 0;
+  std::size_t window = 0;
+
+  std::vector<std::uint8_t> state_bytes;
+  if (read_file(o.state, state_bytes)) {
+    std::map<std::string, std::string> meta;
+    check(trainer.load_state(state_bytes.data(), state_bytes.size(), meta), o.state.c_str());
+    if (meta["corpus_sha256"] != corpus_sha) fail(o.state + ": made from another corpus");
+    io::SafetensorsFile f;
+    check(io::read_safetensors(state_bytes.data(), state_bytes.size(), f), o.state.c_str());
+    check(film_from_file(f, film), "film in the state file");
+    train_curve.restore(meta["loss_train"]), heldout_curve.restore(meta["loss_heldout"]);
+    std::fprintf(stderr, "resuming %s at step %zu\n", o.state.c_str(), trainer.step());
+  }
+
+  const auto model_now = [&](Gpt2Model& model) {
+    Gpt2Loader loader;
+    check(trainer.to_loader(loader), "export");
+    check(model.load(loader), "reload");
+  };
+  const auto heldout_loss = [&]() {
+    double sum = 0;
+    for (std::size_t b = 0; b < 4; ++b) {
+      double loss = 0;
+      check(trainer.evaluate(&heldout[b * per_step], tc.batch, loss), "evaluate");
+      sum += loss;
+    }
+    return sum / 4;
+  };
+  const auto save_state = [&]() {
+    std::vector<std::uint8_t> bytes;
+    check(trainer.save_state({{"corpus_sha256", corpus_sha}, {"loss_train", train_curve.text()},
+                              {"loss_heldout", heldout_curve.text()}, {"film_steps", film_steps_json(film)}},
+                             film_tensors(film), bytes),
+          "state");
+    write_file(o.state, bytes);
+  };
+
+  FILE* log = o.log.empty() ? nullptr : std::fopen(o.log.c_str(), trainer.step() ? "a" : "w");
+  const auto run_start = std::chrono::steady_clock::now();
+  const std::size_t first_step = trainer.step();
+  StepReport report;
+  for (std::size_t s = trainer.step(); s <= tc.steps; ++s) {
+    if (std::find(film_at.begin(), film_at.end(), s) != film_at.end() && (film.steps.empty() || film.steps.back() < s)) {
+      Gpt2Model model;
+      model_now(model);
+      check(record_frame(model, s, film), "film");
+    }
+    if (s == tc.steps) break;
+    check(trainer.train_step(&stream[s * per_step], report), "step");
+    window_loss += report.loss, ++window;
+    if ((s + 1) % 100 == 0) {
+      train_curve.add(window_loss / double(window));
+      window_loss = 0, window = 0;
+    }
+    if ((s + 1) % o.eval_every == 0 || s + 1 == tc.steps) {
+      const double held = heldout_loss();
+      if ((s + 1) % o.eval_every == 0) heldout_curve.add(held);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+      const double tps = double((s + 1 - first_step) * tc.batch * tc.seq) / secs;
+      std::fprintf(stderr, "step %5zu  loss %.4f  held-out %.4f  lr %.2e  |g| %.3f  %.0f tok/s\n", s + 1, report.loss,
+                   held, double(report.lr), report.grad_norm, tps);
+      if (log) {
+        std::fprintf(log, "{\"step\": %zu, \"loss\": %.4f, \"heldout\": %.4f, \"lr\": %.3e, \"grad_norm\": %.4f, \"tokens_per_s\": %.0f}\n",
+                     s + 1, report.loss, held, double(report.lr), report.grad_norm, tps);
+        std::fflush(log);
+      }
+    }
+    if ((s + 1) % o.state_every == 0 && s + 1 < tc.steps) save_state();
+  }
+  if (log) std::fclose(log);
+  const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+
+  // Measure the heads of the final model (held-out split) and write the file.
+  Gpt2Model model;
+  model_now(model);
+  HeadReportOptions ho;
+  ho.documents = o.report_docs;
+  ho.seed = o.corpus_seed;
+  ho.threads = tc.threads;
+  ho.induction_period = std::min<std::size_t>(30, (tc.context - 1) / 2);
+  HeadReport heads;
+  check(measure_heads(model, tokenizer, ho, heads), "head report");
+  const std::string head_json = heads.to_json();
+  std::map<std::string, std::string> meta = {
+      {"corpus_seed", std::to_string(o.corpus_seed)},
+      {"corpus_sha256", corpus_sha},
+      {"corpus_tokens", std::to_string(stream.size())},
+      {"train_steps", std::to_string(tc.steps)},
+      {"trainer", trainer.fingerprint()},
+      {"loss_train", train_curve.text()},
+      {"loss_train_every", "100"},
+      {"loss_heldout", heldout_curve.text()},
+      {"loss_heldout_every", std::to_string(o.eval_every)},
+      {"head_scores", head_json},
+      {"film_steps", film_steps_json(film)},
+      {"film_texts", std::to_string(film.ids.size())},
+  };
+  std::vector<std::uint8_t> file;
+  check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
+  write_file(o.out, file);
+  std::remove(o.state.c_str());
+  std::printf("{\"out\": \"%s\", \"bytes\": %zu, \"steps\": %zu, \"train_seconds\": %.1f, \"corpus_seconds\": %.1f, "
+              "\"tokens_per_s\": %.0f, \"threads\": %zu, \"vocab\": %zu, \"heldout_loss\": %.4f, \"heads\": %s}\n",
+              o.out.c_str(), file.size(), tc.steps, train_seconds, corpus_seconds,
+              double((tc.steps - first_step) * tc.batch * tc.seq) / std::max(train_seconds, 1e-9), tc.threads,
+              vocab.size(), heldout_loss(), head_json.c_str());
+  return 0;
+}
