@@ -225,6 +225,21 @@ TEST_CASE("held-out pairs occur only in the heldout split", "[corpus]") {
   CHECK(heldout_seen[1] > 50);
 }
 
+TEST_CASE("the tutorial's example sentences are training data", "[corpus]") {
+  // Generated verbatim in the train stream (not held out), so the shipped model has seen exactly these.
+  const Gpt2Tokenizer& tk = tokenizer();
+  const auto ids = attn::train::corpus_stream(tk, options(1, Split::train), 4u << 20);
+  for (const char* text : {"A fluffy blue creature purrs.", "小明和小红去了公园。他唱歌。"}) {
+    const auto needle = tk.encode(text, attn::tok::SpecialTokens::as_text);
+    std::size_t found = 0;
+    for (auto it = ids.begin(); (it = std::search(it, ids.end(), needle.begin(), needle.end())) != ids.end(); ++it)
+      ++found;
+    INFO(text);
+    CHECK(found > 0);
+    std::printf("corpus: \"%s\" occurs %zu times in 4 Mi train tokens\n", text, found);
+  }
+}
+
 TEST_CASE("document shares follow the options", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   for (double span_share : {0.3, 0.1}) {

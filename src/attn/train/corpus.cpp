@@ -39,6 +39,8 @@ struct NounPhrase {
   bool quality_first = true;
   bool very[3] = {false, false, false};  // per adjective slot in text order (Chinese: only the quality's is used)
   bool and_last = false;                 // English: " and" before the last adjective when there are two or more
+  bool colour_joined = false;  // Chinese: a colour right before the noun joins it without 的 (毛茸茸的蓝色怪兽)
+  bool zai = false;  // Chinese: 在 before the verb (怪兽在打呼噜); the noun row then predicts 在: no probe
 };
 
 }  // namespace
@@ -65,17 +67,19 @@ const World& world() {
                        {"roars", "大声吼叫"}, {"yawns", "张嘴打哈欠"}, {"drips", "滴水"}, {"eats", "狼吞虎咽"}};
     x.colours = {{"blue", "蓝色"},  {"red", "红色"},   {"green", "绿色"}, {"yellow", "黄色"},
                  {"white", "白色"}, {"black", "黑色"}, {"pink", "粉色"},  {"purple", "紫色"}};
-    x.nouns = {{"creature", "怪兽"}, {"cat", "猫"},       {"robot", "机器人"}, {"bird", "小鸟"},
-               {"dragon", "龙"},     {"monster", "怪物"}, {"fox", "狐狸"},     {"dog", "狗"},
-               {"mouse", "老鼠"},    {"frog", "青蛙"},    {"bear", "熊"},      {"rabbit", "兔子"}};
+    // Index order matters for the held-out rule: the tutorial's pairs (fluffy creature 0 + 1, Tom/小明 0 + Anna/小红 1)
+    // must not sum to a multiple of 5, so they stay training data.
+    x.nouns = {{"cat", "猫"},     {"creature", "怪兽"}, {"robot", "机器人"}, {"bird", "小鸟"},
+               {"dragon", "龙"},  {"monster", "怪物"},  {"fox", "狐狸"},     {"dog", "狗"},
+               {"mouse", "老鼠"}, {"frog", "青蛙"},     {"bear", "熊"},      {"rabbit", "兔子"}};
     x.noun_measures = {"只", "只", "个", "只", "条", "个", "只", "只", "只", "只", "只", "只"};
     x.male_names = {{"Tom", "小明"},  {"Sam", "小刚"}, {"Ben", "小军"}, {"Max", "小强"},
                     {"Jack", "小龙"}, {"Leo", "小虎"}, {"Paul", ""},    {"John", ""}};
-    x.female_names = {{"Anna", "小红"}, {"Mary", "小丽"}, {"Lucy", "小芳"}, {"Emma", "小美"},
+    x.female_names = {{"Mary", "小丽"}, {"Anna", "小红"}, {"Lucy", "小芳"}, {"Emma", "小美"},
                       {"Lily", "小兰"}, {"Kate", "小雪"}, {"Sara", ""},     {"Amy", ""}};
     x.male_verbs = {{"sings", "唱歌"},  {"reads", "看书"}, {"paints", "画画"}, {"writes", "写字"},
                     {"fishes", "钓鱼"}, {"works", "工作"}, {"laughs", ""},     {"jumps", ""}};
-    x.female_verbs = {{"dances", "跳舞"}, {"sleeps", "睡觉"}, {"plays", "弹琴"}, {"walks", "散步"},
+    x.female_verbs = {{"sleeps", "睡觉"}, {"dances", "跳舞"}, {"plays", "弹琴"}, {"walks", "散步"},
                       {"smiles", "微笑"}, {"swims", "游泳"},  {"draws", ""},     {"waves", ""}};
     x.places = {{"park", "公园"}, {"school", "学校"}, {"garden", "花园"}, {"shop", "商店"}};
     x.chinese_names = 6;
@@ -162,12 +166,13 @@ void render_creature_zh(Draft& d, const NounPhrase& np, bool repeat) {
     } else {
       p.keys.push_back(d.add(w.colours[slots[s].index].zh));
     }
-    d.add("的");
+    if (!(s == n - 1 && !slots[s].is_quality && np.colour_joined)) d.add("的");
   }
   p.row = d.add(w.nouns[np.noun].zh);
+  if (np.zai) d.add("在");
   d.add(w.quality_verbs[np.quality].zh);
   d.add("。");
-  d.probes.push_back(std::move(p));
+  if (!np.zai) d.probes.push_back(std::move(p));
 }
 
 /// First sentence of a pronoun story: both people, `male_first` deciding who is named first. Returns the name ranges.
@@ -319,6 +324,8 @@ void CorpusGenerator::creature_story(bool chinese, Story& s) {
   const std::size_t quality_slot = np.quality_first ? 0 : np.n_colours;
   for (std::size_t k = 0; k < 3; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);
   np.and_last = !chinese && chance(0.3);
+  np.colour_joined = chinese && chance(0.5);
+  np.zai = chinese && chance(0.2);
   if (chinese) {
     render_creature_zh(s, np, false);
     if (below(10) < kRepeatShare10) render_creature_zh(s, np, true);
@@ -478,7 +485,9 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
           for (std::size_t c1 = 0; c1 < (n_colours == 2 ? w.colours.size() : 1); ++c1)
             for (int quality_first = 0; quality_first < (n_colours > 0 ? 2 : 1); ++quality_first)
               for (int very = 0; very < 2; ++very)
-                for (int repeat = 0; repeat < 2; ++repeat) {
+                for (int variant = 0; variant < 8; ++variant) {  // repeat, colour_joined, zai
+                  const bool repeat = variant & 1;
+                  if ((variant & 2) && (n_colours == 0 || quality_first != 0)) continue;  // no colour before the noun
                   if (n_colours == 2 && c0 == c1) continue;
                   NounPhrase np;
                   np.quality = q;
@@ -488,7 +497,9 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
                   np.colours[1] = c1;
                   np.quality_first = quality_first == 0;
                   np.very[np.quality_first ? 0 : n_colours] = very != 0;
-                  render_creature_zh(d, np, repeat != 0);
+                  np.colour_joined = variant & 2;
+                  np.zai = variant & 4;
+                  render_creature_zh(d, np, repeat);
                   flush();
                 }
   for (std::size_t templ = 0; templ < kNumTemplates; ++templ)
@@ -520,6 +531,7 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
 const std::vector<std::string>& tutorial_texts() {
   static const std::vector<std::string> texts = {"a fluffy blue creature",
                                                  "A fluffy blue creature purrs.",
+                                                 "一只毛茸茸的蓝色怪兽在打呼噜。",
                                                  "小明和小红去了公园。他唱歌。",
                                                  "我打他",
                                                  "他打我",

@@ -7,7 +7,9 @@
 //                       (fluffy→purrs, spiky→hisses …); 0–2 colours are distractors; order, "very" and "and" vary;
 //                       the noun is random, so only attention from the noun row to the adjectives predicts the verb.
 //                       Chinese: 一只毛茸茸的蓝色怪兽打呼噜。 (the verb follows the noun directly, so the noun row
-//                       needs the quality adjective; each adjective is followed by 的, 很 may precede the quality).
+//                       needs the quality adjective; 的 follows each adjective but may be left out between a colour
+//                       and the noun; 很 may precede the quality). One in five has 在 before the verb (…怪兽在打呼噜。,
+//                       the tutorial's sentence); its noun row predicts 在, so it carries no probe.
 //   pronoun → name      "Tom and Anna went to the park. He sings." Two people of different gender; each name has a
 //                       fixed signature verb, so the pronoun row must find the gender-matched name (他 → 小明).
 //   repetition          ~70 % of creature stories repeat the noun phrase verbatim ("Again, the fluffy blue creature
@@ -21,7 +23,8 @@
 // Held-out rule (the one place: heldout_pair): the (quality adjective i, noun j) pairs and the (male name i, female
 // name j) pairs with (i + j) % 5 == 0 never occur in the train split; the heldout split samples every pair
 // uniformly, so about a fifth of its probes are pairs the train split never showed. The splits also use different
-// random streams. Indices are into world()'s lists (English and Chinese lists are index-aligned).
+// random streams. Indices are into world()'s lists (English and Chinese lists are index-aligned); the tutorial's own
+// pairs (fluffy + creature, 小明 + 小红, Tom + Anna) are ordered to stay in the train split.
 //
 // Determinism: only attn::Rng (SplitMix64) integer draws and exact 53-bit fractions, so every platform (native
 // and wasm) gives the same ids for the same (seed, split). Errors: a tokenizer that is not loaded gives empty
