@@ -189,6 +189,16 @@ TEST_CASE("the restricted vocabulary covers both splits, the bytes, <|endoftext|
   CHECK(in_vocab(50256));
   for (const std::string& text : attn::train::tutorial_texts())
     for (std::uint32_t id : tk.encode(text, attn::tok::SpecialTokens::as_text)) CHECK(in_vocab(id));
+  const auto pool = attn::train::span_tokens(tk);
+  std::printf("corpus: %zu span tokens\n", pool.size());
+  CHECK(pool.size() > 100);
+  CHECK(std::is_sorted(pool.begin(), pool.end()));
+  for (std::uint32_t id : pool) {
+    std::string_view b;
+    REQUIRE(tk.token_bytes(id, b).ok());
+    CHECK(b.size() >= 2);
+    CHECK(in_vocab(id));
+  }
   for (Split split : {Split::train, Split::heldout}) {
     for (std::uint64_t seed : {1u, 2u}) {
       const auto ids = attn::train::corpus_stream(tk, options(seed, split), 200000);
@@ -248,6 +258,7 @@ TEST_CASE("document shares follow the options", "[corpus]") {
       o.repeated_span_share = span_share;
       o.chinese_share = zh_share;
       CorpusGenerator gen(tk, o);
+      const auto pool = attn::train::span_tokens(tk);
       std::size_t spans = 0, stories = 0, chinese = 0, tokens = 0, min_len = SIZE_MAX, max_len = 0;
       const std::size_t docs = 2000;
       for (std::size_t i = 0; i < docs; ++i) {
@@ -258,6 +269,7 @@ TEST_CASE("document shares follow the options", "[corpus]") {
         max_len = std::max(max_len, d.ids.size());
         if (d.repeated_span) {
           ++spans;
+          for (std::uint32_t id : d.ids) REQUIRE(std::binary_search(pool.begin(), pool.end(), id));
           REQUIRE(d.period >= 8);
           REQUIRE(d.period <= 32);
           REQUIRE(d.ids.size() == 2 * d.period);

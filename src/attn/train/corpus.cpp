@@ -255,18 +255,33 @@ struct TextOnly {
   }
 };
 
-/// Word tokens of the lexicon (every word with a leading space in English, alone in Chinese), without the
-/// single-byte tokens: what repeated-span documents are made of.
-std::vector<std::uint32_t> span_pool(const tok::Gpt2Tokenizer& tk) {
+/// Every English pre-token the renderers write. Each English word is its own pre-token, so its ids do not depend
+/// on its neighbours. Story starts ("A", the first name) have no leading space; every other word has one.
+std::vector<std::string> english_pretokens() {
+  const World& w = world();
+  std::vector<std::string> en = {"A", " Again", ",", " the", ".", " very", " and", "\n", " He", " She"};
+  for (const char* s : {" met", " saw", " went", " to", " at", " in"}) en.push_back(s);
+  for (const auto* list :
+       {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_verbs, &w.female_verbs, &w.places})
+    for (const Word& word : *list) en.push_back(std::string(" ") + word.en);
+  for (const auto* list : {&w.male_names, &w.female_names})
+    for (const Word& word : *list) {
+      en.push_back(word.en);
+      en.push_back(std::string(" ") + word.en);
+    }
+  return en;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> span_tokens(const tok::Gpt2Tokenizer& tk) {
   const World& w = world();
   std::vector<std::uint32_t> ids;
-  auto add = [&](const Word& word) {
-    tk.encode(std::string(" ") + word.en, tok::SpecialTokens::as_text, ids);
-    if (*word.zh) tk.encode(word.zh, tok::SpecialTokens::as_text, ids);
-  };
+  for (const std::string& s : english_pretokens()) tk.encode(s, tok::SpecialTokens::as_text, ids);
   for (const auto* list : {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_names, &w.female_names,
                            &w.male_verbs, &w.female_verbs, &w.places})
-    for (const Word& word : *list) add(word);
+    for (const Word& word : *list)
+      if (*word.zh) tk.encode(word.zh, tok::SpecialTokens::as_text, ids);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   ids.erase(std::remove_if(ids.begin(), ids.end(),
@@ -277,6 +292,8 @@ std::vector<std::uint32_t> span_pool(const tok::Gpt2Tokenizer& tk) {
             ids.end());
   return ids;
 }
+
+namespace {
 
 std::uint64_t stream_seed(const CorpusOptions& o) {
   // Different streams per split; the constant only has to differ from 0 and mix well.
@@ -307,7 +324,7 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
 
 CorpusGenerator::CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOptions options)
     : tok_(tokenizer), options_(options), rng_(stream_seed(options)) {
-  if (validate(tokenizer, options).ok()) span_pool_ = span_pool(tokenizer);
+  if (validate(tokenizer, options).ok()) span_pool_ = span_tokens(tokenizer);
 }
 
 void CorpusGenerator::creature_story(bool chinese, Story& s) {
@@ -453,22 +470,10 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
   }
   ids.push_back(kEndOfText);
   for (const std::string& t : extra_texts) encode(t);
-  const std::vector<std::uint32_t> pool = span_pool(tk);
+  const std::vector<std::uint32_t> pool = span_tokens(tk);
   ids.insert(ids.end(), pool.begin(), pool.end());
 
-  // English: every word is its own pre-token, so its ids do not depend on its neighbours. Story starts ("A",
-  // the first name) have no leading space; every other word has one.
-  std::vector<std::string> en = {"A", " Again", ",", " the", ".", " very", " and", "\n", " He", " She"};
-  for (const char* s : {" and", " met", " saw", " went to the", " at the", " in the"}) en.push_back(s);
-  for (const auto* list :
-       {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_verbs, &w.female_verbs, &w.places})
-    for (const Word& word : *list) en.push_back(std::string(" ") + word.en);
-  for (const auto* list : {&w.male_names, &w.female_names})
-    for (const Word& word : *list) {
-      en.push_back(word.en);
-      en.push_back(std::string(" ") + word.en);
-    }
-  for (const std::string& s : en) encode(s);
+  for (const std::string& s : english_pretokens()) encode(s);
 
   // Chinese: a run of Han characters is one pre-token, so enumerate every sentence the renderers can make
   // (sentences end in 。 and start after 。, "\n" or the document start: they never share a pre-token).

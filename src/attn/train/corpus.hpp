@@ -17,7 +17,7 @@
 //   repeated spans      `repeated_span_share` of documents are 8–32 random word tokens, then the same again.
 //   minimal pairs       Chinese only: 我打他。他哭了。 / 他打我。我哭了。 — whoever is hit cries, so order matters.
 // A document is 1–4 stories (each English or Chinese, Chinese with probability `chinese_share`) joined by "\n"
-// (its own token, so every story starts a fresh pre-token), 5–280 tokens, 54 on average (3 % over 128) with the default
+// (its own token, so every story starts a fresh pre-token), 5–280 tokens, 55 on average (5 % over 128) with the default
 // options.
 //
 // Held-out rule (the one place: heldout_pair): the (quality adjective i, noun j) pairs and the (male name i, female
@@ -129,6 +129,11 @@ class CorpusGenerator {
 /// Probes (if asked) are re-indexed to stream positions; probes whose next token was cut are dropped.
 std::vector<std::uint32_t> corpus_stream(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& options,
                                          std::size_t tokens, std::vector<Probe>* probes = nullptr);
+
+/// The word tokens repeated-span documents draw from, sorted GPT-2 ids: every token of the English pre-tokens the
+/// templates write and of each Chinese word alone, minus the single-byte tokens. Also the pool for an induction
+/// probe's random tokens (they are all in the restricted vocabulary). Empty if the tokenizer is not loaded.
+std::vector<std::uint32_t> span_tokens(const tok::Gpt2Tokenizer& tokenizer);
 
 /// The restricted vocabulary, sorted GPT-2 ids: every id the generator can ever emit (enumerated from the word
 /// lists and templates, not sampled), all 256 single-byte tokens, 50256, and every id of `extra_texts`.
