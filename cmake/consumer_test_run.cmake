@@ -35,4 +35,13 @@ execute_process(COMMAND "${WORK_DIR}/build/attention_generate" "${SOURCE_DIR}/te
 if(NOT rc EQUAL 0 OR NOT gen MATCHES "greedy [0-9]+ [0-9]+" OR NOT gen MATCHES "layer 1, last token:")
   message(FATAL_ERROR "cpp_consumer: attention_generate failed (${rc}):\n${gen}\n${err}")
 endif()
-message(STATUS "cpp_consumer: ok\n${out}\n${gen}")
+# The training example, a few steps of it (the full minute is for people).
+if(WITH_ASSET)
+  execute_process(COMMAND "${WORK_DIR}/build/attention_train_tiny" "${prefix}/share/attention-wasm/gpt2-bpe.bin" 30
+                          "${WORK_DIR}/tiny.safetensors"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE trained ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT trained MATCHES "step 30 loss" OR NOT EXISTS "${WORK_DIR}/tiny.safetensors")
+    message(FATAL_ERROR "cpp_consumer: attention_train_tiny failed (${rc}):\n${trained}\n${err}")
+  endif()
+endif()
+message(STATUS "cpp_consumer: ok\n${out}\n${gen}\n${trained}")

@@ -238,9 +238,16 @@ int main(int argc, char** argv) {
   if (log) std::fclose(log);
   const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
 
-  // Measure the heads of the final model (held-out split) and write the file.
+  // Measure the heads of the model as shipped (weights rounded to F16, read back by the runtime's loader), so the
+  // scores in the file are what a test of the file measures again.
+  std::vector<std::uint8_t> file;
+  check(trainer.save(io::DType::F16, {}, file), "save");
   Gpt2Model model;
-  model_now(model);
+  {
+    Gpt2Loader loader;
+    check(gpt2_loader_from_safetensors(file.data(), file.size(), loader), "reload");
+    check(model.load(loader), "reload");
+  }
   HeadReportOptions ho;
   ho.documents = o.report_docs;
   ho.seed = o.corpus_seed;
@@ -262,8 +269,10 @@ int main(int argc, char** argv) {
       {"head_scores", head_json},
       {"film_steps", film_steps_json(film)},
       {"film_texts", std::to_string(film.ids.size())},
+      {"head_report", "documents=" + std::to_string(ho.documents) + " induction_period=" +
+                          std::to_string(ho.induction_period) + " induction_sequences=" +
+                          std::to_string(ho.induction_sequences) + " seed=" + std::to_string(ho.seed)},
   };
-  std::vector<std::uint8_t> file;
   check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
   write_file(o.out, file);
   std::remove(o.state.c_str());
