@@ -46,7 +46,7 @@ struct NounPhrase {
 }  // namespace
 
 /// The document being written: its text and the probes found in it (byte ranges).
-struct CorpusGenerator::Story {
+struct CorpusGenerator::Draft {
   std::string text;
   std::vector<PendingProbe> probes;
   Range add(std::string_view w) {
@@ -119,8 +119,8 @@ std::size_t adjective_slots(const NounPhrase& np, Slot out[3]) {
 }
 
 /// "A fluffy blue creature purrs." or (repeat) " Again, the fluffy blue creature purrs."; adds the noun probe.
-template <class Draft>
-void render_creature_en(Draft& d, const NounPhrase& np, bool repeat) {
+template <class Out>
+void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
   const World& w = world();
   if (repeat) {
     d.add(" Again");
@@ -151,8 +151,8 @@ void render_creature_en(Draft& d, const NounPhrase& np, bool repeat) {
 }
 
 /// 一只毛茸茸的蓝色的怪兽打呼噜。 or (repeat) 后来，那只毛茸茸的蓝色的怪兽打呼噜。; adds the noun probe.
-template <class Draft>
-void render_creature_zh(Draft& d, const NounPhrase& np, bool repeat) {
+template <class Out>
+void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
   const World& w = world();
   d.add(repeat ? "后来，那" : "一");
   d.add(w.noun_measures[np.noun]);
@@ -176,8 +176,8 @@ void render_creature_zh(Draft& d, const NounPhrase& np, bool repeat) {
 }
 
 /// First sentence of a pronoun story: both people, `male_first` deciding who is named first. Returns the name ranges.
-template <class Draft>
-std::pair<Range, Range> render_meeting(Draft& d, bool chinese, std::size_t templ, std::size_t male, std::size_t female,
+template <class Out>
+std::pair<Range, Range> render_meeting(Out& d, bool chinese, std::size_t templ, std::size_t male, std::size_t female,
                                        bool male_first, std::size_t place) {
   const World& w = world();
   const Word& first = male_first ? w.male_names[male] : w.female_names[female];
@@ -216,8 +216,8 @@ std::pair<Range, Range> render_meeting(Draft& d, bool chinese, std::size_t templ
 }
 
 /// " He sings." / 他唱歌。 with the probe from the pronoun to the antecedent's name.
-template <class Draft>
-void render_pronoun(Draft& d, bool chinese, bool female, std::size_t male, std::size_t fem, Range antecedent) {
+template <class Out>
+void render_pronoun(Out& d, bool chinese, bool female, std::size_t male, std::size_t fem, Range antecedent) {
   const World& w = world();
   const std::size_t who = female ? fem : male;
   const Word& verb = female ? w.female_verbs[who] : w.male_verbs[who];
@@ -235,8 +235,8 @@ void render_pronoun(Draft& d, bool chinese, bool female, std::size_t male, std::
 }
 
 /// 我打他。他哭了。: whoever is hit cries.
-template <class Draft>
-void render_minimal_pair(Draft& d, std::size_t hitter, std::size_t hit) {
+template <class Out>
+void render_minimal_pair(Out& d, std::size_t hitter, std::size_t hit) {
   d.add(participant(hitter));
   d.add("打");
   d.add(participant(hit));
@@ -327,7 +327,7 @@ CorpusGenerator::CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOpti
   if (validate(tokenizer, options).ok()) span_pool_ = span_tokens(tokenizer);
 }
 
-void CorpusGenerator::creature_story(bool chinese, Story& s) {
+void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   const World& w = world();
   NounPhrase np;
   np.quality = below(w.qualities.size());
@@ -352,7 +352,7 @@ void CorpusGenerator::creature_story(bool chinese, Story& s) {
   }
 }
 
-void CorpusGenerator::pronoun_story(bool chinese, Story& s) {
+void CorpusGenerator::pronoun_story(bool chinese, Draft& s) {
   const World& w = world();
   const std::size_t names = chinese ? w.chinese_names : w.male_names.size();
   const std::size_t male = below(names);
@@ -370,7 +370,7 @@ void CorpusGenerator::pronoun_story(bool chinese, Story& s) {
   }
 }
 
-void CorpusGenerator::minimal_pair_story(Story& s) {
+void CorpusGenerator::minimal_pair_story(Draft& s) {
   const std::size_t n = num_participants();
   const std::size_t hitter = below(n);
   std::size_t hit = below(n - 1);
@@ -392,7 +392,7 @@ Document CorpusGenerator::next() {
   Document doc;
   if (span_pool_.empty()) return doc;  // not valid (see validate())
   if (chance(options_.repeated_span_share)) return repeated_span_document();
-  Story s;
+  Draft s;
   doc.stories = 1 + below(kMaxStories);
   for (std::size_t k = 0; k < doc.stories; ++k) {
     if (k > 0) s.add("\n");
@@ -547,7 +547,7 @@ const std::vector<std::string>& tutorial_texts() {
 std::string stream_sha256(const std::vector<std::uint32_t>& ids) {
   std::string bytes(4 * ids.size(), '\0');
   for (std::size_t i = 0; i < ids.size(); ++i)
-    for (int k = 0; k < 4; ++k) bytes[4 * i + k] = static_cast<char>((ids[i] >> (8 * k)) & 0xff);
+    for (std::size_t k = 0; k < 4; ++k) bytes[4 * i + k] = static_cast<char>((ids[i] >> (8 * k)) & 0xff);
   return sha256_hex(bytes.data(), bytes.size());
 }
 

@@ -110,10 +110,10 @@ class CorpusGenerator {
   Document next();
 
  private:
-  struct Story;
-  void creature_story(bool chinese, Story& s);
-  void pronoun_story(bool chinese, Story& s);
-  void minimal_pair_story(Story& s);
+  struct Draft;  // the document being written (text + probes as byte ranges)
+  void creature_story(bool chinese, Draft& s);
+  void pronoun_story(bool chinese, Draft& s);
+  void minimal_pair_story(Draft& s);
   Document repeated_span_document();
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(rng_.next_u64() % n); }
   bool chance(double p) { return static_cast<double>(rng_.next_u64() >> 11) * 0x1.0p-53 < p; }
