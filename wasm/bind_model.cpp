@@ -59,6 +59,9 @@ class Gpt2Js {
     const val heads = options["heads"];
     for (unsigned i = 0; i < heads["length"].as<unsigned>(); ++i)
       o.attention_heads.emplace_back(heads[i][0].as<std::size_t>(), heads[i][1].as<std::size_t>());
+    const val ablate = options["ablate"];
+    for (unsigned i = 0; i < ablate["length"].as<unsigned>(); ++i)
+      o.ablate_heads.emplace_back(ablate[i][0].as<std::size_t>(), ablate[i][1].as<std::size_t>());
     o.residual = options["residual"].as<bool>();
     o.logit_lens = options["logitLens"].as<bool>();
     o.threads = options["threads"].as<std::size_t>();

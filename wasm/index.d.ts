@@ -619,6 +619,8 @@ export interface ModelForwardOptions {
   maxAttentionTokens?: number;
   /** [layer, head] pairs whose attention is kept at any length. */
   heads?: Array<[number, number]>;
+  /** [layer, head] pairs switched off: their output is zeroed before the attention's output projection. */
+  ablate?: Array<[number, number]>;
   /** The residual stream entering each block and after the last: [layers + 1, T, dModel]. */
   residual?: boolean;
   /** Each depth's residual of the last token through ln_f and the head: [layers + 1, vocabSize]. */
@@ -668,6 +670,14 @@ export interface GenerationStep {
 
 export interface Gpt2Model {
   readonly config: Gpt2ModelConfig;
+  /** The file's __metadata__ strings (empty object when it has none). */
+  readonly metadata: Record<string, string>;
+  /** Our trained models: every head's measured scores (train/head_report.hpp's JSON); null for other files. */
+  readonly headScores: HeadScores | null;
+  /** Our trained models: the mean training loss every `every` steps and the held-out loss; null otherwise. */
+  readonly lossCurve: { train: LossCurve | null; heldout: LossCurve | null } | null;
+  /** Our trained models: every head's attention on fixed probe sentences at log-spaced steps; null otherwise. */
+  readonly film: TrainingFilm | null;
   /** One pass over GPT-2 token ids (at most config.context of them). */
   forward(ids: Uint32Array | number[], options?: ModelForwardOptions): ModelForwardResult;
   /** Generates after ids, one token per iteration (a KV cache per layer; each step reads one token). */
@@ -675,6 +685,42 @@ export interface Gpt2Model {
   /** Frees the model's wasm memory; later calls throw AttentionError('DISPOSED'). */
   dispose(): void;
   [Symbol.dispose](): void;
+}
+
+export interface LossCurve {
+  every: number;
+  values: number[];
+}
+
+/** Per-head arrays are [layers · heads], head (l, h) at l · heads + h. */
+export interface HeadLift {
+  /** Attention mass on the key words minus the same head's mass at the same offsets from ordinary rows. */
+  lift: number[];
+  mass: number[];
+  /** Mean probability of the right next token at the probe rows. */
+  p_next: number;
+  probes: number;
+}
+
+export interface HeadScores {
+  layers: number;
+  heads: number;
+  previous_token: number[];
+  induction: number[];
+  /** Mean loss (nats) inside the second copy of repeated random tokens. */
+  induction_loss: number;
+  noun_adjective_en: HeadLift;
+  noun_adjective_zh: HeadLift;
+  pronoun_antecedent_en: HeadLift;
+  pronoun_antecedent_zh: HeadLift;
+}
+
+export interface TrainingFilm {
+  /** The training step of each frame. */
+  steps: number[];
+  /** Per probe sentence: its GPT-2 ids (BOS first) and frames [steps, layers · heads, T·(T+1)/2]: causal rows one
+   * after another, weight = byte / 255. */
+  probes: Array<{ ids: Uint32Array; frames: Uint8Array }>;
 }
 
 /** A score tensor of a trace: [batch, heads, qLen, kvLen]. */

@@ -3,6 +3,7 @@
 // attn/model/gpt2.hpp) and not tokenization (tokenizer.js): ids in, ids out.
 import { AttentionError, checkBool, checkInt, invalid } from './errors.js';
 import { runtimeImport } from './instance.js';
+import { modelExtras } from './model-file.js';
 import { checkHeap, threadsOption } from './options.js';
 
 const LOGITS = ['none', 'last', 'all'];
@@ -35,6 +36,17 @@ function throwIfFailed(status, fn) {
   if (status.code !== 'OK') throw new AttentionError(status.code, `${fn}: ${status.message}`);
 }
 
+/** [[layer, head], …] of this model (default none). */
+function headPairs(name, pairs, { layers, heads }) {
+  if (pairs === undefined) return [];
+  if (!Array.isArray(pairs) || pairs.some((p) => !Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger)))
+    throw invalid(name, 'an array of [layer, head] pairs', pairs);
+  for (const [l, h] of pairs)
+    if (l < 0 || l >= layers || h < 0 || h >= heads)
+      throw new AttentionError('OUT_OF_RANGE', `${name}: [${l}, ${h}] is not a head of this ${layers}×${heads} model`);
+  return pairs;
+}
+
 function idsOf(fn, ids, vocabularyNote) {
   if (!(ids instanceof Uint32Array || Array.isArray(ids)) || ids.length === 0)
     throw invalid(`${fn}: ids`, `a non-empty Uint32Array or array of GPT-2 token ids${vocabularyNote}`, ids);
@@ -64,7 +76,7 @@ export async function loadModel(module, maxThreads, source, options = {}) {
   } finally {
     module._free(address);
   }
-  return new Gpt2Model(module, native, maxThreads);
+  return new Gpt2Model(module, native, maxThreads, modelExtras(bytes));
 }
 
 class Gpt2Model {
@@ -72,12 +84,14 @@ class Gpt2Model {
   #native;
   #generators = new Set();
 
-  constructor(module, native, maxThreads) {
+  constructor(module, native, maxThreads, extras) {
     this.#module = module;
     this.#native = native;
     this.maxThreads = maxThreads;
     /** { layers, heads, dModel, dFF, vocabSize, context, headDim, tiedHead, restrictedVocab, gpt2Ids, unkRow } */
     this.config = native.config();
+    /** The file's __metadata__ strings; headScores, lossCurve and film for our trained models (else null). */
+    Object.assign(this, extras);
   }
 
   #live(fn) {
@@ -88,7 +102,7 @@ class Gpt2Model {
   /**
    * One pass over ids (GPT-2 token ids, at most config.context). Options: logits 'last' (default) | 'all' | 'none';
    * attention (every layer × head, when ids.length ≤ maxAttentionTokens, default 256); heads: [[layer, head], …]
-   * kept at any length; residual; logitLens; threads. Returns { logits [V] or [T, V], attention [L, H, T, T] (or
+   * kept at any length; ablate: [[layer, head], …] switched off (their output zeroed before c_proj); residual; logitLens; threads. Returns { logits [V] or [T, V], attention [L, H, T, T] (or
    * [len(heads), T, T]), allHeads, residual [L + 1, T, C], logitLens [L + 1, V], unknownPositions }.
    */
   forward(ids, options = {}) {
@@ -96,9 +110,8 @@ class Gpt2Model {
     if (options === null || typeof options !== 'object') throw invalid('forward: options', 'an object', options);
     const logits = options.logits ?? 'last';
     if (!LOGITS.includes(logits)) throw invalid('logits', "'none', 'last' or 'all'", logits);
-    const heads = options.heads ?? [];
-    if (!Array.isArray(heads) || heads.some((p) => !Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger)))
-      throw invalid('heads', 'an array of [layer, head] pairs', heads);
+    const heads = headPairs('heads', options.heads, this.config);
+    const ablate = headPairs('ablate', options.ablate, this.config);
     const list = idsOf('forward', ids, '');
     const T = list.length, { layers, heads: H, vocabSize: V } = this.config;
     const wantAll = checkBool('attention', options.attention ?? false);
@@ -106,7 +119,7 @@ class Gpt2Model {
     checkHeap((wantAll && T <= maxAttentionTokens ? layers * H : heads.length + H) * T * T +
       (logits === 'all' ? T * V : V), 'this forward pass');
     const r = native.forward(list, {
-      logits, attention: wantAll, maxAttentionTokens, heads, residual: checkBool('residual', options.residual ?? false),
+      logits, attention: wantAll, maxAttentionTokens, heads, ablate, residual: checkBool('residual', options.residual ?? false),
       logitLens: checkBool('logitLens', options.logitLens ?? false), threads: threadsOption(options.threads, this.maxThreads),
     });
     throwIfFailed(r.status, 'forward');

@@ -155,6 +155,43 @@ TEST_CASE("gpt2: zero Q and K weights give uniform causal attention (the Q | K |
         CHECK(r.attention[(lh * T + i) * T + j] == (j <= i ? 1.0f / float(i + 1) : 0.0f));
 }
 
+TEST_CASE("gpt2: ablating a head equals zeroing its value columns, in a pass and on the KV-cache path", "[gpt2]") {
+  Checkpoint ck;
+  const std::size_t C = 32, D = 8, layer = 1, head = 2;
+  attn::Gpt2Model model, zeroed;
+  REQUIRE(ck.load(model).ok());
+  // A head whose V projection is zero outputs zero (its weights sum to 1 over zero vectors): the ablation's meaning.
+  auto& w = ck.tensors["h.1.attn.c_attn.weight"].second;
+  auto& b = ck.tensors["h.1.attn.c_attn.bias"].second;
+  for (std::size_t i = 0; i < C; ++i)
+    for (std::size_t o = 2 * C + head * D; o < 2 * C + (head + 1) * D; ++o) w[i * 3 * C + o] = 0.0f;
+  for (std::size_t o = 2 * C + head * D; o < 2 * C + (head + 1) * D; ++o) b[o] = 0.0f;
+  REQUIRE(ck.load(zeroed).ok());
+  const std::size_t T = 9;
+  const auto ids = some_ids(T, 96);
+  attn::Gpt2ForwardOptions o;
+  o.logits = attn::LogitsFor::all;
+  attn::Gpt2ForwardResult plain, ablated, reference;
+  REQUIRE(model.forward(ids.data(), T, o, plain).ok());
+  REQUIRE(zeroed.forward(ids.data(), T, o, reference).ok());
+  o.ablate_heads = {{layer, head}};
+  REQUIRE(model.forward(ids.data(), T, o, ablated).ok());
+  CHECK(ablated.logits == reference.logits);
+  CHECK(ablated.logits != plain.logits);
+  // Token by token with the same ablation: the same logits.
+  attn::Gpt2Session session = model.session();
+  attn::Gpt2ForwardOptions step = o;
+  step.logits = attn::LogitsFor::last;
+  for (std::size_t t = 0; t < T; ++t) {
+    attn::Gpt2ForwardResult r;
+    REQUIRE(session.append(&ids[t], 1, step, r).ok());
+    std::vector<float> full(reference.logits.begin() + t * 96, reference.logits.begin() + (t + 1) * 96);
+    CHECK(attn_test::compare(r.logits, full, attn_test::kGpt2Tol).empty());
+  }
+  o.ablate_heads = {{2, 0}};
+  CHECK(model.forward(ids.data(), T, o, ablated).code == attn::Code::out_of_range);
+}
+
 TEST_CASE("gpt2 loader: names with 'transformer.', mask buffers, a tied or untied lm_head", "[gpt2][load]") {
   Checkpoint ck;
   attn::Gpt2Model plain, prefixed, tied, untied;

@@ -32,6 +32,21 @@ test('forward: logits, every attention matrix and the residuals match the float6
   model.dispose();
 });
 
+test('ablate: switched-off heads match the reference without their output; bad heads are refused', async () => {
+  const model = await attn.loadModel(bytes('gpt2-tiny-f32.safetensors'));
+  const reference = loadGpt2Reference(bytes('gpt2-tiny-f32.safetensors'));
+  const ablate = [[0, 1], [1, 3]];
+  const r = model.forward(IDS, { logits: 'all', ablate });
+  assert.equal(compare(r.logits, gpt2Forward(reference, IDS, { ablate }).logits, TOL.gpt2), '');
+  assert.notEqual(compare(r.logits, gpt2Forward(reference, IDS).logits, TOL.gpt2), '');
+  assert.throws(() => model.forward(IDS, { ablate: [[2, 0]] }), (e) => e.code === 'OUT_OF_RANGE' && /\[2, 0\]/.test(e.message));
+  assert.throws(() => model.forward(IDS, { ablate: [1, 2] }), (e) => e.code === 'INVALID_ARGUMENT' && /ablate/.test(e.message));
+  assert.equal(model.metadata.n_head, '4');
+  assert.equal(model.headScores, null);
+  assert.equal(model.film, null);
+  model.dispose();
+});
+
 test('the prefixed, F16, BF16 files hold the same model; the untied head differs', async () => {
   const logits = async (name, options) => {
     const m = await attn.loadModel(bytes(name), options);

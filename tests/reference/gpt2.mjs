@@ -66,8 +66,9 @@ export const geluNew = (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * 
 /**
  * Forward over ids (length T ≤ P). Returns logits [T, V], attention [L][H] of [T, T] (row i: query i; zeros above
  * the diagonal) and hidden [L + 1] of [T, C] (the residual stream entering each block, then after the last one).
+ * ablate: [[layer, head], …] whose output is left out of the mix before c_proj.
  */
-export function gpt2Forward(model, ids) {
+export function gpt2Forward(model, ids, { ablate = [] } = {}) {
   const { V, C, P, L, H, F, eps } = model.config;
   const T = ids.length;
   if (T > P) throw new Error(`reference: ${T} tokens > n_positions ${P}`);
@@ -75,7 +76,7 @@ export function gpt2Forward(model, ids) {
   let x = ids.map((id, t) => Float64Array.from({ length: C }, (_, c) => model.wte[id * C + c] + model.wpe[t * C + c]));
   const hidden = [];
   const attention = [];
-  for (const p of model.layers) {
+  for (const [l, p] of model.layers.entries()) {
     hidden.push(Float64Array.from(x.flatMap((r) => [...r])));
     const qkv = x.map((row) => conv1d(layerNorm(row, p.ln1g, p.ln1b, eps), p.qkvW, p.qkvB, C, 3 * C));
     const heads = [];
@@ -94,6 +95,7 @@ export function gpt2Forward(model, ids) {
         const z = e.reduce((a, b) => a + b, 0);
         for (let j = 0; j <= i; j++) {
           weights[i * T + j] = e[j] / z;
+          if (ablate.some(([al, ah]) => al === l && ah === h)) continue;
           for (let d = 0; d < D; d++) mixed[i][h * D + d] += (e[j] / z) * qkv[j][2 * C + h * D + d];
         }
       }

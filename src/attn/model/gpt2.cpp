@@ -102,11 +102,13 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   if (position_ + n > cfg.context)
     return Status::out_of_range("ids: positions " + std::to_string(position_) + ".." + std::to_string(position_ + n - 1) +
                                 " go past the model's context of " + std::to_string(cfg.context) + " tokens");
-  for (const auto& [layer, head] : options.attention_heads)
-    if (layer >= cfg.layers || head >= cfg.heads)
-      return Status::out_of_range("attention_heads: (" + std::to_string(layer) + ", " + std::to_string(head) +
-                                  ") is not a head of a " + std::to_string(cfg.layers) + "x" +
-                                  std::to_string(cfg.heads) + " model");
+  for (const auto* list : {&options.attention_heads, &options.ablate_heads})
+    for (const auto& [layer, head] : *list)
+      if (layer >= cfg.layers || head >= cfg.heads)
+        return Status::out_of_range(std::string(list == &options.attention_heads ? "attention_heads" : "ablate_heads") +
+                                    ": (" + std::to_string(layer) + ", " + std::to_string(head) +
+                                    ") is not a head of a " + std::to_string(cfg.layers) + "x" +
+                                    std::to_string(cfg.heads) + " model");
   std::vector<std::uint32_t> rows(n);
   std::vector<std::size_t> unknown;
   for (std::size_t t = 0; t < n; ++t) {
@@ -177,6 +179,9 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
       for (std::size_t i = 0; i < options.attention_heads.size(); ++i)
         if (options.attention_heads[i].first == l)
           std::copy_n(&weights_hqk[options.attention_heads[i].second * n * Lk], n * Lk, &r.attention[i * n * Lk]);
+    for (const auto& [layer, head] : options.ablate_heads)
+      if (layer == l)
+        for (std::size_t t = 0; t < n; ++t) std::fill_n(&heads_out[t * C + head * D], D, 0.0f);
     matmul_bias(kt, heads_out.data(), n, b.proj_w, b.proj_b.data(), h.data(), threads);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
     // MLP.

@@ -121,6 +121,9 @@ struct Gpt2ForwardOptions {
   bool attention = false;
   std::size_t all_attention_max_tokens = 256;
   std::vector<std::pair<std::size_t, std::size_t>> attention_heads;  ///< (layer, head) pairs kept at any length
+  /// Heads switched off (ablated): their output is zero before c_proj, in this call and in what a session's later
+  /// calls read from them (the KV cache keeps K and V; only the head's contribution is removed).
+  std::vector<std::pair<std::size_t, std::size_t>> ablate_heads;  ///< (layer, head) pairs
   bool residual = false;    ///< the residual stream entering each block and after the last: [L + 1, n, C]
   bool logit_lens = false;  ///< each residual of the last token through ln_f and the head: [L + 1, V]
   std::size_t threads = 1;  ///< as SdpaOptions::threads; results do not depend on it
