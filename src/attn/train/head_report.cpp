@@ -81,21 +81,21 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
   fo.threads = options.threads;
   Gpt2ForwardResult r;
 
-  // Previous-token and induction: [BOS, x₁…x_P, x₁…x_P], x drawn from the model's own vocabulary.
+  // Previous-token and induction: [BOS, x₁…x_P, x₁…x_P], x drawn from the corpus's word tokens the model knows
+  // (never-trained byte tokens of a restricted vocabulary would measure the embedding, not the head).
+  std::vector<std::uint32_t> pool;
+  for (std::uint32_t id : span_tokens(tokenizer)) {
+    std::uint32_t row = 0;
+    if (model.row_of(id, row) && !(c.unk_row && row == *c.unk_row)) pool.push_back(id);
+  }
+  if (pool.size() < 2) return Status::invalid_argument("measure_heads: the model knows too few of the corpus's tokens");
   HeadScores prev{L, H, {}, 0}, induction{L, H, {}, 0};
   Rng rng(options.seed);
   double loss = 0;
   std::size_t loss_terms = 0;
   for (std::size_t s = 0; s < options.induction_sequences; ++s) {
     std::vector<std::uint32_t> ids{kEndOfText};
-    for (std::size_t i = 0; i < P; ++i) {
-      std::uint32_t row = 0, id = 0;
-      do {
-        row = std::uint32_t(rng.next_u64() % V);
-        id = model.gpt2_id_of(row);
-      } while (id == kEndOfText || (c.unk_row && row == *c.unk_row));
-      ids.push_back(id);
-    }
+    for (std::size_t i = 0; i < P; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
     ids.insert(ids.end(), ids.begin() + 1, ids.end());
     if (Status st = model.forward(ids.data(), ids.size(), fo, r); !st.ok()) return st;
     const AttentionStack a{L, H, ids.size(), r.attention.data()};

@@ -34,7 +34,8 @@ struct HeadReport {
 
 struct HeadReportOptions {
   std::size_t documents = 300;        ///< held-out story documents the lifts are averaged over
-  std::size_t induction_period = 30;  ///< random tokens per copy: sequences are [BOS, x, x] (2·period + 1 ≤ context)
+  /// Random tokens per copy (drawn from span_tokens()): sequences are [BOS, x, x] (2·period + 1 ≤ context).
+  std::size_t induction_period = 30;
   std::size_t induction_sequences = 16;
   std::uint64_t seed = 7;  ///< corpus seed of the held-out split and the random induction tokens
   std::size_t threads = 1;
