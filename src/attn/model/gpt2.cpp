@@ -9,25 +9,12 @@
 #include "attn/attention/sdpa.hpp"
 #include "attn/core/parallel.hpp"
 #include "attn/kernels/matmul.hpp"
+#include "attn/nn/blocks.hpp"
 
 namespace attn {
 namespace {
 
-// ---- block math: plain loops beside the kernel table's GEMMs --------------------------------------------------
-/// y: [n, C] = LayerNorm(x: [n, C]) · g + b, biased variance, sums in double.
-void layer_norm(const float* x, std::size_t n, std::size_t C, const float* g, const float* b, float eps, float* y) {
-  for (std::size_t r = 0; r < n; ++r) {
-    const float* xr = x + r * C;
-    double mean = 0, var = 0;
-    for (std::size_t c = 0; c < C; ++c) mean += xr[c];
-    mean /= double(C);
-    for (std::size_t c = 0; c < C; ++c) var += (xr[c] - mean) * (xr[c] - mean);
-    var /= double(C);
-    const float mu = float(mean), rstd = float(1.0 / std::sqrt(var + double(eps)));
-    for (std::size_t c = 0; c < C; ++c) y[r * C + c] = (xr[c] - mu) * rstd * g[c] + b[c];
-  }
-}
-
+// ---- block math beside attn::nn's LayerNorm and the kernel table's GEMMs -------------------------------------------
 /// x ← GELU(x): GPT-2's tanh form through the kernel table (vectorised), or the exact erf form; chunks over threads.
 void gelu(const KernelTable& kt, float* x, std::size_t n, GeluForm form, std::size_t threads) {
   constexpr std::size_t kChunk = 4096;
@@ -157,7 +144,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     const Gpt2Layer& b = w.layers[l];
     record(l);
     // Attention: Q | K | V columns of one projection, head h at columns h·D of each third.
-    layer_norm(x.data(), n, C, b.ln1_g.data(), b.ln1_b.data(), cfg.ln_eps, h.data());
+    nn::layer_norm_forward(x.data(), n, C, b.ln1_g.data(), b.ln1_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, threads);
     matmul_bias(kt, h.data(), n, b.qkv_w, b.qkv_b.data(), qkv.data(), threads);
     for (std::size_t t = 0; t < n; ++t) {
       std::copy_n(&qkv[t * 3 * C], C, &q[t * C]);
@@ -185,7 +172,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     matmul_bias(kt, heads_out.data(), n, b.proj_w, b.proj_b.data(), h.data(), threads);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
     // MLP.
-    layer_norm(x.data(), n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h.data());
+    nn::layer_norm_forward(x.data(), n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, threads);
     matmul_bias(kt, h.data(), n, b.fc_w, b.fc_b.data(), mlp.data(), threads);
     gelu(kt, mlp.data(), n * F, cfg.gelu, threads);
     matmul_bias(kt, mlp.data(), n, b.out_w, b.out_b.data(), h.data(), threads);
@@ -196,7 +183,8 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   const float* head = w.head().data();
   if (options.logits != LogitsFor::none) {
     const std::size_t first = options.logits == LogitsFor::all ? 0 : n - 1, m = n - first;
-    layer_norm(x.data() + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data());
+    nn::layer_norm_forward(x.data() + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr,
+                           threads);
     r.logits.resize(m * V);
     head_logits(kt, h.data(), m, C, head, V, r.logits.data(), threads);
   }
@@ -204,7 +192,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     // Each depth's residual of the last token, read out as if it were the last layer's.
     r.logit_lens.resize((L + 1) * V);
     for (std::size_t d = 0; d <= L; ++d) {
-      layer_norm(&lens_rows[d * C], 1, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data());
+      nn::layer_norm_forward(&lens_rows[d * C], 1, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, 1);
       head_logits(kt, h.data(), 1, C, head, V, &r.logit_lens[d * V], threads);
     }
   }

@@ -65,7 +65,8 @@ void layer_norm_forward(const float* x, std::size_t n, std::size_t C, const floa
       for (std::size_t c = 0; c < C; ++c) v += (xr[c] - m) * (xr[c] - m);
       v /= double(C);
       const float mu = float(m), rs = float(1.0 / std::sqrt(v + double(eps)));
-      mean[r] = mu, rstd[r] = rs;
+      if (mean) mean[r] = mu;
+      if (rstd) rstd[r] = rs;
       for (std::size_t c = 0; c < C; ++c) y[r * C + c] = (xr[c] - mu) * rs * g[c] + b[c];
     }
   });

@@ -23,7 +23,8 @@ void embed_forward(const std::uint32_t* rows, std::size_t n, std::size_t T, std:
 void embed_backward(const float* dx, const std::uint32_t* rows, std::size_t n, std::size_t T, std::size_t C,
                     float* dwte, float* dwpe);
 
-/// y: [n, C] = (x − μ)/√(σ² + eps) · g + b per row (biased variance, sums in double); saves mean, rstd: [n].
+/// y: [n, C] = (x − μ)/√(σ² + eps) · g + b per row (biased variance, sums in double); saves mean, rstd: [n] for
+/// the backward (both may be null at inference).
 void layer_norm_forward(const float* x, std::size_t n, std::size_t C, const float* g, const float* b, float eps,
                         float* y, float* mean, float* rstd, std::size_t threads);
 /// dx += ∂/∂x, dg += Σ_rows dy·x̂, db += Σ_rows dy.
