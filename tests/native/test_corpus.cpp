@@ -209,6 +209,25 @@ TEST_CASE("the restricted vocabulary covers both splits, the bytes, <|endoftext|
   }
 }
 
+TEST_CASE("the restricted vocabulary is tight: every word token it enumerates is generated", "[corpus]") {
+  // The enumeration may not list ids the templates never make (they would be untrained rows of the model).
+  const Gpt2Tokenizer& tk = tokenizer();
+  std::vector<bool> used(tk.vocab_size(), false);
+  for (Split split : {Split::train, Split::heldout})
+    for (std::uint32_t id : attn::train::corpus_stream(tk, options(1, split), 2u << 20)) used[id] = true;
+  std::size_t words = 0, distinct = 0;
+  for (std::size_t id = 0; id < used.size(); ++id) distinct += used[id];
+  for (std::uint32_t id : attn::train::restricted_vocabulary(tk, {})) {
+    std::string_view b;
+    REQUIRE(tk.token_bytes(id, b).ok());
+    if (b.size() < 2 || id == 50256) continue;
+    ++words;
+    INFO("id " << id << " '" << std::string(b) << "'");
+    CHECK(used[id]);
+  }
+  std::printf("corpus: %zu word tokens enumerated; the streams use %zu distinct ids\n", words, distinct);
+}
+
 TEST_CASE("held-out pairs occur only in the heldout split", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   std::size_t heldout_seen[2] = {};  // [kind]
