@@ -10,9 +10,9 @@ cmake --preset native-release >/dev/null
 cmake --build --preset native-release -j "${ATTN_JOBS:-2}" --target train_gpt2 >&2
 mkdir -p build-train/sweep
 touch "$results"
-for layers in 3 2; do
+for seed in 1 2 3; do  # one seed of every shape first: an interrupted sweep has still seen each shape
   for heads in 4 8; do
-    for seed in 1 2 3; do
+    for layers in 3 2; do
       name="L${layers}-H${heads}-seed${seed}"
       [[ -n "${1:-}" && "$name" != *"$1"* ]] && continue
       grep -q "\"name\": \"$name\"" "$results" && continue

@@ -7,6 +7,7 @@
 //              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
 //              [--repeat-share 0.3] [--chinese-share 0.35]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
+//   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -34,7 +35,7 @@ using namespace attn;
 using namespace attn::train;
 
 struct Options {
-  std::string out, state, log, bpe = ATTN_GPT2_ASSET_DEFAULT;
+  std::string out, state, log, report, bpe = ATTN_GPT2_ASSET_DEFAULT;
   TrainerConfig trainer;
   std::uint64_t corpus_seed = 1;
   double repeat_share = 0.3, chinese_share = 0.35;  // CorpusOptions' defaults
@@ -65,6 +66,7 @@ Options parse(int argc, char** argv) {
       return std::size_t(number);
     };
     if (key == "--out") o.out = value;
+    else if (key == "--report") o.report = value;
     else if (key == "--state") o.state = value;
     else if (key == "--log") o.log = value;
     else if (key == "--bpe") o.bpe = value;
@@ -90,7 +92,7 @@ Options parse(int argc, char** argv) {
       o.trainer.lr = float(number);
     } else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
   }
-  if (o.out.empty()) fail("--out FILE is required");
+  if (o.out.empty() && o.report.empty()) fail("--out FILE (train) or --report FILE (measure a model) is required");
   if (o.state.empty()) o.state = o.out + ".state";
   return o;
 }
@@ -126,6 +128,25 @@ struct Curve {
   void restore(const std::string& text) { json = text.substr(0, text.size() - 1); }
 };
 
+/// --report FILE: the head report of any GPT-2 file (ours or a user's) on the corpus's held-out split.
+int report(const Options& o, const tok::Gpt2Tokenizer& tokenizer) {
+  std::vector<std::uint8_t> bytes;
+  if (!read_file(o.report, bytes)) fail("cannot read " + o.report);
+  Gpt2Loader loader;
+  check(gpt2_loader_from_safetensors(bytes.data(), bytes.size(), loader), o.report.c_str());
+  Gpt2Model model;
+  check(model.load(loader), o.report.c_str());
+  HeadReportOptions ho;
+  ho.documents = o.report_docs;
+  ho.seed = o.corpus_seed;
+  ho.threads = o.trainer.threads;
+  ho.induction_period = std::min<std::size_t>(30, (model.config().context - 1) / 2);
+  HeadReport heads;
+  check(measure_heads(model, tokenizer, ho, heads), "head report");
+  std::printf("%s\n", heads.to_json().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,6 +154,7 @@ int main(int argc, char** argv) {
   TrainerConfig& tc = o.trainer;
   tok::Gpt2Tokenizer tokenizer;
   check(tokenizer.load_file(o.bpe), "tokenizer");
+  if (!o.report.empty()) return report(o, tokenizer);
 
   // The restricted vocabulary plus one UNK row: the largest GPT-2 id below <|endoftext|> the corpus never uses.
   std::vector<std::uint32_t> vocab = restricted_vocabulary(tokenizer, tutorial_texts());
