@@ -3,7 +3,7 @@
 # Not the JS API (wasm/*.js) and not the npm package folder: tools/assemble-dist.mjs makes dist/ from build folders.
 file(GLOB ATTN_BIND_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/wasm/*.cpp)
 add_executable(attn_wasm ${ATTN_BIND_SOURCES})
-target_link_libraries(attn_wasm PRIVATE attn attn::tokenizer)
+target_link_libraries(attn_wasm PRIVATE attn attn::tokenizer attn::train)
 attn_warnings(attn_wasm)
 set(ATTN_SHIM "${PROJECT_SOURCE_DIR}/wasm/node-esm-shim.js")
 target_link_options(attn_wasm PRIVATE

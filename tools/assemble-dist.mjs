@@ -1,5 +1,6 @@
 // Assembles the npm package folder dist/ from the sources (wasm/*.js, *.d.ts) and the build folders
-// (build-wasm: attn.mjs, attn.wasm, gpt2-bpe.bin; build-wasm-mt: the threaded variant), and writes dist/version.js
+// (build-wasm: attn.mjs, attn.wasm, gpt2-bpe.bin; build-wasm-mt: the threaded variant), the trained default model
+// (web/models/tiny-tutor.safetensors), and writes dist/version.js
 // from package.json. The one step that writes dist/; builds themselves write only into their build folders.
 // Usage: node tools/assemble-dist.mjs [--wasm <dir>] [--wasm-mt <dir>]   (defaults: build-wasm, build-wasm-mt)
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ for (const file of walk(join(root, 'wasm'))) {
 writeFileSync(join(dist, 'version.js'),
   `// Written by tools/assemble-dist.mjs from package.json.\nexport const VERSION = ${JSON.stringify(pkg.version)};\n`);
 for (const name of ['attn.mjs', 'attn.wasm', 'gpt2-bpe.bin']) copy(join(wasmDir, name), join(dist, name));
+// The trained tiny model the package opens by default (made by `npm run train`, committed under web/models/).
+copy(join(root, 'web', 'models', 'tiny-tutor.safetensors'), join(dist, 'tiny-tutor.safetensors'));
 if (existsSync(join(wasmMtDir, 'attn_mt.wasm'))) {
   for (const name of ['attn_mt.mjs', 'attn_mt.wasm', 'attn_mt.worker.js']) copy(join(wasmMtDir, name), join(dist, 'mt', name));
   // The pthread worker script is CommonJS; a package.json beside it keeps the package's "type": "module" away.

@@ -578,10 +578,64 @@ export interface Attention {
    */
   tokenizer(name?: TokenizerName, options?: TokenizerOptions): Promise<Tokenizer>;
   /**
-   * A GPT-2 model from a safetensors file (Hugging Face layout with or without 'transformer.'; F32, F16 or BF16).
+   * A GPT-2 model from a safetensors file (Hugging Face layout with or without 'transformer.'; F32, F16 or BF16);
+   * without a source, the package's trained tiny model (defaultModelUrl).
    * Rejects with AttentionError('INVALID_DATA') naming the tensor and the rule a bad file breaks.
    */
-  loadModel(source: ModelSource, options?: LoadModelOptions): Promise<Gpt2Model>;
+  loadModel(source?: ModelSource, options?: LoadModelOptions): Promise<Gpt2Model>;
+  /**
+   * A GPT-2 trainer for live training on the corpus generator's toy stories (English and Chinese) and repeated
+   * spans. The same options give the same model, bit for bit, for a given thread count.
+   */
+  createTrainer(options?: TrainerOptions): Promise<Trainer>;
+}
+
+export interface TrainerOptions {
+  /** Defaults: 2 layers, 4 heads, dModel 64, seq 32, batch 16, lr 3e-3, warmup 50, steps 3000 (the schedule's
+   * length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12. */
+  layers?: number;
+  heads?: number;
+  dModel?: number;
+  seq?: number;
+  batch?: number;
+  lr?: number;
+  warmup?: number;
+  steps?: number;
+  seed?: number;
+  corpusSeed?: number;
+  /** Share of documents that are a random span of word tokens repeated once (what induction heads need). */
+  repeatShare?: number;
+  /** Share of stories written in Chinese. */
+  chineseShare?: number;
+  /** Tokens per copy of a repeated span. */
+  spanMin?: number;
+  spanMax?: number;
+  threads?: number;
+}
+
+export interface TrainerConfig {
+  layers: number;
+  heads: number;
+  dModel: number;
+  seq: number;
+  batch: number;
+  vocabSize: number;
+  parameters: number;
+  step: number;
+}
+
+export interface Trainer {
+  readonly config: TrainerConfig;
+  /** Runs n steps (default 1); loss is their mean (nats per token). */
+  step(n?: number): { step: number; loss: number; lr: number; gradNorm: number };
+  /** Every head's scores now, measured on held-out text and repeated random spans. */
+  headScores(options?: { documents?: number; sequences?: number }): HeadScores;
+  /** Every head's attention on GPT-2 ids (at most config.seq of them). */
+  attention(ids: Uint32Array | number[]): { attention: Float32Array; unknownPositions: Uint32Array };
+  /** The model as a safetensors file that loadModel() opens. */
+  save(options?: { dtype?: 'F16' | 'F32' }): Uint8Array;
+  dispose(): void;
+  [Symbol.dispose](): void;
 }
 
 /** A model file: its bytes, a Blob/File, a fetch Response, or a URL (in Node also a file path). */
@@ -733,6 +787,8 @@ export declare function headSlice(trace: MhaTrace, name: TraceScoreName | 'lse' 
 export declare function headSlice(trace: MhaTrace, name: 'visible', h: number, b?: number): Uint8Array;
 export declare function headSlice(trace: MhaTrace, name: 'q' | 'k' | 'v' | 'headsOut', h: number, b?: number): Float32Array;
 /** The mean over `heads` (default all) of a score tensor (default 'weights') for batch row b: [qLen, kvLen]. */
+/** The package's trained tiny GPT-2 (dist/tiny-tutor.safetensors): what loadModel() opens by default. */
+export declare const defaultModelUrl: URL;
 export declare function headAverage(trace: MhaTrace, name?: TraceScoreName, options?: { heads?: number[]; b?: number }): Float32Array;
 /** The largest |b[h][i][j] − a[h][perm i][perm j]| over heads (token p of b is token perm[p] of a). */
 export declare function permutationDiff(a: MhaTrace, b: MhaTrace, perm: number[], name?: TraceScoreName): { worst: number; perHead: number[] };

@@ -10,11 +10,14 @@ import { makeMultiHeadAttention } from './mha.js';
 import { loadModel } from './model.js';
 import { NO_POINTERS, checkHeap, prepareAttention, throwIfFailed, threadsOption, withAddresses } from './options.js';
 import { createTokenizer } from './tokenizer.js';
+import { createTrainer } from './trainer.js';
 import { VERSION } from './version.js';
 
 export { AttentionError, ERROR_CODES };
 export { headAverage, headSlice, permutationDiff } from './trace.js';
 export const version = VERSION;  // written from package.json into dist/version.js by tools/assemble-dist.mjs
+/** The package's trained tiny GPT-2 (its model card is in the README): what `loadModel()` opens by default. */
+export const defaultModelUrl = new URL('./tiny-tutor.safetensors', import.meta.url);
 
 // The smallest module that uses a SIMD instruction (v128.const + drop); valid iff the runtime has wasm SIMD.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8,
@@ -196,22 +199,36 @@ class Attention {
    */
   async tokenizer(name = 'gpt2', { asset } = {}) {
     if (name !== 'gpt2') throw invalid('name', "'gpt2'", name);
-    if (asset === undefined) {
-      this.#gpt2Asset ??= loadAsset(new URL('./gpt2-bpe.bin', import.meta.url)).catch((error) => {
-        this.#gpt2Asset = undefined;
-        throw error;
-      });
-      asset = await this.#gpt2Asset;
-    }
-    return createTokenizer(this.#module, asset);
+    return createTokenizer(this.#module, asset ?? await this.#vocabulary());
+  }
+
+  /** gpt2-bpe.bin's bytes, read once per instance. */
+  #vocabulary() {
+    this.#gpt2Asset ??= loadAsset(new URL('./gpt2-bpe.bin', import.meta.url)).catch((error) => {
+      this.#gpt2Asset = undefined;
+      throw error;
+    });
+    return this.#gpt2Asset;
+  }
+
+  /**
+   * A GPT-2 trainer for live training on the corpus generator's toy stories (English and Chinese) and repeated
+   * spans: step(n), headScores(), attention(ids), save(). Options (defaults: a 2-layer, 4-head, d_model 64 model
+   * over 32 tokens, batch 16): layers, heads, dModel, seq, batch, lr, warmup, steps (the schedule's length), seed,
+   * corpusSeed, repeatShare, chineseShare, spanMin, spanMax, threads. The same options give the same model, bit
+   * for bit, for a given thread count.
+   */
+  async createTrainer(options = {}) {
+    return createTrainer(this.#module, this.threads, await this.#vocabulary(), options);
   }
 
   /**
    * A GPT-2 model from a safetensors file (Hugging Face layout, with or without 'transformer.'; F32, F16 or BF16;
    * or this package's restricted-vocabulary files). source: ArrayBuffer | Uint8Array | Blob | Response | URL string
-   * (in Node also a path). options.nHead when the file does not say (default: metadata n_head, else dModel / 64).
+   * (in Node also a path); default: the package's trained tiny model (defaultModelUrl). options.nHead when the file
+   * does not say (default: metadata n_head, else dModel / 64).
    */
-  loadModel(source, options) {
+  loadModel(source = defaultModelUrl, options = undefined) {
     return loadModel(this.#module, this.threads, source, options);
   }
 

@@ -5,7 +5,7 @@
 //   train_gpt2 --out FILE [--state FILE] [--log FILE] [--bpe gpt2-bpe.bin] [--layers 3] [--heads 4] [--d-model 128]
 //              [--seq 128] [--batch 8] [--steps 16000] [--warmup 200] [--lr 3e-3] [--seed 1] [--corpus-seed 1]
 //              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
-//              [--repeat-share 0.3] [--chinese-share 0.35]
+//              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
 //   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
 #include <algorithm>
@@ -39,6 +39,7 @@ struct Options {
   TrainerConfig trainer;
   std::uint64_t corpus_seed = 1;
   double repeat_share = 0.3, chinese_share = 0.35;  // CorpusOptions' defaults
+  std::size_t span_min = 8, span_max = 32;
   std::size_t eval_every = 500, state_every = 1000, film_frames = 16, report_docs = 300;
 };
 
@@ -84,6 +85,8 @@ Options parse(int argc, char** argv) {
     else if (key == "--state-every") o.state_every = std::max<std::size_t>(100, whole() / 100 * 100);  // whole loss windows
     else if (key == "--film-frames") o.film_frames = whole();
     else if (key == "--report-docs") o.report_docs = whole();
+    else if (key == "--span-min") o.span_min = whole();
+    else if (key == "--span-max") o.span_max = whole();
     else if (key == "--repeat-share" || key == "--chinese-share") {
       if (!numeric || number > 1) fail(key + " needs a share in [0, 1]");
       (key == "--repeat-share" ? o.repeat_share : o.chinese_share) = number;
@@ -178,6 +181,8 @@ int main(int argc, char** argv) {
   train_opts.seed = o.corpus_seed;
   train_opts.repeated_span_share = o.repeat_share;
   train_opts.chinese_share = o.chinese_share;
+  train_opts.span_min = o.span_min, train_opts.span_max = o.span_max;
+  check(validate(tokenizer, train_opts), "corpus options");
   std::vector<std::uint32_t> stream = corpus_stream(tokenizer, train_opts, per_step * tc.steps);
   const std::string corpus_sha = stream_sha256(stream);
   for (auto& id : stream) id = row_of(id);
@@ -289,6 +294,7 @@ int main(int argc, char** argv) {
       {"corpus_seed", std::to_string(o.corpus_seed)},
       {"corpus_repeat_share", fixed4(o.repeat_share)},
       {"corpus_chinese_share", fixed4(o.chinese_share)},
+      {"corpus_span", std::to_string(o.span_min) + "-" + std::to_string(o.span_max)},
       {"corpus_sha256", corpus_sha},
       {"corpus_tokens", std::to_string(stream.size())},
       {"train_steps", std::to_string(tc.steps)},

@@ -15,7 +15,6 @@ namespace {
 constexpr std::uint32_t kEndOfText = 50256;  // GPT-2's <|endoftext|>
 constexpr std::size_t kRepeatShare10 = 7;    // 7 in 10 creature stories repeat their noun phrase
 constexpr std::size_t kMaxStories = 4;
-constexpr std::size_t kSpanMin = 8, kSpanMax = 32;
 
 /// Byte range [begin, end) of a word in the document text.
 struct Range {
@@ -319,6 +318,8 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
     return Status::invalid_argument("repeated_span_share: must be in [0, 1]");
   if (!(options.chinese_share >= 0.0 && options.chinese_share <= 1.0))
     return Status::invalid_argument("chinese_share: must be in [0, 1]");
+  if (options.span_min < 1 || options.span_min > options.span_max || options.span_max > 4096)
+    return Status::invalid_argument("span_min, span_max: need 1 <= span_min <= span_max <= 4096");
   return Status::success();
 }
 
@@ -381,7 +382,7 @@ void CorpusGenerator::minimal_pair_story(Draft& s) {
 Document CorpusGenerator::repeated_span_document() {
   Document doc;
   doc.repeated_span = true;
-  doc.period = kSpanMin + below(kSpanMax - kSpanMin + 1);
+  doc.period = options_.span_min + below(options_.span_max - options_.span_min + 1);
   doc.ids.resize(2 * doc.period);
   for (std::size_t i = 0; i < doc.period; ++i)
     doc.ids[i] = doc.ids[i + doc.period] = span_pool_[below(span_pool_.size())];

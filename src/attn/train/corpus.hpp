@@ -48,6 +48,9 @@ struct CorpusOptions {
   Split split = Split::train;
   double repeated_span_share = 0.3;  ///< share of documents that are a random span of corpus tokens repeated once
   double chinese_share = 0.35;       ///< share of stories written in Chinese
+  /// Tokens per copy of a repeated span, drawn uniformly from [span_min, span_max] (a context of 32 tokens, as in
+  /// the page's live training, wants spans that fit twice).
+  std::size_t span_min = 8, span_max = 32;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };

@@ -1,0 +1,44 @@
+// attn.createTrainer(): live training in wasm. A short fixed-seed run lowers the loss, repeats bit for bit, reports
+// every head's scores, and saves a file loadModel() opens with the trainer's own attention; bad options are refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { init } from '../../dist/index.js';
+
+const attn = await init();
+const small = { layers: 2, heads: 2, dModel: 32, seq: 16, batch: 8, steps: 200, warmup: 10, lr: 1e-2 };
+
+test('a short run lowers the loss and repeats bit for bit; the saved file is the same model', async () => {
+  const run = async () => {
+    const tr = await attn.createTrainer(small);
+    const first = tr.step(1);
+    tr.step(189);
+    const rest = tr.step(10);  // the last ten steps' mean
+    return { tr, first, rest, bytes: tr.save({ dtype: 'F32' }) };
+  };
+  const a = await run(), b = await run();
+  assert.ok(a.first.loss > 4 && a.rest.loss < a.first.loss - 1, `loss ${a.first.loss} -> ${a.rest.loss}`);
+  assert.equal(a.rest.step, 200);
+  assert.deepEqual(a.bytes, b.bytes);
+  const scores = a.tr.headScores({ documents: 10, sequences: 2 });
+  assert.equal(scores.induction.length, 4);
+  assert.ok(scores.noun_adjective_en.probes > 0);
+
+  const model = await attn.loadModel(a.bytes);
+  assert.equal(model.config.layers, 2);
+  const tok = await attn.tokenizer();
+  const ids = [50256, ...tok.encode('A fluffy blue creature purrs.')];
+  const live = a.tr.attention(ids).attention, loaded = model.forward(ids, { attention: true, logits: 'none' }).attention;
+  assert.deepEqual(live, loaded);
+  a.tr.dispose(), b.tr.dispose(), model.dispose();
+});
+
+test('bad trainer options and calls are refused with a reason', async () => {
+  await assert.rejects(attn.createTrainer({ layer: 2 }), (e) => e.code === 'INVALID_ARGUMENT' && /layer/.test(e.message));
+  await assert.rejects(attn.createTrainer({ heads: 3, dModel: 32 }), (e) => e.code === 'INVALID_ARGUMENT' && /multiple of heads/.test(e.message));
+  await assert.rejects(attn.createTrainer({ repeatShare: 2 }), (e) => e.code === 'INVALID_ARGUMENT' && /repeatShare/.test(e.message));
+  await assert.rejects(attn.createTrainer({ spanMin: 9, spanMax: 3 }), (e) => e.code === 'INVALID_ARGUMENT' && /span_min/.test(e.message));
+  const tr = await attn.createTrainer(small);
+  assert.throws(() => tr.attention(new Array(17).fill(11)), (e) => e.code === 'INVALID_ARGUMENT');
+  tr.dispose();
+  assert.throws(() => tr.step(), (e) => e.code === 'DISPOSED');
+});

@@ -1,0 +1,175 @@
+// Embind bindings of the trainer for live training in a page or worker: a GPT-2 trained on the corpus generator's
+// stream (read as it is needed, not stored), its steps, its heads measured, its attention on any ids, and the model
+// as a safetensors file. Thin: wasm/trainer.js validates options; attn/train holds every rule.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attn/model/gpt2.hpp"
+#include "attn/train/corpus.hpp"
+#include "attn/train/head_report.hpp"
+#include "attn/train/trainer.hpp"
+#include "bind_common.hpp"
+
+namespace {
+
+using attn::js::copy_out;
+using attn::js::status_val;
+using emscripten::val;
+
+constexpr std::uint32_t kEndOfText = 50256;
+
+class TrainerJs {
+ public:
+  /// asset: gpt2-bpe.bin's bytes; o: { layers, heads, dModel, seq, batch, lr, warmup, steps, seed, corpusSeed,
+  /// repeatShare, chineseShare, spanMin, spanMax, threads } (checked by trainer.js).
+  val init(const val& asset, const val& o) {
+    const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(asset);
+    if (attn::Status st = tok_.load(bytes.data(), bytes.size()); !st.ok()) return status_val(st);
+    attn::train::CorpusOptions co;
+    co.seed = std::uint64_t(o["corpusSeed"].as<double>());
+    co.repeated_span_share = o["repeatShare"].as<double>();
+    co.chinese_share = o["chineseShare"].as<double>();
+    co.span_min = o["spanMin"].as<std::size_t>(), co.span_max = o["spanMax"].as<std::size_t>();
+    if (attn::Status st = attn::train::validate(tok_, co); !st.ok()) return status_val(st);
+    vocab_ = attn::train::restricted_vocabulary(tok_, attn::train::tutorial_texts());
+    attn::train::TrainerConfig c;
+    c.layers = o["layers"].as<std::size_t>(), c.heads = o["heads"].as<std::size_t>();
+    c.d_model = o["dModel"].as<std::size_t>(), c.seq = c.context = o["seq"].as<std::size_t>();
+    c.batch = o["batch"].as<std::size_t>(), c.vocab = vocab_.size();
+    c.lr = o["lr"].as<float>(), c.warmup = o["warmup"].as<std::size_t>(), c.steps = o["steps"].as<std::size_t>();
+    c.seed = std::uint64_t(o["seed"].as<double>()), c.threads = o["threads"].as<std::size_t>();
+    if (attn::Status st = c.check(); !st.ok()) return status_val(st);
+    trainer_ = std::make_unique<attn::train::Gpt2Trainer>(c);
+    if (attn::Status st = trainer_->set_vocabulary(vocab_, std::nullopt); !st.ok()) return status_val(st);
+    corpus_ = co;
+    generator_ = std::make_unique<attn::train::CorpusGenerator>(tok_, co);
+    rows_.clear(), next_ = 0;
+    return status_val(attn::Status::success());
+  }
+
+  /// n steps: { status, step, loss (mean over the n), lr, gradNorm (of the last) }.
+  val step(unsigned n) {
+    val out = val::object();
+    if (!trainer_) return out.set("status", status_val(attn::Status::invalid_argument("trainer: not initialised"))), out;
+    const attn::train::TrainerConfig& c = trainer_->config();
+    const std::size_t per_step = c.batch * (c.seq + 1);
+    attn::train::StepReport r;
+    double loss = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      fill(per_step);
+      if (attn::Status st = trainer_->train_step(&rows_[next_], r); !st.ok())
+        return out.set("status", status_val(st)), out;
+      next_ += per_step;
+      loss += r.loss;
+    }
+    out.set("status", status_val(attn::Status::success()));
+    out.set("step", double(trainer_->step()));
+    out.set("loss", n ? loss / n : 0.0);
+    out.set("lr", r.lr);
+    out.set("gradNorm", r.grad_norm);
+    return out;
+  }
+
+  /// The heads measured now (train/head_report.hpp): { status, json }.
+  val report(unsigned documents, unsigned sequences) {
+    val out = val::object();
+    attn::Gpt2Model model;
+    attn::Status st = model_now(model);
+    attn::train::HeadReport heads;
+    if (st.ok()) {
+      attn::train::HeadReportOptions ho;
+      ho.documents = documents, ho.induction_sequences = sequences, ho.seed = corpus_.seed;
+      ho.induction_period = (model.config().context - 1) / 2;
+      st = attn::train::measure_heads(model, tok_, ho, heads);
+    }
+    out.set("status", status_val(st));
+    if (st.ok()) out.set("json", heads.to_json());
+    return out;
+  }
+
+  /// Every head's attention on GPT-2 ids (≤ seq of them): { status, attention [L, H, T, T], unknownPositions }.
+  val attention(const val& ids) {
+    val out = val::object();
+    const std::vector<std::uint32_t> v = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids);
+    attn::Gpt2Model model;
+    attn::Status st = model_now(model);
+    attn::Gpt2ForwardResult r;
+    if (st.ok()) {
+      attn::Gpt2ForwardOptions fo;
+      fo.attention = true, fo.logits = attn::LogitsFor::none, fo.all_attention_max_tokens = v.size();
+      st = model.forward(v.data(), v.size(), fo, r);
+    }
+    out.set("status", status_val(st));
+    if (st.ok()) out.set("attention", copy_out(r.attention)), out.set("unknownPositions", copy_out(r.unknown_positions));
+    return out;
+  }
+
+  /// The model as a safetensors file (F16 or F32) the model picker opens: { status, bytes }.
+  val save(bool f16) {
+    val out = val::object();
+    std::vector<std::uint8_t> file;
+    attn::Status st = trainer_ ? trainer_->save(f16 ? attn::io::DType::F16 : attn::io::DType::F32,
+                                                {{"trained_in", "attention-wasm live training"}}, file)
+                               : attn::Status::invalid_argument("trainer: not initialised");
+    out.set("status", status_val(st));
+    if (st.ok()) out.set("bytes", copy_out(file));
+    return out;
+  }
+
+  /// { layers, heads, dModel, seq, batch, vocabSize, parameters, step }.
+  val config() const {
+    val o = val::object();
+    if (!trainer_) return o;
+    const attn::train::TrainerConfig& c = trainer_->config();
+    o.set("layers", c.layers), o.set("heads", c.heads), o.set("dModel", c.d_model), o.set("seq", c.seq);
+    o.set("batch", c.batch), o.set("vocabSize", c.vocab), o.set("parameters", double(trainer_->params().size()));
+    o.set("step", double(trainer_->step()));
+    return o;
+  }
+
+ private:
+  /// Appends documents (each after <|endoftext|>, as vocabulary rows) until `need` rows wait unread.
+  void fill(std::size_t need) {
+    if (next_ > 0 && next_ >= rows_.size() / 2) rows_.erase(rows_.begin(), rows_.begin() + std::ptrdiff_t(next_)), next_ = 0;
+    while (rows_.size() - next_ < need) {
+      const attn::train::Document doc = generator_->next();
+      rows_.push_back(row_of(kEndOfText));
+      for (std::uint32_t id : doc.ids) rows_.push_back(row_of(id));
+    }
+  }
+  std::uint32_t row_of(std::uint32_t id) const {
+    return std::uint32_t(std::lower_bound(vocab_.begin(), vocab_.end(), id) - vocab_.begin());  // corpus ids are all in it
+  }
+  attn::Status model_now(attn::Gpt2Model& model) const {
+    if (!trainer_) return attn::Status::invalid_argument("trainer: not initialised");
+    attn::Gpt2Loader loader;
+    if (attn::Status st = trainer_->to_loader(loader); !st.ok()) return st;
+    return model.load(loader);
+  }
+
+  attn::tok::Gpt2Tokenizer tok_;
+  attn::train::CorpusOptions corpus_;
+  std::unique_ptr<attn::train::CorpusGenerator> generator_;
+  std::vector<std::uint32_t> vocab_, rows_;
+  std::size_t next_ = 0;
+  std::unique_ptr<attn::train::Gpt2Trainer> trainer_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(attn_train) {
+  emscripten::class_<TrainerJs>("Gpt2Trainer")
+      .constructor<>()
+      .function("init", &TrainerJs::init)
+      .function("step", &TrainerJs::step)
+      .function("report", &TrainerJs::report)
+      .function("attention", &TrainerJs::attention)
+      .function("save", &TrainerJs::save)
+      .function("config", &TrainerJs::config);
+}

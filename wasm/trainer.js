@@ -1,0 +1,95 @@
+// attn.createTrainer(): train a small GPT-2 live (in a page, a worker or Node) on the corpus generator's English and
+// Chinese toy stories and repeated spans, and watch its heads form: steps, head scores, attention on any text, and
+// the model as a safetensors file that loadModel() opens. Not the trainer (C++: attn/train/trainer.hpp); options
+// are checked here, every rule of the math lives there.
+import { AttentionError, checkInt, invalid } from './errors.js';
+import { threadsOption } from './options.js';
+
+/** Options and their defaults: a model small enough to train in a page (≈ 0.2 M parameters with its vocabulary). */
+const DEFAULTS = {
+  layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, lr: 3e-3, warmup: 50, steps: 3000, seed: 1,
+  corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12,
+};
+
+function throwIfFailed(status, fn) {
+  if (status.code !== 'OK') throw new AttentionError(status.code, `${fn}: ${status.message}`);
+}
+
+function share(name, value) {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalid(name, 'a number in [0, 1]', value);
+  return value;
+}
+
+/** Makes a trainer in `module` (see Attention#createTrainer). */
+export function createTrainer(module, maxThreads, asset, options = {}) {
+  if (options === null || typeof options !== 'object') throw invalid('createTrainer: options', 'an object', options);
+  for (const key of Object.keys(options))
+    if (!(key in DEFAULTS) && key !== 'threads') throw invalid('createTrainer: options', `one of ${Object.keys(DEFAULTS).join(', ')}, threads`, key);
+  const o = { ...DEFAULTS, ...options };
+  for (const key of ['layers', 'heads', 'dModel', 'seq', 'batch', 'steps', 'spanMin', 'spanMax']) checkInt(key, o[key]);
+  for (const key of ['warmup', 'seed', 'corpusSeed']) checkInt(key, o[key], 0);
+  if (typeof o.lr !== 'number' || !(o.lr > 0 && o.lr < 1)) throw invalid('lr', 'a number in (0, 1)', o.lr);
+  share('repeatShare', o.repeatShare), share('chineseShare', o.chineseShare);
+  const native = new module.Gpt2Trainer();
+  try {
+    throwIfFailed(native.init(asset, { ...o, threads: threadsOption(options.threads, maxThreads) }), 'createTrainer');
+  } catch (error) {
+    native.delete();
+    throw error;
+  }
+  return new Trainer(native);
+}
+
+class Trainer {
+  #native;
+
+  constructor(native) {
+    this.#native = native;
+    /** { layers, heads, dModel, seq, batch, vocabSize, parameters } */
+    this.config = native.config();
+  }
+
+  #live(fn) {
+    if (!this.#native) throw new AttentionError('DISPOSED', `${fn}: this trainer has been disposed`);
+    return this.#native;
+  }
+
+  /** Runs n training steps (default 1): { step, loss (mean over them), lr, gradNorm }. */
+  step(n = 1) {
+    const r = this.#live('step').step(checkInt('n', n));
+    throwIfFailed(r.status, 'step');
+    const { status, ...out } = r;
+    return out;
+  }
+
+  /** Every head's scores now (previous-token, induction, noun → adjective, pronoun → antecedent), as Gpt2Model.headScores. */
+  headScores({ documents = 40, sequences = 4 } = {}) {
+    const r = this.#live('headScores').report(checkInt('documents', documents), checkInt('sequences', sequences));
+    throwIfFailed(r.status, 'headScores');
+    return JSON.parse(r.json);
+  }
+
+  /** Every head's attention on GPT-2 ids (at most config.seq): { attention [layers, heads, T, T], unknownPositions }. */
+  attention(ids) {
+    if (!(ids instanceof Uint32Array || Array.isArray(ids)) || ids.length === 0 || ids.length > this.config.seq)
+      throw invalid('ids', `1 to ${this.config.seq} GPT-2 token ids`, ids);
+    const r = this.#live('attention').attention(Array.from(ids));
+    throwIfFailed(r.status, 'attention');
+    return { attention: r.attention, unknownPositions: r.unknownPositions };
+  }
+
+  /** The model as a safetensors file (F16 by default) that attn.loadModel() opens. */
+  save({ dtype = 'F16' } = {}) {
+    if (dtype !== 'F16' && dtype !== 'F32') throw invalid('dtype', "'F16' or 'F32'", dtype);
+    const r = this.#live('save').save(dtype === 'F16');
+    throwIfFailed(r.status, 'save');
+    return r.bytes;
+  }
+
+  /** Frees the trainer's wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
+  dispose() {
+    this.#native?.delete();
+    this.#native = null;
+  }
+}
+if (typeof Symbol.dispose === 'symbol') Trainer.prototype[Symbol.dispose] = Trainer.prototype.dispose;
