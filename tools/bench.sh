@@ -29,7 +29,7 @@ if [ "$build" = 1 ]; then
     log=$(mktemp)
     if ! cmake -S bench -B build-bench/native -G Ninja -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
     rm -f "$log"
-    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline attn_threads tokenizer_bench gpt2_native >&2
+    cmake --build build-bench/native -j "$JOBS" --target attn_bench attn_roofline attn_threads tokenizer_bench gpt2_native train_native >&2
   fi
   echo "== build: wasm roofline probe (build-wasm/bench)" >&2
   cmake --build build-wasm -j "$JOBS" --target attn_roofline_wasm >&2
@@ -54,4 +54,8 @@ if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-native "* ]]; then
   ATTN_BENCH_TEXT=build-bench/tokenizer-text.txt build-bench/native/tokenizer_bench --benchmark_format=console 2>&1 | grep -E '^BM_'
   echo
   node bench/gpt2.mjs "${run_args[@]+"${run_args[@]}"}"
+  echo
+  echo "The trainer on the shipped model's shape (native, 1 and 2 threads; then live training in wasm):"
+  build-bench/native/train_native $([[ " ${run_args[*]+"${run_args[*]}"} " == *" --quick "* ]] && echo --quick)
+  node bench/train.mjs
 fi
