@@ -767,6 +767,9 @@ export interface HeadScores {
   noun_adjective_zh: HeadLift;
   pronoun_antecedent_en: HeadLift;
   pronoun_antecedent_zh: HeadLift;
+  /** Noun → the one adjective that decides the verb (the colours are distractors). */
+  noun_quality_en: HeadLift;
+  noun_quality_zh: HeadLift;
 }
 
 export interface TrainingFilm {

@@ -61,6 +61,7 @@ std::string HeadReport::to_json() const {
   };
   lift("noun_adjective_en", noun_en), lift("noun_adjective_zh", noun_zh);
   lift("pronoun_antecedent_en", pronoun_en), lift("pronoun_antecedent_zh", pronoun_zh);
+  lift("noun_quality_en", quality_en), lift("noun_quality_zh", quality_zh);
   return out + "}";
 }
 
@@ -114,8 +115,10 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
   out.induction_loss = loss_terms ? loss / double(loss_terms) : 0;
 
   // Lifts on held-out stories: each document after a BOS, probes shifted by one.
-  LiftScores lifts[4];
-  HeadReport::Lift* targets[4] = {&out.noun_en, &out.noun_zh, &out.pronoun_en, &out.pronoun_zh};
+  // Kinds: noun → adjectives (en, zh), pronoun → name (en, zh), noun → the deciding adjective (en, zh).
+  LiftScores lifts[6];
+  HeadReport::Lift* targets[6] = {&out.noun_en,    &out.noun_zh,    &out.pronoun_en,
+                                  &out.pronoun_zh, &out.quality_en, &out.quality_zh};
   for (LiftScores& l : lifts) l.mass = l.control = HeadScores{L, H, {}, 0};
   CorpusOptions co;
   co.seed = options.seed;
@@ -133,24 +136,30 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
     std::vector<unsigned char> control(ids.size(), 1);
     control[0] = 0;
     for (const Probe& p : doc.probes) control[p.row + 1] = 0;
-    std::vector<KeyProbe> kinds[4];
+    std::vector<KeyProbe> kinds[6];
     for (const Probe& p : doc.probes) {
       const int k = (p.kind == ProbeKind::pronoun_antecedent ? 2 : 0) + (p.chinese ? 1 : 0);
       KeyProbe kp{p.row + 1, {}};
       for (std::size_t key : p.keys) kp.keys.push_back(key + 1);
-      kinds[k].push_back(std::move(kp));
       std::uint32_t row = 0;
       model.row_of(p.next_id, row);
       double nll = 0, prob = 0;
       next_token(&r.logits[(p.row + 1) * V], V, row, nll, prob);
       targets[k]->p_next += prob;
       ++targets[k]->probes;
+      if (p.kind == ProbeKind::noun_adjective) {
+        KeyProbe quality{kp.query, {kp.keys.begin(), kp.keys.begin() + std::ptrdiff_t(p.quality_keys)}};
+        kinds[4 + k].push_back(std::move(quality));
+        targets[4 + k]->p_next += prob;
+        ++targets[4 + k]->probes;
+      }
+      kinds[k].push_back(std::move(kp));
     }
-    for (int k = 0; k < 4; ++k)
+    for (int k = 0; k < 6; ++k)
       if (!kinds[k].empty())
         if (Status st = add_key_mass(a, kinds[k], control, lifts[k]); !st.ok()) return st;
   }
-  for (int k = 0; k < 4; ++k) {
+  for (int k = 0; k < 6; ++k) {
     HeadReport::Lift& t = *targets[k];
     if (t.probes) t.p_next /= double(t.probes);
     t.mass = means(lifts[k].mass), t.control = means(lifts[k].control);

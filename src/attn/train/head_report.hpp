@@ -25,6 +25,8 @@ struct HeadReport {
     double p_next = 0;  ///< mean P(the right next token | the probe row): the behaviour the heads serve
   };
   Lift noun_en, noun_zh, pronoun_en, pronoun_zh;
+  /// Noun → the one adjective that decides the verb (the probe's quality keys; the colours are distractors).
+  Lift quality_en, quality_zh;
 
   /// The head with the largest value of `values`.
   std::size_t best(const std::vector<double>& values) const;
