@@ -19,7 +19,11 @@ void fill_bias(float* y, std::size_t rows, std::size_t out, const float* b) {
 
 }  // namespace
 
-PackedMatrix::PackedMatrix(const float* w, std::size_t in, std::size_t out) : in_(in), out_(out), data_(in * out) {
+PackedMatrix::PackedMatrix(const float* w, std::size_t in, std::size_t out) { pack(w, in, out); }
+
+void PackedMatrix::pack(const float* w, std::size_t in, std::size_t out) {
+  in_ = in, out_ = out;
+  data_.resize(in * out);  // within the capacity of an earlier pack: no allocation, nothing zeroed
   for (std::size_t j = 0; j * kPanel < out; ++j)
     for (std::size_t s = 0; s * kSlice < in; ++s) {
       const std::size_t nc = strip_width(j), kc = std::min(kSlice, in - s * kSlice);
@@ -81,6 +85,13 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::s
     return;
   }
   matmul_bias(kt, x, rows, PackedMatrix(w, in, out), b, y, threads);
+}
+
+void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const float* w,
+                 const float* b, std::size_t out, float* y, std::size_t threads, PackedMatrix& pack) {
+  if (rows < kFewRows) return matmul_bias(kt, x, rows, in, w, b, out, y, threads);
+  pack.pack(w, in, out);
+  matmul_bias(kt, x, rows, pack, b, y, threads);
 }
 
 }  // namespace attn

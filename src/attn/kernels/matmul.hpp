@@ -18,6 +18,8 @@ class PackedMatrix {
   PackedMatrix() = default;
   /// w: [in, out] row-major.
   PackedMatrix(const float* w, std::size_t in, std::size_t out);
+  /// Packs w: [in, out] into this matrix, reusing its memory (a trainer repacks changing weights every step).
+  void pack(const float* w, std::size_t in, std::size_t out);
 
   std::size_t in() const { return in_; }
   std::size_t out() const { return out_; }
@@ -43,5 +45,8 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const 
 /// The same on an unpacked w: [in, out], packing it on the fly (a block of rows reuses each panel it copies).
 void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const float* w,
                  const float* b, std::size_t out, float* y, std::size_t threads);
+/// The same, packing into `pack` (its memory reused from call to call: no allocation in a steady loop).
+void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const float* w,
+                 const float* b, std::size_t out, float* y, std::size_t threads, PackedMatrix& pack);
 
 }  // namespace attn

@@ -116,8 +116,8 @@ void gelu_backward(const KernelTable& kt, const float* x, const float* dy, float
 }
 
 void linear_forward(const KernelTable& kt, const float* x, std::size_t n, std::size_t in, const float* w,
-                    const float* b, std::size_t out, float* y, std::size_t threads) {
-  matmul_bias(kt, x, n, in, w, b, out, y, threads);
+                    const float* b, std::size_t out, float* y, PackedMatrix& pack, std::size_t threads) {
+  matmul_bias(kt, x, n, in, w, b, out, y, threads, pack);
 }
 
 void matmul_tn_acc(const KernelTable& kt, const float* a, std::size_t n, std::size_t M, const float* b, std::size_t N,

@@ -13,6 +13,7 @@
 
 #include "attn/core/workspace.hpp"
 #include "attn/kernels/kernels.hpp"
+#include "attn/kernels/matmul.hpp"
 
 namespace attn::nn {
 
@@ -37,9 +38,9 @@ void gelu_forward(const KernelTable& kt, const float* x, float* y, std::size_t n
 void gelu_backward(const KernelTable& kt, const float* x, const float* dy, float* dx, std::size_t n,
                    std::size_t threads);
 
-/// y: [n, out] = x: [n, in] · w: [in, out] + b: [out] (b may be null).
+/// y: [n, out] = x: [n, in] · w: [in, out] + b: [out] (b may be null). pack: scratch for w's panels.
 void linear_forward(const KernelTable& kt, const float* x, std::size_t n, std::size_t in, const float* w,
-                    const float* b, std::size_t out, float* y, std::size_t threads);
+                    const float* b, std::size_t out, float* y, PackedMatrix& pack, std::size_t threads);
 /// c: [M, N] += aᵀ · b for a: [n, M], b: [n, N] (weight gradients); each sum runs over the n rows in order.
 /// scratch grows to hold aᵀ.
 void matmul_tn_acc(const KernelTable& kt, const float* a, std::size_t n, std::size_t M, const float* b, std::size_t N,

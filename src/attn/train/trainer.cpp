@@ -149,16 +149,16 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
     sized(a.ln2_mean, n), sized(a.ln2_rstd, n), sized(a.fc, n * F), sized(a.gelu, n * F);
     nn::layer_norm_forward(a.x_in.data(), n, C, p(w[kLn1G]), p(w[kLn1B]), c.ln_eps, a.ln1.data(), a.ln1_mean.data(),
                            a.ln1_rstd.data(), threads);
-    nn::linear_forward(kt, a.ln1.data(), n, C, p(w[kQkvW]), p(w[kQkvB]), 3 * C, a.qkv.data(), threads);
+    nn::linear_forward(kt, a.ln1.data(), n, C, p(w[kQkvW]), p(w[kQkvB]), 3 * C, a.qkv.data(), pack_, threads);
     nn::attention_forward(kt, a.qkv.data(), B, T, H, D, a.heads.data(), a.att.data(), workspace_, threads);
-    nn::linear_forward(kt, a.heads.data(), n, C, p(w[kProjW]), p(w[kProjB]), C, a.x_mid.data(), threads);
+    nn::linear_forward(kt, a.heads.data(), n, C, p(w[kProjW]), p(w[kProjB]), C, a.x_mid.data(), pack_, threads);
     for (std::size_t i = 0; i < n * C; ++i) a.x_mid[i] += a.x_in[i];
     nn::layer_norm_forward(a.x_mid.data(), n, C, p(w[kLn2G]), p(w[kLn2B]), c.ln_eps, a.ln2.data(), a.ln2_mean.data(),
                            a.ln2_rstd.data(), threads);
-    nn::linear_forward(kt, a.ln2.data(), n, C, p(w[kFcW]), p(w[kFcB]), F, a.fc.data(), threads);
+    nn::linear_forward(kt, a.ln2.data(), n, C, p(w[kFcW]), p(w[kFcB]), F, a.fc.data(), pack_, threads);
     nn::gelu_forward(kt, a.fc.data(), a.gelu.data(), n * F, threads);
     float* next = l + 1 < c.layers ? (sized(acts_[l + 1].x_in, n * C), acts_[l + 1].x_in.data()) : x_out_.data();
-    nn::linear_forward(kt, a.gelu.data(), n, F, p(w[kOutW]), p(w[kOutB]), C, next, threads);
+    nn::linear_forward(kt, a.gelu.data(), n, F, p(w[kOutW]), p(w[kOutB]), C, next, pack_, threads);
     for (std::size_t i = 0; i < n * C; ++i) next[i] += a.x_mid[i];
   }
   sized(lnf_, n * C), sized(lnf_mean_, n), sized(lnf_rstd_, n), sized(probs_, n * V);

@@ -122,6 +122,7 @@ class Gpt2Trainer {
   // Gradient scratch.
   std::vector<float> losses_, dres_, dln_, dqkv_, dheads_, dfc_, dgelu_, dlogits_, scratch_;
   Workspace workspace_;  // attention's scratch: a steady run of steps allocates nothing
+  PackedMatrix pack_;    // the weight being multiplied, in the GEMM's panel layout
   // Tensor indices per layer (ln1_g, ln1_b, qkv_w, qkv_b, proj_w, proj_b, ln2_g, ln2_b, fc_w, fc_b, out_w, out_b).
   std::vector<std::vector<std::size_t>> layer_tensors_;
   std::size_t wte_, wpe_, lnf_g_, lnf_b_;
