@@ -15,7 +15,11 @@ import { renderPositions } from './sections/positions.js';
 import { renderSteps } from './sections/steps.js';
 import { chipEvents, renderTokens } from './sections/tokens.js';
 import { renderVariants } from './sections/variants.js';
-import { FIELDS, hashToState, hidden, readControls, stateToHash, writeControls } from './url-state.js';
+import { FIELDS, VIEW_ONLY, hashToState, hidden, readControls, stateToHash, writeControls } from './url-state.js';
+import { lm, updateModel } from './lm.js';
+import { fillPicker, wirePicker } from './sections/picker.js';
+import { wireGeneration } from './sections/predict.js';
+import { wireTutorialExample } from './sections/layers.js';
 
 onWorkerError.handler = showError;
 
@@ -38,6 +42,7 @@ async function compute() {
   const t0 = performance.now();
   try {
     const answer = call('analyze', page.state);
+    updateModel();  // the whole model's sections, answered by the same worker right after
     history.replaceState(null, '', stateToHash(page.state));  // while the worker computes, not before it starts
     const a = await answer;
     const t1 = performance.now();
@@ -104,6 +109,7 @@ let info = { backend: '…', version: '…' };
 async function main() {
   // Offline reloads (sw.js). Without it (e.g. a file: URL) the page works the same, only not offline.
   navigator.serviceWorker?.register('sw.js').catch(() => {});
+  fillPicker();
   writeControls(hashToState(location.hash));
   page.state = readControls();
   chipEvents();
@@ -112,7 +118,7 @@ async function main() {
   for (const [name] of Object.entries(FIELDS)) {
     const el = $(name);
     const changed = () => {
-      update({ recompute: !['head', 'batchRow', 'average'].includes(name) });
+      update({ recompute: !VIEW_ONLY.includes(name) });
       if (name === 'head') redrawDecode();  // the decode section shows the chosen head too
     };
     el.addEventListener('input', changed);
@@ -128,6 +134,12 @@ async function main() {
   };
   wireCost();
   wireExport();
+  wireGeneration();
+  wireTutorialExample();
+  wirePicker();  // asks for the default model now: the worker fetched it while the wasm loads
+  $('preset').addEventListener('change', () => {
+    if (lm.block) $('model').value = $('preset').value;  // the picker and section 2 name the same block
+  });
 
   try {
     info = await call('info');

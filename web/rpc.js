@@ -9,6 +9,7 @@ const latest = {};
 let nextId = 1;
 worker.onmessage = ({ data }) => {
   const p = pending.get(data.id);
+  if ('progress' in data) return p?.onProgress?.(data.progress);  // a partial answer (e.g. one generated token)
   pending.delete(data.id);
   if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
   else p.resolve(data.result);
@@ -17,10 +18,16 @@ worker.onmessage = ({ data }) => {
 export const onWorkerError = { handler: (message) => console.error(message) };
 worker.onerror = (e) => onWorkerError.handler(`The compute worker failed: ${e.message || 'it could not start (see the browser console)'}`);
 export function call(method, ...args) {
+  return callWithProgress(method, undefined, ...args);
+}
+/** call(), with onProgress(partial) for each partial answer the worker posts before the result. */
+export function callWithProgress(method, onProgress, ...args) {
   const id = nextId++;
   latest[method] = id;
-  const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-  worker.postMessage({ id, method, args });
+  const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
+  // Large inputs (a model file's bytes) move to the worker instead of being copied.
+  const moved = args.flatMap((a) => (a && typeof a === 'object' ? Object.values(a).filter((v) => v instanceof ArrayBuffer) : []));
+  worker.postMessage({ id, method, args }, moved);
   return answer.then((result) => {
     if (latest[method] !== id) throw Object.assign(new Error('stale'), { stale: true });
     return result;

@@ -7,9 +7,11 @@ const CACHE = 'attention-wasm-page';
 // Everything the page can load, fetched at install: the first visit is not yet controlled by this worker.
 const FILES = [
   './', 'index.html', 'style.css', 'app.js', 'canvas.js', 'dom.js', 'draw.js', 'export.js', 'page.js', 'rpc.js', 'url-state.js', 'worker.js',
+  'strings.js', 'lm.js', 'lm-worker.js', 'head-labels.js', 'pixels.js', 'models/tiny-tutor.safetensors',
+  'sections/picker.js', 'sections/predict.js', 'sections/layers.js', 'sections/lens.js', 'sections/film.js',
   'sections/cost.js', 'sections/decode.js', 'sections/heads.js', 'sections/next-tokens.js', 'sections/positions.js',
   'sections/steps.js', 'sections/tokens.js', 'sections/variants.js',
-  'dist/index.js', 'dist/version.js', 'dist/attn.mjs', 'dist/attn.wasm', 'dist/errors.js', 'dist/heap.js', 'dist/tokenizer.js', 'dist/trace.js', 'dist/instance.js', 'dist/options.js', 'dist/kv-cache.js', 'dist/mha.js', 'dist/model.js', 'dist/demo.js',
+  'dist/index.js', 'dist/version.js', 'dist/attn.mjs', 'dist/attn.wasm', 'dist/errors.js', 'dist/heap.js', 'dist/tokenizer.js', 'dist/trace.js', 'dist/instance.js', 'dist/options.js', 'dist/kv-cache.js', 'dist/mha.js', 'dist/model.js', 'dist/model-file.js', 'dist/demo.js',
   'dist/gpt2-bpe.bin', 'dist/mt/attn_mt.mjs', 'dist/mt/attn_mt.wasm', 'dist/mt/attn_mt.worker.js',
 ];
 

@@ -6,9 +6,14 @@ export const FIELDS = {
   text: 'string', preset: 'string', dModel: 'int', heads: 'int', kvHeads: 'int', positional: 'string', seed: 'int',
   causal: 'bool', align: 'string', windowSize: 'int', padding: 'bool', padText: 'string', head: 'int', batchRow: 'int',
   average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string', scale: 'string',
+  model: 'string', temperature: 'string', topK: 'int', topP: 'string', genSeed: 'int', maxTokens: 'int', probe: 'int', filmStep: 'int',
 };
+/** Controls that change a view but not the block's analysis (no recompute of sections 3–9). */
+export const VIEW_ONLY = ['head', 'batchRow', 'average', 'model', 'temperature', 'topK', 'topP', 'genSeed', 'maxTokens', 'probe', 'filmStep'];
 /** Heads hidden in the heads view (a set the page changes in place). */
 export const hidden = new Set();
+/** Heads of the whole model switched off, as 'layer.head' strings (a set the page changes in place). */
+export const ablated = new Set();
 
 export function readControls() {
   const s = {};
@@ -51,6 +56,7 @@ export function stateToHash(s) {
   const p = new URLSearchParams();
   for (const [name, type] of Object.entries(FIELDS)) p.set(name, type === 'bool' ? (s[name] ? '1' : '0') : String(s[name]));
   if (hidden.size) p.set('hidden', [...hidden].join(','));
+  if (ablated.size) p.set('ablate', [...ablated].join(','));
   return '#' + p.toString();
 }
 
@@ -63,6 +69,8 @@ export function hashToState(hash) {
   }
   hidden.clear();
   for (const h of (p.get('hidden') || '').split(',').filter(Boolean).map(Number)) hidden.add(h);
+  ablated.clear();
+  for (const lh of (p.get('ablate') || '').split(',')) if (/^\d+\.\d+$/.test(lh)) ablated.add(lh);
   return s;
 }
 

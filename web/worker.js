@@ -4,6 +4,14 @@
 const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
 let attn, demo, tok, teaching, permutationDiff, headAverage, headSlice;
 const seeded = new Map();  // config key → MultiHeadAttention
+// Our trained model is fetched at once, while the package's wasm loads: the two downloads run in parallel.
+const DEFAULT_MODEL = 'models/tiny-tutor.safetensors';
+const defaultModelBytes = fetch(DEFAULT_MODEL).then((r) => {
+  if (!r.ok) throw new Error(`${DEFAULT_MODEL} answered HTTP ${r.status}`);
+  return r.arrayBuffer();
+});
+defaultModelBytes.catch(() => {});  // reported when the page asks for the model, not as an unhandled rejection
+let modelHandlers = {};
 
 // The library is imported dynamically so that onmessage (at the end of this file) is installed when the worker
 // starts: with a static import, messages sent while the module graph still loads would find no listener.
@@ -14,6 +22,9 @@ const ready = (async () => {
   ({ permutationDiff, headAverage, headSlice } = lib);
   tok = await attn.tokenizer('gpt2');
   teaching = demo.teachingModel();
+  const { readHeader } = await import('/dist/model-file.js');
+  const { modelHandlers: make } = await import('./lm-worker.js');
+  modelHandlers = make({ attn, tok, tokenize, readHeader, defaultModel: () => defaultModelBytes });
 })();
 
 function tokenize(text) {
@@ -224,7 +235,8 @@ function transferables(value, found = new Set()) {
 self.onmessage = async ({ data: { id, method, args } }) => {
   try {
     await ready;
-    const result = handlers[method](...args);
+    const handler = handlers[method] ?? modelHandlers[method];
+    const result = await handler(...args, (progress) => self.postMessage({ id, progress }));
     self.postMessage({ id, result }, transferables(result));
   } catch (error) {
     self.postMessage({ id, error: { name: error.name, code: error.code, message: error.message } });

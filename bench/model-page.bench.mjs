@@ -1,0 +1,78 @@
+// Browser benchmark of the page's whole-model sections on our trained model, in headless Chromium: time to the
+// first prediction on a cold load, keystroke to painted frame at 128 tokens with every layer × head drawn, and
+// generation speed in the page. Reported, not asserted. Run: node bench/model-page.bench.mjs
+import { openBrowser } from '../tests/e2e/browser.mjs';
+
+const env = await openBrowser();
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+try {
+  // Cold load: a fresh browser context (no cache, no service worker), from navigation to the first bars painted.
+  const cold = [];
+  for (let k = 0; k < 3; k++) {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(env.url);
+    await page.waitForFunction(() => document.querySelector('#bars .bar-row'), null, { timeout: 60000 });
+    cold.push(await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now())))));
+    await context.close();
+  }
+  console.log(`cold load to the first prediction: median ${median(cold).toFixed(0)} ms (${cold.map((x) => x.toFixed(0)).join(', ')})`);
+
+  // 128 tokens of the stories the model was trained on.
+  const page = await env.newPage({ width: 1280, height: 800 });
+  const sentences = ['Tom and Anna went to the park.', ' He sings.', ' A fluffy blue creature purrs.', ' The cat was happy.'];
+  let text = '', k = 0;
+  await page.goto(env.url);
+  await page.waitForFunction(() => window.__modelReady && window.__lm, null, { timeout: 60000 });
+  for (;;) {
+    const next = text + sentences[k++ % sentences.length];
+    const n = await page.evaluate(async (t) => {
+      document.getElementById('text').value = t;
+      document.getElementById('text').dispatchEvent(new Event('input'));
+      await new Promise((r) => { const poll = () => (window.__lm.text === t ? r() : setTimeout(poll, 5)); poll(); });
+      return window.__lm.analysis.tokens.length;
+    }, next);
+    if (n > 127) break;
+    text = next;
+  }
+  await page.evaluate(() => document.getElementById('s-layers').scrollIntoView());
+  const times = [], parts = [];
+  for (let r = 0; r < 21; r++) {
+    const m = await page.evaluate((suffix) => new Promise((resolve) => {
+      const el = document.getElementById('text');
+      const target = el.value.slice(0, -1) + suffix;
+      const t0 = performance.now();
+      el.value = target;
+      el.dispatchEvent(new Event('input'));
+      const poll = () => (window.__lm?.text === target
+        ? requestAnimationFrame(() => resolve({ total: performance.now() - t0, ...window.__lmTiming, tokens: window.__lm.analysis.tokens.length }))
+        : setTimeout(poll, 1));
+      poll();
+    }), r % 2 ? '.' : '!');
+    times.push(m.total);
+    parts.push(m);
+  }
+  const last = parts[parts.length - 1];
+  console.log(`keystroke to painted frame, trained model, ${last.tokens} tokens, all ${await page.evaluate(() => document.querySelectorAll('#layer-grid .lh').length)} heads drawn: ` +
+    `median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}; one 60 Hz frame is 16.7 ms); ` +
+    `last: forward ${last.forwardMs.toFixed(1)} ms, worker round trip ${last.workerMs.toFixed(1)} ms, drawing ${last.renderMs.toFixed(1)} ms`);
+
+  // Generation: 100 tokens after a short prompt, greedy and sampled.
+  await page.fill('#text', 'Tom and Anna went to the park.');
+  await page.waitForFunction(() => window.__lm.text === 'Tom and Anna went to the park.');
+  for (const temperature of ['0', '0.8']) {
+    await page.fill('#temperature', temperature);
+    await page.fill('#maxTokens', '96');
+    const speeds = [];
+    for (let r = 0; r < 3; r++) {
+      await page.evaluate(() => (window.__generation = null));
+      await page.click('#generate');
+      await page.waitForFunction(() => window.__generation, null, { timeout: 60000 });
+      const g = await page.evaluate(() => window.__generation);
+      speeds.push(g.ids.length / (g.ms / 1000));
+    }
+    console.log(`generation in the page, temperature ${temperature}: median ${median(speeds).toFixed(0)} tokens/s`);
+  }
+} finally {
+  await env.close();
+}

@@ -1,0 +1,252 @@
+// The page's whole-model sections in real Chromium, one test per capability: the model picker, opening a GPT-2
+// file by drag-and-drop (and refusing a bad one), the next-token bars, generation by seed, every layer × head,
+// ablation, the logit lens and the training film. Every number is compared with the package run in Node on the
+// same file; no test may log a console error. Not the single-block sections (page.test.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { init } from '../../dist/index.js';
+import { ARTIFACTS, openBrowser } from './browser.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TRAINED = join(ROOT, 'web', 'models', 'tiny-tutor.safetensors');
+const FIXTURE = join(ROOT, 'tests', 'data', 'gpt2-tiny-f16.safetensors');
+const TOL = JSON.parse(readFileSync(join(ROOT, 'tests', 'tolerances.json'), 'utf8')).tolerances.find((t) => t.name === 'gpt2');
+const close = (got, ref, what) => assert.ok(Math.abs(got - ref) <= TOL.atol + TOL.rtol * Math.abs(ref), `${what}: ${got} vs ${ref}`);
+
+const env = await openBrowser();
+test.after(() => env.close());
+const attn = await init();
+const tok = await attn.tokenizer('gpt2');
+const trained = await attn.loadModel(TRAINED);
+const TEXT = 'A fluffy blue creature purrs.';
+
+async function open(hash = '', viewport) {
+  const page = await env.newPage(viewport);
+  await page.goto(env.url + hash);
+  await page.waitForFunction(() => window.__ready === true && window.__modelReady === true && window.__lm, null, { timeout: 60000 });
+  return page;
+}
+async function typeText(page, text) {
+  await page.fill('#text', text);
+  await page.waitForFunction((t) => window.__lm?.text === t, text);
+}
+const lmAnswer = (page) => page.evaluate(() => {
+  const a = window.__lm.analysis;
+  return { ...a, attention: a.attention && Array.from(a.attention) };
+});
+
+/** The package's next-token distribution over the model's rows, and each row's GPT-2 id (test-side reference). */
+function reference(model, ids, options = {}) {
+  const r = model.forward(ids, { logits: 'last', logitLens: true, attention: true, ...options });
+  const softmax = (x) => {
+    const m = Math.max(...x), e = Array.from(x, (v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / s);
+  };
+  const V = model.config.vocabSize;
+  const idOf = (row) => (model.config.restrictedVocab ? model.config.gpt2Ids[row] : row);
+  const rank = (p) => p.map((prob, row) => ({ id: idOf(row), prob })).sort((a, b) => b.prob - a.prob);
+  const lens = [];
+  for (let d = 0; d <= model.config.layers; d++) lens.push(rank(softmax(r.logitLens.subarray(d * V, (d + 1) * V))));
+  return { top: rank(softmax(r.logits)), lens, attention: r.attention };
+}
+
+/** The mean −log p(next) over the text (the loss the page prints), from the package's logits. */
+function textLoss(model, ids, ablate) {
+  const r = model.forward(ids, { logits: 'all', ablate });
+  const V = model.config.vocabSize, rowOf = new Map(Array.from(model.config.gpt2Ids, (id, row) => [id, row]));
+  let loss = 0, n = 0;
+  for (let t = 0; t + 1 < ids.length; t++) {
+    const row = model.config.restrictedVocab ? rowOf.get(ids[t + 1]) : ids[t + 1];
+    if (row === undefined) continue;
+    const x = r.logits.subarray(t * V, (t + 1) * V);
+    let m = -Infinity;
+    for (const v of x) m = Math.max(m, v);
+    let s = 0;
+    for (const v of x) s += Math.exp(v - m);
+    loss -= x[row] - m - Math.log(s);
+    n++;
+  }
+  return loss / n;
+}
+
+function assertTop(shown, ref, what) {
+  shown.forEach((t, k) => {
+    close(t.prob, ref[k].prob, `${what} #${k} probability`);
+    if (Math.abs(ref[k].prob - (ref[k + 1]?.prob ?? -1)) > 1e-6 && (k === 0 || Math.abs(ref[k].prob - ref[k - 1].prob) > 1e-6))
+      assert.equal(t.id, ref[k].id, `${what} #${k} id`);
+  });
+}
+
+test('picker: the trained model is the default, its config is shown; the teaching and seeded blocks are entries', async () => {
+  const page = await open();
+  assert.equal(await page.inputValue('#model'), 'trained');
+  const c = trained.config;
+  assert.match(await page.textContent('#model-config'), new RegExp(`${c.layers} layers × ${c.heads} heads · d_model ${c.dModel}`));
+  assert.match(await page.textContent('#file-note'), /never uploaded/);
+  assert.equal(await page.$$eval('#layer-grid .lh', (x) => x.length), c.layers * c.heads);
+  await page.selectOption('#model', 'teaching');
+  await page.waitForFunction(() => document.getElementById('s-layers').hidden && document.getElementById('preset').value === 'teaching');
+  assert.equal(await page.isVisible('#block-note'), true);
+  await page.selectOption('#model', 'seeded');
+  await page.waitForFunction(() => document.getElementById('preset').value === 'seeded');
+  await page.selectOption('#model', 'trained');
+  await page.waitForFunction(() => !document.getElementById('s-layers').hidden);
+  assert.deepEqual(page.errors, []);
+});
+
+test('prediction: the bars are the package\'s next-token probabilities; unknown tokens are greyed', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  const a = await lmAnswer(page);
+  const ids = tok.encode(TEXT);
+  assertTop(a.top, reference(trained, ids).top, 'next token');
+  const bars = await page.$$eval('#bars .bar-row', (rows) => rows.map((r) => Number(r.dataset.id)));
+  assert.deepEqual(bars, a.top.map((t) => t.id));
+  close(a.loss, textLoss(trained, ids, []), 'loss on the text');
+  // A word outside the trained vocabulary is read as UNK and greyed.
+  await typeText(page, 'A fluffy blue xylophone');
+  const unknown = await page.$$eval('#tokens .chip.unknown', (c) => c.length);
+  const r = trained.forward(tok.encode('A fluffy blue xylophone'), { logits: 'none' });
+  assert.equal(unknown, r.unknownPositions.length);
+  assert.ok(unknown > 0, 'the test text has a word the model does not know');
+  await page.screenshot({ path: join(ARTIFACTS, 'model-1280.png') });
+  assert.deepEqual(page.errors, []);
+});
+
+test('generation: token by token, the same seed gives the same tokens as the package in Node', async () => {
+  const page = await open('#temperature=0.9&topK=20&topP=0.95&genSeed=7&maxTokens=24');
+  await typeText(page, 'Tom and Anna went to the park.');
+  const run = async () => {
+    await page.evaluate(() => (window.__generation = null));
+    await page.click('#generate');
+    await page.waitForFunction(() => window.__generation);
+    return page.evaluate(() => window.__generation);
+  };
+  const first = await run(), second = await run();
+  assert.deepEqual(first.ids, second.ids);
+  const expected = [];
+  for await (const step of trained.generate(tok.encode('Tom and Anna went to the park.'), { temperature: 0.9, topK: 20, topP: 0.95, seed: 7, maxTokens: 24 }))
+    expected.push(step.id);
+  assert.deepEqual(first.ids, expected);
+  assert.equal(await page.$$eval('#gen-out .gen-token', (s) => s.length), expected.length);
+  console.log(`# generation in the page: ${first.ids.length} tokens in ${first.ms.toFixed(1)} ms = ${(first.ids.length / first.ms * 1000).toFixed(0)} tokens/s`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('every layer × head: the grid draws the package\'s weights; a click enlarges that head with its scores', async () => {
+  const page = await open();
+  await page.click('#tutorial-example');
+  await page.waitForFunction((t) => window.__lm?.text === t, TEXT);
+  const a = await lmAnswer(page), ids = tok.encode(TEXT), T = ids.length;
+  const ref = reference(trained, ids).attention;
+  a.attention.forEach((w, k) => close(w, ref[k], `attention ${k}`));
+  // The noun → adjective head is the one with the best measured lift, and it is the one shown enlarged.
+  const lift = trained.headScores.noun_adjective_en.lift, best = lift.indexOf(Math.max(...lift));
+  const [l, h] = [Math.floor(best / trained.config.heads), best % trained.config.heads];
+  assert.equal(await page.getAttribute('#head-detail-map', 'data-layer'), String(l));
+  assert.equal(await page.getAttribute('#head-detail-map', 'data-head'), String(h));
+  assert.match(await page.textContent('#tutorial-note'), new RegExp(`layer ${l}, head ${h}`));
+  assert.match(await page.textContent(`#layer-grid .lh[data-layer="${l}"][data-head="${h}"] .lh-label`), /noun → adjective/);
+  // Clicking another head selects it; its canvas is T × T pixels.
+  await page.click('#layer-grid .lh[data-layer="0"][data-head="1"] canvas');
+  await page.waitForFunction(() => document.getElementById('head-detail-map').dataset.head === '1');
+  assert.equal(await page.$eval('#layer-grid .lh canvas', (c) => c.width), T);
+  assert.match(await page.textContent('#head-detail-sentences'), /previous token/);
+  await page.locator('#s-layers').screenshot({ path: join(ARTIFACTS, 'model-layers-1280.png') });
+  assert.deepEqual(page.errors, []);
+});
+
+test('ablation: switching a head off gives the package\'s ablated forward; earlier layers unchanged, later ones change', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  const ids = tok.encode(TEXT), T = ids.length, { layers: L, heads: H } = trained.config;
+  await page.check('#layer-grid .lh[data-layer="0"][data-head="0"] input');
+  await page.waitForFunction(() => window.__lm.analysis.ablate.length === 1);
+  const a = await lmAnswer(page);
+  const ref = reference(trained, ids, { ablate: [[0, 0]] }), base = reference(trained, ids);
+  assertTop(a.top, ref.top, 'ablated next token');
+  close(a.loss, textLoss(trained, ids, [[0, 0]]), 'ablated loss');
+  close(a.baseLoss, textLoss(trained, ids, []), 'loss with every head on');
+  assert.match(await page.textContent('#loss-line'), /with the switched-off heads/);
+  let laterChanged = 0;
+  for (let k = 0; k < L * H * T * T; k++) {
+    close(a.attention[k], ref.attention[k], `ablated attention ${k}`);
+    if (k < H * T * T) close(a.attention[k], base.attention[k], `layer 0 attention ${k} (before the ablated output)`);
+    else laterChanged = Math.max(laterChanged, Math.abs(a.attention[k] - base.attention[k]));
+  }
+  assert.ok(laterChanged > 1e-4, `later layers' attention changes (${laterChanged})`);
+  assert.match(page.url(), /ablate=0\.0/);
+  await page.click('#ablate-none');
+  await page.waitForFunction(() => window.__lm.analysis.ablate.length === 0);
+  assert.deepEqual(page.errors, []);
+});
+
+test('logit lens: one row per depth, equal to the package\'s; the last depth is the final prediction', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  const a = await lmAnswer(page), ref = reference(trained, tok.encode(TEXT));
+  assert.equal(a.lens.length, trained.config.layers + 1);
+  a.lens.forEach((row, d) => assertTop(row, ref.lens[d], `lens depth ${d}`));
+  const last = a.lens[a.lens.length - 1];
+  last.forEach((t, k) => (assert.equal(t.id, a.top[k].id), close(t.prob, a.top[k].prob, `lens = prediction #${k}`)));
+  assert.equal(await page.$$eval('#lens tr', (r) => r.length), trained.config.layers + 1);
+  assert.deepEqual(page.errors, []);
+});
+
+test('training film: the slider walks the checkpoints; each frame draws every head on the probe', async () => {
+  const page = await open();
+  const film = trained.film;
+  assert.ok(film && film.steps.length > 1, 'the trained model carries a film');
+  assert.equal(await page.$$eval('#film-grid .lh', (x) => x.length), trained.config.layers * trained.config.heads);
+  for (const index of [0, Math.floor(film.steps.length / 2)]) {
+    await page.$eval('#filmStep', (el, v) => ((el.value = String(v)), el.dispatchEvent(new Event('input'))), index);
+    assert.deepEqual(await page.evaluate(() => window.__film), { step: film.steps[index], index, probe: 0 });
+    assert.match(await page.textContent('#film-label'), new RegExp(`step ${film.steps[index].toLocaleString('en')}`));
+  }
+  // The first probe's frame, row 1 of head 0: two weights that sum to 1 (within the byte quantisation).
+  assert.equal(await page.$eval('#film-grid canvas', (c) => c.width), film.probes[0].ids.length);
+  await page.locator('#s-film').screenshot({ path: join(ARTIFACTS, 'model-film-1280.png') });
+  assert.deepEqual(page.errors, []);
+});
+
+test('open a GPT-2 file: drag-and-drop of a fixture runs it; a bad file gets a clear message', async () => {
+  const page = await open();
+  const drop = (name, bytes) => page.evaluate(({ name, bytes }) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], name));
+    document.getElementById('text').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, { name, bytes: Array.from(bytes) });
+  await page.evaluate(() => (window.__modelReady = false));
+  await drop('gpt2-tiny-f16.safetensors', readFileSync(FIXTURE));
+  await page.waitForFunction(() => window.__modelReady && window.__lm.info.name === 'gpt2-tiny-f16.safetensors');
+  const fixture = await attn.loadModel(FIXTURE);
+  assert.match(await page.textContent('#model-config'), /2 layers × 4 heads · d_model 32/);
+  assert.match(await page.textContent('#model-config'), /F16/);
+  assert.equal(await page.inputValue('#model'), 'file');
+  await typeText(page, 'a+b=c');  // ids inside the fixture's 96-token vocabulary
+  assertTop((await lmAnswer(page)).top, reference(fixture, tok.encode('a+b=c')).top, 'fixture next token');
+  assert.equal(await page.$$eval('#layer-grid .lh', (x) => x.length), 8);
+  assert.match(await page.textContent('#film-note'), /no training film/);
+  // Not a GPT-2 checkpoint: refused with the reason, and the loaded model stays.
+  await drop('notes.safetensors', new TextEncoder().encode('this is not a safetensors file'));
+  await page.waitForFunction(() => window.__modelError);
+  assert.match(await page.textContent('#model-status'), /notes\.safetensors is not a GPT-2 checkpoint this page can run: /);
+  assert.equal(await page.evaluate(() => window.__lm.info.name), 'gpt2-tiny-f16.safetensors');
+  fixture.dispose();
+  // The failed load was reported on the page, not as a console error.
+  assert.deepEqual(page.errors, []);
+});
+
+test('phone width: the model sections fit 390 px', async () => {
+  const page = await open('', { width: 390, height: 844 });
+  await page.click('#tutorial-example');
+  await page.waitForFunction((t) => window.__lm?.text === t, TEXT);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow} px wider than the screen`);
+  await page.screenshot({ path: join(ARTIFACTS, 'model-390.png'), fullPage: false });
+  await page.locator('#s-layers').screenshot({ path: join(ARTIFACTS, 'model-layers-390.png') });
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,46 @@
+// What each head of our trained model is, read from the head scores measured after training (model.headScores):
+// for every metric the head that scores best, and each head's numbers as sentences. Not the measuring
+// (src/attn/model/head_metrics.cpp does it when the model is trained) and not a hand-written list of heads.
+import { S } from './strings.js';
+
+// A head is named for a metric only when it is the best at it and clearly shows it: above these values the
+// pattern is visible in its map (chance levels are far lower: a lift is 0 for a head that ignores the words).
+const NAMED_ABOVE = { previous_token: 0.3, induction: 0.2, noun_adjective_en: 0.1, noun_adjective_zh: 0.1,
+  pronoun_antecedent_en: 0.1, pronoun_antecedent_zh: 0.1 };
+const METRICS = Object.keys(NAMED_ABOVE);
+
+/** Per metric, the scores of every head [layers · heads] (lifts for the word-relation metrics). */
+function values(scores, metric) {
+  const v = scores[metric];
+  return Array.isArray(v) ? v : v?.lift ?? [];
+}
+
+const shown = (metric, v) => (metric.includes('_en') || metric.includes('_zh')
+  ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}` : v.toFixed(2));
+
+/** The best head of each metric: { metric: { l, h, value, named } }. */
+export function bestHeads(scores) {
+  if (!scores) return {};
+  const out = {};
+  for (const m of METRICS) {
+    const v = values(scores, m);
+    if (!v.length) continue;
+    let k = 0;
+    v.forEach((x, i) => x > v[k] && (k = i));
+    out[m] = { l: Math.floor(k / scores.heads), h: k % scores.heads, value: v[k], shown: shown(m, v[k]), named: v[k] > NAMED_ABOVE[m] };
+  }
+  return out;
+}
+
+/** Head (l, h): { title (the metrics it is the model's head for), sentences: one per metric, best first }. */
+export function describeHead(scores, l, h) {
+  if (!scores) return { title: '', sentences: [] };
+  const best = bestHeads(scores), k = l * scores.heads + h;
+  const mine = METRICS.filter((m) => best[m]?.named && best[m].l === l && best[m].h === h);
+  // The metrics this head is named for, in sentences; its other scores as plain numbers.
+  const sentences = mine.map((m) => S.metricSentences[m](best[m].shown));
+  const others = METRICS.filter((m) => !mine.includes(m) && values(scores, m).length)
+    .map((m) => `${S.metricNames[m]} ${shown(m, values(scores, m)[k])}`);
+  if (others.length) sentences.push(S.otherScores(others.join(' · ')));
+  return { title: mine.map((m) => `${S.metricNames[m]} ${best[m].shown}`).join(' · '), sentences, metrics: mine };
+}

@@ -1,0 +1,113 @@
+// The worker's whole-model side: loads a GPT-2 checkpoint (our trained model or a learner's file) with
+// attn.loadModel and answers the model sections: next-token probabilities, every layer × head, ablation, the logit
+// lens and generation. Not the single attention block of sections 3–9 (worker.js) and not drawing (sections/).
+// The numbers are the package's (forward, generate); this file only turns logits into probabilities and ranks them.
+
+const TOP = 10;      // tokens shown in the prediction bars
+const LENS_TOP = 5;  // tokens shown per depth in the logit lens
+
+/** Handlers for worker.js, given the initialised package, the GPT-2 tokenizer and the default model's bytes. */
+export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader }) {
+  let model = null, rowOf = null, info = null;
+
+  /** Softmax of logits[offset, offset + V) (a probability distribution over the model's rows). */
+  function probabilities(logits, offset, V) {
+    let max = -Infinity;
+    for (let r = 0; r < V; r++) max = Math.max(max, logits[offset + r]);
+    const p = new Float64Array(V);
+    let sum = 0;
+    for (let r = 0; r < V; r++) sum += p[r] = Math.exp(logits[offset + r] - max);
+    for (let r = 0; r < V; r++) p[r] /= sum;
+    return p;
+  }
+  // A row of the output layer is a GPT-2 id (restricted vocabularies map rows through config.gpt2Ids).
+  const idOfRow = (r) => (model.config.restrictedVocab ? model.config.gpt2Ids[r] : r);
+  const textOfRow = (r) => (model.config.restrictedVocab && r === model.config.unkRow ? '⟨UNK⟩' : tok.tokenText(idOfRow(r)));
+  function top(p, k) {
+    const rows = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, k);
+    return rows.map((r) => ({ row: r, id: idOfRow(r), text: textOfRow(r), prob: p[r] }));
+  }
+
+  async function load(bytes, name) {
+    const next = await attn.loadModel(bytes);  // throws AttentionError('INVALID_DATA', …) for a bad file
+    const tensors = readHeader(bytes).tensors;
+    const embedding = Object.keys(tensors).find((n) => n.endsWith('wte.weight'));  // the weights' dtype, not the film's
+    model?.dispose();
+    model = next;
+    const c = model.config;
+    rowOf = new Map();
+    if (c.restrictedVocab) c.gpt2Ids.forEach((id, r) => rowOf.set(id, r));
+    const { gpt2Ids, ...config } = c;
+    info = { name, config, dtype: tensors[embedding]?.dtype ?? '?', bytes: bytes.length, metadata: model.metadata,
+      headScores: model.headScores, lossCurve: model.lossCurve,
+      film: model.film && { steps: model.film.steps, probes: model.film.probes.map((p) => ({ ids: p.ids.slice(), frames: p.frames.slice(),
+        texts: Array.from(p.ids, (id) => tok.tokenText(id)) })) } };
+    return info;
+  }
+
+  /** The model's view of a text: top next tokens, every head's weights, the loss on the text, the logit lens. */
+  function analyze({ text, ablate = [], attention = true }) {
+    if (!model) return { empty: true, noModel: true };
+    const c = model.config;
+    const tokens = tokenize(text).slice(0, c.context);
+    if (tokens.length === 0) return { empty: true, tokens };
+    const ids = tokens.map((t) => t.id), T = ids.length, V = c.vocabSize;
+    // A file with fewer than GPT-2's rows and no id map cannot read ids past its table: say so instead of running.
+    if (!c.restrictedVocab && ids.some((id) => id >= V)) return { empty: true, tokens, outOfVocab: V };
+    const t0 = performance.now();
+    const wantAttention = attention && c.layers * c.heads * T * T <= 24e6;  // at most ~100 MB of weights for the grid
+    const r = model.forward(ids, { logits: 'all', attention: wantAttention, maxAttentionTokens: c.context, ablate, logitLens: true });
+    const ms = performance.now() - t0;
+    // Loss on the text: the mean of −log p(next token) over the positions whose next token the model knows.
+    let loss = 0, counted = 0;
+    for (let t = 0; t + 1 < T; t++) {
+      const next = c.restrictedVocab ? rowOf.get(ids[t + 1]) : ids[t + 1];
+      if (next === undefined) continue;
+      const p = probabilities(r.logits, t * V, V);
+      loss -= Math.log(p[next]);
+      counted++;
+    }
+    const lens = [];
+    for (let d = 0; d <= c.layers; d++) lens.push(top(probabilities(r.logitLens, d * V, V), LENS_TOP));
+    const unknown = new Set(r.unknownPositions);
+    return {
+      tokens: tokens.map((t, i) => ({ ...t, unknown: unknown.has(i) })), layers: c.layers, heads: c.heads,
+      attention: r.attention ?? null, top: top(probabilities(r.logits, (T - 1) * V, V), TOP),
+      loss: counted ? loss / counted : null, lossCount: counted, lens, ablate, ms, truncated: tokenize(text).length > T,
+    };
+  }
+
+  return {
+    /** Loads our trained model (fetched when the worker started) or a file's bytes; returns its description. */
+    async modelLoad({ source, bytes, name }) {
+      const t0 = performance.now();
+      const data = source === 'trained' ? new Uint8Array(await defaultModel()) : new Uint8Array(bytes);
+      const out = await load(data, name);
+      return { ...out, ms: performance.now() - t0 };
+    },
+
+    modelAnalyze: analyze,
+    /** The loss on the text with every head on, to compare an ablation with (a name of its own: see rpc.js). */
+    modelAnalyzeBase({ text }) {
+      const { loss } = analyze({ text, attention: false });
+      return { loss };
+    },
+
+    /** Generates after the text, posting each token as it comes; the same seed gives the same tokens. */
+    async modelGenerate({ text, temperature, topK, topP, seed, maxTokens }, progress) {
+      if (!model) throw new Error('no model loaded');
+      const ids = tokenize(text).slice(-(model.config.context - 1)).map((t) => t.id);
+      if (ids.length === 0) ids.push(50256);  // an empty prompt starts from GPT-2's <|endoftext|>
+      const room = Math.max(0, model.config.context - ids.length);
+      const out = [];
+      const t0 = performance.now();
+      for await (const step of model.generate(ids, { temperature, topK, topP, seed, maxTokens: Math.min(maxTokens, room) })) {
+        const token = { id: step.id, text: tok.tokenText(step.id), probability: step.probability, position: step.position };
+        out.push(token);
+        progress(token);
+      }
+      const ms = performance.now() - t0;
+      return { tokens: out, ms, promptTokens: ids.length };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// The model sections' shared state and update loop: which whole model is loaded (lm.info), its latest analysis of
+// the text, the selected head; asks the worker and hands the answer to the sections that draw it. Not the compute
+// (lm-worker.js asks the package) and not the drawing (sections/predict.js, layers.js, lens.js, film.js).
+import { $ } from './dom.js';
+import { page, showError } from './page.js';
+import { call } from './rpc.js';
+import { renderLayers } from './sections/layers.js';
+import { renderLens } from './sections/lens.js';
+import { renderPrediction } from './sections/predict.js';
+import { S } from './strings.js';
+import { ablated } from './url-state.js';
+
+/** info: the loaded model's description (modelLoad); analysis: modelAnalyze's latest answer; selected: [l, h]. */
+export const lm = { info: null, analysis: null, selected: null, block: false };
+
+/** Whether the picker shows a single attention block (the teaching or seeded one) rather than a whole model. */
+export const isBlock = (model) => model === 'teaching' || model === 'seeded';
+
+/** Shows or hides the whole-model sections for the picker's choice. */
+export function showModelSections(model) {
+  lm.block = isBlock(model);
+  $('block-note').hidden = !lm.block;
+  $('block-note').textContent = S.blockOnly;
+  for (const id of ['s-layers', 's-lens', 's-film']) $(id).hidden = lm.block;
+  document.querySelector('#s-predict .lm-body').hidden = lm.block;
+}
+
+/** Re-analyses the text with the loaded model (and the heads switched off), then redraws the model sections. */
+export async function updateModel() {
+  if (!lm.info || lm.block) return;
+  const t0 = performance.now();
+  try {
+    const ablate = [...ablated].map((lh) => lh.split('.').map(Number))
+      .filter(([l, h]) => l < lm.info.config.layers && h < lm.info.config.heads);
+    const answer = call('modelAnalyze', { text: page.state.text, ablate });
+    const base = ablate.length ? call('modelAnalyzeBase', { text: page.state.text }) : null;
+    base?.catch(() => {});  // stale when a newer keystroke came: answered (or ignored) with `answer` below
+    const a = await answer;
+    a.baseLoss = base ? (await base).loss : a.loss;
+    const t1 = performance.now();
+    lm.analysis = a;
+    renderPrediction(a);
+    renderLayers(a);
+    renderLens(a);
+    const t2 = performance.now();
+    window.__lm = { info: lm.info, analysis: a, text: page.state.text };
+    window.__lmTiming = { workerMs: t1 - t0, renderMs: t2 - t1, forwardMs: a.ms, start: t0, end: t2 };
+  } catch (e) {
+    if (!e.stale) showError(e.message);
+  }
+}

@@ -1,0 +1,66 @@
+// Small attention maps drawn one pixel per cell (scaled up by CSS), and the loss-curve chart of the training film:
+// the fast drawings the model sections repeat for every layer × head on each keystroke. Not the labelled matrices
+// (draw.js) and not what is drawn (sections/).
+import { weightRGB } from './draw.js';
+
+const MASKED = [236, 236, 236];
+// One colour per byte of weight: a lookup instead of a colour computation per cell.
+const LUT = new Uint8ClampedArray(256 * 3);
+for (let k = 0; k < 256; k++) LUT.set(weightRGB(k / 255), 3 * k);
+
+/**
+ * Causal weights of one head as a T × T picture: weight(i, j) for j ≤ i, masked grey above the diagonal.
+ * weight(i, j) is a number in [0, 1].
+ */
+export function drawCausalPixels(canvas, T, weight) {
+  if (canvas.width !== T) canvas.width = T;
+  if (canvas.height !== T) canvas.height = T;
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(T, T), px = image.data;
+  for (let i = 0; i < T; i++) {
+    for (let j = 0; j < T; j++) {
+      const at = 4 * (i * T + j);
+      if (j > i) px[at] = MASKED[0], px[at + 1] = MASKED[1], px[at + 2] = MASKED[2];
+      else {
+        const k = 3 * Math.max(0, Math.min(255, Math.round(weight(i, j) * 255)));
+        px[at] = LUT[k], px[at + 1] = LUT[k + 1], px[at + 2] = LUT[k + 2];
+      }
+      px[at + 3] = 255;
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+/** Loss curves [{ every, values, color }] against step, with a vertical mark at markStep. */
+export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
+  const ctx = canvas.getContext('2d');
+  const L = 44, R = 10, T = 10, B = 30, W = canvas.width - L - R, H = canvas.height - T - B;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const points = curves.map((c) => c.values.map((v, k) => [(k + 1) * c.every, v]));
+  const all = points.flat();
+  if (all.length === 0) return;
+  const xMax = Math.max(...all.map((p) => p[0]), markStep, 1), yMax = Math.max(...all.map((p) => p[1])) * 1.05;
+  const X = (s) => L + (s / xMax) * W, Y = (v) => T + H - (v / yMax) * H;
+  ctx.strokeStyle = '#999';
+  ctx.strokeRect(L, T, W, H);
+  ctx.fillStyle = '#333';
+  ctx.font = '11px sans-serif';
+  ctx.textAlign = 'right';
+  for (let k = 0; k <= 4; k++) ctx.fillText((yMax * k / 4).toFixed(1), L - 4, Y(yMax * k / 4) + 4);
+  ctx.textAlign = 'center';
+  ctx.fillText(label, L + W / 2, T + H + 24);
+  ctx.fillText(String(xMax), L + W, T + H + 12);
+  ctx.fillText('0', L, T + H + 12);
+  curves.forEach((c, n) => {
+    ctx.strokeStyle = c.color;
+    ctx.beginPath();
+    points[n].forEach(([s, v], k) => (k ? ctx.lineTo(X(s), Y(v)) : ctx.moveTo(X(s), Y(v))));
+    ctx.stroke();
+  });
+  ctx.strokeStyle = '#c00';
+  ctx.beginPath();
+  ctx.moveTo(X(markStep), T);
+  ctx.lineTo(X(markStep), T + H);
+  ctx.stroke();
+}

@@ -1,0 +1,71 @@
+// Heads forming: our trained model's training film (every head's attention on fixed probe sentences, recorded at
+// checkpoints during training and stored in the model file) behind a slider, with the loss curves and the shown
+// checkpoint marked. Not training (tools/train) and not the live model's maps (layers.js).
+import { $, setText } from '../dom.js';
+import { label } from '../page.js';
+import { drawCausalPixels, drawLossCurve } from '../pixels.js';
+import { S } from '../strings.js';
+
+let film = null, info = null;
+
+/** Sets the film up for a loaded model (or says the file has none). */
+export function renderFilm(modelInfo) {
+  info = modelInfo;
+  film = modelInfo?.film ?? null;
+  setText($('film-note'), film ? S.filmNote : S.filmNone);
+  setText($('probe-label'), S.probe);
+  for (const id of ['probe', 'filmStep', 'loss-curve', 'film-grid']) $(id).hidden = !film;
+  if (!film) return;
+  const probe = $('probe'), keep = Number(probe.value) || 0;
+  probe.textContent = '';
+  film.probes.forEach((p, k) => probe.add(new Option(p.texts.slice(1).join('').slice(0, 60), k)));
+  probe.value = String(Math.min(keep, film.probes.length - 1));
+  const slider = $('filmStep'), step = Number(slider.value) || 0;
+  slider.max = String(film.steps.length - 1);
+  slider.value = String(Math.min(step || film.steps.length - 1, film.steps.length - 1));
+  probe.oninput = slider.oninput = drawFrame;
+  $('film-grid').dataset.key = '';
+  drawFrame();
+}
+
+function lossAt(step) {
+  const c = info.lossCurve?.train;
+  if (!c) return undefined;
+  const k = Math.floor(step / c.every) - 1;
+  return k >= 0 ? c.values[Math.min(k, c.values.length - 1)] : undefined;
+}
+
+function drawFrame() {
+  const { layers: L, heads: H } = info.config;
+  const p = film.probes[Number($('probe').value) || 0], f = Number($('filmStep').value), step = film.steps[f];
+  const T = p.ids.length, tri = (T * (T + 1)) / 2;
+  setText($('film-label'), S.filmStep(step, lossAt(step)));
+  const curves = [];
+  if (info.lossCurve?.train) curves.push({ ...info.lossCurve.train, color: '#1e50b4' });
+  if (info.lossCurve?.heldout) curves.push({ ...info.lossCurve.heldout, color: '#e07000' });
+  drawLossCurve($('loss-curve'), curves, step, { label: S.lossCurveLabel });
+  const grid = $('film-grid'), key = `${info.name}|${Number($('probe').value)}`;
+  if (grid.dataset.key !== key) {
+    grid.textContent = '';
+    grid.dataset.key = key;
+    grid.style.setProperty('--heads', H);
+    for (let l = 0; l < L; l++) {
+      for (let h = 0; h < H; h++) {
+        const cell = document.createElement('div');
+        cell.className = 'lh';
+        const title = document.createElement('div');
+        title.className = 'lh-title';
+        title.textContent = S.headName(l, h);
+        const canvas = document.createElement('canvas');
+        canvas.title = p.texts.map((t) => label({ text: t })).join(' ');
+        cell.append(title, canvas);
+        grid.append(cell);
+      }
+    }
+  }
+  for (let k = 0; k < L * H; k++) {
+    const base = (f * L * H + k) * tri;
+    drawCausalPixels(grid.children[k].querySelector('canvas'), T, (i, j) => p.frames[base + (i * (i + 1)) / 2 + j] / 255);
+  }
+  window.__film = { step, index: f, probe: Number($('probe').value) };
+}

@@ -1,0 +1,117 @@
+// The model picker: our trained model (default), the teaching and seeded blocks, or a GPT-2 .safetensors file the
+// learner opens or drops (read here with a progress bar, handed to the worker, never uploaded). Shows the loaded
+// model's config. Not the loading itself (lm-worker.js asks attn.loadModel) and not the views of the model.
+import { $, setText } from '../dom.js';
+import { isBlock, lm, showModelSections, updateModel } from '../lm.js';
+import { page } from '../page.js';
+import { callWithProgress } from '../rpc.js';
+import { S } from '../strings.js';
+import { renderFilm } from './film.js';
+import { renderLayers } from './layers.js';
+
+/** Fills the picker's options (before the URL's state is written into the controls). */
+export function fillPicker() {
+  const select = $('model');
+  for (const [value, name] of Object.entries(S.pickerNames)) select.add(new Option(name, value));
+  setText($('drop-zone'), S.dropHere);
+  setText($('file-note'), S.fileLocal);
+}
+
+/** Wires the picker, the file input and drag-and-drop; loads the model the controls name. */
+export function wirePicker() {
+  const select = $('model');
+  select.addEventListener('change', () => choose(select.value));
+  $('model-file').addEventListener('change', (e) => e.target.files[0] && openFile(e.target.files[0]));
+  // Anywhere on the page: dropping a file is the gesture, not aiming at a box.
+  document.addEventListener('dragover', (e) => {
+    if ([...(e.dataTransfer?.types || [])].includes('Files')) e.preventDefault(), $('s-pick').classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => $('s-pick').classList.remove('dragging'));
+  document.addEventListener('drop', (e) => {
+    const file = e.dataTransfer?.files?.[0];
+    $('s-pick').classList.remove('dragging');
+    if (!file) return;
+    e.preventDefault();
+    openFile(file);
+  });
+  if (select.value === 'file') select.value = 'trained';  // a file is not in a link: the link opens the default
+  choose(select.value);
+}
+
+async function choose(model) {
+  showModelSections(model);
+  if (isBlock(model)) {
+    // The teaching and seeded entries are section 2's block: the picker and section 2 name the same one.
+    if ($('preset').value !== model) {
+      $('preset').value = model;
+      page.update();
+    }
+    setText($('model-config'), '');
+    setText($('model-about'), '');
+    setText($('model-status'), '');
+    return;
+  }
+  if (model === 'file') return $('model-file').click();
+  if (lm.info?.source === 'trained') return updateModel();
+  await load({ source: 'trained', name: S.pickerNames.trained }, S.pickerNames.trained);
+}
+
+/** Reads a File with a progress bar (a gpt2-small file is ~500 MB), then loads it in the worker. */
+async function openFile(file) {
+  const t0 = performance.now();
+  const bar = $('model-progress');
+  bar.hidden = false;
+  bar.value = 0;
+  const bytes = new Uint8Array(file.size);
+  let done = 0;
+  try {
+    const reader = file.stream().getReader();
+    for (;;) {
+      const { value, done: end } = await reader.read();
+      if (end) break;
+      bytes.set(value, done);
+      done += value.length;
+      bar.value = done / Math.max(1, file.size);
+      setText($('model-status'), S.readingFile(file.name, done, file.size));
+    }
+  } catch (e) {
+    bar.hidden = true;
+    return fail(file.name, e.message);
+  }
+  $('model').value = 'file';
+  showModelSections('file');
+  await load({ source: 'file', bytes: bytes.buffer, name: file.name }, file.name, t0);
+}
+
+function fail(name, why) {
+  $('model-status').classList.add('error');
+  setText($('model-status'), S.badFile(name, why));
+  window.__modelError = why;
+}
+
+async function load(request, name, t0 = performance.now()) {
+  $('model-status').classList.remove('error');
+  setText($('model-status'), request.source === 'file' ? S.loadingInWasm(name) : S.loading(name));
+  window.__modelReady = false;
+  try {
+    const info = await callWithProgress('modelLoad', undefined, request);  // the file's bytes move to the worker
+    lm.info = { ...info, source: request.source };
+    lm.selected = null;
+  } catch (e) {
+    $('model-progress').hidden = true;
+    if (!e.stale) fail(name, e.message);
+    if (lm.info) $('model').value = lm.info.source === 'trained' ? 'trained' : 'file';
+    return;
+  }
+  $('model-progress').hidden = true;
+  const info = lm.info;
+  info.pageMs = performance.now() - t0;  // reading the file too, for a learner's file
+  setText($('model-status'), `${info.name} · ${S.loadedIn(info.pageMs)}`);
+  setText($('model-config'), S.configLine(info.config, info.dtype, info.bytes / 2 ** 20));
+  setText($('model-about'), info.source === 'trained' ? S.trainedAbout(info.metadata) : S.fileAbout);
+  window.__modelError = null;
+  renderFilm(info);
+  await updateModel();
+  if (!lm.analysis) renderLayers(null);
+  window.__modelReady = true;
+}

@@ -1,0 +1,79 @@
+// The next-token view (§1.1) of the whole model: the likeliest next tokens as bars (GPT-2 id and text), the loss on
+// the text, tokens the model does not know greyed; and generation token by token with temperature, top-k, top-p
+// and a seed. Not the probabilities or the sampling (the worker asks the package's forward and generate).
+import { $, setText } from '../dom.js';
+import { fmt } from '../draw.js';
+import { label, page, showError } from '../page.js';
+import { callWithProgress } from '../rpc.js';
+import { S } from '../strings.js';
+
+export function renderPrediction(a) {
+  const bars = $('bars');
+  if (a.empty) {
+    bars.textContent = '';
+    setText($('predict-title'), a.outOfVocab ? S.outOfVocab(a.outOfVocab) : '');
+    setText($('loss-line'), '');
+    return;
+  }
+  setText($('predict-title'), S.predictionTitle(a.tokens.slice(-6).map((t) => t.span ?? t.text).join('')));
+  const max = a.top[0]?.prob || 1;
+  a.top.forEach((t, k) => {
+    let row = bars.children[k];
+    if (!row) {
+      row = document.createElement('div');
+      row.className = 'bar-row';
+      row.innerHTML = '<span class="bar-token"></span><span class="bar"><span></span></span><span class="bar-p"></span>';
+      bars.append(row);
+    }
+    row.dataset.id = t.id;
+    row.dataset.prob = t.prob;
+    setText(row.children[0], label({ text: t.text }));
+    row.children[1].firstChild.style.width = `${(100 * t.prob) / max}%`;
+    setText(row.children[2], `${(100 * t.prob).toFixed(1)}%  #${t.id}`);
+    row.title = S.barTitle(label({ text: t.text }), t.id, fmt(t.prob));
+  });
+  while (bars.children.length > a.top.length) bars.lastChild.remove();
+  const ablating = a.ablate.length > 0;
+  setText($('loss-line'), a.loss === null ? '' : ablating
+    ? `${S.lossLine(a.baseLoss, a.lossCount)} · ${S.lossAblated(a.loss, a.baseLoss)}` : S.lossLine(a.loss, a.lossCount));
+  const unknown = a.tokens.filter((t) => t.unknown).length;
+  setText($('unknown-note'), unknown ? S.unknownNote(unknown) : '');
+  // Section 1's chips are the same tokens: grey the ones this model read as UNK.
+  [...$('tokens').children].forEach((chip, i) => {
+    const off = !!a.tokens[i]?.unknown;
+    chip.classList.toggle('unknown', off);
+    if (off) chip.title = S.unknownToken;
+  });
+  setText($('gen-prompt'), page.state.text);
+}
+
+/** Wires the generate button: tokens appear one by one as the worker posts them. */
+export function wireGeneration() {
+  const button = $('generate');
+  setText(button, S.generate);
+  button.onclick = async () => {
+    const s = page.state, out = $('gen-out');
+    out.textContent = '';
+    setText($('gen-prompt'), s.text);
+    setText($('gen-stats'), '');
+    button.disabled = true;
+    const onToken = (t) => {
+      const span = document.createElement('span');
+      span.className = 'gen-token';
+      span.textContent = t.text;
+      span.dataset.id = t.id;
+      span.title = `#${t.id} · p = ${fmt(t.probability)}`;
+      out.append(span);
+    };
+    try {
+      const r = await callWithProgress('modelGenerate', onToken, { text: s.text, temperature: Number(s.temperature) || 0,
+        topK: s.topK, topP: Math.min(1, Math.max(0.01, Number(s.topP) || 1)), seed: s.genSeed, maxTokens: Math.max(1, s.maxTokens) });
+      setText($('gen-stats'), S.generated(r.tokens.length, r.ms));
+      window.__generation = { ids: r.tokens.map((t) => t.id), ms: r.ms, promptTokens: r.promptTokens, settings: { ...s } };
+    } catch (e) {
+      if (!e.stale) showError(e.message);
+    } finally {
+      button.disabled = false;
+    }
+  };
+}
