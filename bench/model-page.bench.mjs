@@ -45,7 +45,8 @@ try {
       el.value = target;
       el.dispatchEvent(new Event('input'));
       const poll = () => (window.__lm?.text === target
-        ? requestAnimationFrame(() => resolve({ total: performance.now() - t0, ...window.__lmTiming, tokens: window.__lm.analysis.tokens.length }))
+        ? requestAnimationFrame(() => resolve({ total: performance.now() - t0, ...window.__lmTiming, tokens: window.__lm.analysis.tokens.length,
+          answerMs: window.__lm.analysis.answerMs }))
         : setTimeout(poll, 1));
       poll();
     }), r % 2 ? '.' : '!');
@@ -55,7 +56,7 @@ try {
   const last = parts[parts.length - 1];
   console.log(`keystroke to painted frame, trained model, ${last.tokens} tokens, all ${await page.evaluate(() => document.querySelectorAll('#layer-grid .lh').length)} heads drawn: ` +
     `median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}; one 60 Hz frame is 16.7 ms); ` +
-    `last: forward ${last.forwardMs.toFixed(1)} ms, worker round trip ${last.workerMs.toFixed(1)} ms, drawing ${last.renderMs.toFixed(1)} ms`);
+    `last: forward ${last.forwardMs.toFixed(1)} ms of the worker's ${last.answerMs.toFixed(1)} ms, round trip ${last.workerMs.toFixed(1)} ms, drawing ${last.renderMs.toFixed(1)} ms`);
 
   // Generation: 100 tokens after a short prompt, greedy and sampled.
   await page.fill('#text', 'Tom and Anna went to the park.');

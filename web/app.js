@@ -41,8 +41,8 @@ page.update = update;  // the sections call it when a view-only control changes
 async function compute() {
   const t0 = performance.now();
   try {
+    updateModel();  // the whole model first: the worker answers in order, and the model is what the page opens on
     const answer = call('analyze', page.state);
-    updateModel();  // the whole model's sections, answered by the same worker right after
     history.replaceState(null, '', stateToHash(page.state));  // while the worker computes, not before it starts
     const a = await answer;
     const t1 = performance.now();

@@ -48,8 +48,9 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
   /** The model's view of a text: top next tokens, every head's weights, the loss on the text, the logit lens. */
   function analyze({ text, ablate = [], attention = true }) {
     if (!model) return { empty: true, noModel: true };
+    const start = performance.now();
     const c = model.config;
-    const tokens = tokenize(text).slice(0, c.context);
+    const all = tokenize(text), tokens = all.slice(0, c.context);
     if (tokens.length === 0) return { empty: true, tokens };
     const ids = tokens.map((t) => t.id), T = ids.length, V = c.vocabSize;
     // A file with fewer than GPT-2's rows and no id map cannot read ids past its table: say so instead of running.
@@ -73,7 +74,8 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
     return {
       tokens: tokens.map((t, i) => ({ ...t, unknown: unknown.has(i) })), layers: c.layers, heads: c.heads,
       attention: r.attention ?? null, top: top(probabilities(r.logits, (T - 1) * V, V), TOP),
-      loss: counted ? loss / counted : null, lossCount: counted, lens, ablate, ms, truncated: tokenize(text).length > T,
+      loss: counted ? loss / counted : null, lossCount: counted, lens, ablate, ms, truncated: all.length > T,
+      answerMs: performance.now() - start,
     };
   }
 
@@ -99,15 +101,19 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
       const ids = tokenize(text).slice(-(model.config.context - 1)).map((t) => t.id);
       if (ids.length === 0) ids.push(50256);  // an empty prompt starts from GPT-2's <|endoftext|>
       const room = Math.max(0, model.config.context - ids.length);
+      const { dModel, heads, headDim, layers, context } = model.config;
+      // The cache the generator keeps grows by this per token (keys and values of every layer, float32).
+      const { kvCacheBytesPerToken } = attn.cost({ dModel, heads, kvHeads: heads, headDim, layers, context, bytesPerElement: 4 });
       const out = [];
       const t0 = performance.now();
       for await (const step of model.generate(ids, { temperature, topK, topP, seed, maxTokens: Math.min(maxTokens, room) })) {
-        const token = { id: step.id, text: tok.tokenText(step.id), probability: step.probability, position: step.position };
+        const token = { id: step.id, text: tok.tokenText(step.id), probability: step.probability, position: step.position,
+          cacheBytes: step.position * kvCacheBytesPerToken };
         out.push(token);
         progress(token);
       }
       const ms = performance.now() - t0;
-      return { tokens: out, ms, promptTokens: ids.length };
+      return { tokens: out, ms, promptTokens: ids.length, kvCacheBytesPerToken };
     },
   };
 }

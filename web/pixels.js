@@ -31,7 +31,10 @@ export function drawCausalPixels(canvas, T, weight) {
   ctx.putImageData(image, 0, 0);
 }
 
-/** Loss curves [{ every, values, color }] against step, with a vertical mark at markStep. */
+/**
+ * Loss curves [{ every, values, color }] against step on a logarithmic axis (the film's checkpoints are log-spaced:
+ * most of the forming happens early), with a vertical mark at markStep. Value k is the loss at step (k + 1)·every.
+ */
 export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
   const ctx = canvas.getContext('2d');
   const L = 44, R = 10, T = 10, B = 30, W = canvas.width - L - R, H = canvas.height - T - B;
@@ -41,7 +44,7 @@ export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
   const all = points.flat();
   if (all.length === 0) return;
   const xMax = Math.max(...all.map((p) => p[0]), markStep, 1), yMax = Math.max(...all.map((p) => p[1])) * 1.05;
-  const X = (s) => L + (s / xMax) * W, Y = (v) => T + H - (v / yMax) * H;
+  const X = (s) => L + (Math.log1p(s) / Math.log1p(xMax)) * W, Y = (v) => T + H - (v / yMax) * H;
   ctx.strokeStyle = '#999';
   ctx.strokeRect(L, T, W, H);
   ctx.fillStyle = '#333';
@@ -50,8 +53,7 @@ export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
   for (let k = 0; k <= 4; k++) ctx.fillText((yMax * k / 4).toFixed(1), L - 4, Y(yMax * k / 4) + 4);
   ctx.textAlign = 'center';
   ctx.fillText(label, L + W / 2, T + H + 24);
-  ctx.fillText(String(xMax), L + W, T + H + 12);
-  ctx.fillText('0', L, T + H + 12);
+  for (let tick = 1; tick <= xMax; tick *= 10) ctx.fillText(tick.toLocaleString('en'), X(tick), T + H + 12);
   curves.forEach((c, n) => {
     ctx.strokeStyle = c.color;
     ctx.beginPath();

@@ -36,6 +36,7 @@ export const S = {
   generate: 'generate',
   stop: 'stop',
   generated: (n, ms) => `${n} tokens in ${ms.toFixed(0)} ms (${(n / (ms / 1000)).toFixed(0)} tokens/s), one token per step with a KV cache`,
+  cacheLine: (tokens, bytes) => `KV cache: ${tokens} tokens · ${(bytes / 1024).toFixed(1)} KiB (each new token reads it and appends its own keys and values, as in section 5)`,
   temperatureNote: 'temperature 0 = always the likeliest token',
   barTitle: (text, id, p) => `${text} · GPT-2 id ${id} · p = ${p}`,
 
@@ -74,8 +75,8 @@ export const S = {
 
   // Training film.
   filmStep: (step, loss) => `training step ${step.toLocaleString('en')}${loss === undefined ? '' : ` · training loss ${loss.toFixed(3)}`}`,
-  filmNote: 'Recorded while the model trained: every head’s attention on a fixed probe sentence at each checkpoint. Drag the slider to watch the heads form; the dot on the loss curve is the checkpoint shown.',
+  filmNote: 'Recorded while the model trained: every head’s attention on a fixed probe sentence at each checkpoint. Drag the slider to watch the heads form; the red line on the loss curve is the checkpoint shown.',
   filmNone: 'This file has no training film (only our trained model records one).',
   probe: 'probe sentence',
-  lossCurveLabel: 'training loss (blue) and held-out loss (orange) against step',
+  lossCurveLabel: 'training loss (blue) and held-out loss (orange) against training step (log scale)',
 };

@@ -31,7 +31,7 @@ export function renderFilm(modelInfo) {
 function lossAt(step) {
   const c = info.lossCurve?.train;
   if (!c) return undefined;
-  const k = Math.floor(step / c.every) - 1;
+  const k = Math.round(step / c.every) - 1;  // value k is the loss at step (k + 1)·every
   return k >= 0 ? c.values[Math.min(k, c.values.length - 1)] : undefined;
 }
 

@@ -64,6 +64,7 @@ export function wireGeneration() {
       span.dataset.id = t.id;
       span.title = `#${t.id} · p = ${fmt(t.probability)}`;
       out.append(span);
+      setText($('gen-cache'), S.cacheLine(t.position, t.cacheBytes));
     };
     try {
       const r = await callWithProgress('modelGenerate', onToken, { text: s.text, temperature: Number(s.temperature) || 0,
