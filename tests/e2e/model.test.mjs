@@ -250,3 +250,14 @@ test('phone width: the model sections fit 390 px', async () => {
   await page.locator('#s-layers').screenshot({ path: join(ARTIFACTS, 'model-layers-390.png') });
   assert.deepEqual(page.errors, []);
 });
+
+test('offline: after one visit the trained model loads from the service worker\'s cache and predicts', async () => {
+  const page = await open();
+  await page.evaluate(() => navigator.serviceWorker.ready);  // installed: the page, the package and the model are cached
+  await page.context().setOffline(true);
+  await page.goto(env.url + '#text=' + encodeURIComponent(TEXT));
+  await page.reload();
+  await page.waitForFunction((t) => window.__modelReady === true && window.__lm?.text === t, TEXT, { timeout: 30000 });
+  assertTop((await lmAnswer(page)).top, reference(trained, tok.encode(TEXT)).top, 'offline next token');
+  assert.deepEqual(page.errors, []);
+});

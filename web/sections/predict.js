@@ -15,7 +15,7 @@ export function renderPrediction(a) {
     setText($('loss-line'), '');
     return;
   }
-  setText($('predict-title'), S.predictionTitle(a.tokens.slice(-6).map((t) => t.span ?? t.text).join('')));
+  setText($('predict-title'), S.predictionTitle(a.tokens.slice(-6).map((t) => t.span ?? t.text).join('').trimStart()));
   const max = a.top[0]?.prob || 1;
   a.top.forEach((t, k) => {
     let row = bars.children[k];
