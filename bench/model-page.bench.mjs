@@ -7,8 +7,8 @@ const env = await openBrowser();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
   // Cold load: a fresh browser context (no cache, no service worker), from navigation to the first bars painted.
-  const cold = [];
-  for (let k = 0; k < 3; k++) {
+  const cold = [], only = process.env.ONLY || '';  // ONLY=keystroke runs that part alone
+  for (let k = 0; k < (only && only !== 'cold' ? 0 : 3); k++) {
     const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(env.url);
@@ -16,7 +16,7 @@ try {
     cold.push(await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now())))));
     await context.close();
   }
-  console.log(`cold load to the first prediction: median ${median(cold).toFixed(0)} ms (${cold.map((x) => x.toFixed(0)).join(', ')})`);
+  if (cold.length) console.log(`cold load to the first prediction: median ${median(cold).toFixed(0)} ms (${cold.map((x) => x.toFixed(0)).join(', ')})`);
 
   // 128 tokens of the stories the model was trained on.
   const page = await env.newPage({ width: 1280, height: 800 });
@@ -61,7 +61,7 @@ try {
   // Generation: 100 tokens after a short prompt, greedy and sampled.
   await page.fill('#text', 'Tom and Anna went to the park.');
   await page.waitForFunction(() => window.__lm.text === 'Tom and Anna went to the park.');
-  for (const temperature of ['0', '0.8']) {
+  for (const temperature of only && only !== 'generation' ? [] : ['0', '0.8']) {
     await page.fill('#temperature', temperature);
     await page.fill('#maxTokens', '96');
     const speeds = [];
