@@ -89,6 +89,18 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
     },
 
     modelAnalyze: analyze,
+    /**
+     * The logit lens at one position: a causal model's view of position p depends on tokens 0 … p only, so the
+     * lens of the prefix's last token is the lens at p.
+     */
+    modelLens({ text, position, ablate = [] }) {
+      const c = model.config, ids = tokenize(text).slice(0, c.context).map((t) => t.id).slice(0, position + 1);
+      if (!c.restrictedVocab && ids.some((id) => id >= c.vocabSize)) return { lens: [] };
+      const r = model.forward(ids, { logits: 'none', ablate, logitLens: true });
+      const lens = [];
+      for (let d = 0; d <= c.layers; d++) lens.push(top(probabilities(r.logitLens, d * c.vocabSize, c.vocabSize), LENS_TOP));
+      return { lens, position };
+    },
     /** The loss on the text with every head on, to compare an ablation with (a name of its own: see rpc.js). */
     modelAnalyzeBase({ text }) {
       const { loss } = analyze({ text, attention: false });

@@ -71,7 +71,8 @@ export const S = {
 
   // Logit lens.
   lensDepth: (d, L) => (d === 0 ? 'embeddings only' : d === L ? `after layer ${d - 1} (the output)` : `after layer ${d - 1}`),
-  lensNote: 'What the model would predict for the next token if it stopped after each layer: the residual stream at the last position through the final LayerNorm and the unembedding.',
+  lensNote: 'What the model would predict for the next token if it stopped after each layer: the residual stream at the chosen position through the final LayerNorm and the unembedding. The last row is the model’s prediction.',
+  lensPosition: 'after token',
 
   // Training film.
   filmStep: (step, loss) => `training step ${step.toLocaleString('en')}${loss === undefined ? '' : ` · training loss ${loss.toFixed(3)}`}`,

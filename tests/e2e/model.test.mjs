@@ -261,3 +261,16 @@ test('offline: after one visit the trained model loads from the service worker\'
   assertTop((await lmAnswer(page)).top, reference(trained, tok.encode(TEXT)).top, 'offline next token');
   assert.deepEqual(page.errors, []);
 });
+
+test('logit lens at an earlier position: the lens of the prefix, as the package gives it', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  const ids = tok.encode(TEXT), p = 3;  // after "·creature"
+  await page.selectOption('#lens-pos', String(p));
+  await page.waitForFunction((p) => window.__lens?.position === p, p);
+  const shown = await page.evaluate(() => window.__lens.lens);
+  const ref = reference(trained, ids.slice(0, p + 1));
+  shown.forEach((row, d) => assertTop(row, ref.lens[d], `lens at ${p}, depth ${d}`));
+  assert.equal(await page.getAttribute('#lens', 'data-position'), String(p));
+  assert.deepEqual(page.errors, []);
+});
