@@ -22,7 +22,12 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
   }
   // A row of the output layer is a GPT-2 id (restricted vocabularies map rows through config.gpt2Ids).
   const idOfRow = (r) => (model.config.restrictedVocab ? model.config.gpt2Ids[r] : r);
-  const textOfRow = (r) => (model.config.restrictedVocab && r === model.config.unkRow ? '⟨UNK⟩' : tok.tokenText(idOfRow(r)));
+  const textOfRow = (r) => (model.config.restrictedVocab && r === model.config.unkRow ? '⟨UNK⟩' : readable(idOfRow(r)));
+  // A token holding part of a UTF-8 character (a Chinese character is often two tokens) shows its bytes.
+  const readable = (id) => {
+    const text = tok.tokenText(id);
+    return text.includes('\uFFFD') ? `⟨${Array.from(tok.tokenBytes(id), (b) => b.toString(16).padStart(2, '0')).join('\u202f')}⟩` : text;
+  };
   function top(p, k) {
     const rows = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, k);
     return rows.map((r) => ({ row: r, id: idOfRow(r), text: textOfRow(r), prob: p[r] }));
@@ -41,7 +46,7 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
     info = { name, config, dtype: tensors[embedding]?.dtype ?? '?', bytes: bytes.length, metadata: model.metadata,
       headScores: model.headScores, lossCurve: model.lossCurve,
       film: model.film && { steps: model.film.steps, probes: model.film.probes.map((p) => ({ ids: p.ids.slice(), frames: p.frames.slice(),
-        texts: Array.from(p.ids, (id) => tok.tokenText(id)) })) } };
+        texts: Array.from(p.ids, (id) => tok.tokenText(id)), title: tok.decode(p.ids.filter((id) => id !== 50256)) })) } };
     return info;
   }
 
@@ -117,15 +122,18 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
       // The cache the generator keeps grows by this per token (keys and values of every layer, float32).
       const { kvCacheBytesPerToken } = attn.cost({ dModel, heads, kvHeads: heads, headDim, layers, context, bytesPerElement: 4 });
       const out = [];
+      // Each token's piece of the text: bytes of a character split over tokens come out with the token that ends it.
+      const pieces = new TextDecoder('utf-8', { ignoreBOM: true });
       const t0 = performance.now();
       for await (const step of model.generate(ids, { temperature, topK, topP, seed, maxTokens: Math.min(maxTokens, room) })) {
-        const token = { id: step.id, text: tok.tokenText(step.id), probability: step.probability, position: step.position,
+        const token = { id: step.id, text: pieces.decode(tok.tokenBytes(step.id), { stream: true }), probability: step.probability, position: step.position,
           cacheBytes: step.position * kvCacheBytesPerToken };
         out.push(token);
         progress(token);
       }
       const ms = performance.now() - t0;
-      return { tokens: out, ms, promptTokens: ids.length, kvCacheBytesPerToken };
+      // A character left unfinished when generation stopped shows as �, as decode() shows it.
+      return { tokens: out, ms, promptTokens: ids.length, kvCacheBytesPerToken, tail: pieces.decode() };
     },
   };
 }

@@ -132,6 +132,14 @@ test('generation: token by token, the same seed gives the same tokens as the pac
     expected.push(step.id);
   assert.deepEqual(first.ids, expected);
   assert.equal(await page.$$eval('#gen-out .gen-token', (s) => s.length), expected.length);
+  assert.equal(await page.textContent('#gen-out'), tok.decode(expected));
+  // Chinese: characters split over byte-level tokens are shown whole, with the token that completes them.
+  await typeText(page, '小明和小红去了公园。他');
+  const zh = await run(), zhExpected = [];
+  for await (const step of trained.generate(tok.encode('小明和小红去了公园。他'), { temperature: 0.9, topK: 20, topP: 0.95, seed: 7, maxTokens: 24 }))
+    zhExpected.push(step.id);
+  assert.deepEqual(zh.ids, zhExpected);
+  assert.equal(await page.textContent('#gen-out'), tok.decode(zhExpected));
   console.log(`# generation in the page: ${first.ids.length} tokens in ${first.ms.toFixed(1)} ms = ${(first.ids.length / first.ms * 1000).toFixed(0)} tokens/s`);
   assert.deepEqual(page.errors, []);
 });

@@ -18,7 +18,7 @@ export function renderFilm(modelInfo) {
   if (!film) return;
   const probe = $('probe'), keep = Number(probe.value) || 0;
   probe.textContent = '';
-  film.probes.forEach((p, k) => probe.add(new Option(p.texts.slice(1).join('').slice(0, 60), k)));
+  film.probes.forEach((p, k) => probe.add(new Option(p.title.slice(0, 60), k)));
   probe.value = String(Math.min(keep, film.probes.length - 1));
   const slider = $('filmStep'), step = Number(slider.value) || 0;
   slider.max = String(film.steps.length - 1);

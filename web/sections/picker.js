@@ -15,6 +15,7 @@ export function fillPicker() {
   for (const [value, name] of Object.entries(S.pickerNames)) select.add(new Option(name, value));
   setText($('drop-zone'), S.dropHere);
   setText($('file-note'), S.fileLocal);
+  setText($('sections-note'), S.sectionsNote);
 }
 
 /** Wires the picker, the file input and drag-and-drop; loads the model the controls name. */

@@ -69,6 +69,7 @@ export function wireGeneration() {
     try {
       const r = await callWithProgress('modelGenerate', onToken, { text: s.text, temperature: Number(s.temperature) || 0,
         topK: s.topK, topP: Math.min(1, Math.max(0.01, Number(s.topP) || 1)), seed: s.genSeed, maxTokens: Math.max(1, s.maxTokens) });
+      if (r.tail) out.append(r.tail);
       setText($('gen-stats'), S.generated(r.tokens.length, r.ms));
       window.__generation = { ids: r.tokens.map((t) => t.id), ms: r.ms, promptTokens: r.promptTokens, settings: { ...s } };
     } catch (e) {
