@@ -29,6 +29,7 @@ export const S = {
   // Prediction and generation.
   predictionTitle: (text) => `After “${text}”, the model predicts:`,
   unknownToken: 'unknown to this model',
+  truncated: (n) => `(the model reads the first ${n} tokens of your text: its context)`,
   outOfVocab: (V) => `This model's vocabulary has only the first ${V.toLocaleString('en')} GPT-2 tokens, and your text uses others: type text made of those tokens.`,
   unknownNote: (n) => `${n} token${n === 1 ? '' : 's'} greyed: unknown to this model (its vocabulary is a small set of GPT-2 tokens); it read them as UNK.`,
   lossLine: (loss, n) => `loss on your text: ${loss.toFixed(3)} nats per token (the mean of −log p(next token) over ${n} predictions)`,

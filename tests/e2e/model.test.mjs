@@ -282,3 +282,20 @@ test('logit lens at an earlier position: the lens of the prefix, as the package 
   assert.equal(await page.getAttribute('#lens', 'data-position'), String(p));
   assert.deepEqual(page.errors, []);
 });
+
+test('edge cases: empty text clears the model views and typing brings them back; text past the context is cut there', async () => {
+  const page = await open();
+  await typeText(page, '');
+  assert.equal(await page.$$eval('#layer-grid .lh', (x) => x.length), 0);
+  assert.equal(await page.$$eval('#bars .bar-row', (x) => x.length), 0);
+  await typeText(page, TEXT);
+  assert.equal(await page.$$eval('#layer-grid .lh', (x) => x.length), trained.config.layers * trained.config.heads);
+  const long = 'Tom and Anna went to the park. He sings. '.repeat(20);
+  await typeText(page, long);
+  const a = await lmAnswer(page);
+  assert.equal(a.tokens.length, trained.config.context);
+  assert.ok(a.truncated);
+  assertTop(a.top, reference(trained, tok.encode(long).slice(0, trained.config.context)).top, 'next token at the context\'s end');
+  assert.match(await page.textContent('#predict-title'), /first 128 tokens/);
+  assert.deepEqual(page.errors, []);
+});

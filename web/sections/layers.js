@@ -18,6 +18,7 @@ export function renderLayers(a) {
   setText($('grid-note'), S.gridNote);
   if (!a || a.empty || !info) {
     grid.textContent = '';
+    grid.dataset.key = '';
     return;
   }
   const { layers: L, heads: H } = info.config, T = a.tokens.length, scores = info.headScores;

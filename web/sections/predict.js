@@ -15,7 +15,8 @@ export function renderPrediction(a) {
     setText($('loss-line'), '');
     return;
   }
-  setText($('predict-title'), S.predictionTitle(a.tokens.slice(-6).map((t) => t.span ?? t.text).join('').trimStart()));
+  setText($('predict-title'), S.predictionTitle(a.tokens.slice(-6).map((t) => t.span ?? t.text).join('').trimStart()) +
+    (a.truncated ? ` ${S.truncated(a.tokens.length)}` : ''));
   const max = a.top[0]?.prob || 1;
   a.top.forEach((t, k) => {
     let row = bars.children[k];
