@@ -2,6 +2,7 @@
 // checkpoints during training and stored in the model file) behind a slider, with the loss curves and the shown
 // checkpoint marked. Not training (tools/train) and not the live model's maps (layers.js).
 import { $, setText } from '../dom.js';
+import { describeHead } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
 import { S } from '../strings.js';
@@ -58,7 +59,10 @@ function drawFrame() {
         title.textContent = S.headName(l, h);
         const canvas = document.createElement('canvas');
         canvas.title = p.texts.map((t) => label({ text: t })).join(' ');
-        cell.append(title, canvas);
+        const what = document.createElement('div');
+        what.className = 'lh-label';
+        what.textContent = describeHead(info.headScores, l, h).title;  // what the head became by the end
+        cell.append(title, canvas, what);
         grid.append(cell);
       }
     }
