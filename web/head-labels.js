@@ -6,7 +6,7 @@ import { S } from './strings.js';
 // A head is named for a metric only when it is the best at it and clearly shows it: above these values the
 // pattern is visible in its map (chance levels are far lower: a lift is 0 for a head that ignores the words).
 const NAMED_ABOVE = { previous_token: 0.3, induction: 0.2, noun_adjective_en: 0.1, noun_adjective_zh: 0.1,
-  pronoun_antecedent_en: 0.1, pronoun_antecedent_zh: 0.1 };
+  pronoun_antecedent_en: 0.1, pronoun_antecedent_zh: 0.1, noun_quality_en: 0.1, noun_quality_zh: 0.1 };
 const METRICS = Object.keys(NAMED_ABOVE);
 
 /** Per metric, the scores of every head [layers · heads] (lifts for the word-relation metrics). */
@@ -15,7 +15,7 @@ function values(scores, metric) {
   return Array.isArray(v) ? v : v?.lift ?? [];
 }
 
-const shown = (metric, v) => (metric.includes('_en') || metric.includes('_zh')
+const shown = (metric, v) => (/_(en|zh)$/.test(metric)
   ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}` : v.toFixed(2));
 
 /** The best head of each metric: { metric: { l, h, value, named } }. */

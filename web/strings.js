@@ -55,6 +55,8 @@ export const S = {
     noun_adjective_zh: 'noun → adjective (zh)',
     pronoun_antecedent_en: 'pronoun → antecedent (en)',
     pronoun_antecedent_zh: 'pronoun → antecedent (zh)',
+    noun_quality_en: 'noun → deciding adjective (en)',
+    noun_quality_zh: 'noun → deciding adjective (zh)',
   },
   metricSentences: {
     previous_token: (v) => `previous token ${v}: the share of its attention on the token just before — this head reads its left neighbour.`,
@@ -63,11 +65,13 @@ export const S = {
     noun_adjective_zh: (v) => `noun → adjective (Chinese) lift ${v}: from a Chinese noun, this head looks at its adjectives more than its position alone explains.`,
     pronoun_antecedent_en: (v) => `pronoun → antecedent lift ${v}: from “he”/“she”, this head looks at the name it stands for more than its position alone explains.`,
     pronoun_antecedent_zh: (v) => `pronoun → antecedent (Chinese) lift ${v}: from 他/她, this head looks at the name it stands for more than its position alone explains.`,
+    noun_quality_en: (v) => `noun → deciding adjective lift ${v}: from a noun, this head looks at the one adjective that decides what the noun does next (not the colours) more than its position alone explains.`,
+    noun_quality_zh: (v) => `noun → deciding adjective (Chinese) lift ${v}: from a Chinese noun, this head looks at the one adjective that decides what comes next more than its position alone explains.`,
   },
   otherScores: (list) => `its other measured scores (no pattern it stands out for): ${list}`,
   selectedHead: (l, h) => `layer ${l}, head ${h}: its attention weights on your text (row = query token, column = key token)`,
   tutorialExample: 'the tutorial’s example',
-  tutorialNote: (l, h, lift) => `The noun → adjective head is layer ${l}, head ${h} (lift ${lift}): in its map, the row of “creature” lights up the columns of “fluffy” and “blue”.`,
+  tutorialNote: (l, h, lift, fluffy, blue) => `The noun → adjective head of this model is layer ${l}, head ${h} (lift ${lift}). In its map on this sentence, the row of “creature” puts ${fluffy} of its weight on “fluffy” and ${blue} on “blue”.`,
   gridNote: 'Every layer (rows) × every head (columns), each a map of its attention weights: row = query token, column = key token, darker = more weight. Click a map to enlarge it; tick “off” to switch a head off.',
 
   // Logit lens.

@@ -3,6 +3,7 @@
 // scores in sentences. Not the labels' rules (head-labels.js), not the weights (the worker's forward).
 import { matrixView } from '../canvas.js';
 import { $, setText } from '../dom.js';
+import { fmt } from '../draw.js';
 import { bestHeads, describeHead } from '../head-labels.js';
 import { lm, updateModel } from '../lm.js';
 import { label, page } from '../page.js';
@@ -40,6 +41,24 @@ export function renderLayers(a) {
   const n = [...ablated].filter((lh) => lh.split('.').map(Number).every((x, i) => x < (i ? H : L))).length;
   setText($('ablate-note'), S.ablatedNote(n));
   renderDetail(a);
+  renderTutorialNote(a);
+}
+
+/**
+ * On the tutorial's sentence, the model's noun → adjective head and what its row for "creature" really holds: the
+ * weights read from this pass, not a claim made in advance.
+ */
+function renderTutorialNote(a) {
+  const best = bestHeads(lm.info.headScores).noun_adjective_en, T = a.tokens.length;
+  const at = (text) => a.tokens.findIndex((t) => t.text === text);
+  const noun = at(' creature'), adjectives = [at(' fluffy'), at(' blue')];
+  if (!best || !a.attention || page.state.text !== TUTORIAL_TEXT || noun < 0 || adjectives.includes(-1)) {
+    setText($('tutorial-note'), '');
+    return;
+  }
+  const row = ((best.l * lm.info.config.heads + best.h) * T + noun) * T;
+  const [fluffy, blue] = adjectives.map((j) => a.attention[row + j]);
+  setText($('tutorial-note'), S.tutorialNote(best.l, best.h, best.shown, fmt(fluffy), fmt(blue)));
 }
 
 function buildGrid(grid, key, L, H, scores) {
@@ -115,7 +134,6 @@ export function wireTutorialExample() {
     $('text').value = TUTORIAL_TEXT;
     const best = bestHeads(lm.info?.headScores).noun_adjective_en;
     if (best) lm.selected = [best.l, best.h];
-    setText($('tutorial-note'), best ? S.tutorialNote(best.l, best.h, best.shown) : '');
     page.update();
   };
   $('ablate-none').onclick = () => {
