@@ -36,6 +36,51 @@ class Gpt2Js {
     return status_val(st);
   }
 
+  // Streaming: header(), then addTensor() for each tensor the caller reads, then finish(). One tensor's bytes at a
+  // time in the heap instead of the whole file.
+
+  /// json: the N header bytes (after the 8-byte length) of a file of file_size bytes; checked by every rule. Returns
+  /// { status, dataStart, tensors: [{ name, begin, end, wanted }] } in data order (wanted: the loader uses it).
+  val header(std::uintptr_t json, double header_bytes, double file_size) {
+    val out = val::object();
+    stream_ = {};
+    loader_ = attn::Gpt2Loader();
+    const attn::Status st = attn::io::parse_safetensors_header(reinterpret_cast<const std::uint8_t*>(json),
+                                                               std::uint64_t(header_bytes), std::uint64_t(file_size),
+                                                               stream_);
+    out.set("status", status_val(st));
+    if (!st.ok()) return out;
+    loader_.set_metadata(stream_.metadata);
+    val tensors = val::array();
+    for (const attn::io::TensorInfo& t : stream_.tensors) {
+      val o = val::object();
+      o.set("name", t.name), o.set("begin", double(t.begin)), o.set("end", double(t.end));
+      o.set("wanted", attn::Gpt2Loader::wanted(t.name));
+      tensors.call<void>("push", o);
+    }
+    out.set("tensors", tensors);
+    out.set("dataStart", double(stream_.data_start()));
+    return out;
+  }
+
+  /// The bytes of tensor `index` of the last header(), at a heap address (freed by the caller right after).
+  val addTensor(unsigned index, std::uintptr_t bytes) {
+    if (index >= stream_.tensors.size())
+      return status_val(attn::Status::out_of_range("addTensor: no tensor " + std::to_string(index) + " in the header"));
+    return status_val(attn::gpt2_loader_add_tensor(stream_.tensors[index], reinterpret_cast<const std::uint8_t*>(bytes),
+                                                   loader_));
+  }
+
+  /// Builds the model from the tensors added since header().
+  val finish(int heads) {
+    attn::Gpt2LoadOptions o;
+    o.heads = heads > 0 ? std::size_t(heads) : 0;
+    const attn::Status st = model_.load(loader_, o);
+    loader_ = attn::Gpt2Loader();
+    stream_ = {};
+    return status_val(st);
+  }
+
   val config() const {
     const attn::Gpt2Config& c = model_.config();
     val o = val::object();
@@ -84,6 +129,8 @@ class Gpt2Js {
 
  private:
   attn::Gpt2Model model_;
+  attn::io::SafetensorsHeader stream_;  // the file being streamed in
+  attn::Gpt2Loader loader_;
 };
 
 /// One generation in progress: the prompt prefilled, then next() samples a token and feeds it back.
@@ -143,6 +190,9 @@ EMSCRIPTEN_BINDINGS(attn_model) {
   emscripten::class_<Gpt2Js>("Gpt2Model")
       .constructor<>()
       .function("load", &Gpt2Js::load)
+      .function("header", &Gpt2Js::header)
+      .function("addTensor", &Gpt2Js::addTensor)
+      .function("finish", &Gpt2Js::finish)
       .function("config", &Gpt2Js::config)
       .function("forward", &Gpt2Js::forward);
   emscripten::class_<GeneratorJs>("Gpt2Generator")

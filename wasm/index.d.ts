@@ -644,6 +644,8 @@ export type ModelSource = ArrayBuffer | ArrayBufferView | Blob | Response | URL 
 export interface LoadModelOptions {
   /** Attention heads, when the file does not say (default: __metadata__ n_head, else dModel / 64). */
   nHead?: number;
+  /** Called after each tensor is read: bytes of tensors read so far and in all (a Blob/File is read slice by slice). */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
 }
 
 export interface Gpt2ModelConfig {

@@ -55,28 +55,67 @@ function idsOf(fn, ids, vocabularyNote) {
   return Array.from(ids);
 }
 
-/** Loads a model into `module` (see Attention#loadModel). */
-export async function loadModel(module, maxThreads, source, options = {}) {
-  if (options === null || typeof options !== 'object') throw invalid('loadModel: options', 'an object', options);
-  const nHead = options.nHead === undefined ? 0 : checkInt('nHead', options.nHead);
+/** A reader of byte ranges of `source`: a Blob/File is read a slice at a time, anything else is read whole first. */
+async function rangeReader(source) {
+  if (typeof Blob !== 'undefined' && source instanceof Blob)
+    return { size: source.size, read: async (begin, end) => new Uint8Array(await source.slice(begin, end).arrayBuffer()) };
   const bytes = await bytesOf(source);
-  checkHeap(bytes.length / 2, 'this model file (its bytes plus their float32 copy)');  // file + converted weights
-  const native = new module.Gpt2Model();
+  return { size: bytes.length, read: async (begin, end) => bytes.subarray(begin, end) };
+}
+
+/** Copies `bytes` into the wasm heap for fn(address); frees it after. */
+function inHeap(module, bytes, what, fn) {
   const address = module._malloc(Math.max(1, bytes.length));
-  if (!address) {
-    native.delete();
-    throw new AttentionError('OUT_OF_MEMORY', `loadModel: the wasm heap cannot hold the ${bytes.length}-byte file`);
-  }
+  if (!address) throw new AttentionError('OUT_OF_MEMORY', `loadModel: the wasm heap cannot hold ${what} (${bytes.length} bytes)`);
   try {
     module.HEAPU8.set(bytes, address);
-    throwIfFailed(native.load(address, bytes.length, nHead), 'loadModel');
-  } catch (error) {
-    native.delete();
-    throw error;
+    return fn(address);
   } finally {
     module._free(address);
   }
-  return new Gpt2Model(module, native, maxThreads, modelExtras(bytes));
+}
+
+/**
+ * Loads a model into `module` (see Attention#loadModel): the header is checked first (C++), then each tensor is read
+ * and converted in turn, so the heap never holds the whole file (a Blob is read slice by slice; the mask buffers of
+ * old checkpoints are skipped unread).
+ */
+export async function loadModel(module, maxThreads, source, options = {}) {
+  if (options === null || typeof options !== 'object') throw invalid('loadModel: options', 'an object', options);
+  const nHead = options.nHead === undefined ? 0 : checkInt('nHead', options.nHead);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('onProgress', 'a function', onProgress);
+  const file = await rangeReader(source);
+  if (file.size < 8) throw new AttentionError('INVALID_DATA', `loadModel: a safetensors file has at least 8 bytes, this one ${file.size}`);
+  const first = await file.read(0, 8);
+  const headerBytes = Number(new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true));
+  if (!(headerBytes <= file.size - 8))
+    throw new AttentionError('INVALID_DATA', `loadModel: the header length ${headerBytes} runs past the end of the ${file.size}-byte file`);
+  const json = await file.read(8, 8 + headerBytes);
+  const native = new module.Gpt2Model();
+  try {
+    const header = inHeap(module, json, 'the header', (address) => native.header(address, headerBytes, file.size));
+    throwIfFailed(header.status, 'loadModel');
+    const wanted = header.tensors.filter((t) => t.wanted || t.name.startsWith('film.'));
+    checkHeap(wanted.reduce((sum, t) => sum + (t.end - t.begin), 0) / 2, 'this model (its weights as float32)');
+    const film = new Map();
+    const total = wanted.reduce((sum, t) => sum + (t.end - t.begin), 0);
+    let loaded = 0;
+    for (const [index, t] of header.tensors.entries()) {
+      if (!wanted.includes(t)) continue;
+      const bytes = await file.read(header.dataStart + t.begin, header.dataStart + t.end);
+      if (t.name.startsWith('film.')) film.set(t.name, bytes.slice());
+      else throwIfFailed(inHeap(module, bytes, t.name, (address) => native.addTensor(index, address)), 'loadModel');
+      loaded += t.end - t.begin;
+      onProgress?.({ loaded, total });
+    }
+    throwIfFailed(native.finish(nHead), 'loadModel');
+    const { __metadata__: metadata = {} } = JSON.parse(new TextDecoder().decode(json));
+    return new Gpt2Model(module, native, maxThreads, modelExtras(metadata, film));
+  } catch (error) {
+    native.delete();
+    throw error;
+  }
 }
 
 class Gpt2Model {

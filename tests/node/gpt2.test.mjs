@@ -32,6 +32,21 @@ test('forward: logits, every attention matrix and the residuals match the float6
   model.dispose();
 });
 
+test('a Blob streams tensor by tensor with progress, skipping mask buffers, to the same model', async () => {
+  const file = bytes('gpt2-tiny-prefixed.safetensors');
+  const seen = [];
+  const streamed = await attn.loadModel(new Blob([file]), { nHead: 4, onProgress: (p) => seen.push(p) });
+  const whole = await attn.loadModel(file, { nHead: 4 });
+  assert.deepEqual(streamed.forward(IDS, { logits: 'all' }).logits, whole.forward(IDS, { logits: 'all' }).logits);
+  assert.ok(seen.length > 10);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].loaded > seen[i - 1].loaded && seen[i].total === seen[0].total);
+  assert.equal(seen.at(-1).loaded, seen.at(-1).total);
+  assert.ok(seen.at(-1).total < file.length - 2 * 32 * 32 * 4, 'the causal-mask buffers are not read');
+  await assert.rejects(attn.loadModel(new Blob([file.subarray(0, 6)])), (e) => e.code === 'INVALID_DATA' && /at least 8 bytes/.test(e.message));
+  await assert.rejects(attn.loadModel(file, { onProgress: 5 }), (e) => e.code === 'INVALID_ARGUMENT' && /onProgress/.test(e.message));
+  streamed.dispose(), whole.dispose();
+});
+
 test('ablate: switched-off heads match the reference without their output; bad heads are refused', async () => {
   const model = await attn.loadModel(bytes('gpt2-tiny-f32.safetensors'));
   const reference = loadGpt2Reference(bytes('gpt2-tiny-f32.safetensors'));

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "attn/core/status.hpp"
+#include "attn/io/safetensors.hpp"
 #include "attn/kernels/matmul.hpp"
 
 namespace attn {
@@ -99,6 +100,11 @@ bool gpt2_film_tensor(std::string_view name);
 
 /// The name without one leading "transformer." (models saved as GPT2LMHeadModel carry it).
 std::string_view gpt2_canonical_name(std::string_view name);
+
+/// One tensor of a checked safetensors header (io::parse_safetensors_header) → the loader: its `bytes` (t.end −
+/// t.begin of them, any alignment) converted as gpt2_loader_from_safetensors does. A streaming caller reads the
+/// header, then each tensor's bytes in turn, holding one tensor's bytes at a time.
+Status gpt2_loader_add_tensor(const io::TensorInfo& t, const std::uint8_t* bytes, Gpt2Loader& loader);
 
 /// A whole safetensors file in memory → the loader: every tensor it wants, converted to float32 (F16, BF16 and F64
 /// exactly or rounded as float32 can), vocab.gpt2_ids as integers, the metadata; buffers and unknown names are

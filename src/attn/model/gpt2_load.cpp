@@ -217,26 +217,26 @@ Status Gpt2Loader::finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gp
   return Status::success();
 }
 
+Status gpt2_loader_add_tensor(const io::TensorInfo& t, const std::uint8_t* bytes, Gpt2Loader& loader) {
+  if (gpt2_film_tensor(t.name)) return Status::success();  // data for the page, not weights
+  const std::vector<std::size_t> shape(t.shape.begin(), t.shape.end());
+  const std::size_t count = static_cast<std::size_t>(t.count());
+  if (gpt2_canonical_name(t.name) == "vocab.gpt2_ids") {
+    std::vector<std::int64_t> integers(count);
+    if (Status st = io::to_int64(t.dtype, bytes, count, integers.data(), t.name); !st.ok()) return st;
+    return loader.add_integers(t.name, shape, integers.data());
+  }
+  std::vector<float> values(count);
+  if (Status st = io::to_float32(t.dtype, bytes, count, values.data(), t.name); !st.ok()) return st;
+  return loader.add(t.name, shape, values.data());
+}
+
 Status gpt2_loader_from_safetensors(const std::uint8_t* file, std::size_t size, Gpt2Loader& loader) {
   io::SafetensorsFile f;
   if (Status st = io::read_safetensors(file, size, f); !st.ok()) return st;
   loader.set_metadata(f.header.metadata);
-  std::vector<float> values;
-  std::vector<std::int64_t> integers;
-  for (const io::TensorInfo& t : f.header.tensors) {
-    const std::vector<std::size_t> shape(t.shape.begin(), t.shape.end());
-    const std::size_t count = static_cast<std::size_t>(t.count());
-    if (gpt2_film_tensor(t.name)) continue;  // data for the page, not weights
-    if (gpt2_canonical_name(t.name) == "vocab.gpt2_ids") {
-      integers.resize(count);
-      if (Status st = io::to_int64(t.dtype, f.bytes_of(t), count, integers.data(), t.name); !st.ok()) return st;
-      if (Status st = loader.add_integers(t.name, shape, integers.data()); !st.ok()) return st;
-      continue;
-    }
-    values.resize(count);
-    if (Status st = io::to_float32(t.dtype, f.bytes_of(t), count, values.data(), t.name); !st.ok()) return st;
-    if (Status st = loader.add(t.name, shape, values.data()); !st.ok()) return st;
-  }
+  for (const io::TensorInfo& t : f.header.tensors)
+    if (Status st = gpt2_loader_add_tensor(t, f.bytes_of(t), loader); !st.ok()) return st;
   return Status::success();
 }
 
