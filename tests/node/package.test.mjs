@@ -45,7 +45,8 @@ test('the tarball holds exactly the runtime files', () => {
   const files = packed.pack.files.map((f) => f.path).sort();
   assert.deepEqual(files, [...PACKAGE_FILES].sort());
   assert.equal(packed.pack.name, 'attention-wasm');
-  assert.ok(packed.pack.size < 1_000_000, `tarball is ${packed.pack.size} bytes`);
+  // ≈ 1 MB of code, modules and vocabulary plus the trained model (1.7 MB of F16 weights and film, ≈ 1.5 MB packed).
+  assert.ok(packed.pack.size < 3_000_000, `tarball is ${packed.pack.size} bytes`);
 });
 
 test('package.json: ESM exports with types first, files, sideEffects, engines, prepack', () => {
