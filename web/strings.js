@@ -69,6 +69,7 @@ export const S = {
     noun_quality_zh: (v) => `noun → deciding adjective (Chinese) lift ${v}: from a Chinese noun, this head looks at the one adjective that decides what comes next more than its position alone explains.`,
   },
   otherScores: (list) => `its other measured scores (no pattern it stands out for): ${list}`,
+  weightTip: (query, key, w) => `${query} → ${key}: ${w === null ? 'masked (a token never sees the ones after it)' : `weight ${w}`}`,
   selectedHead: (l, h) => `layer ${l}, head ${h}: its attention weights on your text (row = query token, column = key token)`,
   tutorialExample: 'the tutorial’s example',
   tutorialNote: (l, h, lift, fluffy, blue) => `The noun → adjective head of this model is layer ${l}, head ${h} (lift ${lift}). In its map on this sentence, the row of “creature” puts ${fluffy} of its weight on “fluffy” and ${blue} on “blue”.`,

@@ -163,6 +163,18 @@ test('every layer × head: the grid draws the package\'s weights; a click enlarg
   await page.waitForFunction(() => document.getElementById('head-detail-map').dataset.head === '1');
   assert.equal(await page.$eval('#layer-grid .lh canvas', (c) => c.width), T);
   assert.match(await page.textContent('#head-detail-sentences'), /previous token/);
+  // The enlarged map is that head's slice of the same pass: hovering "creature" → "blue" shows its weight.
+  const g = await page.$eval('#head-detail-map', (c) => ({ w: c.width, cw: c.getBoundingClientRect().width }));
+  const at = { i: 3, j: 2 }, weight = a.attention[((0 * trained.config.heads + 1) * T + at.i) * T + at.j];
+  const { matrixGeometry } = await import('../../web/draw.js');
+  const labels = a.tokens.map((t) => t.text.replace(/ /g, '·'));
+  const mg = matrixGeometry(T, T, { rowLabels: labels, colLabels: labels, maxSize: 420 });
+  const k = g.cw / g.w;
+  await page.hover('#head-detail-map', { position: { x: (mg.left + (at.j + 0.5) * mg.cell) * k, y: (mg.top + (at.i + 0.5) * mg.cell) * k } });
+  const tip = await page.textContent('#tooltip');
+  assert.match(tip, /^·creature → ·blue: weight /);
+  const hovered = Number(tip.split('weight ')[1]);
+  assert.ok(Math.abs(hovered - weight) <= 5e-4, `hovered weight ${hovered} vs ${weight} (shown to 3 decimals)`);
   await page.locator('#s-layers').screenshot({ path: join(ARTIFACTS, 'model-layers-1280.png') });
   assert.deepEqual(page.errors, []);
 });

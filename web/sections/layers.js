@@ -1,7 +1,7 @@
 // Every layer × head of the whole model as a grid of small attention maps, each labelled from the model's measured
 // head scores; a tick switches a head off (ablation, run by the library), a click enlarges that head with its
 // scores in sentences. Not the labels' rules (head-labels.js), not the weights (the worker's forward).
-import { matrixView } from '../canvas.js';
+import { matrixView, tooltip } from '../canvas.js';
 import { $, setText } from '../dom.js';
 import { fmt } from '../draw.js';
 import { bestHeads, describeHead } from '../head-labels.js';
@@ -115,9 +115,10 @@ function renderDetail(a) {
   canvas.dataset.layer = l;
   canvas.dataset.head = h;
   if (!a.attention) return;
-  const base = (l * H + h) * T * T, labels = a.tokens.map(label);
-  matrixView(canvas, a.attention.subarray(base, base + T * T), T, T, { kind: 'weight', rowLabels: labels, colLabels: labels,
-    maxSize: 420, masked: (i, j) => j > i });
+  const base = (l * H + h) * T * T, labels = a.tokens.map(label), weights = a.attention.subarray(base, base + T * T);
+  const g = matrixView(canvas, weights, T, T, { kind: 'weight', rowLabels: labels, colLabels: labels, maxSize: 420,
+    masked: (i, j) => j > i });
+  tooltip(canvas, g, weights, T, (i, j) => S.weightTip(labels[i], labels[j], j > i ? null : fmt(weights[i * T + j])));
 }
 
 /** The head shown before any click: the noun → adjective head when the model has one, else layer 0 head 0. */
