@@ -7,7 +7,7 @@ const TOP = 10;      // tokens shown in the prediction bars
 const LENS_TOP = 5;  // tokens shown per depth in the logit lens
 
 /** Handlers for worker.js, given the initialised package, the GPT-2 tokenizer and the default model's bytes. */
-export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader }) {
+export function modelHandlers({ attn, tok, tokenize, defaultModel }) {
   let model = null, rowOf = null, info = null;
 
   /** Softmax of logits[offset, offset + V) (a probability distribution over the model's rows). */
@@ -33,17 +33,27 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
     return rows.map((r) => ({ row: r, id: idOfRow(r), text: textOfRow(r), prob: p[r] }));
   }
 
-  async function load(bytes, name) {
-    const next = await attn.loadModel(bytes);  // throws AttentionError('INVALID_DATA', …) for a bad file
-    const tensors = readHeader(bytes).tensors;
-    const embedding = Object.keys(tensors).find((n) => n.endsWith('wte.weight'));  // the weights' dtype, not the film's
+  /** The dtype of the weights (the token embedding's), read from the file's JSON header: shown, not used. */
+  async function weightsDtype(source) {
+    const read = async (begin, end) => new Uint8Array(source instanceof Blob
+      ? await source.slice(begin, end).arrayBuffer() : source.subarray(begin, end));
+    const n = Number(new DataView((await read(0, 8)).buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(await read(8, 8 + n)));
+    const embedding = Object.keys(header).find((name) => name.endsWith('wte.weight'));
+    return header[embedding]?.dtype ?? '?';
+  }
+
+  /** Loads a model from bytes or a File (streamed by the package, tensor by tensor, with progress). */
+  async function load(source, name, progress) {
+    const next = await attn.loadModel(source, { onProgress: progress });  // AttentionError('INVALID_DATA', …) for a bad file
+    const dtype = await weightsDtype(source);
     model?.dispose();
     model = next;
     const c = model.config;
     rowOf = new Map();
     if (c.restrictedVocab) c.gpt2Ids.forEach((id, r) => rowOf.set(id, r));
     const { gpt2Ids, ...config } = c;
-    info = { name, config, dtype: tensors[embedding]?.dtype ?? '?', bytes: bytes.length, metadata: model.metadata,
+    info = { name, config, dtype, bytes: source.size ?? source.length, metadata: model.metadata,
       headScores: model.headScores, lossCurve: model.lossCurve,
       film: model.film && { steps: model.film.steps, probes: model.film.probes.map((p) => ({ ids: p.ids.slice(), frames: p.frames.slice(),
         texts: Array.from(p.ids, (id) => tok.tokenText(id)), title: tok.decode(p.ids.filter((id) => id !== 50256)) })) } };
@@ -85,11 +95,11 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, readHeader })
   }
 
   return {
-    /** Loads our trained model (fetched when the worker started) or a file's bytes; returns its description. */
-    async modelLoad({ source, bytes, name }) {
+    /** Loads our trained model (fetched when the worker started) or a learner's File; returns its description. */
+    async modelLoad({ source, file, name }, progress) {
       const t0 = performance.now();
-      const data = source === 'trained' ? new Uint8Array(await defaultModel()) : new Uint8Array(bytes);
-      const out = await load(data, name);
+      const data = source === 'trained' ? new Uint8Array(await defaultModel()) : file;
+      const out = await load(data, name, progress);
       return { ...out, ms: performance.now() - t0 };
     },
 

@@ -22,9 +22,8 @@ const ready = (async () => {
   ({ permutationDiff, headAverage, headSlice } = lib);
   tok = await attn.tokenizer('gpt2');
   teaching = demo.teachingModel();
-  const { readHeader } = await import('/dist/model-file.js');
   const { modelHandlers: make } = await import('./lm-worker.js');
-  modelHandlers = make({ attn, tok, tokenize, readHeader, defaultModel: () => defaultModelBytes });
+  modelHandlers = make({ attn, tok, tokenize, defaultModel: () => defaultModelBytes });
 })();
 
 function tokenize(text) {

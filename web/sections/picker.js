@@ -57,31 +57,11 @@ async function choose(model) {
   await load({ source: 'trained', name: S.pickerNames.trained }, S.pickerNames.trained);
 }
 
-/** Reads a File with a progress bar (a gpt2-small file is ~500 MB), then loads it in the worker. */
+/** Opens a learner's File: the worker's package streams it tensor by tensor (a gpt2-small file is ~500 MB). */
 async function openFile(file) {
-  const t0 = performance.now();
-  const bar = $('model-progress');
-  bar.hidden = false;
-  bar.value = 0;
-  const bytes = new Uint8Array(file.size);
-  let done = 0;
-  try {
-    const reader = file.stream().getReader();
-    for (;;) {
-      const { value, done: end } = await reader.read();
-      if (end) break;
-      bytes.set(value, done);
-      done += value.length;
-      bar.value = done / Math.max(1, file.size);
-      setText($('model-status'), S.readingFile(file.name, done, file.size));
-    }
-  } catch (e) {
-    bar.hidden = true;
-    return fail(file.name, e.message);
-  }
   $('model').value = 'file';
   showModelSections('file');
-  await load({ source: 'file', bytes: bytes.buffer, name: file.name }, file.name, t0);
+  await load({ source: 'file', file, name: file.name }, file.name);
 }
 
 function fail(name, why) {
@@ -90,12 +70,19 @@ function fail(name, why) {
   window.__modelError = why;
 }
 
-async function load(request, name, t0 = performance.now()) {
+async function load(request, name) {
+  const t0 = performance.now(), bar = $('model-progress');
   $('model-status').classList.remove('error');
-  setText($('model-status'), request.source === 'file' ? S.loadingInWasm(name) : S.loading(name));
+  setText($('model-status'), S.loading(name));
   window.__modelReady = false;
+  bar.value = 0;
+  bar.hidden = request.source !== 'file';
+  const onProgress = ({ loaded, total }) => {
+    bar.value = loaded / Math.max(1, total);
+    setText($('model-status'), S.readingFile(name, loaded, total));
+  };
   try {
-    const info = await callWithProgress('modelLoad', undefined, request);  // the file's bytes move to the worker
+    const info = await callWithProgress('modelLoad', onProgress, request);  // a File is passed by reference
     lm.info = { ...info, source: request.source };
     lm.selected = null;
   } catch (e) {
