@@ -1,9 +1,9 @@
 // The demo page's helpers, as the 'attention-wasm/demo' entry: the hand-built teaching model, seeded embeddings,
 // next-token scores of those demo models and a tiny word-class lexicon. Not the library's attention API (index.js):
 // these exist to teach, and their numbers mean nothing outside the demo.
-import { checkInt, invalid } from './errors.js';
+import { checkAttached, checkInt, invalid } from './errors.js';
 import { moduleOf } from './instance.js';
-import { throwIfFailed } from './options.js';
+import { checkOptions, throwIfFailed } from './options.js';
 
 /** The demo helpers bound to an instance from init(). */
 export function demo(attn) {
@@ -42,9 +42,12 @@ export function demo(attn) {
      * embedding, softmax over the whole vocabulary; the k best as [{ id, logit, prob }].
      * @param {{model: 'teaching' | 'seeded', out: Float32Array, seed?: number, k?: number, vocabSize?: number}} options
      */
-    nextTokens({ model, out, seed = 0, k = 10, vocabSize = 50257 } = {}) {
+    nextTokens(options) {
+      const { model, out, seed = 0, k = 10, vocabSize = 50257 } = checkOptions('demo.nextTokens', options,
+        { label: 'nextTokens: options', required: true });
       if (model !== 'teaching' && model !== 'seeded') throw invalid('model', "'teaching' or 'seeded'", model);
       if (!(out instanceof Float32Array)) throw invalid('out', 'a Float32Array output row [dModel]', out);
+      checkAttached('out', out);
       if (model === 'teaching' && out.length !== 48) throw invalid('out', 'length 48 (the teaching model\'s d_model)', out);
       if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
       checkInt('k', k);

@@ -47,8 +47,32 @@ export function checkInt(name, value, min = 1) {
   return value;
 }
 
+/**
+ * A typed array whose buffer was transferred or detached (postMessage, ArrayBuffer.transfer) reads as empty; handed
+ * to Embind it fails inside the instance, so every array argument is checked here, before any call into wasm.
+ */
+export function isDetached(value) {
+  if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) return false;
+  const buffer = value instanceof ArrayBuffer ? value : value.buffer;
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  try {  // runtimes without ArrayBuffer.prototype.detached: slicing a detached buffer throws
+    buffer.slice(0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export function checkAttached(name, value) {
+  if (isDetached(value))
+    throw new AttentionError('INVALID_ARGUMENT', `${name}: its ArrayBuffer is detached (transferred, e.g. by ` +
+      'postMessage): pass an array whose buffer is still usable');
+  return value;
+}
+
 export function checkFloat32(name, value, length, shapeText) {
   if (!(value instanceof Float32Array)) throw invalid(name, `a Float32Array of length ${length} (${shapeText})`, value);
+  checkAttached(name, value);
   if (value.length !== length)
     throw invalid(name, `length ${length} (${shapeText})`, value);
   return value;

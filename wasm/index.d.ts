@@ -19,6 +19,12 @@ export declare const version: string;
 /** Whether this runtime can run WebAssembly SIMD (simd128), which init() requires. Never throws. */
 export declare function simdSupported(): boolean;
 
+/**
+ * O with no key beyond T's: generic option parameters (which TypeScript does not check for excess keys) use it, so
+ * a typo such as `casual` for `causal` fails to compile, as it fails at run time (AttentionError INVALID_ARGUMENT).
+ */
+export type Exact<T, O> = O & { [K in Exclude<keyof O, keyof T>]: never };
+
 export interface InitOptions {
   /** Where the module's files are: called with e.g. ("attn.wasm", prefix); default next to attn.mjs. */
   locateFile?: (path: string, prefix: string) => string;
@@ -209,7 +215,7 @@ export interface KvCache {
   /** Appends n tokens per row: k: [batch, n, kvHeads·headDim], v: [batch, n, kvHeads·valueDim]. Returns the new length. */
   append(tokens: { k: Float32Array; v: Float32Array }): number;
   /** Attention of q: [batch, qLen, heads·headDim] over every cached token, read in place (only q is copied in). */
-  attention<O extends KvCacheAttentionOptions>(options: O): KvCacheResult<O>;
+  attention<O extends KvCacheAttentionOptions>(options: Exact<KvCacheAttentionOptions, O>): KvCacheResult<O>;
   /** Forgets every cached token (the memory stays for reuse). */
   clear(): void;
   /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
@@ -441,6 +447,8 @@ export interface DecoderStepOptions {
   /** Default 1/√headDim. */
   scale?: number;
   impl?: AttentionImpl;
+  /** Threads for this step, at most `attn.threads` (the default). */
+  threads?: number;
 }
 
 /** A KV-cache decoder over a MultiHeadAttention's weights. Owns wasm memory: dispose() it. */
@@ -471,7 +479,7 @@ export interface MultiHeadAttention {
    * x: [batch, length, dModel] → out: [batch, length, dModel]. Self-attention, or cross-attention with `context`.
    * With `trace: true` the result has every intermediate.
    */
-  forward<O extends ForwardOptions = {}>(x: Float32Array, options?: O): ForwardResult<O>;
+  forward<O extends ForwardOptions = {}>(x: Float32Array, options?: Exact<ForwardOptions, O>): ForwardResult<O>;
   /** A KV-cache decoder over these weights. */
   decoder(options?: DecoderOptions): Decoder;
   /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
@@ -564,7 +572,7 @@ export interface Attention {
    * v: [batch, kvLen, kvHeads·valueDim] → out: [batch, qLen, heads·valueDim]; weights: [batch, heads, qLen, kvLen];
    * lse: [batch, heads, qLen]. Outputs are copies. Throws AttentionError('INVALID_ARGUMENT') naming the argument.
    */
-  attention<O extends AttentionOptions>(options: O): AttentionResult<O>;
+  attention<O extends AttentionOptions>(options: Exact<AttentionOptions, O>): AttentionResult<O>;
   /** Keys and values kept in wasm memory: append() new tokens, then attention() reads them all in place. */
   kvCache(options: KvCacheOptions): KvCache;
   /** Parameters, FLOPs and KV-cache bytes of an attention configuration. */

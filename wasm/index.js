@@ -8,7 +8,7 @@ import { abortRecorder, guardModule, registerModule, runtimeImport } from './ins
 import { KvCache } from './kv-cache.js';
 import { makeMultiHeadAttention } from './mha.js';
 import { loadModel } from './model.js';
-import { NO_POINTERS, checkHeap, prepareAttention, throwIfFailed, threadsOption, withAddresses } from './options.js';
+import { NO_POINTERS, checkOptions, prepareAttention, throwIfFailed, threadsOption, withAddresses } from './options.js';
 import { createTokenizer } from './tokenizer.js';
 import { createTrainer } from './trainer.js';
 import { VERSION } from './version.js';
@@ -38,7 +38,12 @@ let instanceState = null;  // { aborted, what } of the loaded instance
  * Loads the WebAssembly module once; later calls return the same instance (options of later calls are ignored).
  * @param {{locateFile?: (path: string, prefix: string) => string, wasmBinary?: ArrayBuffer | Uint8Array}} [options]
  */
-export function init(options = {}) {
+export function init(options) {
+  try {
+    options = checkOptions('init', options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (loading && instanceState?.aborted) loading = null;  // an instance that aborted is replaced by a fresh one
   if (!loading) {
     loading = load(options).catch((error) => {
@@ -162,7 +167,7 @@ class Attention {
    * @param {{kvHeads: number, headDim: number, valueDim?: number, batch?: number}} options
    */
   kvCache(options) {
-    if (typeof options !== 'object' || options === null) throw invalid('options', 'an object', options);
+    checkOptions('kvCache', options, { required: true });
     const batch = checkInt('batch', options.batch ?? 1);
     const kvHeads = checkInt('kvHeads', options.kvHeads);
     const headDim = checkInt('headDim', options.headDim);
@@ -176,7 +181,7 @@ class Attention {
    *          context?: number, bytesPerElement?: number, bias?: boolean}} config
    */
   cost(config) {
-    if (typeof config !== 'object' || config === null) throw invalid('config', 'an object', config);
+    checkOptions('cost', config, { label: 'cost: config', required: true });
     const c = {
       dModel: checkInt('dModel', config.dModel), heads: checkInt('heads', config.heads),
       kvHeads: checkInt('kvHeads', config.kvHeads ?? config.heads), headDim: checkInt('headDim', config.headDim ?? 0, 0),
@@ -197,8 +202,9 @@ class Attention {
    * @param {'gpt2'} [name]
    * @param {{asset?: Uint8Array | ArrayBuffer}} [options]
    */
-  async tokenizer(name = 'gpt2', { asset } = {}) {
+  async tokenizer(name = 'gpt2', options = undefined) {
     if (name !== 'gpt2') throw invalid('name', "'gpt2'", name);
+    const { asset } = checkOptions('tokenizer', options);
     return createTokenizer(this.#module, asset ?? await this.#vocabulary());
   }
 

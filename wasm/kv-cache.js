@@ -2,7 +2,7 @@
 // Not the C++ cache (attention/kv_cache.hpp) and not the MHA block's decoder (mha.js).
 import { AttentionError, checkFloat32, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
-import { NO_POINTERS, checkHeap, prepareAttention, throwIfFailed, threadsOption, withAddresses } from './options.js';
+import { checkHeap, checkOptions, prepareAttention, throwIfFailed, threadsOption } from './options.js';
 
 /** A KV cache living in the wasm heap (see Attention#kvCache). */
 export class KvCache {
@@ -34,7 +34,8 @@ export class KvCache {
    * Appends n tokens per batch row: k: [batch, n, kvHeads·headDim], v: [batch, n, kvHeads·valueDim] (n from their
    * length). Returns the new length.
    */
-  append({ k, v } = {}) {
+  append(tokens) {
+    const { k, v } = checkOptions('kvCache.append', tokens, { label: 'append: tokens', required: true });
     const cache = this.#live();
     const { batch, kvHeads, headDim, valueDim } = this.#shape;
     const kRow = batch * kvHeads * headDim, vRow = batch * kvHeads * valueDim;
@@ -58,8 +59,8 @@ export class KvCache {
     const cache = this.#live();
     if (cache.length() === 0)
       throw new AttentionError('INVALID_ARGUMENT', 'this KV cache is empty: append() keys and values first');
-    const o = typeof options === 'object' && options !== null && options.causal === true
-      ? { ...options, causal: 'bottom-right' } : options;
+    checkOptions('kvCache.attention', options, { required: true });
+    const o = options.causal === true ? { ...options, causal: 'bottom-right' } : options;
     const p = prepareAttention(this.#module, o, { ...this.#shape, kvLen: cache.length() });
     p.call.threads = threadsOption(options.threads, this.#owner.threads);
     return this.#owner._run(p, (call) => cache.attend(call));

@@ -1,13 +1,22 @@
 // The MultiHeadAttention class (and its KV-cache Decoder) bound to one wasm instance: config and weight checks,
 // forward with an optional trace, decoding. Not the C++ block (attention/mha.hpp) and not option rules (options.js).
-import { AttentionError, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
+import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
-import { checkHeap, enumValue, implOf, optionalFloat, prepareMask, throwIfFailed, threadsOption } from './options.js';
+import { checkHeap, checkOptions, enumValue, implOf, optionalFloat, prepareMask, threadsOption } from './options.js';
 
 const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
+// The C++ block's messages name its fields; the JS caller knows them by these names.
+const JS_NAMES = { ...Object.fromEntries(Object.entries(WEIGHT_NAMES).map(([js, cpp]) => [cpp, `weights.${js}`])),
+  max_len: 'maxLen', d_model: 'dModel', kv_heads: 'kvHeads', head_dim: 'headDim', value_dim: 'valueDim',
+  context_dim: 'contextDim', first_position: 'firstPosition', q_len: 'length', context_len: 'contextLength' };
+
+function throwIfFailed(status) {
+  if (status.code !== 'OK')
+    throw new AttentionError(status.code, status.message.replace(/\b[a-z]+_[a-z_]+\b/g, (w) => JS_NAMES[w] ?? w));
+}
 
 function prepareMhaConfig(module, o) {
-  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  checkOptions('MultiHeadAttention', o, { required: true });
   const dModel = checkInt('dModel', o.dModel);
   const heads = checkInt('heads', o.heads ?? 1);
   const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
@@ -19,9 +28,11 @@ function prepareMhaConfig(module, o) {
   const contextDim = checkInt('contextDim', o.contextDim ?? dModel);
   const positionalName = o.positional ?? 'none';
   const positional = enumValue(module, 'Positional', 'positional', positionalName);
-  const maxLen = positionalName === 'learned' ? checkInt('maxLen', o.maxLen) : checkInt('maxLen', o.maxLen ?? 0, 0);
+  if (positionalName !== 'learned' && o.maxLen !== undefined)
+    throw invalid('maxLen', `nothing: only learned positions have a table (positional is '${positionalName}')`, o.maxLen);
+  const maxLen = positionalName === 'learned' ? checkInt('maxLen', o.maxLen) : 0;
   const bias = checkBool('bias', o.bias ?? false);
-  const seed = o.seed ?? 0;
+  const seed = o.seed === undefined ? 0 : o.seed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
   checkHeap(dModel * heads * headDim + 2 * contextDim * kvHeads * (headDim + valueDim) + heads * valueDim * dModel +
     maxLen * dModel, 'this MultiHeadAttention');
@@ -31,7 +42,6 @@ function prepareMhaConfig(module, o) {
 export function makeMultiHeadAttention(module) {
   /** Checks forward()/step() options; returns the ForwardCall (pointers 0) and arrays to copy in. */
   function prepareForward(config, x, o, { allowContext }) {
-    if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
     const { dModel, contextDim, heads } = config;
     const batch = checkInt('batch', o.batch ?? 1);
     if (!(x instanceof Float32Array)) throw invalid('x', `a Float32Array [batch, length, dModel=${dModel}]`, x);
@@ -90,7 +100,8 @@ export function makeMultiHeadAttention(module) {
      * Appends n new tokens per batch row and returns their outputs. x: [batch, n, dModel] → [batch, n, dModel].
      * Causal, aligned bottom-right; `window` may limit how far back each token looks.
      */
-    step(x, options = {}) {
+    step(x, options) {
+      checkOptions('decoder.step', options, { label: 'step: options' });
       const cache = this.#live();
       const p = prepareForward(this.#owner.config, x, { ...options, batch: this.batch }, { allowContext: false });
       // The cache grows by doubling: room for twice the new length must fit.
@@ -126,17 +137,22 @@ export function makeMultiHeadAttention(module) {
       let status;
       if (options.weights !== undefined) {
         const w = options.weights, named = {};
-        if (typeof w !== 'object' || w === null) { handle.delete(); throw invalid('weights', 'an object of Float32Arrays', w); }
-        for (const [js, cpp] of Object.entries(WEIGHT_NAMES)) {
-          if (w[js] === undefined) continue;
-          if (!(w[js] instanceof Float32Array)) { handle.delete(); throw invalid(`weights.${js}`, 'a Float32Array', w[js]); }
-          named[cpp] = w[js];
+        try {
+          checkOptions('weights', w, { label: 'weights', required: true });
+          for (const [js, cpp] of Object.entries(WEIGHT_NAMES)) {
+            if (w[js] === undefined) continue;
+            if (!(w[js] instanceof Float32Array)) throw invalid(`weights.${js}`, 'a Float32Array', w[js]);
+            named[cpp] = checkAttached(`weights.${js}`, w[js]);
+          }
+        } catch (error) {
+          handle.delete();
+          throw error;
         }
         status = handle.initWeights(call, named);
       } else status = handle.initRandom(call, c.seed);
       if (status.code !== 'OK') {
         handle.delete();
-        throw new AttentionError(status.code, status.message);
+        throwIfFailed(status);
       }
       this.#handle = handle;
       /** The resolved configuration. */
@@ -162,7 +178,8 @@ export function makeMultiHeadAttention(module) {
      * context (cross-attention K/V source [batch, contextLength, contextDim]), causal, window, keyPadding, bias,
      * scale, firstPosition, impl, trace (every intermediate of the pass).
      */
-    forward(x, options = {}) {
+    forward(x, options) {
+      options = checkOptions('forward', options);
       const handle = this._handle();
       const p = prepareForward(this.config, x, options, { allowContext: true });
       const wantTrace = checkBool('trace', options.trace ?? false);
@@ -182,7 +199,8 @@ export function makeMultiHeadAttention(module) {
     }
 
     /** A KV-cache decoder over this module's weights; dispose() it when done. */
-    decoder({ batch = 1 } = {}) {
+    decoder(options) {
+      const { batch = 1 } = checkOptions('decoder', options);
       this._handle();
       checkInt('batch', batch);
       const { kvHeads, headDim, valueDim } = this.config;

@@ -4,7 +4,7 @@
 import { AttentionError, checkBool, checkInt, invalid } from './errors.js';
 import { runtimeImport } from './instance.js';
 import { modelExtras } from './model-file.js';
-import { checkHeap, threadsOption } from './options.js';
+import { checkHeap, checkOptions, threadsOption } from './options.js';
 
 const LOGITS = ['none', 'last', 'all'];
 
@@ -80,8 +80,8 @@ function inHeap(module, bytes, what, fn) {
  * and converted in turn, so the heap never holds the whole file (a Blob is read slice by slice; the mask buffers of
  * old checkpoints are skipped unread).
  */
-export async function loadModel(module, maxThreads, source, options = {}) {
-  if (options === null || typeof options !== 'object') throw invalid('loadModel: options', 'an object', options);
+export async function loadModel(module, maxThreads, source, options) {
+  options = checkOptions('loadModel', options);
   const nHead = options.nHead === undefined ? 0 : checkInt('nHead', options.nHead);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('onProgress', 'a function', onProgress);
@@ -144,9 +144,9 @@ class Gpt2Model {
    * kept at any length; ablate: [[layer, head], …] switched off (their output zeroed before c_proj); residual; logitLens; threads. Returns { logits [V] or [T, V], attention [L, H, T, T] (or
    * [len(heads), T, T]), allHeads, residual [L + 1, T, C], logitLens [L + 1, V], unknownPositions }.
    */
-  forward(ids, options = {}) {
+  forward(ids, options) {
     const native = this.#live('forward');
-    if (options === null || typeof options !== 'object') throw invalid('forward: options', 'an object', options);
+    options = checkOptions('model.forward', options, { label: 'forward: options' });
     const logits = options.logits ?? 'last';
     if (!LOGITS.includes(logits)) throw invalid('logits', "'none', 'last' or 'all'", logits);
     const heads = headPairs('heads', options.heads, this.config);
@@ -172,9 +172,9 @@ class Gpt2Model {
    * maxTokens (16), temperature (1; 0 = greedy), topK (0 = all), topP (1), seed (0; the same seed gives the same
    * tokens natively and in wasm), stop (GPT-2 ids that end it, reported), probabilities (the step's distribution).
    */
-  async *generate(ids, options = {}) {
+  async *generate(ids, options) {
     this.#live('generate');
-    if (options === null || typeof options !== 'object') throw invalid('generate: options', 'an object', options);
+    options = checkOptions('model.generate', options, { label: 'generate: options' });
     const prompt = idsOf('generate', ids, '');
     const maxTokens = checkInt('maxTokens', options.maxTokens ?? 16);
     const temperature = options.temperature ?? 1;

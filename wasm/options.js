@@ -1,6 +1,6 @@
 // Option checking for the JS API, one place per rule: sizes, heap limits, masks, enums, threads; it turns user
 // options into the plain call objects the bindings take. Not the API (index.js, kv-cache.js, mha.js call it).
-import { AttentionError, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
+import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
 
 // wasm32 memory stops at 2 GiB; a C++ allocation beyond it would abort the instance, so refuse such calls up front.
 export const HEAP_LIMIT = 2 ** 31 - 2 ** 26;
@@ -10,6 +10,82 @@ export function checkHeap(floats, what) {
   if (bytes > HEAP_LIMIT)
     throw new AttentionError('OUT_OF_MEMORY', `${what} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly ` +
       'memory, more than its 2 GiB limit: use a shorter sequence, fewer heads, or no weights/trace');
+}
+
+// The option names each API takes, the one list (index.d.ts declares the same; a test compares them). A name not
+// listed is refused: a typo such as `casual` must not silently compute something else.
+const MASK_OPTIONS = ['causal', 'window', 'keyPadding', 'bias', 'biasShape', 'scale', 'impl', 'threads'];
+const ATTENTION_OPTIONS = ['q', 'k', 'v', 'batch', 'qLen', 'kvLen', 'heads', 'kvHeads', 'headDim', 'valueDim',
+  'returnWeights', 'returnLse', 'outputs', ...MASK_OPTIONS];
+export const OPTION_NAMES = Object.freeze({
+  init: ['locateFile', 'wasmBinary', 'threads'],
+  attention: ATTENTION_OPTIONS,
+  'kvCache.attention': ATTENTION_OPTIONS,
+  window: ['size', 'left', 'right', 'align'],
+  outputs: ['out', 'weights', 'lse'],
+  kvCache: ['kvHeads', 'headDim', 'valueDim', 'batch'],
+  'kvCache.append': ['k', 'v'],
+  cost: ['dModel', 'heads', 'kvHeads', 'headDim', 'valueDim', 'layers', 'context', 'bytesPerElement', 'bias'],
+  MultiHeadAttention: ['dModel', 'heads', 'kvHeads', 'headDim', 'valueDim', 'contextDim', 'bias', 'positional',
+    'maxLen', 'seed', 'weights'],
+  weights: ['wQ', 'wK', 'wV', 'wO', 'bQ', 'bK', 'bV', 'bO', 'positions'],
+  forward: ['batch', 'length', 'context', 'contextLength', 'firstPosition', 'trace', ...MASK_OPTIONS],
+  decoder: ['batch'],
+  // Decoding is causal (bottom-right) over the cache, one batch set by decoder(), positions from the cache length.
+  'decoder.step': ['length', 'window', 'scale', 'impl', 'threads'],
+  tokenizer: ['asset'],
+  encode: ['allowSpecial'],
+  encodeWithOffsets: ['allowSpecial'],
+  loadModel: ['nHead', 'onProgress'],
+  'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'threads'],
+  'model.generate': ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'stop', 'probabilities', 'threads'],
+  createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'warmup', 'steps', 'seed', 'corpusSeed',
+    'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'threads'],
+  'trainer.headScores': ['documents', 'sequences'],
+  'trainer.save': ['dtype'],
+  'demo.nextTokens': ['model', 'out', 'seed', 'k', 'vocabSize'],
+});
+
+/** Edit distance with adjacent transpositions (so `casual` is one edit from `causal`), case-insensitive. */
+function editDistance(a, b) {
+  a = a.toLowerCase(), b = b.toLowerCase();
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+/** The known name closest to `key`, if it is close enough to be a typo of it. */
+export function closestName(key, names) {
+  let best = null, bestDistance = Infinity;
+  for (const name of names) {
+    const distance = editDistance(key, name);
+    if (distance < bestDistance) best = name, bestDistance = distance;
+  }
+  return bestDistance <= Math.max(1, Math.min(3, Math.floor(key.length / 3))) ? best : null;
+}
+
+/**
+ * The options object of API `api` (a key of OPTION_NAMES; `label` names it in messages): undefined gives {} unless
+ * `required`; anything but a plain object, or a key the API does not take, is an AttentionError('INVALID_ARGUMENT')
+ * naming the key and the closest known one.
+ */
+export function checkOptions(api, value, { label = `${api}: options`, required = false } = {}) {
+  const names = OPTION_NAMES[api];
+  if (value === undefined && !required) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value))
+    throw invalid(label, 'an object', value);
+  for (const key of Object.keys(value)) {
+    if (names.includes(key)) continue;
+    const near = closestName(key, names);
+    throw new AttentionError('INVALID_ARGUMENT', `${label}: unknown option '${key}'` +
+      (near ? ` (did you mean '${near}'?)` : ` (known: ${names.join(', ')})`));
+  }
+  return value;
 }
 
 export function threadsOption(value, max) {
@@ -34,7 +110,7 @@ export function throwIfFailed(status) {
 }
 
 export function alignOf(module, name, value) {
-  return enumValue(module, 'Align', name, value ?? 'top-left');
+  return enumValue(module, 'Align', name, value === undefined ? 'top-left' : value);
 }
 
 export function windowBound(name, value) {
@@ -58,7 +134,7 @@ export function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
 
   let windowLeft = -1, windowRight = -1, windowAlign = alignOf(module, 'window.align', 'top-left');
   if (o.window !== undefined && o.window !== null) {
-    if (typeof o.window !== 'object') throw invalid('window', '{ size } or { left?, right?, align? }', o.window);
+    checkOptions('window', o.window, { label: 'window', required: true });
     // { size: w }: the last w positions up to and including the query's own (left = w − 1, no right side).
     if (o.window.size !== undefined) {
       if (o.window.left != null || o.window.right != null) throw invalid('window', '{ size } or { left, right }, not both', o.window);
@@ -73,6 +149,9 @@ export function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
     const n = batch * kvLen;
     if (!(o.keyPadding instanceof Uint8Array || Array.isArray(o.keyPadding)) || o.keyPadding.length !== n)
       throw invalid('keyPadding', `a Uint8Array or array of length ${n} ([batch, kvLen], 1 = padded)`, o.keyPadding);
+    checkAttached('keyPadding', o.keyPadding);
+    const bad = Array.isArray(o.keyPadding) ? o.keyPadding.findIndex((x) => x !== 0 && x !== 1 && x !== true && x !== false) : -1;
+    if (bad >= 0) throw invalid(`keyPadding[${bad}]`, '0, 1, false or true (1 = padded)', o.keyPadding[bad]);
     keyPadding = Uint8Array.from(o.keyPadding, (x) => (x ? 1 : 0));
   }
 
@@ -106,7 +185,7 @@ export function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
 }
 
 export function implOf(module, value) {
-  return enumValue(module, 'SdpaImpl', 'impl', value ?? 'auto');
+  return enumValue(module, 'SdpaImpl', 'impl', value === undefined ? 'auto' : value);
 }
 
 /**
@@ -114,7 +193,7 @@ export function implOf(module, value) {
  * `cache`: keys and values come from a KV cache already in the heap (its shape given), not from o.k and o.v.
  */
 export function prepareAttention(module, o, cache = null) {
-  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  checkOptions(cache ? 'kvCache.attention' : 'attention', o, { required: true });
   if (cache) {
     for (const name of ['batch', 'kvLen', 'kvHeads', 'headDim', 'valueDim', 'k', 'v'])
       if (o[name] !== undefined) throw invalid(name, "nothing: the KV cache's own shape and tokens are used", o[name]);
@@ -135,10 +214,11 @@ export function prepareAttention(module, o, cache = null) {
   const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen, heads });
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
-  const outputs = o.outputs ?? 'copy';
+  const outputs = o.outputs === undefined ? 'copy' : o.outputs;
   const scores = batch * heads * qLen * kvLen;
   let into = null;  // caller-owned arrays to fill: no allocation per call
   if (typeof outputs === 'object' && outputs !== null) {
+    checkOptions('outputs', outputs, { label: 'outputs', required: true });
     const wanted = {
       out: [batch * qLen * heads * valueDim, `[batch=${batch}, qLen=${qLen}, heads·valueDim=${heads * valueDim}]`],
       weights: returnWeights && [scores, `[batch=${batch}, heads=${heads}, qLen=${qLen}, kvLen=${kvLen}]`],
@@ -146,7 +226,6 @@ export function prepareAttention(module, o, cache = null) {
     };
     into = {};
     for (const [name, array] of Object.entries(outputs)) {
-      if (!(name in wanted)) throw invalid('outputs', "'copy', 'view' or { out?, weights?, lse? } arrays to fill", outputs);
       if (!wanted[name]) throw invalid(`outputs.${name}`, `nothing (return${name === 'lse' ? 'Lse' : 'Weights'} is false)`, array);
       into[name] = checkFloat32(`outputs.${name}`, array, ...wanted[name]);
     }

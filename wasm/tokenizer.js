@@ -11,7 +11,8 @@
 // tokens), the token holding the character's first byte gets the whole character and the following tokens that
 // only continue it get an empty range (start == end) at the character's end; so text.slice(start, end) is always
 // whole characters, and highlighting every token in turn highlights the whole string once.
-import { AttentionError, describe, invalid } from './errors.js';
+import { AttentionError, checkAttached, describe, invalid } from './errors.js';
+import { checkOptions } from './options.js';
 
 const encoder = new TextEncoder();
 // Non-fatal (U+FFFD for invalid input, which the C++ side has already replaced) and keeping a leading U+FEFF:
@@ -22,9 +23,7 @@ const LARGE_TEXT = 1 << 20;  // above this many UTF-16 units, size the input exa
 // Messages read "<fn>: <arg>: expected ..., received <value>" (errors.js's invalid()).
 
 function specialOption(fn, opts) {
-  if (opts === undefined) return false;
-  if (opts === null || typeof opts !== 'object') throw invalid(`${fn}: options`, 'an object like { allowSpecial: false }', opts);
-  const v = opts.allowSpecial;
+  const v = checkOptions(fn, opts).allowSpecial;
   if (v === undefined) return false;
   if (typeof v !== 'boolean') throw invalid(`${fn}: options.allowSpecial`, 'a boolean', v);
   return v;
@@ -50,6 +49,7 @@ export function createTokenizer(module, assetBytes) {
   if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
   else if (ArrayBuffer.isView(bytes) && !(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!(bytes instanceof Uint8Array)) throw invalid('createTokenizer: assetBytes', 'a Uint8Array or ArrayBuffer with gpt2-bpe.bin', assetBytes);
+  checkAttached('tokenizer: asset', bytes);
 
   const sharedHeap = typeof SharedArrayBuffer !== 'undefined' && module.HEAPU8.buffer instanceof SharedArrayBuffer;
   let native = new module.GPT2Tokenizer();

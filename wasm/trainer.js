@@ -3,7 +3,7 @@
 // the model as a safetensors file that loadModel() opens. Not the trainer (C++: attn/train/trainer.hpp); options
 // are checked here, every rule of the math lives there.
 import { AttentionError, checkInt, invalid } from './errors.js';
-import { threadsOption } from './options.js';
+import { checkOptions, threadsOption } from './options.js';
 
 /** Options and their defaults: a model small enough to train in a page (≈ 0.2 M parameters with its vocabulary). */
 const DEFAULTS = {
@@ -21,10 +21,8 @@ function share(name, value) {
 }
 
 /** Makes a trainer in `module` (see Attention#createTrainer). */
-export function createTrainer(module, maxThreads, asset, options = {}) {
-  if (options === null || typeof options !== 'object') throw invalid('createTrainer: options', 'an object', options);
-  for (const key of Object.keys(options))
-    if (!(key in DEFAULTS) && key !== 'threads') throw invalid('createTrainer: options', `one of ${Object.keys(DEFAULTS).join(', ')}, threads`, key);
+export function createTrainer(module, maxThreads, asset, options) {
+  options = checkOptions('createTrainer', options);
   const o = { ...DEFAULTS, ...options };
   for (const key of ['layers', 'heads', 'dModel', 'seq', 'batch', 'steps', 'spanMin', 'spanMax']) checkInt(key, o[key]);
   for (const key of ['warmup', 'seed', 'corpusSeed']) checkInt(key, o[key], 0);
@@ -63,7 +61,8 @@ class Trainer {
   }
 
   /** Every head's scores now (previous-token, induction, noun → adjective, pronoun → antecedent), as Gpt2Model.headScores. */
-  headScores({ documents = 40, sequences = 4 } = {}) {
+  headScores(options) {
+    const { documents = 40, sequences = 4 } = checkOptions('trainer.headScores', options, { label: 'headScores: options' });
     const r = this.#live('headScores').report(checkInt('documents', documents), checkInt('sequences', sequences));
     throwIfFailed(r.status, 'headScores');
     return JSON.parse(r.json);
@@ -79,7 +78,8 @@ class Trainer {
   }
 
   /** The model as a safetensors file (F16 by default) that attn.loadModel() opens. */
-  save({ dtype = 'F16' } = {}) {
+  save(options) {
+    const { dtype = 'F16' } = checkOptions('trainer.save', options, { label: 'save: options' });
     if (dtype !== 'F16' && dtype !== 'F32') throw invalid('dtype', "'F16' or 'F32'", dtype);
     const r = this.#live('save').save(dtype === 'F16');
     throwIfFailed(r.status, 'save');

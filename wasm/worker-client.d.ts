@@ -3,7 +3,7 @@
 import type {
   AttentionOptions, AttentionResult, Cost, CostConfig, DecoderOptions, DecoderStepOptions, EncodeOptions,
   EncodedWithOffsets, ForwardOptions, ForwardResult, KvCacheAttentionOptions, KvCacheOptions, KvCacheResult, MemoryUse,
-  MhaConfig, MhaWeights, MultiHeadAttentionOptions, TokenizerName,
+  MhaConfig, MhaWeights, MultiHeadAttentionOptions, TokenizerName, Exact,
 } from './index.js';
 
 /** A KvCache living in the worker (see KvCache in index.d.ts). */
@@ -12,7 +12,7 @@ export interface RemoteKvCache {
   readonly shape: { batch: number; kvHeads: number; headDim: number; valueDim: number };
   /** Appends n tokens per row; resolves to the new length. */
   append(tokens: { k: Float32Array; v: Float32Array }): Promise<number>;
-  attention<O extends KvCacheAttentionOptions>(options: O): Promise<KvCacheResult<O>>;
+  attention<O extends KvCacheAttentionOptions>(options: Exact<KvCacheAttentionOptions, O>): Promise<KvCacheResult<O>>;
   clear(): Promise<void>;
   /** Tokens cached so far per row. */
   length(): Promise<number>;
@@ -41,7 +41,7 @@ export interface RemoteMultiHeadAttention {
   readonly id: number;
   readonly config: MhaConfig;
   /** x: [batch, length, dModel] → out: [batch, length, dModel] (+ trace with `trace: true`), transferred back. */
-  forward<O extends ForwardOptions = {}>(x: Float32Array, options?: O): Promise<ForwardResult<O>>;
+  forward<O extends ForwardOptions = {}>(x: Float32Array, options?: Exact<ForwardOptions, O>): Promise<ForwardResult<O>>;
   weights(): Promise<MhaWeights>;
   decoder(options?: DecoderOptions): Promise<RemoteDecoder>;
   dispose(): Promise<void>;
@@ -67,7 +67,7 @@ export interface AttentionWorker {
   /** Loads the module in the worker (also done on first use); resolves to its version and backend. */
   ready(): Promise<{ version: string; backend: string }>;
   /** attention() in the worker; rejects with AttentionError exactly where attention() would throw. */
-  attention<O extends AttentionOptions>(options: O): Promise<AttentionResult<O>>;
+  attention<O extends AttentionOptions>(options: Exact<AttentionOptions, O>): Promise<AttentionResult<O>>;
   cost(config: CostConfig): Promise<Cost>;
   memory(): Promise<MemoryUse>;
   createMultiHeadAttention(options: MultiHeadAttentionOptions): Promise<RemoteMultiHeadAttention>;

@@ -122,7 +122,7 @@ test('bad input throws AttentionError naming the argument, and the instance keep
     [{ ...good, keyPadding: new Uint8Array(2) }, /^keyPadding: expected a Uint8Array or array of length 3/],
     [{ ...good, impl: 'decode' }, /^impl decode needs q_len == 1, got 3$/],
     [{ ...good, impl: 'fused', returnWeights: true }, /cannot return weights/],
-    [null, /^options: expected an object, received null$/],
+    [null, /^attention: options: expected an object, received null$/],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => attn.attention(options), (e) => {
@@ -243,7 +243,7 @@ test('outputs: { out, weights, lse } fills the caller\'s arrays (and returns the
     /^AttentionError: outputs\.out: expected length 360 \(\[batch=2, qLen=9, heads·valueDim=20\]\), received Float32Array\(3\)$/);
   assert.throws(() => attn.attention({ ...o, returnLse: false, outputs: { lse: new Float32Array(72) } }),
     /^AttentionError: outputs\.lse: expected nothing \(returnLse is false\)/);
-  assert.throws(() => attn.attention({ ...o, outputs: { scores: out } }), /^AttentionError: outputs: expected 'copy', 'view' or/);
+  assert.throws(() => attn.attention({ ...o, outputs: { scores: out } }), /^AttentionError: outputs: unknown option 'scores' \(known: out, weights, lse\)$/);
   assert.throws(() => attn.attention({ ...o, outputs: { weights: new Float64Array(copy.weights.length) } }),
     /^AttentionError: outputs\.weights: expected a Float32Array of length 936/);
 });

@@ -69,14 +69,14 @@ test('errors name the argument; a disposed cache throws DISPOSED; the instance k
   assert.throws(() => cache.append({ k: new Float32Array(7), v: new Float32Array(8) }),
     /^AttentionError: k: expected a Float32Array of n·8 floats \(\[batch=1, n, kvHeads·headDim=8\]\), received Float32Array\(7\)$/);
   assert.throws(() => cache.append({ k: new Float32Array(16), v: new Float32Array(8) }), /^AttentionError: v: expected length 16 /);
-  assert.throws(() => cache.append(), /^AttentionError: k: /);
+  assert.throws(() => cache.append(), /^AttentionError: append: tokens: expected an object, received undefined$/);
   cache.append({ k: new Float32Array(8), v: new Float32Array(8) });
   assert.throws(() => cache.attention({ q, qLen: 1, heads: 2, k: q }), /^AttentionError: k: expected nothing: the KV cache's own shape and tokens are used/);
   assert.throws(() => cache.attention({ q, qLen: 1, heads: 2, headDim: 4 }), /^AttentionError: headDim: expected nothing/);
   assert.throws(() => cache.attention({ q, qLen: 1, heads: 3 }), /^AttentionError: kvHeads: expected a divisor of heads \(3\), received 2$/);
   assert.throws(() => cache.attention({ q: new Float32Array(3), qLen: 1, heads: 2 }), /^AttentionError: q: expected length 8 /);
   assert.throws(() => attn.kvCache({ kvHeads: 0, headDim: 4 }), /^AttentionError: kvHeads: /);
-  assert.throws(() => attn.kvCache(null), /^AttentionError: options: expected an object/);
+  assert.throws(() => attn.kvCache(null), /^AttentionError: kvCache: options: expected an object/);
   assert.equal(cache.attention({ q, qLen: 1, heads: 2 }).out.length, 8);
   cache.dispose();
   cache.dispose();  // twice is fine

@@ -170,13 +170,13 @@ test('constructor and forward errors name the argument; disposed objects say so'
     [() => new MultiHeadAttention({ dModel: 8, positional: 'rotary' }), /positional: expected 'none', 'sinusoidal' or 'learned'/],
     [() => new MultiHeadAttention({ dModel: 8, positional: 'learned' }), /maxLen: expected an integer >= 1, received undefined/],
     [() => new MultiHeadAttention({ dModel: 8, seed: -1 }), /seed: expected a non-negative safe integer/],
-    [() => new MultiHeadAttention({ dModel: 4, weights: { wQ: new Float32Array(3) } }), /^w_q: expected 16 floats, got 3$/],
+    [() => new MultiHeadAttention({ dModel: 4, weights: { wQ: new Float32Array(3) } }), /^weights.wQ: expected 16 floats, got 3$/],
   ];
   for (const [fn, message] of cases) assert.throws(fn, (e) => e instanceof AttentionError && message.test(e.message));
   const m = new MultiHeadAttention({ dModel: 8, heads: 2, positional: 'learned', maxLen: 4 });
   assert.throws(() => m.forward(new Float32Array(7)), /^AttentionError: length: expected an integer >= 1, received 0.875$/);
   assert.throws(() => m.forward([1, 2]), /^AttentionError: x: expected a Float32Array/);
-  assert.throws(() => m.forward(new Float32Array(5 * 8)), /positions up to 4 are beyond the learned table \(max_len 4\)/);
+  assert.throws(() => m.forward(new Float32Array(5 * 8)), /positions up to 4 are beyond the learned table \(maxLen 4\)/);
   const dec = m.decoder();
   dec.step(new Float32Array(8));
   dec.dispose();

@@ -52,12 +52,29 @@ async function misuse(): Promise<void> {
   demo(attn).teachingModel().embed([1, 2], 'ab'); // error: texts is an array of strings
   demo(attn).nextTokens({ model: 'gpt2', out: q }); // error: a demo model name
 
+  // Unknown option names (typos) fail to compile, as they fail at run time.
+  attn.attention({ q, k: q, v: q, qLen: 2, headDim: 4, casual: true }); // error: casual is a typo of causal
+  kv.attention({ q, qLen: 2, casual: true }); // error: casual is a typo of causal
+  kv.append({ k: q, v: q, n: 2 }); // error: no option n
+  m.forward(q, { casual: true }); // error: casual is a typo of causal
+  m.decoder({ batch: 1, heads: 2 }); // error: no option heads
+  m.decoder().step(q, { firstPosition: 3 }); // error: the decoder's position is its cache length
+  new attn.MultiHeadAttention({ dModel: 8, head: 2 }); // error: head is a typo of heads
+  attn.kvCache({ kvHeads: 1, headDim: 4, valuedim: 4 }); // error: valuedim is a typo of valueDim
+  attn.cost({ dModel: 8, heads: 2, layer: 2 }); // error: layer is a typo of layers
+  await init({ thread: true }); // error: thread is a typo of threads
+  await attn.tokenizer('gpt2', { assets: new Uint8Array(1) }); // error: assets is a typo of asset
+  await attn.loadModel(undefined, { nHeads: 2 }); // error: nHeads is a typo of nHead
+  await attn.createTrainer({ layer: 2 }); // error: layer is a typo of layers
+  tok.encode('x', { allowSpecials: true }); // error: allowSpecials is a typo of allowSpecial
+
   const e = new AttentionError('INVALID_ARGUMENT', 'm');
   e.code = 'OTHER'; // error: code is read-only
   new AttentionError('INVALID_ARGUMENT'); // error: message is required
 
   const aw = createAttentionWorker(42); // error: a URL, string or Worker
   const out: Float32Array = aw.attention({ q, k: q, v: q, qLen: 2, headDim: 4 }).out; // error: a promise
+  await createAttentionWorker(new URL("x:y")).attention({ q, k: q, v: q, qLen: 2, headDim: 4, casual: true }); // error: casual is a typo of causal
   console.log(w, n, out);
 }
 misuse();
