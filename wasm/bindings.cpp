@@ -134,6 +134,8 @@ class KvCacheJs {
   KvCacheJs(std::size_t batch, std::size_t kv_heads, std::size_t head_dim, std::size_t value_dim)
       : cache(batch, kv_heads, head_dim, value_dim) {}
   std::size_t length() const { return cache.length(); }
+  /// Rows allocated per batch row (≥ length): the JS layer sizes the next growth from it before appending.
+  std::size_t rows() const { return cache.rows(); }
   std::size_t bytes_per_token() const { return cache.bytes_per_token(); }
   std::size_t bytes_in_use() const { return cache.bytes_in_use(); }
   void clear() { cache.clear(); }
@@ -398,6 +400,7 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   class_<KvCacheJs>("KvCache")
       .constructor<std::size_t, std::size_t, std::size_t, std::size_t>()
       .function("length", &KvCacheJs::length)
+      .function("rows", &KvCacheJs::rows)
       .function("bytesPerToken", &KvCacheJs::bytes_per_token)
       .function("bytesInUse", &KvCacheJs::bytes_in_use)
       .function("clear", &KvCacheJs::clear)

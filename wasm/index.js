@@ -8,7 +8,7 @@ import { abortRecorder, guardModule, registerModule, runtimeImport } from './ins
 import { KvCache } from './kv-cache.js';
 import { makeMultiHeadAttention } from './mha.js';
 import { loadModel } from './model.js';
-import { NO_POINTERS, checkOptions, prepareAttention, throwIfFailed, threadsOption, withAddresses } from './options.js';
+import { NO_POINTERS, checkOptions, prepareAttention, throwIfFailed, withAddresses } from './options.js';
 import { createTokenizer } from './tokenizer.js';
 import { createTrainer } from './trainer.js';
 import { VERSION } from './version.js';
@@ -132,7 +132,6 @@ class Attention {
    */
   attention(options) {
     const p = prepareAttention(this.#module, options);
-    p.call.threads = threadsOption(options.threads, this.threads);
     return this._run(p, (call) => this.#module.sdpa(call));
   }
 
@@ -189,6 +188,15 @@ class Attention {
       context: checkInt('context', config.context ?? 1), bytesPerElement: checkInt('bytesPerElement', config.bytesPerElement ?? 2),
       bias: checkBool('bias', config.bias ?? false),
     };
+    // Counts cross as JS numbers: refuse a configuration whose largest counts (all parameters, the whole cache's
+    // bytes; every other count is below one of them) would pass 2^53, where they stop being exact.
+    const D = c.headDim || c.dModel / c.heads, Dv = c.valueDim || D;
+    const params = c.layers * (c.dModel * (c.heads * D + c.kvHeads * (D + Dv)) + c.heads * Dv * c.dModel +
+      (c.heads + c.kvHeads) * D + c.kvHeads * Dv + c.dModel);
+    const cacheBytes = c.layers * c.kvHeads * (D + Dv) * c.bytesPerElement * c.context;
+    if (!(Math.max(params, cacheBytes) <= Number.MAX_SAFE_INTEGER))
+      throw new AttentionError('OUT_OF_RANGE', `cost: this configuration's counts (${params.toExponential(2)} ` +
+        `parameters, ${cacheBytes.toExponential(2)} cache bytes) pass 2^53, beyond exact JS numbers`);
     const { status, cost } = this.#module.cost(c);
     throwIfFailed(status);
     return cost;

@@ -2,7 +2,7 @@
 // Not the C++ cache (attention/kv_cache.hpp) and not the MHA block's decoder (mha.js).
 import { AttentionError, checkFloat32, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
-import { checkHeap, checkOptions, prepareAttention, throwIfFailed, threadsOption } from './options.js';
+import { checkHeap, checkOptions, growRows, maxAbs, prepareAttention, throwIfFailed } from './options.js';
 
 /** A KV cache living in the wasm heap (see Attention#kvCache). */
 export class KvCache {
@@ -10,6 +10,7 @@ export class KvCache {
   #module;
   #cache;
   #shape;
+  #maxAbsK = 0;  // the largest |k| appended since the last clear(), for attention()'s score range check
 
   constructor(owner, module, shape) {
     this.#owner = owner;
@@ -43,10 +44,11 @@ export class KvCache {
       throw invalid('k', `a Float32Array of n·${kRow} floats ([batch=${batch}, n, kvHeads·headDim=${kvHeads * headDim}])`, k);
     const n = k.length / kRow;
     checkFloat32('v', v, n * vRow, `[batch=${batch}, n=${n}, kvHeads·valueDim=${kvHeads * valueDim}]`);
-    // The cache grows by doubling: room for twice the new length must fit, plus the copies of k and v.
-    checkHeap(2 * (cache.length() + n) * (kRow + vRow) + n * (kRow + vRow), 'growing the KV cache');
+    // Growing allocates the new blocks while the old ones are still held; k and v are copied in first.
+    checkHeap(growRows(cache.rows(), cache.length() + n) * (kRow + vRow) + n * (kRow + vRow), 'growing the KV cache', this.#module);
     const { result } = withHeap(this.#module, { k: { input: k }, v: { input: v } }, (a) => cache.append(a.k, a.v, n));
     throwIfFailed(result);
+    this.#maxAbsK = Math.max(this.#maxAbsK, maxAbs(k));
     return cache.length();
   }
 
@@ -61,13 +63,15 @@ export class KvCache {
       throw new AttentionError('INVALID_ARGUMENT', 'this KV cache is empty: append() keys and values first');
     checkOptions('kvCache.attention', options, { required: true });
     const o = options.causal === true ? { ...options, causal: 'bottom-right' } : options;
-    const p = prepareAttention(this.#module, o, { ...this.#shape, kvLen: cache.length() });
-    p.call.threads = threadsOption(options.threads, this.#owner.threads);
+    const p = prepareAttention(this.#module, o, { shape: { ...this.#shape, kvLen: cache.length() }, maxAbsK: this.#maxAbsK });
     return this.#owner._run(p, (call) => cache.attend(call));
   }
 
   /** Forgets every cached token (the memory stays for reuse). */
-  clear() { this.#live().clear(); }
+  clear() {
+    this.#live().clear();
+    this.#maxAbsK = 0;
+  }
 
   /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
   dispose() {

@@ -2,7 +2,8 @@
 // forward with an optional trace, decoding. Not the C++ block (attention/mha.hpp) and not option rules (options.js).
 import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
 import { withHeap } from './heap.js';
-import { checkHeap, checkOptions, enumValue, implOf, optionalFloat, prepareMask, threadsOption } from './options.js';
+import { checkHeap, checkOptions, enumValue, growRows, implOf, optionalFloat, prepareMask, projectTakes, sdpaTakes, threadsOption,
+  workspaceBytes } from './options.js';
 
 const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
 // The C++ block's messages name its fields; the JS caller knows them by these names.
@@ -39,6 +40,33 @@ function prepareMhaConfig(module, o) {
   return { dModel, heads, kvHeads, headDim, valueDim, contextDim, maxLen, bias, positional, positionalName, seed };
 }
 
+/**
+ * Bytes MultiHeadAttention::forward allocates for a call (attention/mha.cpp): the intermediates (workspace takes, or
+ * with a trace vectors it keeps), the projections' panels and the sdpa scratch.
+ */
+function forwardBytes(config, { batch, qLen, contextLen, threads }, impl, trace) {
+  const { dModel: E, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv } = config;
+  const Lk = contextLen || qLen, rowsQ = batch * qLen, rowsK = batch * Lk, scores = batch * H * qLen * Lk;
+  const intermediates = [rowsQ * E, qLen * E, rowsQ * H * D, rowsK * Hkv * D, rowsK * Hkv * Dv, rowsQ * H * Dv].map((n) => 4 * n);
+  const sdpa = sdpaTakes({ batch, qLen, kvLen: Lk, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, trace);
+  const panels = [...projectTakes(rowsQ, threads), ...projectTakes(rowsK, threads), ...projectTakes(rowsK, threads)];
+  if (!trace) return workspaceBytes([...intermediates, ...panels, ...sdpa, ...projectTakes(rowsQ, threads)]);
+  // Kept: the intermediates, weights, masked/raw/scaled scores, visible (bytes), lse, row sums, x and out copies,
+  // one transposed K per worker.
+  const kept = intermediates.reduce((a, b) => a + b, 0) + 4 * (4 * scores + 2 * batch * H * qLen + 2 * rowsQ * E +
+    Math.min(batch * H, threads) * D * Lk) + scores;
+  return kept + workspaceBytes([...panels, ...sdpa, ...projectTakes(rowsQ, threads)]);
+}
+
+/** Bytes MultiHeadAttention::decode allocates for n new tokens (attention/mha.cpp), besides the cache's growth. */
+function decodeBytes(config, { batch, qLen: n, threads }, impl, kvLen) {
+  const { dModel: E, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv } = config, rows = batch * n;
+  return workspaceBytes([rows * E, rows * H * D, rows * Hkv * D, rows * Hkv * Dv, rows * H * Dv, n * E].map((x) => 4 * x)
+    .concat(projectTakes(rows, threads), projectTakes(rows, threads), projectTakes(rows, threads),
+      sdpaTakes({ batch, qLen: n, kvLen, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, false),
+      projectTakes(rows, threads)));
+}
+
 export function makeMultiHeadAttention(module) {
   /** Checks forward()/step() options; returns the ForwardCall (pointers 0) and arrays to copy in. */
   function prepareForward(config, x, o, { allowContext }) {
@@ -61,7 +89,8 @@ export function makeMultiHeadAttention(module) {
       batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(module, o.impl),
       mask, x: 0, context: 0, out: 0, threads: threadsOption(o.threads, module.maxThreads()),
     };
-    return { call, x, context, arrays, shape: [batch, qLen, dModel] };
+    return { call, x, context, arrays, shape: [batch, qLen, dModel], implName: o.impl === undefined ? 'auto' : o.impl,
+      io: x.length * 2 + (context?.length ?? 0) + (arrays.bias?.length ?? 0) + (arrays.keyPadding?.length ?? 0) / 4 };
   }
 
   function run(p, fn) {
@@ -104,9 +133,10 @@ export function makeMultiHeadAttention(module) {
       checkOptions('decoder.step', options, { label: 'step: options' });
       const cache = this.#live();
       const p = prepareForward(this.#owner.config, x, { ...options, batch: this.batch }, { allowContext: false });
-      // The cache grows by doubling: room for twice the new length must fit.
-      checkHeap(2 * (cache.length() + p.call.qLen) * this.batch * (cache.bytesPerToken() / 4), 'growing the KV cache');
-      if (p.arrays.keyPadding || p.arrays.bias) throw invalid('options', 'no keyPadding or bias when decoding', 'one');
+      // The cache grows (new blocks while the old are held) inside the call, next to its intermediates.
+      const kvLen = cache.length() + p.call.qLen;
+      checkHeap(p.io + growRows(cache.rows(), kvLen) * this.batch * (cache.bytesPerToken() / 4), 'this decoding step', module,
+        decodeBytes(this.#owner.config, p.call, p.implName, kvLen));
       const { result, outputs } = run(p, (call) => this.#owner._handle().decode(cache, call));
       throwIfFailed(result);
       return outputs.out;
@@ -183,10 +213,8 @@ export function makeMultiHeadAttention(module) {
       const handle = this._handle();
       const p = prepareForward(this.config, x, options, { allowContext: true });
       const wantTrace = checkBool('trace', options.trace ?? false);
-      if (wantTrace) {  // four score tensors (raw, scaled, masked, weights) live in the heap during the call
-        const kvLen = p.call.contextLen || p.call.qLen;
-        checkHeap(4 * p.call.batch * this.config.heads * p.call.qLen * kvLen + 8 * x.length, 'this traced forward pass');
-      }
+      checkHeap(p.io, wantTrace ? 'this traced forward pass' : 'this forward pass', module,
+        forwardBytes(this.config, p.call, p.implName, wantTrace));
       const { result, outputs } = run(p, (call) => (wantTrace ? handle.forwardTrace(call) : { status: handle.forward(call) }));
       throwIfFailed(result.status);
       const answer = { out: outputs.out, shape: p.shape };

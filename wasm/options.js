@@ -5,12 +5,60 @@ import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups
 // wasm32 memory stops at 2 GiB; a C++ allocation beyond it would abort the instance, so refuse such calls up front.
 export const HEAP_LIMIT = 2 ** 31 - 2 ** 26;
 
-export function checkHeap(floats, what) {
-  const bytes = floats * 4;
-  if (bytes > HEAP_LIMIT)
-    throw new AttentionError('OUT_OF_MEMORY', `${what} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly ` +
-      'memory, more than its 2 GiB limit: use a shorter sequence, fewer heads, or no weights/trace');
+/**
+ * Refuses a call whose allocations (`floats` float32 values, plus `extraBytes`) cannot fit: next to what the
+ * instance already holds when `module` is given. C++ cannot report a failed allocation (it aborts the instance), so
+ * every call that allocates is sized here first.
+ */
+export function checkHeap(floats, what, module = null, extraBytes = 0) {
+  const bytes = floats * 4 + extraBytes;
+  const held = module ? module.heapInUse() : 0;
+  if (bytes + held > HEAP_LIMIT)
+    throw new AttentionError('OUT_OF_MEMORY', `${what} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of ` +
+      `WebAssembly memory${held ? ` besides the ${(held / 2 ** 30).toFixed(2)} GiB in use` : ''}, more than its ` +
+      `${(HEAP_LIMIT / 2 ** 30).toFixed(2)} GiB limit: use a shorter sequence, fewer heads, or no weights/trace`);
 }
+
+// ---- Sizing the C++ side's scratch before a call (each mirrors the C++ code named; keep them in step) ----------
+
+/** Threads a parallel loop over n items uses (attn::worker_count). */
+export const workerCount = (n, threads) => Math.max(1, Math.min(n, threads));
+
+/**
+ * Peak bytes an attn::Workspace holds for these takes (bytes each), in order (core/workspace.cpp): a take that does
+ * not fit the last block opens a new one of at least twice its size (64 KiB at first); blocks are 64-byte aligned.
+ */
+export function workspaceBytes(takes) {
+  const round = (n) => Math.ceil(Math.max(n, 1) / 64) * 64;
+  let total = 0, size = 0, used = 0;
+  for (const take of takes.map(round)) {
+    if (size === 0 || size - used < take) {
+      size = Math.max(take, size === 0 ? 2 ** 16 : size * 2), used = 0;
+      total += size + 64;
+    }
+    used += take;
+  }
+  return total;
+}
+
+/**
+ * The Workspace takes (bytes) of one attn::sdpa call (attention/sdpa.cpp: run_decode, run_fused, run_materialized),
+ * `impl` the name the call resolves to ('auto' resolved as choose_impl does).
+ */
+export function sdpaTakes({ batch, qLen, kvLen, heads, kvHeads, headDim, valueDim, threads }, implName, weights) {
+  const impl = implName !== 'auto' ? implName : weights ? 'materialized' : qLen === 1 ? 'decode' : 'fused';
+  const keysT = headDim * (kvLen + 16), valuesPacked = kvLen * valueDim;
+  if (impl === 'decode') return [4 * workerCount(batch * kvHeads, threads) * (heads / kvHeads) * kvLen];
+  const workers = workerCount(batch * heads, threads);
+  if (impl === 'fused') return [4 * workers * (32 * 128 + 32 * valueDim + keysT + valuesPacked), 8 * workers * 32];
+  return [4 * workers * (keysT + valuesPacked + (weights ? 0 : qLen * kvLen))];
+}
+
+/** Rows per batch row a KvCache holding `rows` grows to for `needed` (attention/kv_cache.cpp grow()); 0: no growth. */
+export const growRows = (rows, needed) => (needed > rows ? Math.max(needed, 2 * rows, 16) : 0);
+
+/** The Workspace takes (bytes) of attn::MultiHeadAttention::project over `rows` rows (attention/mha.cpp). */
+export const projectTakes = (rows, threads) => (rows < 16 ? [] : [4 * workerCount(Math.ceil(rows / 128), threads) * 128 * 64]);
 
 // The option names each API takes, the one list (index.d.ts declares the same; a test compares them). A name not
 // listed is refused: a typo such as `casual` must not silently compute something else.
@@ -184,6 +232,32 @@ export function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
   return { mask, arrays: { keyPadding, bias } };
 }
 
+/** The largest |x| of an array (NaN and ±Infinity included as they are). */
+export function maxAbs(array) {
+  let m = 0;
+  for (let i = 0; i < array.length; i++) {
+    const a = Math.abs(array[i]);
+    if (!(a <= m)) m = a;  // NaN sticks
+  }
+  return m;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Refuses finite inputs whose scores scale·q·k (+ bias) can pass float32's range: such a score becomes ±Infinity
+ * and the softmax NaN (or a row read as fully masked), so no answer would be right. Non-finite inputs pass: their
+ * NaN is the caller's to see. |score| ≤ |scale|·headDim·max|q|·max|k| + max|bias|.
+ */
+export function checkScoreRange(scale, headDim, maxQ, maxK, maxBias) {
+  const bound = Math.abs(scale) * headDim * maxQ * maxK + maxBias;
+  if ([scale, maxQ, maxK, maxBias].every(Number.isFinite) && !(bound <= FLOAT32_MAX))
+    throw new AttentionError('INVALID_ARGUMENT', `scale, q, k: the attention scores scale·q·k${maxBias ? ' + bias' : ''} ` +
+      `can reach ${bound.toExponential(2)}, past float32's largest value (3.4e38), where the softmax has no finite ` +
+      `answer: scale q, k or scale down (max|q| = ${maxQ.toExponential(2)}, max|k| = ${maxK.toExponential(2)}, ` +
+      `scale = ${scale.toExponential(2)})`);
+}
+
 export function implOf(module, value) {
   return enumValue(module, 'SdpaImpl', 'impl', value === undefined ? 'auto' : value);
 }
@@ -197,7 +271,7 @@ export function prepareAttention(module, o, cache = null) {
   if (cache) {
     for (const name of ['batch', 'kvLen', 'kvHeads', 'headDim', 'valueDim', 'k', 'v'])
       if (o[name] !== undefined) throw invalid(name, "nothing: the KV cache's own shape and tokens are used", o[name]);
-    o = { ...o, ...cache, k: null, v: null };
+    o = { ...o, ...cache.shape, k: null, v: null };
   }
   const batch = checkInt('batch', o.batch ?? 1);
   const qLen = checkInt('qLen', o.qLen);
@@ -212,6 +286,8 @@ export function prepareAttention(module, o, cache = null) {
   const v = cache ? null : checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
   const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
   const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen, heads });
+  checkScoreRange(scale ?? 1 / Math.sqrt(headDim), headDim, maxAbs(q), cache ? cache.maxAbsK : maxAbs(k),
+    arrays.bias ? maxAbs(arrays.bias) : 0);
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
   const outputs = o.outputs === undefined ? 'copy' : o.outputs;
@@ -232,11 +308,15 @@ export function prepareAttention(module, o, cache = null) {
   } else if (outputs !== 'copy' && outputs !== 'view') {
     throw invalid('outputs', "'copy', 'view' or { out?, weights?, lse? } arrays to fill", outputs);
   }
-  checkHeap(q.length + (k?.length ?? 0) + (v?.length ?? 0) + batch * qLen * heads * valueDim + (returnWeights ? scores : 2 * qLen * kvLen),
-    'this attention call');
+  const threads = threadsOption(o.threads, module.maxThreads());
+  const impl = implOf(module, o.impl);
+  const io = q.length + (k?.length ?? 0) + (v?.length ?? 0) + batch * qLen * heads * valueDim + (returnWeights ? scores : 0) +
+    (returnLse ? batch * heads * qLen : 0) + (arrays.bias?.length ?? 0) + (arrays.keyPadding?.length ?? 0) / 4;
+  checkHeap(io, 'this attention call', module, workspaceBytes(sdpaTakes({ batch, qLen, kvLen, heads, kvHeads, headDim,
+    valueDim, threads }, o.impl === undefined ? 'auto' : o.impl, returnWeights)));
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
-    hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(module, o.impl), mask, threads: 1,
+    hasScale: scale !== undefined, scale: scale ?? 0, impl, mask, threads,
   };
   return { call, q, k, v, ...arrays, returnWeights, returnLse, views: outputs === 'view', into };
 }
