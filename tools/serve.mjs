@@ -2,6 +2,7 @@
 // The demo's static file server: web/ at /, the built package (dist/) at /dist/, on 127.0.0.1 by default.
 // Not a general server: GET/HEAD only, files under those two folders only — `..`, encoded or not, never escapes.
 import { createServer } from 'node:http';
+import { pipeline } from 'node:stream';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,8 @@ export function startServer({ port = 8080, host = '127.0.0.1', mounts = DEFAULT_
     }
     res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    // pipeline() closes the file when the client goes away mid-download (pipe() would keep its descriptor open).
+    pipeline(createReadStream(file), res, () => {});
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { existsSync, readdirSync } from 'node:fs';
 import { startServer } from '../../tools/serve.mjs';
 
 const { server, url } = await startServer({ port: 0 });
@@ -61,3 +62,28 @@ test('the command line says what is wrong: a port in use, a bad port, an unknown
   assert.match(run('--port', 'abc').stderr, /--port must be an integer 0-65535/);
   assert.match(run('--bogus').stderr, /unknown argument --bogus/);
 });
+
+// Opens a download and drops the connection after its first bytes (a reader who navigates away).
+function abortedDownload(path) {
+  return new Promise((resolve) => {
+    const { port } = server.address();
+    const req = request({ host: '127.0.0.1', port, path }, (res) => res.once('data', () => req.destroy()));
+    req.on('close', resolve);
+    req.on('error', () => {});
+    req.end();
+  });
+}
+
+const openFiles = () => readdirSync('/proc/self/fd').length;
+
+test('aborted downloads close their files: 300 of them leave no descriptor open, then a normal request works',
+  { skip: !existsSync('/proc/self/fd') && 'needs /proc/self/fd' }, async () => {
+    const before = openFiles();
+    for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: 30 }, () => abortedDownload('/dist/gpt2-bpe.bin')));
+    // The server sees each close a moment after the client: wait until the descriptors are back (or time out).
+    const deadline = Date.now() + 5000;
+    while (openFiles() > before + 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(openFiles() <= before + 5, `${openFiles() - before} descriptors still open after 300 aborted downloads`);
+    const ok = await get('/dist/version.js');
+    assert.equal(ok.status, 200);
+  });
