@@ -46,7 +46,6 @@ export const S = {
   off: 'off',
   headSwitchOff: (l, h) => `switch off layer ${l} head ${h}`,
   ablatedNote: (n) => n ? `${n} head${n === 1 ? '' : 's'} switched off: their output is zeroed before the layer's output projection (the library's forward({ ablate })).` : '',
-  noScores: 'not measured',
   metricNames: {
     previous_token: 'previous token',
     induction: 'induction',

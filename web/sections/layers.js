@@ -87,7 +87,7 @@ function buildGrid(grid, key, L, H, scores) {
       canvas.onclick = () => select(l, h);
       const what = document.createElement('div');
       what.className = 'lh-label';
-      what.textContent = describeHead(scores, l, h).title || (scores ? '' : S.noScores);
+      what.textContent = describeHead(scores, l, h).title;  // a file without head scores: the picker says so once
       cell.append(title, canvas, what);
       grid.append(cell);
     }
