@@ -46,7 +46,7 @@ try {
       el.dispatchEvent(new Event('input'));
       const poll = () => (window.__lm?.text === target
         ? requestAnimationFrame(() => resolve({ total: performance.now() - t0, ...window.__lmTiming, tokens: window.__lm.analysis.tokens.length,
-          answerMs: window.__lm.analysis.answerMs }))
+          answerMs: window.__lm.analysis.answerMs, block: window.__timing }))
         : setTimeout(poll, 1));
       poll();
     }), r % 2 ? '.' : '!');
@@ -54,6 +54,7 @@ try {
     parts.push(m);
   }
   const last = parts[parts.length - 1];
+  if (process.env.VERBOSE) console.log(JSON.stringify(parts.slice(-3)));
   console.log(`keystroke to painted frame, trained model, ${last.tokens} tokens, all ${await page.evaluate(() => document.querySelectorAll('#layer-grid .lh').length)} heads drawn: ` +
     `median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}; one 60 Hz frame is 16.7 ms); ` +
     `last: forward ${last.forwardMs.toFixed(1)} ms of the worker's ${last.answerMs.toFixed(1)} ms, round trip ${last.workerMs.toFixed(1)} ms, drawing ${last.renderMs.toFixed(1)} ms`);

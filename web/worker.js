@@ -4,9 +4,11 @@
 const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
 let attn, demo, tok, teaching, permutationDiff, headAverage, headSlice;
 const seeded = new Map();  // config key → MultiHeadAttention
-// Our trained model is fetched at once, while the package's wasm loads: the two downloads run in parallel.
+// The page runs two of these workers (rpc.js): the one for the whole model (named 'model') fetches our trained model
+// at once, while the package's wasm loads, so the two downloads run in parallel.
 const DEFAULT_MODEL = 'models/tiny-tutor.safetensors';
-const defaultModelBytes = fetch(DEFAULT_MODEL).then((r) => {
+const modelRole = self.name === 'model';
+const defaultModelBytes = !modelRole ? Promise.reject(new Error('the block worker holds no model')) : fetch(DEFAULT_MODEL).then((r) => {
   if (!r.ok) throw new Error(`${DEFAULT_MODEL} answered HTTP ${r.status}`);
   return r.arrayBuffer();
 });
