@@ -35,7 +35,7 @@ const walk = (dir) => readdirSync(dir).flatMap((name) => {
   return statSync(p).isDirectory() ? walk(p) : [p];
 });
 for (const file of walk(join(root, 'wasm'))) {
-  if (!/\.(js|d\.ts)$/.test(file) || file.endsWith('node-esm-shim.js')) continue;
+  if (!/\.(c?js|d\.c?ts)$/.test(file) || file.endsWith('node-esm-shim.js')) continue;
   copy(file, join(dist, relative(join(root, 'wasm'), file)));
 }
 writeFileSync(join(dist, 'version.js'),

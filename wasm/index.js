@@ -74,17 +74,40 @@ function threadPlan(threads, wasmBinary) {
   return { use: true, reason: '' };
 }
 
-async function load({ locateFile, wasmBinary, threads = 'auto' } = {}) {
+async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackReason = '') {
   if (!simdSupported())
     throw new AttentionError('UNSUPPORTED', 'attention-wasm needs WebAssembly SIMD (simd128), which this runtime ' +
       'does not support: use Chrome/Edge >= 91, Firefox >= 89, Safari >= 16.4 or Node.js >= 16.4');
-  const plan = threadPlan(threads, wasmBinary);
+  const plan = fallbackReason ? { use: false, reason: fallbackReason } : threadPlan(threads, wasmBinary);
   const state = { aborted: false, what: '' };
   const moduleOptions = { ...abortRecorder(state) };
   if (locateFile) moduleOptions.locateFile = locateFile;
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
-  const factory = plan.use ? (await runtimeImport(new URL('./mt/attn_mt.mjs', import.meta.url).href)).default : createAttnModule;
-  const module = guardModule(await factory(moduleOptions), state);
+  if (plan.use) {
+    // Never worse than one thread: if the threaded build cannot load, the single-thread one runs and says why.
+    try {
+      return await instantiate((await runtimeImport(new URL('./mt/attn_mt.mjs', import.meta.url).href)).default,
+        moduleOptions, state, plan, 'mt/', 'attn_mt.wasm');
+    } catch (error) {
+      const reason = `the threaded build could not load (${error.message}); running on one thread`;
+      return load({ locateFile, wasmBinary, threads: false }, reason);
+    }
+  }
+  return instantiate(createAttnModule, moduleOptions, state, plan, '', 'attn.wasm');
+}
+
+/** Runs an Emscripten factory; a failure names the file it could not load (as locateFile resolves it). */
+async function instantiate(factory, moduleOptions, state, plan, folder, wasmName) {
+  let module;
+  try {
+    module = guardModule(await factory(moduleOptions), state);
+  } catch (error) {
+    const from = moduleOptions.wasmBinary ? 'the given wasmBinary' : moduleOptions.locateFile
+      ? moduleOptions.locateFile(wasmName, new URL(`./${folder}`, import.meta.url).href)
+      : new URL(`./${folder}${wasmName}`, import.meta.url).href;
+    throw new AttentionError(moduleOptions.wasmBinary ? 'INVALID_DATA' : 'NOT_FOUND',
+      `init: the WebAssembly module could not be loaded from ${from}: ${error?.message ?? error}`, { cause: error });
+  }
   instanceState = state;
   return new Attention(module, plan);
 }

@@ -52,14 +52,23 @@ test('the tarball holds exactly the runtime files', () => {
 test('package.json: ESM exports with types first, files, sideEffects, engines, prepack', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.type, 'module');
-  assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'default']);  // "types" must come first
+  // require() first (its own types: a CommonJS consumer must not get the ES module's), then "types" before "default".
+  assert.deepEqual(Object.keys(pkg.exports['.']), ['require', 'types', 'default']);
+  assert.deepEqual(pkg.exports['.'].require, { types: './dist/index.d.cts', default: './dist/index.cjs' });
   assert.equal(pkg.exports['.'].types, './dist/index.d.ts');
   assert.equal(pkg.types, './dist/index.d.ts');
   assert.equal(pkg.sideEffects, false);
   assert.match(pkg.engines.node, />=\s*20/);
   assert.match(pkg.scripts.prepack, /tools\/build\.sh wasm-release/);
-  for (const target of Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))))
+  const targets = (e) => (typeof e === 'string' ? [e] : Object.values(e).flatMap(targets));
+  for (const target of Object.values(pkg.exports).flatMap(targets))
     assert.ok(target === './package.json' || PACKAGE_FILES.includes(target.slice(2)), `${target} is in the tarball`);
+});
+
+test('a CommonJS consumer of the installed package: require() gives init() and load(), as the README says', () => {
+  const script = "const { init, load } = require('attention-wasm'); init().then(async (attn) => " +
+    "console.log(attn.backend, attn === await (await load()).init()));";
+  assert.equal(run(process.execPath, ['-e', script], { cwd: packed.project }).trim(), 'wasm-simd128 true');
 });
 
 test('the Node example runs against the installed package and prints what it prints in the repo', () => {
