@@ -75,3 +75,50 @@ test('index.d.ts declares everything the built package exposes at run time (expo
   }
   assert.deepEqual(undeclared, [], 'add these to wasm/index.d.ts (and tests/types/usage.ts)');
 });
+
+test("each API's option names in wasm/options.js (what the runtime accepts) are exactly its .d.ts option type's", async () => {
+  const { OPTION_NAMES } = await import('../../dist/options.js');
+  const TYPES = {
+    init: 'InitOptions', attention: 'AttentionOptions', 'kvCache.attention': 'KvCacheAttentionOptions',
+    window: 'AttentionWindow', outputs: 'AttentionOutputArrays', kvCache: 'KvCacheOptions', cost: 'CostConfig',
+    MultiHeadAttention: 'MultiHeadAttentionOptions', weights: 'MhaWeightsInput', forward: 'ForwardOptions',
+    decoder: 'DecoderOptions', 'decoder.step': 'DecoderStepOptions', tokenizer: 'TokenizerOptions', encode: 'EncodeOptions',
+    encodeWithOffsets: 'EncodeOptions', loadModel: 'LoadModelOptions', 'model.forward': 'ModelForwardOptions',
+    'model.generate': 'GenerateOptions', createTrainer: 'TrainerOptions', 'demo.nextTokens': 'NextTokensOptions',
+  };
+  // Option objects declared inline in a method's signature: [interface, method, parameter index].
+  const INLINE = { 'kvCache.append': ['KvCache', 'append', 0], 'trainer.headScores': ['Trainer', 'headScores', 0],
+    'trainer.save': ['Trainer', 'save', 0] };
+  const files = ['index.d.ts', 'demo.d.ts'].map((f) => fileURLToPath(new URL(`../../wasm/${f}`, import.meta.url)));
+  const program = ts.createProgram(files, { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [] });
+  const checker = program.getTypeChecker();
+  const declared = new Map();
+  for (const file of files) {
+    const source = program.getSourceFile(file);
+    for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(source))) declared.set(symbol.name, symbol);
+    // AttentionWindow and friends may be declared without export: read the file's own declarations too.
+    ts.forEachChild(source, (node) => {
+      if ((ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && !declared.has(node.name.text))
+        declared.set(node.name.text, checker.getSymbolAtLocation(node.name));
+    });
+  }
+  const propsOf = (type) => checker.getPropertiesOfType(checker.getNonNullableType(type)).map((p) => p.name).sort();
+  const drift = [];
+  for (const [api, names] of Object.entries(OPTION_NAMES)) {
+    let keys;
+    if (TYPES[api]) {
+      const symbol = declared.get(TYPES[api]);
+      assert.ok(symbol, `${TYPES[api]} is not declared`);
+      keys = propsOf(checker.getDeclaredTypeOfSymbol(symbol));
+    } else {
+      assert.ok(INLINE[api], `${api}: name its .d.ts option type in this test`);
+      const [owner, method, index] = INLINE[api];
+      const m = checker.getDeclaredTypeOfSymbol(declared.get(owner)).getProperty(method);
+      const signature = checker.getSignaturesOfType(checker.getTypeOfSymbol(m), ts.SignatureKind.Call)[0];
+      keys = propsOf(checker.getTypeOfSymbol(signature.parameters[index]));
+    }
+    if (JSON.stringify(keys) !== JSON.stringify([...names].sort()))
+      drift.push(`${api}: runtime [${[...names].sort()}] vs types [${keys}]`);
+  }
+  assert.deepEqual(drift, []);
+});
