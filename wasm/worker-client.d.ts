@@ -65,13 +65,13 @@ export interface AttentionWorker {
   /** The underlying module Worker. */
   readonly worker: Worker;
   /** Loads the module in the worker (also done on first use); resolves to its version and backend. */
-  ready(): Promise<{ version: string; backend: string }>;
+  ready(): Promise<{ version: string; backend: string; threads: number; threadsReason: string }>;
   /** attention() in the worker; rejects with AttentionError exactly where attention() would throw. */
   attention<O extends AttentionOptions>(options: Exact<AttentionOptions, O>): Promise<AttentionResult<O>>;
   cost(config: CostConfig): Promise<Cost>;
   memory(): Promise<MemoryUse>;
   createMultiHeadAttention(options: MultiHeadAttentionOptions): Promise<RemoteMultiHeadAttention>;
-  tokenizer(name: TokenizerName): Promise<RemoteTokenizer>;
+  tokenizer(name?: TokenizerName): Promise<RemoteTokenizer>;
   kvCache(options: KvCacheOptions): Promise<RemoteKvCache>;
   /** Stops the worker; pending and later calls reject with AttentionError('DISPOSED'). */
   terminate(): void;

@@ -114,7 +114,10 @@ export function createAttentionWorker(worker) {
   return {
     /** The underlying Worker. */
     worker: w,
-    /** Loads the module in the worker (done on first use anyway); resolves to { version, backend }. */
+    /**
+     * Loads the module in the worker (done on first use anyway); resolves to { version, backend, threads,
+     * threadsReason } (threadsReason: why one thread, '' when threaded).
+     */
     ready: () => call(0, 'info'),
     attention: (options) => call(0, 'attention', [options]),
     cost: (config) => call(0, 'cost', [config]),

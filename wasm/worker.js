@@ -47,7 +47,7 @@ async function handle({ target: targetId, method, args = [] }) {
     throw new AttentionError('INVALID_ARGUMENT', `method: expected one of ${KINDS[kind].methods.join(', ')} on ${kind}, received ${JSON.stringify(method)}`);
   switch (method) {
     case 'info':
-      return { version: value.version, backend: value.backend };
+      return { version: value.version, backend: value.backend, threads: value.threads, threadsReason: value.threadsReason };
     case 'MultiHeadAttention':
       return register('MultiHeadAttention', new value.MultiHeadAttention(...args));
     case 'tokenizer':

@@ -37,6 +37,9 @@ test('the page ran without errors', () => {
   assert.equal(result.failed, undefined, result.failed);
   assert.deepEqual(problems, []);
   assert.equal(result.info.backend, 'wasm-simd128');
+  // ready() reports the worker's threads, and why when it has only one (the test server sends COOP/COEP).
+  assert.ok(result.info.threads >= 1, `threads ${result.info.threads}`);
+  assert.equal(result.info.threadsReason === '', result.info.threads > 1, result.info.threadsReason);
 });
 
 test('attention(), cost(), MultiHeadAttention forward + trace, weights(), decoder, kvCache: worker == main thread', () => {

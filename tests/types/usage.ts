@@ -143,6 +143,8 @@ async function main(): Promise<void> {
   const aw: AttentionWorker = createAttentionWorker();
   createAttentionWorker(new URL('https://example.invalid/worker.js'));
   const info = await aw.ready();
+  const workerThreads: number = info.threads, why: string = info.threadsReason;
+  await aw.tokenizer();  // 'gpt2' by default, as in JS
   const wr = await aw.attention({ q, k, v: vv, qLen: 4, headDim: 8, returnWeights: true });
   const ww: Float32Array = wr.weights;
   const wc: Cost = await aw.cost({ dModel: 8, heads: 2 });
