@@ -12,7 +12,9 @@ export const HEAP_LIMIT = 2 ** 31 - 2 ** 26;
  */
 export function checkHeap(floats, what, module = null, extraBytes = 0) {
   const bytes = floats * 4 + extraBytes;
-  const held = module ? module.heapInUse() : 0;
+  // What the heap holds is at most its size (cheap to read); count it exactly (mallinfo walks every chunk, too slow
+  // for every call) only when that bound does not settle the question.
+  const held = !module || bytes + module.HEAPU8.length <= HEAP_LIMIT ? 0 : module.heapInUse();
   if (bytes + held > HEAP_LIMIT)
     throw new AttentionError('OUT_OF_MEMORY', `${what} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of ` +
       `WebAssembly memory${held ? ` besides the ${(held / 2 ** 30).toFixed(2)} GiB in use` : ''}, more than its ` +
