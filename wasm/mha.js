@@ -67,6 +67,20 @@ function decodeBytes(config, { batch, qLen: n, threads }, impl, kvLen) {
       projectTakes(rows, threads)));
 }
 
+const hasNaN = (a) => a.some(Number.isNaN);
+const allFinite = (a) => a.every(Number.isFinite);
+
+/**
+ * A NaN output from finite inputs and weights means the projected scores passed float32's range (the block's
+ * masks give zeros, never NaN, for a query with no visible key): refused with the reason instead of returned.
+ * The scores depend on the weights, so unlike attention() this is checked after the call.
+ */
+function refuseOverflow(out, finiteWeights, inputs, after = '') {
+  if (finiteWeights && hasNaN(out) && inputs.every((a) => !a || allFinite(a)))
+    throw new AttentionError('INVALID_ARGUMENT', 'x: the attention scores of these inputs pass float32\'s largest value ' +
+      `(3.4e38), where the softmax has no finite answer: scale x (or scale) down${after}`);
+}
+
 export function makeMultiHeadAttention(module) {
   /** Checks forward()/step() options; returns the ForwardCall (pointers 0) and arrays to copy in. */
   function prepareForward(config, x, o, { allowContext }) {
@@ -139,6 +153,8 @@ export function makeMultiHeadAttention(module) {
         decodeBytes(this.#owner.config, p.call, p.implName, kvLen));
       const { result, outputs } = run(p, (call) => this.#owner._handle().decode(cache, call));
       throwIfFailed(result);
+      refuseOverflow(outputs.out, this.#owner._finiteWeights(), [x],
+        ' (the cache already holds these tokens: reset() the decoder before going on)');
       return outputs.out;
     }
 
@@ -153,6 +169,7 @@ export function makeMultiHeadAttention(module) {
 
   class MultiHeadAttention {
     #handle;
+    #finiteWeights = true;  // seeded weights are; given ones are checked once
 
     /**
      * @param {object} options dModel, heads, kvHeads, headDim, valueDim, contextDim, bias, positional
@@ -179,6 +196,7 @@ export function makeMultiHeadAttention(module) {
           throw error;
         }
         status = handle.initWeights(call, named);
+        this.#finiteWeights = Object.values(named).every(allFinite);
       } else status = handle.initRandom(call, c.seed);
       if (status.code !== 'OK') {
         handle.delete();
@@ -189,6 +207,9 @@ export function makeMultiHeadAttention(module) {
       this.config = Object.freeze({ dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
         valueDim: c.valueDim, contextDim: c.contextDim, bias: c.bias, positional: c.positionalName, maxLen: c.maxLen });
     }
+
+    /** @internal Whether every weight is finite (for the overflow check of decoding). */
+    _finiteWeights() { return this.#finiteWeights; }
 
     /** @internal */
     _handle() {
@@ -217,6 +238,7 @@ export function makeMultiHeadAttention(module) {
         forwardBytes(this.config, p.call, p.implName, wantTrace));
       const { result, outputs } = run(p, (call) => (wantTrace ? handle.forwardTrace(call) : { status: handle.forward(call) }));
       throwIfFailed(result.status);
+      refuseOverflow(outputs.out, this.#finiteWeights, [x, p.context, p.arrays.bias && p.arrays.bias.map((b) => (b === -Infinity ? 0 : b))]);
       const answer = { out: outputs.out, shape: p.shape };
       if (wantTrace) {
         const { batch, qLen } = p.call, kvLen = p.call.contextLen || qLen;

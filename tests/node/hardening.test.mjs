@@ -139,3 +139,20 @@ test('8. options once accepted silently are refused, naming the option', async (
   decoder.dispose();
   mha.dispose();
 });
+
+test('7. MultiHeadAttention: finite inputs whose projected scores pass float32 are refused, not answered with NaN', async () => {
+  const mha = new attn.MultiHeadAttention({ dModel: 8, heads: 2, seed: 1 });
+  const huge = new Float32Array(2 * 8).fill(1e30);
+  await refuses('forward of 1e30 embeddings', () => mha.forward(huge, { causal: true }), 'INVALID_ARGUMENT', /float32's largest value/);
+  // A decoder finds out only after its cache took the tokens (and grew): it says so, and reset() recovers it.
+  const decoder = mha.decoder();
+  assert.throws(() => decoder.step(huge.subarray(0, 8)), (e) => e instanceof AttentionError && e.code === 'INVALID_ARGUMENT' &&
+    /float32's largest value.*reset\(\) the decoder/.test(e.message));
+  decoder.reset();
+  assert.ok(decoder.step(seeded(8, 4)).every(Number.isFinite));
+  assert.deepEqual(fixed().out, reference.out);
+  const fine = mha.forward(seeded(16, 9), { causal: true }).out;
+  assert.ok(fine.every(Number.isFinite));
+  decoder.dispose();
+  mha.dispose();
+});
