@@ -235,9 +235,10 @@ export function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
 }
 
 /** The largest |x| of an array (NaN and ±Infinity included as they are). */
-export function maxAbs(array) {
+export function maxAbs(array, { skipNegativeInfinity = false } = {}) {
   let m = 0;
   for (let i = 0; i < array.length; i++) {
+    if (skipNegativeInfinity && array[i] === -Infinity) continue;  // a bias's masked cell, not a score
     const a = Math.abs(array[i]);
     if (!(a <= m)) m = a;  // NaN sticks
   }
@@ -289,7 +290,7 @@ export function prepareAttention(module, o, cache = null) {
   const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
   const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen, heads });
   checkScoreRange(scale ?? 1 / Math.sqrt(headDim), headDim, maxAbs(q), cache ? cache.maxAbsK : maxAbs(k),
-    arrays.bias ? maxAbs(arrays.bias) : 0);
+    arrays.bias ? maxAbs(arrays.bias, { skipNegativeInfinity: true }) : 0);
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
   const outputs = o.outputs === undefined ? 'copy' : o.outputs;

@@ -103,6 +103,9 @@ test('7. finite inputs whose scores pass float32 are refused with a reason, neve
   const big = new Float32Array(2 * 8).fill(1e20);
   await refuses('q = k = 1e20', () => attn.attention({ q: big, k: big, v: ones, qLen: 2, headDim: 8 }), 'INVALID_ARGUMENT',
     /scale, q, k/);
+  const masking = new Float32Array(4).fill(-Infinity).fill(0, 0, 1);  // −∞ cells mask; they do not hide the overflow
+  await refuses('q = k = 1e20 with a masking bias', () => attn.attention({ q: big, k: big, v: ones, qLen: 2, headDim: 8,
+    bias: masking }), 'INVALID_ARGUMENT', /scale, q, k/);
   const cache = attn.kvCache({ kvHeads: 1, headDim: 8 });
   cache.append({ k: big, v: ones });
   await refuses('KV cache of 1e20 keys', () => cache.attention({ q: big.subarray(0, 8), qLen: 1 }), 'INVALID_ARGUMENT', /scale, q, k/);
