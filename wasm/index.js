@@ -31,6 +31,7 @@ export function simdSupported() {
   }
 }
 
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 let loading = null;
 let instanceState = null;  // { aborted, what } of the loaded instance
 
@@ -62,7 +63,6 @@ export function init(options) {
  */
 function threadPlan(threads, wasmBinary) {
   if (threads !== 'auto' && typeof threads !== 'boolean') throw invalid('threads', "'auto', true or false", threads);
-  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
   if (threads === false) return { use: false, reason: 'one thread was requested (threads: false)' };
   if (wasmBinary) return { use: false, reason: 'a wasmBinary was given, which is the single-thread build' };
   if (typeof SharedArrayBuffer === 'undefined' || (!isNode && !globalThis.crossOriginIsolated))
@@ -74,37 +74,86 @@ function threadPlan(threads, wasmBinary) {
   return { use: true, reason: '' };
 }
 
+/**
+ * The files init() may load, each as a URL made from a string literal and import.meta.url: the form Vite and
+ * webpack recognise, so an app's bundle emits every one of them and these URLs point at its copies (hashed names too).
+ * The threaded glue is one of them, not an import: its pthread workers import it again by URL, so it must stay a
+ * file of its own rather than be inlined into a bundle.
+ */
+const PACKAGE_FILES = {
+  'attn.wasm': () => new URL('./attn.wasm', import.meta.url),
+  'attn_mt.mjs': () => new URL('./mt/attn_mt.mjs', import.meta.url),
+  'attn_mt.wasm': () => new URL('./mt/attn_mt.wasm', import.meta.url),
+  'attn_mt.worker.js': () => new URL('./mt/attn_mt.worker.js', import.meta.url),
+};
+
+/**
+ * Emscripten 3.1.6's threaded glue warns "Blocking on the main thread is very dangerous" the first time a call
+ * waits for its worker threads on a page's main thread. The danger it names is a wait for a thread that needs the
+ * main thread's event loop to start; this package never starts one: a call uses at most the pool of workers that
+ * init() starts and loads before it resolves (attn::hardware_threads), and Emscripten's main-thread wait keeps
+ * running the calls those workers proxy to it. So that one message is dropped; every other one is printed.
+ * (A Web Worker, e.g. attention-wasm/worker-client, never blocks the page: Emscripten does not warn there.)
+ */
+const BLOCKING_WARNING = 'Blocking on the main thread is very dangerous';
+const printErr = (text) => {
+  if (!String(text).startsWith(BLOCKING_WARNING)) console.warn(text);
+};
+
+/**
+ * A data: URL made a blob: URL of this page's origin. Vite inlines small files as data: URLs, the pthread worker
+ * script among them; a worker started from one has an opaque origin and may not import the glue from the page's.
+ */
+async function sameOriginUrl(url) {
+  if (!url.startsWith('data:')) return url;
+  return URL.createObjectURL(await (await fetch(url)).blob());
+}
+
 async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackReason = '') {
   if (!simdSupported())
     throw new AttentionError('UNSUPPORTED', 'attention-wasm needs WebAssembly SIMD (simd128), which this runtime ' +
       'does not support: use Chrome/Edge >= 91, Firefox >= 89, Safari >= 16.4 or Node.js >= 16.4');
   const plan = fallbackReason ? { use: false, reason: fallbackReason } : threadPlan(threads, wasmBinary);
   const state = { aborted: false, what: '' };
-  const moduleOptions = { ...abortRecorder(state) };
+  const moduleOptions = { ...abortRecorder(state), printErr };
+  // In a browser the glue is told where each file is (see PACKAGE_FILES), so bundled copies are found; Node reads
+  // them from the folder the glue is in (its pthread workers need file paths, not URLs).
   if (locateFile) moduleOptions.locateFile = locateFile;
+  else if (!isNode) {
+    const files = Object.fromEntries(Object.entries(PACKAGE_FILES).map(([name, url]) => [name, url().href]));
+    if (plan.use) files['attn_mt.worker.js'] = await sameOriginUrl(files['attn_mt.worker.js']);
+    moduleOptions.locateFile = (path, prefix) => files[path] ?? prefix + path;
+  }
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
   if (plan.use) {
     // Never worse than one thread: if the threaded build cannot load, the single-thread one runs and says why.
     try {
-      return await instantiate((await runtimeImport(new URL('./mt/attn_mt.mjs', import.meta.url).href)).default,
-        moduleOptions, state, plan, 'mt/', 'attn_mt.wasm');
+      const glue = PACKAGE_FILES['attn_mt.mjs']().href;
+      if (!isNode) moduleOptions.mainScriptUrlOrBlob = glue;  // what each pthread worker imports
+      let factory;
+      try {
+        factory = (await runtimeImport(glue)).default;
+      } catch (error) {
+        throw new AttentionError('NOT_FOUND', `${glue} could not be imported: ${error?.message ?? error}`, { cause: error });
+      }
+      return await instantiate(factory, moduleOptions, state, plan, 'attn_mt.wasm');
     } catch (error) {
       const reason = `the threaded build could not load (${error.message}); running on one thread`;
       return load({ locateFile, wasmBinary, threads: false }, reason);
     }
   }
-  return instantiate(createAttnModule, moduleOptions, state, plan, '', 'attn.wasm');
+  return instantiate(createAttnModule, moduleOptions, state, plan, 'attn.wasm');
 }
 
 /** Runs an Emscripten factory; a failure names the file it could not load (as locateFile resolves it). */
-async function instantiate(factory, moduleOptions, state, plan, folder, wasmName) {
+async function instantiate(factory, moduleOptions, state, plan, wasmName) {
   let module;
   try {
     module = guardModule(await factory(moduleOptions), state);
   } catch (error) {
-    const from = moduleOptions.wasmBinary ? 'the given wasmBinary' : moduleOptions.locateFile
-      ? moduleOptions.locateFile(wasmName, new URL(`./${folder}`, import.meta.url).href)
-      : new URL(`./${folder}${wasmName}`, import.meta.url).href;
+    const url = PACKAGE_FILES[wasmName]().href;
+    const from = moduleOptions.wasmBinary ? 'the given wasmBinary'
+      : moduleOptions.locateFile ? moduleOptions.locateFile(wasmName, url.slice(0, url.lastIndexOf('/') + 1)) : url;
     throw new AttentionError(moduleOptions.wasmBinary ? 'INVALID_DATA' : 'NOT_FOUND',
       `init: the WebAssembly module could not be loaded from ${from}: ${error?.message ?? error}`, { cause: error });
   }
