@@ -101,12 +101,20 @@ const printErr = (text) => {
 };
 
 /**
- * A data: URL made a blob: URL of this page's origin. Vite inlines small files as data: URLs, the pthread worker
- * script among them; a worker started from one has an opaque origin and may not import the glue from the page's.
+ * The pthread worker script's URL, checked: a pthread worker whose script fails to load never reports back, so
+ * init() would wait forever; a fetch that fails here makes init() fall back to one thread instead. A data: URL
+ * (Vite inlines small files so, this script among them) becomes a blob: URL of the page's origin: a worker started
+ * from a data: URL has an opaque origin and may not import the glue from the page's.
  */
-async function sameOriginUrl(url) {
-  if (!url.startsWith('data:')) return url;
-  return URL.createObjectURL(await (await fetch(url)).blob());
+async function checkedWorkerScript(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new AttentionError('NOT_FOUND', `${url} could not be fetched: ${error.message}`, { cause: error });
+  }
+  if (!response.ok) throw new AttentionError('NOT_FOUND', `${url} could not be loaded (HTTP ${response.status})`);
+  return url.startsWith('data:') ? URL.createObjectURL(await response.blob()) : url;
 }
 
 async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackReason = '') {
@@ -118,18 +126,20 @@ async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackR
   const moduleOptions = { ...abortRecorder(state), printErr };
   // In a browser the glue is told where each file is (see PACKAGE_FILES), so bundled copies are found; Node reads
   // them from the folder the glue is in (its pthread workers need file paths, not URLs).
-  if (locateFile) moduleOptions.locateFile = locateFile;
-  else if (!isNode) {
-    const files = Object.fromEntries(Object.entries(PACKAGE_FILES).map(([name, url]) => [name, url().href]));
-    if (plan.use) files['attn_mt.worker.js'] = await sameOriginUrl(files['attn_mt.worker.js']);
-    moduleOptions.locateFile = (path, prefix) => files[path] ?? prefix + path;
-  }
+  const files = Object.fromEntries(Object.entries(PACKAGE_FILES).map(([name, url]) => [name, url().href]));
+  const locate = locateFile ?? (isNode ? undefined : (path, prefix) => files[path] ?? prefix + path);
+  if (locate) moduleOptions.locateFile = locate;
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
   if (plan.use) {
     // Never worse than one thread: if the threaded build cannot load, the single-thread one runs and says why.
     try {
-      const glue = PACKAGE_FILES['attn_mt.mjs']().href;
-      if (!isNode) moduleOptions.mainScriptUrlOrBlob = glue;  // what each pthread worker imports
+      const glue = files['attn_mt.mjs'];
+      if (!isNode) {
+        moduleOptions.mainScriptUrlOrBlob = glue;  // what each pthread worker imports
+        const prefix = glue.slice(0, glue.lastIndexOf('/') + 1);
+        const worker = await checkedWorkerScript(locate('attn_mt.worker.js', prefix));
+        moduleOptions.locateFile = (path, prefix) => (path === 'attn_mt.worker.js' ? worker : locate(path, prefix));
+      }
       let factory;
       try {
         factory = (await runtimeImport(glue)).default;
@@ -166,7 +176,12 @@ async function loadAsset(url) {
     const { readFile } = await runtimeImport('node:fs/promises');
     return new Uint8Array(await readFile(url));
   }
-  const response = await fetch(url);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {  // a network error names no URL
+    throw new AttentionError('NOT_FOUND', `tokenizer asset ${url} could not be fetched: ${error.message}`, { cause: error });
+  }
   if (!response.ok) throw new AttentionError('NOT_FOUND', `tokenizer asset ${url} could not be loaded (HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -25,7 +25,12 @@ async function bytesOf(source) {
         throw new AttentionError('NOT_FOUND', `loadModel: cannot read ${source}: ${error.message}`, { cause: error });
       }
     }
-    const response = await fetch(source);
+    let response;
+    try {
+      response = await fetch(source);
+    } catch (error) {  // a network error names no URL
+      throw new AttentionError('NOT_FOUND', `loadModel: ${source} could not be fetched: ${error.message}`, { cause: error });
+    }
     if (!response.ok) throw new AttentionError('NOT_FOUND', `loadModel: ${source} answered HTTP ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
   }

@@ -1,7 +1,8 @@
 // The packed package in fresh apps built by Vite, webpack and esbuild (pinned versions, installed from the npm
 // registry into a scratch folder), each served with and without COOP/COEP and run in Chromium: attention, the
 // tokenizer, the default model and the worker client give Node's numbers, threaded when cross-origin isolated, with
-// nothing in the console. Vite and webpack get no configuration at all; esbuild gets the documented recipe.
+// nothing in the console. Vite and webpack get no configuration at all; esbuild gets the documented recipe. Also
+// TypeScript 7's strict consumers of the installed types (TypeScript 5's are in tests/node/package.test.mjs).
 // Not the example page (package.test.mjs) nor the types (types.test.mjs). `npm run test:bundlers` runs this alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,10 +12,12 @@ import { extname, join, normalize, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { ARTIFACTS } from './browser.mjs';
-import { ROOT, packAndInstall, run } from './fixtures/packed.mjs';
+import { ROOT, checkTypeConsumers, packAndInstall, run } from './fixtures/packed.mjs';
 
 /** The bundlers, pinned: the versions the README's recipes and sizes were measured with. */
 export const BUNDLERS = { vite: '8.4.1', webpack: '5.113.0', 'webpack-cli': '7.3.1', esbuild: '0.28.2' };
+/** TypeScript 7 (the native compiler), for the type consumers; the repo's own TypeScript 5 runs them in package.test.mjs. */
+const TYPESCRIPT = '7.0.2';
 
 const tolerances = JSON.parse(readFileSync(join(ROOT, 'tests/tolerances.json'), 'utf8')).tolerances;
 const tol = (name) => tolerances.find((t) => t.name === name);
@@ -61,11 +64,14 @@ const APPS = {
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.json': 'application/json' };
 
-/** A static server of `dir`; with `isolated`, every response carries COOP/COEP (so the page may use threads). */
-function serve(dir, isolated) {
+/**
+ * A static server of `dir`; with `isolated`, every response carries COOP/COEP (so the page may use threads).
+ * Paths in `missing` (relative to dir) answer 404, as a deployment that forgot them would.
+ */
+function serve(dir, isolated, missing = []) {
   const server = createServer((req, res) => {
     const path = normalize(join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    let file = path.startsWith(dir) ? path : null;
+    let file = path.startsWith(dir) && !missing.includes(relative(dir, path)) ? path : null;
     if (file && statSync(file, { throwIfNoEntry: false })?.isDirectory()) file = join(file, 'index.html');
     const headers = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
     if (!file || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
@@ -111,7 +117,8 @@ before(async () => {
   packed = packAndInstall();
   const t0 = Date.now();
   run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts',
-    ...Object.entries(BUNDLERS).map(([name, version]) => `${name}@${version}`)], { cwd: packed.project, timeout: 300_000 });
+    ...Object.entries(BUNDLERS).map(([name, version]) => `${name}@${version}`), `typescript@${TYPESCRIPT}`],
+  { cwd: packed.project, timeout: 300_000 });
   report.installSeconds = (Date.now() - t0) / 1000;
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
   // Node's answers, from the same installed package and the same compute.js.
@@ -203,3 +210,35 @@ for (const [name, app] of Object.entries(APPS)) {
     }
   });
 }
+
+test('a deployment missing the pthread worker script runs on one thread and says why; a missing wasm file is named', async () => {
+  const out = join(packed.project, 'esbuild', APPS.esbuild.out);  // built by the esbuild test above (plain file names)
+  const cases = [
+    // Threads wanted (isolated) but the worker script is gone: one thread, the reason names the script's URL.
+    { isolated: true, missing: ['mt/attn_mt.worker.js'], check: ({ result, url }) => {
+      assert.equal(result.error, undefined, result.error);
+      assert.equal(result.threads, 1);
+      assert.ok(result.threadsReason.includes(`${url}mt/attn_mt.worker.js`), result.threadsReason);
+      assert.deepEqual(result.page.ids, node.ids);
+      assert.equal(close(result.page.out, node.out, tol('sdpa')), '');
+    } },
+    // The single-thread wasm is gone: init() rejects with NOT_FOUND naming its URL.
+    { isolated: false, missing: ['attn.wasm'], check: ({ result, url }) => {
+      assert.match(result.error ?? '', /^AttentionError: /, JSON.stringify(result));
+      assert.ok(result.error.includes(`could not be loaded from ${url}attn.wasm`), result.error);
+    } },
+  ];
+  for (const { isolated, missing, check } of cases) {
+    const { server, url } = await serve(out, isolated, missing);
+    try {
+      check({ ...(await openApp(url)), url });
+    } finally {
+      server.close();
+    }
+  }
+});
+
+test(`TypeScript ${TYPESCRIPT} strict consumers (NodeNext and Bundler resolution) compile against the installed types; wrong calls fail`, () => {
+  const wrongCalls = checkTypeConsumers(packed.project, join(packed.project, 'node_modules/typescript/bin/tsc'));
+  assert.ok(wrongCalls >= 20, `${wrongCalls} wrong calls checked`);
+});

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_FILES, ROOT, cleanEnv, packAndInstall, run } from '../e2e/fixtures/packed.mjs';
+import { PACKAGE_FILES, ROOT, checkTypeConsumers, cleanEnv, packAndInstall, run } from '../e2e/fixtures/packed.mjs';
 
 /** Like run() but asynchronous, so the C++ build overlaps the npm steps; never rejects. */
 function runAsync(command, args, options) {
@@ -122,25 +122,10 @@ test('installed attention-wasm works', async () => {
   assert.match(output, /^# pass 1$/m);
 });
 
-test('TypeScript (moduleResolution node16) finds the installed types through "exports"', () => {
-  writeFileSync(join(packed.project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'Node16', moduleResolution: 'Node16', types: [] },
-    files: ['check.ts'],
-  }));
-  writeFileSync(join(packed.project, 'check.ts'), `
-import { init, AttentionError, type MultiHeadAttention, type MhaTrace } from 'attention-wasm';
-import { createAttentionWorker } from 'attention-wasm/worker-client';
-const attn = await init();
-const m: MultiHeadAttention = new attn.MultiHeadAttention({ dModel: 8, heads: 2 });
-const t: MhaTrace = m.forward(new Float32Array(16), { trace: true }).trace;
-const code: string = new AttentionError('DISPOSED', 'x').code;
-export const checked = [t.weights, code, createAttentionWorker];
-`);
-  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-  run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packed.project });
-  // And a wrong use must fail, so the check above is not vacuous (e.g. types silently resolving to any).
-  writeFileSync(join(packed.project, 'check.ts'), `import { init } from 'attention-wasm';\nconst n: number = (await init()).backend;\nexport { n };\n`);
-  assert.throws(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packed.project }), /TS2322/);
+test('TypeScript strict consumers (NodeNext and Bundler resolution) compile against the installed types; wrong calls fail', () => {
+  // usage.ts compiles; every misuse of must-fail.ts is an error (// @ts-expect-error on each, unused ones fail).
+  const wrongCalls = checkTypeConsumers(packed.project, join(ROOT, 'node_modules/typescript/bin/tsc'));
+  assert.ok(wrongCalls >= 20, `${wrongCalls} wrong calls checked`);
 });
 
 test('examples/cpp builds with add_subdirectory of the repo and prints what the Node example prints', async () => {
