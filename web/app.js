@@ -5,9 +5,9 @@ import { removeFrom } from './canvas.js';
 import { $, setText } from './dom.js';
 import { drawLegend } from './draw.js';
 import { wireExport } from './export.js';
-import { page, showError } from './page.js';
+import { errorText, headNames, page, showError } from './page.js';
 import { call, onWorkerError } from './rpc.js';
-import { renderCalc, wireCost } from './sections/cost.js';
+import { redrawCost, renderCalc, wireCost } from './sections/cost.js';
 import { redrawDecode, renderDecode } from './sections/decode.js';
 import { renderHeads } from './sections/heads.js';
 import { renderNextTokens } from './sections/next-tokens.js';
@@ -16,10 +16,12 @@ import { renderSteps } from './sections/steps.js';
 import { chipEvents, renderTokens } from './sections/tokens.js';
 import { renderVariants } from './sections/variants.js';
 import { FIELDS, VIEW_ONLY, hashToState, hidden, readControls, stateToHash, writeControls } from './url-state.js';
-import { lm, updateModel } from './lm.js';
+import { lm, relabelModel, updateModel } from './lm.js';
 import { fillPicker, wirePicker } from './sections/picker.js';
 import { wireGeneration } from './sections/predict.js';
 import { wireTutorialExample } from './sections/layers.js';
+import { S, applyStrings, language, preferredLanguage, setLanguage } from './strings.js';
+import { wireTutorial } from './tutorial.js';
 
 onWorkerError.handler = showError;
 
@@ -51,13 +53,10 @@ async function compute() {
     const t2 = performance.now();
     window.__timing = { lastUpdateMs: t2 - t0, workerMs: t1 - t0, renderMs: t2 - t1, traceMs: a.ms, start: t0, end: t2 };
     $('status').classList.remove('error');
-    $('status').textContent = a.empty ? 'Type some text.' :
-      `${a.tokens.length} tokens${a.truncated ? ' (the first 256 shown)' : ''} · ${a.config.heads} heads · d_model ${a.config.dModel} · ` +
-      `${info.backend} × ${info.threads} thread${info.threads === 1 ? '' : 's'} · trace in ${a.ms.toFixed(1)} ms · attention-wasm ${info.version}`;
-    $('status').title = info.threadsReason || 'threads on: the page is cross-origin isolated';
+    renderStatus();
     window.__state = { analysis: a, state: page.state };
   } catch (e) {
-    if (!e.stale) showError(e.message);
+    if (!e.stale) showError(e);
   }
   // The variants (five more forward passes) and the next-token scores (a pass over the whole vocabulary) wait until
   // typing pauses, so they never delay the next keystroke.
@@ -70,14 +69,40 @@ async function compute() {
           out: page.analysis.trace.out.slice((L - 1) * E, L * E) });  // batch row 0, last token
         renderNextTokens(page.analysis.nextTokens);
       }
-      renderVariants(await call('variants', page.state));
+      renderVariants(latest.variants = await call('variants', page.state));
       renderDecode(await call('decode', page.state));
     } catch (e) {
-      if (!e.stale) showError(e.message);
+      if (!e.stale) showError(e);
     }
   }, 400);
 }
 let variantsTimer = 0;
+const latest = { variants: null, positions: null };  // answers kept to redraw in another language
+
+/** The status line: what was analysed, on which backend, how fast. */
+function renderStatus() {
+  const a = page.analysis;
+  if (!a || $('status').classList.contains('error')) return;
+  $('status').textContent = a.empty ? S.status.typeSomething : S.status.line(a.tokens.length, a.truncated, a.config.heads,
+    a.config.dModel, info.backend, info.threads, a.ms.toFixed(1), info.version);
+  $('status').title = info.threadsReason || S.status.threadsOn;
+}
+
+/** Switches the page's language: the static strings, then every view drawn from the answers it already has. */
+function relabel(lang) {
+  setLanguage(lang);
+  applyStrings();
+  fillPicker();
+  renderStatus();
+  if (page.analysis) render();
+  if (latest.variants) renderVariants(latest.variants);
+  redrawDecode();
+  if (latest.positions) renderPositions(latest.positions);
+  renderCalc();
+  redrawCost();
+  relabelModel();
+  wireTutorialExample();
+}
 
 function render() {
   const a = page.analysis;
@@ -87,19 +112,14 @@ function render() {
     $('next-token').innerHTML = '';
     return;
   }
-  const heads = a.trace.dims.heads, select = $('head');
-  if (select.options.length !== heads || select.dataset.names !== a.headNames.join('|')) {
+  const heads = a.trace.dims.heads, select = $('head'), names = headNames(a);
+  if (select.options.length !== heads || select.dataset.names !== names.join('|')) {
     select.innerHTML = '';
-    a.headNames.forEach((n, h) => select.add(new Option(`${h}: ${n}`, h)));
-    select.dataset.names = a.headNames.join('|');
+    names.forEach((n, h) => select.add(new Option(`${h}: ${n}`, h)));
+    select.dataset.names = names.join('|');
   }
   select.value = String(Math.min(page.state.head, heads - 1));
-  setText($('model-note'), page.state.preset === 'teaching'
-    ? 'Teaching model: d_model 48, 4 heads of 16, weights constructed by hand (src/attn/model/demo_model.hpp): head 0 lets ' +
-      'nouns look at adjectives, head 1 looks at the previous token, head 2 at copies of the same token, head 3 ' +
-      'spreads evenly. Embeddings: a ±¼ signature per token id, a one-hot word class from a small lexicon, and a ' +
-      'sinusoidal position table.'
-    : `Seeded model: weights drawn from a fixed-seed generator (Xavier uniform) — untrained, so its patterns mean nothing; the arithmetic is exact.`);
+  setText($('model-note'), page.state.preset === 'teaching' ? S.block.teachingNote : S.block.seededNote);
   renderSteps();
   renderHeads();
 }
@@ -109,8 +129,13 @@ let info = { backend: '…', version: '…' };
 async function main() {
   // Offline reloads (sw.js). Without it (e.g. a file: URL) the page works the same, only not offline.
   navigator.serviceWorker?.register('sw.js').catch(() => {});
+  const linked = hashToState(location.hash);
+  // The language: the link's, else the first of the browser's languages the page speaks.
+  linked.lang = setLanguage(linked.lang ?? preferredLanguage(navigator.languages ?? [navigator.language]));
+  applyStrings();
+  $('status').textContent = S.status.loading;
   fillPicker();
-  writeControls(hashToState(location.hash));
+  writeControls(linked);
   page.state = readControls();
   chipEvents();
   drawLegend($('legend-signed'), { kind: 'signed', limit: 1 });
@@ -118,6 +143,7 @@ async function main() {
   for (const [name] of Object.entries(FIELDS)) {
     const el = $(name);
     const changed = () => {
+      if (name === 'lang' && language() !== el.value) relabel(el.value);
       update({ recompute: !VIEW_ONLY.includes(name) });
       if (name === 'head') redrawDecode();  // the decode section shows the chosen head too
     };
@@ -136,6 +162,7 @@ async function main() {
   wireExport();
   wireGeneration();
   wireTutorialExample();
+  wireTutorial();
   wirePicker();  // asks for the default model now: the worker fetched it while the wasm loads
   $('preset').addEventListener('change', () => {
     if (lm.block) $('model').value = $('preset').value;  // the picker and section 2 name the same block
@@ -144,12 +171,12 @@ async function main() {
   try {
     info = await call('info');
   } catch (e) {
-    showError(`Could not start attention-wasm: ${e.message}`);
+    showError(S.errors.startFailed(errorText(e)));
     return;
   }
   update();
   renderCalc();
-  call('positions').then(renderPositions, (e) => showError(e.message));
+  call('positions').then((r) => renderPositions(latest.positions = r), (e) => showError(e));
   window.__ready = true;
 }
 

@@ -2,6 +2,7 @@
 // Not the drawing primitives (draw.js) and not what is drawn (app.js).
 import { $, download, setText } from './dom.js';
 import { cellAt, drawMatrix, fmt, matrixGeometry } from './draw.js';
+import { S } from './strings.js';
 
 // Drawing on demand. The page holds ~40 canvases but a screen shows a few: a canvas is drawn when it is on (or near)
 // the screen; the others keep their latest drawing and run it when scrolled to, before an export reads them, or
@@ -102,15 +103,15 @@ export function pngButton(card, name) {
   let button = card.querySelector(':scope > button.png');
   if (button) {
     button.dataset.name = name;
-    button.title = `download “${name}” as PNG`;
+    button.title = S.export.pngTitle(name);
     return;
   }
   button = document.createElement('button');
   button.type = 'button';
   button.className = 'png';
-  button.textContent = 'PNG';
+  button.textContent = S.export.pngButton;
   button.dataset.name = name;
-  button.title = `download “${name}” as PNG`;
+  button.title = S.export.pngTitle(name);
   button.onclick = () => {
     const canvases = [...card.querySelectorAll('canvas')];
     canvases.forEach(drawNow);

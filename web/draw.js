@@ -273,8 +273,8 @@ export function drawLines(canvas, weights, rows, cols, { offset = 0, leftLabels,
   return geometry;
 }
 
-/** Line chart of measured points with a fitted c·n² curve. points: [{n, ms}]. */
-export function drawCostChart(canvas, points) {
+/** Line chart of measured points with a fitted c·n² curve. points: [{n, ms}]; labels: the axis title, ms(v) → text. */
+export function drawCostChart(canvas, points, { axis = '', ms: msText = (v) => v } = {}) {
   canvas.width = 460;
   canvas.height = 260;
   const ctx = canvas.getContext('2d');
@@ -292,9 +292,9 @@ export function drawCostChart(canvas, points) {
   ctx.font = '11px sans-serif';
   ctx.textAlign = 'center';
   for (const p of points) ctx.fillText(String(p.n), X(p.n), T + H + 14);
-  ctx.fillText('sequence length n (tokens)', L + W / 2, T + H + 30);
+  ctx.fillText(axis, L + W / 2, T + H + 30);
   ctx.textAlign = 'right';
-  for (let k = 0; k <= 4; k++) ctx.fillText(fmt((msMax * k) / 4) + ' ms', L - 4, Y((msMax * k) / 4));
+  for (let k = 0; k <= 4; k++) ctx.fillText(msText(fmt((msMax * k) / 4)), L - 4, Y((msMax * k) / 4));
   ctx.strokeStyle = '#e07000';
   ctx.setLineDash([5, 4]);
   ctx.beginPath();

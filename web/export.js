@@ -4,6 +4,7 @@ import { headSlice } from '/dist/trace.js';
 import { drawNow } from './canvas.js';
 import { $, download } from './dom.js';
 import { page } from './page.js';
+import { S } from './strings.js';
 
 /** The trace in a layout a BertViz user recognises (attention: layers × heads × Lq × Lk), plus everything else. */
 export function traceJson(a, state) {
@@ -40,7 +41,7 @@ export function wireExport() {
     const link = location.href;
     try {
       await navigator.clipboard.writeText(link);
-      $('export-note').textContent = 'link copied';
+      $('export-note').textContent = S.export.copied;
     } catch {
       $('export-note').textContent = link;
     }

@@ -41,9 +41,9 @@ export function describeHead(scores, l, h) {
   const own = (m) => values(scores, m)[k];
   const mine = METRICS.filter((m) => best[m]?.named && own(m) > NAMED_ABOVE[m] && own(m) >= NEAR_BEST * best[m].value);
   // The metrics this head is named for, in sentences; its other scores as plain numbers.
-  const sentences = mine.map((m) => S.metricSentences[m](shown(m, own(m))));
+  const sentences = mine.map((m) => S.layers.metricSentences[m](shown(m, own(m))));
   const others = METRICS.filter((m) => !mine.includes(m) && values(scores, m).length)
-    .map((m) => `${S.metricNames[m]} ${shown(m, values(scores, m)[k])}`);
-  if (others.length) sentences.push(S.otherScores(others.join(' · ')));
-  return { title: mine.map((m) => `${S.metricNames[m]} ${shown(m, own(m))}`).join(' · '), sentences, metrics: mine };
+    .map((m) => `${S.layers.metricNames[m]} ${shown(m, values(scores, m)[k])}`);
+  if (others.length) sentences.push(S.layers.otherScores(others.join(' · ')));
+  return { title: mine.map((m) => `${S.layers.metricNames[m]} ${shown(m, own(m))}`).join(' · '), sentences, metrics: mine };
 }

@@ -7,7 +7,7 @@ const TOP = 10;      // tokens shown in the prediction bars
 const LENS_TOP = 5;  // tokens shown per depth in the logit lens
 
 /** Handlers for worker.js, given the initialised package, the GPT-2 tokenizer and the default model's bytes. */
-export function modelHandlers({ attn, tok, tokenize, defaultModel }) {
+export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError }) {
   let model = null, rowOf = null, info = null;
 
   /** Softmax of logits[offset, offset + V) (a probability distribution over the model's rows). */
@@ -124,7 +124,7 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel }) {
 
     /** Generates after the text, posting each token as it comes; the same seed gives the same tokens. */
     async modelGenerate({ text, temperature, topK, topP, seed, maxTokens }, progress) {
-      if (!model) throw new Error('no model loaded');
+      if (!model) throw pageError('noModel');
       const ids = tokenize(text).slice(-(model.config.context - 1)).map((t) => t.id);
       if (ids.length === 0) ids.push(50256);  // an empty prompt starts from GPT-2's <|endoftext|>
       const room = Math.max(0, model.config.context - ids.length);

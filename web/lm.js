@@ -5,9 +5,9 @@ import { $ } from './dom.js';
 import { page, showError } from './page.js';
 import { call } from './rpc.js';
 import { renderLayers } from './sections/layers.js';
-import { renderLens } from './sections/lens.js';
+import { redrawLens, renderLens } from './sections/lens.js';
+import { renderFilm } from './sections/film.js';
 import { renderPrediction } from './sections/predict.js';
-import { S } from './strings.js';
 import { ablated } from './url-state.js';
 
 /** info: the loaded model's description (modelLoad); analysis: modelAnalyze's latest answer; selected: [l, h]. */
@@ -20,7 +20,6 @@ export const isBlock = (model) => model === 'teaching' || model === 'seeded';
 export function showModelSections(model) {
   lm.block = isBlock(model);
   $('block-note').hidden = !lm.block;
-  $('block-note').textContent = S.blockOnly;
   for (const id of ['s-layers', 's-lens', 's-film']) $(id).hidden = lm.block;
   document.querySelector('#s-predict .lm-body').hidden = lm.block;
 }
@@ -46,6 +45,15 @@ export async function updateModel() {
     window.__lm = { info: lm.info, analysis: a, text: page.state.text };
     window.__lmTiming = { workerMs: t1 - t0, renderMs: t2 - t1, forwardMs: a.ms, start: t0, end: t2 };
   } catch (e) {
-    if (!e.stale) showError(e.message);
+    if (!e.stale) showError(e);
   }
+}
+
+/** Redraws the model sections in the page's (new) language from the answers they already have. */
+export function relabelModel() {
+  if (lm.info && !lm.block) renderFilm(lm.info);
+  if (!lm.analysis || lm.block) return;
+  renderPrediction(lm.analysis);
+  renderLayers(lm.analysis);
+  redrawLens();
 }

@@ -5,6 +5,8 @@
 // would need one round trip per token text; until it has them the page keeps this one-message-per-answer worker.
 // Two workers of the same script, so that the two run in parallel: one holds the whole model (methods named
 // model…), the other the single block of sections 3–9; a keystroke's model answer never waits behind the block's trace.
+import { S } from './strings.js';
+
 const workers = { model: new Worker('./worker.js', { type: 'module', name: 'model' }), block: new Worker('./worker.js', { type: 'module', name: 'block' }) };
 const workerFor = (method) => (method.startsWith('model') ? workers.model : workers.block);
 const pending = new Map();
@@ -20,7 +22,7 @@ for (const worker of Object.values(workers)) {
     if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
     else p.resolve(data.result);
   };
-  worker.onerror = (e) => onWorkerError.handler(`The compute worker failed: ${e.message || 'it could not start (see the browser console)'}`);
+  worker.onerror = (e) => onWorkerError.handler(S.errors.workerFailed(e.message || S.errors.workerNoStart));
 }
 export function call(method, ...args) {
   return callWithProgress(method, undefined, ...args);

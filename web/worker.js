@@ -2,22 +2,29 @@
 // variants, timings and costs, all from attention-wasm. Not drawing: app.js draws what this returns.
 
 const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
-let attn, demo, tok, teaching, permutationDiff, headAverage, headSlice;
+let attn, demo, tok, teaching, permutationDiff, headAverage, headSlice, bytePieces, POSITIONS_PAIR;
 const seeded = new Map();  // config key → MultiHeadAttention
 // The page runs two of these workers (rpc.js): the one for the whole model (named 'model') fetches our trained model
 // at once, while the package's wasm loads, so the two downloads run in parallel.
 const DEFAULT_MODEL = 'models/tiny-tutor.safetensors';
 const modelRole = self.name === 'model';
-const defaultModelBytes = !modelRole ? Promise.reject(new Error('the block worker holds no model')) : fetch(DEFAULT_MODEL).then((r) => {
-  if (!r.ok) throw new Error(`${DEFAULT_MODEL} answered HTTP ${r.status}`);
+const defaultModelBytes = !modelRole ? Promise.reject(pageError('noModel')) : fetch(DEFAULT_MODEL).then((r) => {
+  if (!r.ok) throw pageError('modelHttp', DEFAULT_MODEL, r.status);
   return r.arrayBuffer();
 });
 defaultModelBytes.catch(() => {});  // reported when the page asks for the model, not as an unhandled rejection
 let modelHandlers = {};
 
+/** An error the page words itself: S.errors[key](...args) in the page's language (the message is the key). */
+function pageError(key, ...args) {
+  return Object.assign(new Error(key), { key, args });
+}
+
 // The library is imported dynamically so that onmessage (at the end of this file) is installed when the worker
 // starts: with a static import, messages sent while the module graph still loads would find no listener.
 const ready = (async () => {
+  ({ bytePieces } = await import('./pieces.js'));
+  ({ POSITIONS_PAIR } = await import('./examples.js'));
   const lib = await import('/dist/index.js');
   attn = await lib.init();
   demo = (await import('/dist/demo.js')).demo(attn);
@@ -25,13 +32,24 @@ const ready = (async () => {
   tok = await attn.tokenizer('gpt2');
   teaching = demo.teachingModel();
   const { modelHandlers: make } = await import('./lm-worker.js');
-  modelHandlers = make({ attn, tok, tokenize, defaultModel: () => defaultModelBytes });
+  modelHandlers = make({ attn, tok, tokenize, defaultModel: () => defaultModelBytes, pageError });
 })();
 
+/**
+ * The text's first MAX_TOKENS tokens: id, UTF-16 span [start, end), the token's own text (tokenText: a partial
+ * character shows U+FFFD), the characters it completes (done) and the hex of the bytes it leaves unfinished (tail),
+ * and for a piece of a character split over several tokens, that character and its first and last token (piece).
+ */
 function tokenize(text) {
-  const { tokens } = tok.encodeWithOffsets(text);
-  return tokens.slice(0, MAX_TOKENS).map((t) => ({ id: t.id, start: t.start, end: t.end, text: tok.tokenText(t.id), span: t.text }));
+  const kept = tok.encodeWithOffsets(text).tokens.slice(0, MAX_TOKENS);
+  const bytes = encoder.encode(text).subarray(0, kept.at(-1)?.byteEnd ?? 0);
+  const { tokens: pieces, chars } = bytePieces(bytes, kept);
+  const out = kept.map((t, i) => ({ id: t.id, start: t.start, end: t.end, text: tok.tokenText(t.id), done: pieces[i].done,
+    tail: pieces[i].tail, piece: null, byteStart: t.byteStart, byteEnd: t.byteEnd }));
+  for (const c of chars) for (let i = c.first; i <= c.last; i++) out[i].piece ??= c;  // a token in two: the earlier
+  return out;
 }
+const encoder = new TextEncoder();
 
 function seededModel({ dModel, heads, kvHeads, positional, seed, contextDim }) {
   const key = JSON.stringify([dModel, heads, kvHeads, positional, seed, contextDim]);
@@ -49,13 +67,13 @@ function seededModel({ dModel, heads, kvHeads, positional, seed, contextDim }) {
 /** The model and the input embeddings [n, E] for tokens, under the page's model settings. */
 function modelAndEmbeddings(state, tokens) {
   if (state.preset === 'teaching') {
-    // Word classes come from what the token spells: its span in the text when it holds whole characters.
-    const texts = tokens.map((t) => (t.text.includes('\uFFFD') && t.span ? t.span : t.text));
+    // Word classes come from what the token completes: a character split over tokens is read on its last piece.
+    const texts = tokens.map((t) => t.done);
     return { mha: teaching.mha, x: teaching.embed(tokens.map((t) => t.id), texts), headNames: teaching.headNames };
   }
   const mha = seededModel(state);
   const x = demo.seededEmbeddings(tokens.map((t) => t.id), state.dModel, state.seed);
-  return { mha, x, headNames: Array.from({ length: state.heads }, (_, h) => `head ${h}`) };
+  return { mha, x, headNames: null };  // the page numbers them in its language
 }
 
 function maskOptions(state) {
@@ -128,7 +146,7 @@ const handlers = {
         let weightsDiff = 0;
         for (let h = 0; h < H; h++)
           for (let j = 0; j <= i; j++) weightsDiff = Math.max(weightsDiff, Math.abs(weights[h * (i + 1) + j] - trace.weights[(h * L + i) * L + j]));
-        steps.push({ token: tokens[i].text, cacheTokens: decoder.length, cacheBytes: decoder.bytesInUse, outDiff, weightsDiff,
+        steps.push({ token: tokens[i], cacheTokens: decoder.length, cacheBytes: decoder.bytesInUse, outDiff, weightsDiff,
           weights: weights.slice() });
       }
       return { steps, bytesPerToken: decoder.bytesPerToken, heads: H, dModel: E };
@@ -151,12 +169,12 @@ const handlers = {
     const crossTokens = tokenize(state.crossText || ' ');
     const { dModel, heads } = state, L = tokens.length;
     const gqa = Math.max(1, Math.min(heads, state.gqaKv));
-    const runs = [
-      { name: 'Multi-head', kvHeads: heads },
-      { name: `Grouped-query (${gqa} kv heads)`, kvHeads: gqa },
-      { name: 'Multi-query (1 kv head)', kvHeads: 1 },
-      { name: `Sliding window (w = ${state.variantWindow})`, kvHeads: heads, window: state.variantWindow },
-      { name: 'Cross-attention (K, V from the second text)', kvHeads: heads, cross: true },
+    const runs = [  // the page names each kind in its language
+      { name: 'mha', kvHeads: heads },
+      { name: 'gqa', kvHeads: gqa },
+      { name: 'mqa', kvHeads: 1 },
+      { name: 'window', kvHeads: heads, window: state.variantWindow },
+      { name: 'cross', kvHeads: heads, cross: true },
     ];
     return runs.map((r) => {
       const mha = seededModel({ ...state, kvHeads: r.kvHeads, positional: 'sinusoidal' });
@@ -181,7 +199,7 @@ const handlers = {
 
   /** 我打他 vs 他打我: are the weights a permutation of each other, with and without positions? */
   positions() {
-    const a = tokenize('我打他'), b = tokenize('他打我');
+    const [a, b] = POSITIONS_PAIR.map(tokenize);
     // b's token p is a's token perm[p] (each character is two byte-level tokens; ids are unique here).
     const perm = b.map((t, p) => {
       const pair = p - (p % 2), offset = p % 2;
@@ -240,6 +258,6 @@ self.onmessage = async ({ data: { id, method, args } }) => {
     const result = await handler(...args, (progress) => self.postMessage({ id, progress }));
     self.postMessage({ id, result }, transferables(result));
   } catch (error) {
-    self.postMessage({ id, error: { name: error.name, code: error.code, message: error.message } });
+    self.postMessage({ id, error: { name: error.name, code: error.code, message: error.message, key: error.key, args: error.args } });
   }
 };

@@ -187,7 +187,9 @@ test('FAQ 3: reading the text one token at a time through a KV cache gives the f
 test('5: variants side by side with the cost calculator\'s numbers', async () => {
   const page = await open();
   await page.waitForFunction(() => document.querySelectorAll('#variants .variant').length === 5);
-  const cards = await page.$$eval('#variants .variant', (v) => v.map((c) => ({ name: c.dataset.variant, text: c.textContent })));
+  const cards = await page.$$eval('#variants .variant', (v) => v.map((c) => ({ kind: c.dataset.variant,
+    name: c.querySelector('h4').textContent, text: c.textContent })));
+  assert.deepEqual(cards.map((c) => c.kind), ['mha', 'gqa', 'mqa', 'window', 'cross']);
   assert.match(cards[1].name, /Grouped-query \(2 kv heads\)/);
   const mqa = attn.cost({ dModel: 64, heads: 4, kvHeads: 1, headDim: 16, layers: 1, context: 4, bytesPerElement: 4 });
   assert.ok(cards[2].text.includes(mqa.paramsPerLayer.toLocaleString('en')));

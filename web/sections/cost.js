@@ -1,9 +1,10 @@
-// Section 7: measured time of one attention call against n (with the n² curve) and the cost calculator, whose
+// Section 8: measured time of one attention call against n (with the n² curve) and the cost calculator, whose
 // numbers are all attn.cost()'s. Not the arithmetic: human() only formats a count for reading.
 import { $ } from '../dom.js';
 import { drawCostChart, fmt } from '../draw.js';
-import { showError } from '../page.js';
+import { errorText, showError } from '../page.js';
 import { call } from '../rpc.js';
+import { S } from '../strings.js';
 
 const CALC_PRESETS = {
   gpt3: { dModel: 12288, heads: 96, kvHeads: 96, headDim: 128, layers: 96, context: 2048, bytes: 2 },
@@ -17,34 +18,49 @@ export async function renderCalc() {
   const table = $('calc-out');
   try {
     const c = await call('cost', config);
-    const rows = [['W_q + W_k + W_v + W_o per query head', c.paramsPerQueryHead], ['attention parameters per layer', c.paramsPerLayer],
-      ['attention parameters, all layers', c.paramsTotal], ['KV cache per token (all layers)', c.kvCacheBytesPerToken],
-      ['KV cache for the context', c.kvCacheBytes], ['FLOPs per token: projections', c.flopsProjectionsPerToken],
-      ['FLOPs per token: attention over the context', c.flopsAttentionPerToken]];
-    table.innerHTML = '';
-    for (const [k, n] of rows) {
-      const tr = document.createElement('tr');
-      tr.innerHTML = '<th></th><td></td><td></td>';
-      tr.children[0].textContent = k;
-      tr.children[1].textContent = n.toLocaleString('en');
-      tr.children[2].textContent = human(n, k.includes('KV') ? 'B' : '');
-      table.append(tr);
+    table.textContent = '';
+    for (const [key, name] of Object.entries(S.cost.rows)) {
+      const tr = table.insertRow(), n = c[key];
+      tr.append(Object.assign(document.createElement('th'), { textContent: name }));
+      tr.insertCell().textContent = n.toLocaleString('en');
+      tr.insertCell().textContent = key.startsWith('kvCache') ? bytes(n) : human(n);
     }
     $('calc-note').textContent = config.dModel === 12288 && config.heads === 96 && config.layers === 96
-      ? `The tutorial's "≈630万 per head" is ${c.paramsPerQueryHead.toLocaleString('en')}. Its "×96 heads ≈ 59.5亿" is off: ` +
-        `96 heads give ${human(c.paramsPerLayer)} per layer, and ${human(c.paramsTotal)} over 96 layers — about a third of 175B, as it says.`
-      : '';
+      ? S.cost.gpt3Note(c.paramsPerQueryHead.toLocaleString('en'), human(c.paramsPerLayer), human(c.paramsTotal)) : '';
   } catch (e) {
-    if (!e.stale) table.innerHTML = `<tr><td>${e.message.replace(/[<>&]/g, '')}</td></tr>`;
+    if (!e.stale) {
+      table.textContent = '';
+      table.insertRow().insertCell().textContent = errorText(e);
+    }
   }
 }
 
-function human(n, unit = '') {
-  const units = unit === 'B' ? ['B', 'KiB', 'MiB', 'GiB', 'TiB'] : ['', 'K', 'M', 'B', 'T'];
-  const base = unit === 'B' ? 1024 : 1000;
+/** A count in the page's language's large units (K, M, B or 万, 亿), for reading. */
+function human(n) {
+  const [size, unit] = S.cost.units.find(([size]) => n >= size) ?? [1, ''];
+  const v = n / size;
+  return `${v.toFixed(v >= 100 || size === 1 ? 0 : 2)} ${unit}`.trim();
+}
+
+/** A byte count in binary units. */
+function bytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let k = 0;
-  while (n >= base && k < units.length - 1) (n /= base), k++;
-  return `${n.toFixed(n >= 100 || k === 0 ? 0 : 2)} ${units[k]}`.trim();
+  while (n >= 1024 && k < units.length - 1) (n /= 1024), k++;
+  return `${n.toFixed(n >= 100 || k === 0 ? 0 : 2)} ${units[k]}`;
+}
+
+let points = null;  // the latest measurement, redrawn in another language
+
+/** Draws the latest measurement (chart and table), if there is one. */
+export function redrawCost() {
+  if (!points) return;
+  drawCostChart($('cost-chart'), points, { axis: S.cost.axisN, ms: S.cost.ms });
+  $('cost-times').textContent = '';
+  const n = $('cost-times').insertRow(), ms = $('cost-times').insertRow();
+  n.append(Object.assign(document.createElement('th'), { textContent: S.cost.timesHeader[0] }));
+  ms.append(Object.assign(document.createElement('th'), { textContent: S.cost.timesHeader[1] }));
+  for (const p of points) n.insertCell().textContent = p.n, ms.insertCell().textContent = fmt(p.ms);
 }
 
 /** Wires the measure button (timed in the worker) and the calculator's presets and inputs. */
@@ -52,13 +68,11 @@ export function wireCost() {
   $('measure').onclick = async () => {
     $('measure').disabled = true;
     try {
-      const points = await call('timing', [64, 128, 256, 512, 1024, 2048, 4096]);
-      drawCostChart($('cost-chart'), points);
-      $('cost-times').innerHTML = '<tr><th>n</th>' + points.map((p) => `<td>${p.n}</td>`).join('') + '</tr><tr><th>ms</th>' +
-        points.map((p) => `<td>${fmt(p.ms)}</td>`).join('') + '</tr>';
+      points = await call('timing', [64, 128, 256, 512, 1024, 2048, 4096]);
+      redrawCost();
       window.__timingPoints = points;
     } catch (e) {
-      showError(e.message);
+      showError(e);
     } finally {
       $('measure').disabled = false;
     }

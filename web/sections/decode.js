@@ -3,6 +3,7 @@
 import { drawNow, matrixView, pngButton } from '../canvas.js';
 import { $, setText } from '../dom.js';
 import { label, page } from '../page.js';
+import { S } from '../strings.js';
 
 /** Section 5: the decoder's steps against the full causal pass, and the chosen head's weights row by row. */
 let decoded = null;  // the latest answer, redrawn when only the chosen head changes
@@ -15,14 +16,14 @@ export function renderDecode(d) {
     return;
   }
   const worstOut = Math.max(...steps.map((s) => s.outDiff)), worstWeights = Math.max(...steps.map((s) => s.weightsDiff));
-  setText($('decode-verdict'), `${L} steps, one token each: largest difference from the full causal pass — outputs ` +
-    `${worstOut.toExponential(1)}, weights ${worstWeights.toExponential(1)} (any difference is float32 rounding: the ` +
-    `sums run in another order). The cache grows by ${d.bytesPerToken.toLocaleString('en')} B per token.`);
-  table.innerHTML = '<tr><th>step</th><th>new token</th><th>tokens in the cache</th><th>cache bytes</th>' +
-    '<th>max |Δ| output</th><th>max |Δ| weights</th></tr>';
+  setText($('decode-verdict'), S.decode.verdict(L, worstOut.toExponential(1), worstWeights.toExponential(1),
+    d.bytesPerToken.toLocaleString('en')));
+  table.textContent = '';
+  const header = table.insertRow();
+  for (const name of S.decode.columns) header.append(Object.assign(document.createElement('th'), { textContent: name }));
   steps.forEach((s, i) => {
     const tr = table.insertRow();
-    for (const text of [i, label({ text: s.token }), s.cacheTokens, s.cacheBytes.toLocaleString('en'),
+    for (const text of [i, label(s.token), s.cacheTokens, s.cacheBytes.toLocaleString('en'),
       s.outDiff.toExponential(1), s.weightsDiff.toExponential(1)]) tr.insertCell().textContent = text;
   });
   // Row i: step i's weights over the i + 1 cached tokens for the chosen head; the cells after it are not in the cache.
@@ -30,11 +31,11 @@ export function renderDecode(d) {
   steps.forEach((s, i) => {
     for (let j = 0; j <= i; j++) w[i * L + j] = s.weights[h * (i + 1) + j], absent[i * L + j] = 0;
   });
-  const labels = steps.map((s) => label({ text: s.token }));
+  const labels = steps.map((s) => label(s.token));
   const canvas = $('decode-weights');
   matrixView(canvas, w, L, L, { kind: 'weight', masked: absent, rowLabels: labels, colLabels: labels, maxSize: 360 });
   drawNow(canvas);  // computed once typing pauses: drawing it now delays no keystroke
-  pngButton($('decode-card'), `kv-cache-head-${h}`);
+  pngButton($('decode-card'), S.decode.png(h));
 }
 
 /** Redraws the latest answer for the newly chosen head (nothing to recompute). */

@@ -5,7 +5,7 @@ import { $, setText } from '../dom.js';
 import { describeHead } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
-import { S } from '../strings.js';
+import { S, language } from '../strings.js';
 
 let film = null, info = null;
 
@@ -13,8 +13,7 @@ let film = null, info = null;
 export function renderFilm(modelInfo) {
   info = modelInfo;
   film = modelInfo?.film ?? null;
-  setText($('film-note'), film ? S.filmNote : S.filmNone);
-  setText($('probe-label'), S.probe);
+  setText($('film-note'), film ? S.film.note : S.film.none);
   for (const id of ['probe', 'filmStep', 'loss-curve', 'film-grid']) $(id).hidden = !film;
   if (!film) return;
   const probe = $('probe'), keep = Number(probe.value) || 0;
@@ -40,12 +39,13 @@ function drawFrame() {
   const { layers: L, heads: H } = info.config;
   const p = film.probes[Number($('probe').value) || 0], f = Number($('filmStep').value), step = film.steps[f];
   const T = p.ids.length, tri = (T * (T + 1)) / 2;
-  setText($('film-label'), S.filmStep(step, lossAt(step)));
+  const loss = lossAt(step);
+  setText($('film-label'), S.film.step(step.toLocaleString('en'), loss === undefined ? null : loss.toFixed(3)));
   const curves = [];
   if (info.lossCurve?.train) curves.push({ ...info.lossCurve.train, color: '#1e50b4' });
   if (info.lossCurve?.heldout) curves.push({ ...info.lossCurve.heldout, color: '#e07000' });
-  drawLossCurve($('loss-curve'), curves, step, { label: S.lossCurveLabel });
-  const grid = $('film-grid'), key = `${info.name}|${Number($('probe').value)}`;
+  drawLossCurve($('loss-curve'), curves, step, { label: S.film.lossCurveLabel });
+  const grid = $('film-grid'), key = `${info.name}|${Number($('probe').value)}|${language()}`;
   if (grid.dataset.key !== key) {
     grid.textContent = '';
     grid.dataset.key = key;
@@ -56,7 +56,7 @@ function drawFrame() {
         cell.className = 'lh';
         const title = document.createElement('div');
         title.className = 'lh-title';
-        title.textContent = S.headName(l, h);
+        title.textContent = S.layers.headName(l, h);
         const canvas = document.createElement('canvas');
         canvas.title = p.texts.map((t) => label({ text: t })).join(' ');
         const what = document.createElement('div');

@@ -5,7 +5,8 @@ import { matrixView, paint, pngButton, removeFrom, stepCard } from '../canvas.js
 import { $, setText } from '../dom.js';
 import { cellAt, drawLines, drawMatrix, linesGeometry, matrixGeometry } from '../draw.js';
 import { hidden } from '../url-state.js';
-import { keyLabels, padLabels, page, rowsOf } from '../page.js';
+import { headNames, keyLabels, padLabels, page, rowsOf } from '../page.js';
+import { S } from '../strings.js';
 import { renderNextTokens } from './next-tokens.js';
 
 let focusToken = -1;
@@ -23,10 +24,11 @@ export function renderHeads() {
   const specs = [];
   if (page.state.average) {
     const mean = shown.length ? headAverage(t, 'weights', { heads: shown, b }) : new Float32Array(n);
-    specs.push({ title: `average of ${shown.length} head${shown.length === 1 ? '' : 's'}`, weights: mean, maskHead: shown[0] ?? 0 });
+    specs.push({ title: S.heads.averageOf(shown.length), weights: mean, maskHead: shown[0] ?? 0 });
   } else {
+    const names = headNames(a);
     for (let h = 0; h < dims.heads; h++) {
-      if (!hidden.has(h) || dims.heads <= 16) specs.push({ title: a.headNames[h], weights: headSlice(t, 'weights', h, b), maskHead: h, h });
+      if (!hidden.has(h) || dims.heads <= 16) specs.push({ title: names[h], weights: headSlice(t, 'weights', h, b), maskHead: h, h });
     }
   }
   // The cards (and their canvases) are kept while the layout is the same: same heads, or the one average card.
@@ -42,11 +44,11 @@ export function renderHeads() {
       card.classList.toggle('hidden-head', hidden.has(h));
       const check = card.querySelector('input');
       check.checked = !hidden.has(h);
-      check.setAttribute('aria-label', `show ${title}`);
+      check.setAttribute('aria-label', S.heads.show(title));
     }
     setText(card.querySelector('.title'), ' ' + title);
-    heat.setAttribute('aria-label', `${title}: weights`);
-    lines.setAttribute('aria-label', `${title}: line view`);
+    heat.setAttribute('aria-label', S.heads.weightsLabel(title));
+    lines.setAttribute('aria-label', S.heads.linesLabel(title));
     pngButton(card, title);
     let mask = null;
     return { heat, lines, weights: spec.weights, mask: () => (mask ??= maskOf(spec.maskHead)) };
@@ -81,9 +83,9 @@ export function renderHeads() {
   // Concat and W_o.
   const concat = $('concat');
   const HDv = dims.heads * dims.valueDim;
-  const c1 = stepCard(concat, 0, { title: 'Concat', formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
+  const c1 = stepCard(concat, 0, { title: S.heads.concat, formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
   matrixView(c1, rowsOf(t.headsOut, b, L, HDv), L, HDv, { rowLabels: tokens, maxSize: 420 });
-  const c2 = stepCard(concat, 1, { title: 'Output', formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
+  const c2 = stepCard(concat, 1, { title: S.heads.output, formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
   matrixView(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
   removeFrom(concat, 2);
 

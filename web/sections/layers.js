@@ -10,13 +10,11 @@ import { label, page } from '../page.js';
 import { drawCausalPixels } from '../pixels.js';
 import { S } from '../strings.js';
 import { ablated } from '../url-state.js';
-
-export const TUTORIAL_TEXT = 'A fluffy blue creature purrs.';
+import { TUTORIAL_TEXT, TUTORIAL_TEXT_ZH, TUTORIAL_WORDS } from '../examples.js';
 
 /** Draws the grid for an analysis (or clears it when null) and the selected head's enlarged map. */
 export function renderLayers(a) {
   const grid = $('layer-grid'), info = lm.info;
-  setText($('grid-note'), S.gridNote);
   if (!a || a.empty || !info) {
     grid.textContent = '';
     grid.dataset.key = '';
@@ -39,26 +37,39 @@ export function renderLayers(a) {
   }
   grid.style.setProperty('--heads', H);
   const n = [...ablated].filter((lh) => lh.split('.').map(Number).every((x, i) => x < (i ? H : L))).length;
-  setText($('ablate-note'), S.ablatedNote(n));
+  setText($('ablate-note'), S.layers.ablatedNote(n));
   renderDetail(a);
   renderTutorialNote(a);
 }
 
+/** The indices of the tokens holding any byte of the first `word` in `text` (a Chinese word: all its pieces). */
+function wordTokens(tokens, text, word) {
+  const at = text.indexOf(word);
+  if (at < 0) return [];
+  const start = encoder.encode(text.slice(0, at)).length, end = start + encoder.encode(word).length;
+  return tokens.flatMap((t, i) => (t.byteStart < end && t.byteEnd > start ? [i] : []));
+}
+const encoder = new TextEncoder();
+
 /**
- * On the tutorial's sentence, the model's noun → adjective head and what its row for "creature" really holds: the
- * weights read from this pass, not a claim made in advance.
+ * On the tutorial's sentence (or the same in Chinese), the model's noun → adjective head for that language and what
+ * its row for the noun really holds: the weights read from this pass, not a claim made in advance. The noun is read
+ * on its last piece and an adjective's share is the sum over its pieces, as the head was measured.
  */
 function renderTutorialNote(a) {
-  const best = bestHeads(lm.info.headScores).noun_adjective_en, T = a.tokens.length;
-  const at = (text) => a.tokens.findIndex((t) => t.text === text);
-  const noun = at(' creature'), adjectives = [at(' fluffy'), at(' blue')];
-  if (!best || !a.attention || page.state.text !== TUTORIAL_TEXT || noun < 0 || adjectives.includes(-1)) {
+  const lang = page.state.text === TUTORIAL_TEXT ? 'en' : page.state.text === TUTORIAL_TEXT_ZH ? 'zh' : null;
+  const best = lang && bestHeads(lm.info.headScores)[`noun_adjective_${lang}`], T = a.tokens.length;
+  const words = TUTORIAL_WORDS[lang], noun = lang ? wordTokens(a.tokens, page.state.text, words.noun) : [];
+  const adjectives = lang ? words.adjectives.map((w) => wordTokens(a.tokens, page.state.text, w)) : [];
+  if (!best || !a.attention || !noun.length || adjectives.some((keys) => !keys.length)) {
     setText($('tutorial-note'), '');
     return;
   }
-  const row = ((best.l * lm.info.config.heads + best.h) * T + noun) * T;
-  const [fluffy, blue] = adjectives.map((j) => a.attention[row + j]);
-  setText($('tutorial-note'), S.tutorialNote(best.l, best.h, best.shown, fmt(fluffy), fmt(blue)));
+  const q = noun.at(-1), row = ((best.l * lm.info.config.heads + best.h) * T + q) * T;
+  const shares = adjectives.map((keys, k) => S.layers.share(fmt(keys.reduce((sum, j) => sum + a.attention[row + j], 0)),
+    words.adjectives[k], keys.length)).join(S.layers.and);
+  setText($('tutorial-note'), lang === 'en' ? S.layers.tutorialNote(best.l, best.h, best.shown, words.noun, shares)
+    : S.layers.tutorialNoteZh(best.l, best.h, best.shown, words.noun, label(a.tokens[q]), shares));
 }
 
 function buildGrid(grid, key, L, H, scores) {
@@ -74,16 +85,16 @@ function buildGrid(grid, key, L, H, scores) {
       title.className = 'lh-title';
       const off = document.createElement('label');
       off.className = 'lh-off';
-      off.append(Object.assign(document.createElement('input'), { type: 'checkbox' }), ` ${S.off}`);
-      off.firstChild.setAttribute('aria-label', S.headSwitchOff(l, h));
+      off.append(Object.assign(document.createElement('input'), { type: 'checkbox' }), ` ${S.layers.off}`);
+      off.firstChild.setAttribute('aria-label', S.layers.headSwitchOff(l, h));
       off.firstChild.onchange = (e) => {
         e.target.checked ? ablated.add(`${l}.${h}`) : ablated.delete(`${l}.${h}`);
         page.update({ recompute: false });
         updateModel();
       };
-      title.append(S.headName(l, h), off);
+      title.append(S.layers.headName(l, h), off);
       const canvas = document.createElement('canvas');
-      canvas.setAttribute('aria-label', S.selectedHead(l, h));
+      canvas.setAttribute('aria-label', S.layers.selectedHead(l, h));
       canvas.onclick = () => select(l, h);
       const what = document.createElement('div');
       what.className = 'lh-label';
@@ -103,7 +114,7 @@ export function select(l, h) {
 function renderDetail(a) {
   const info = lm.info, { heads: H } = info.config, T = a.tokens.length;
   const [l, h] = lm.selected ?? defaultHead(info);
-  setText($('head-detail-title'), S.selectedHead(l, h));
+  setText($('head-detail-title'), S.layers.selectedHead(l, h));
   const box = $('head-detail-sentences');
   box.textContent = '';
   for (const sentence of describeHead(info.headScores, l, h).sentences) {
@@ -118,7 +129,8 @@ function renderDetail(a) {
   const base = (l * H + h) * T * T, labels = a.tokens.map(label), weights = a.attention.subarray(base, base + T * T);
   const g = matrixView(canvas, weights, T, T, { kind: 'weight', rowLabels: labels, colLabels: labels, maxSize: 420,
     masked: (i, j) => j > i });
-  tooltip(canvas, g, weights, T, (i, j) => S.weightTip(labels[i], labels[j], j > i ? null : fmt(weights[i * T + j])));
+  tooltip(canvas, g, weights, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
+    : S.layers.weightTip(labels[i], labels[j], fmt(weights[i * T + j]))));
 }
 
 /** The head shown before any click: the noun → adjective head when the model has one, else layer 0 head 0. */
@@ -127,16 +139,18 @@ function defaultHead(info) {
   return best ? [best.l, best.h] : [0, 0];
 }
 
-/** The tutorial's example: its text, with the noun → adjective head selected and pointed out. */
+/** The tutorial's example and the same in Chinese: the text, with that language's noun → adjective head selected. */
 export function wireTutorialExample() {
-  setText($('tutorial-example'), `${S.tutorialExample}: ${TUTORIAL_TEXT}`);
-  setText($('ablate-none'), S.allHeadsOn);
-  $('tutorial-example').onclick = () => {
-    $('text').value = TUTORIAL_TEXT;
-    const best = bestHeads(lm.info?.headScores).noun_adjective_en;
-    if (best) lm.selected = [best.l, best.h];
-    page.update();
-  };
+  setText($('tutorial-example'), S.layers.tutorialExample(TUTORIAL_TEXT));
+  setText($('tutorial-example-zh'), S.layers.tutorialExampleZh(TUTORIAL_TEXT_ZH));
+  for (const [id, text, lang] of [['tutorial-example', TUTORIAL_TEXT, 'en'], ['tutorial-example-zh', TUTORIAL_TEXT_ZH, 'zh']]) {
+    $(id).onclick = () => {
+      $('text').value = text;
+      const best = bestHeads(lm.info?.headScores)[`noun_adjective_${lang}`];
+      if (best) lm.selected = [best.l, best.h];
+      page.update();
+    };
+  }
   $('ablate-none').onclick = () => {
     ablated.clear();
     page.update({ recompute: false });

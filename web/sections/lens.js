@@ -1,7 +1,7 @@
 // The logit lens: for a chosen position (the last by default), what the model would predict after each layer (the
 // residual stream through the final LayerNorm and the unembedding, as the package's forward({ logitLens })
 // returns it), one row per depth. Not the lens itself (the library computes it) and not the final prediction.
-import { $, setText } from '../dom.js';
+import { $ } from '../dom.js';
 import { label, page, showError } from '../page.js';
 import { call } from '../rpc.js';
 import { S } from '../strings.js';
@@ -11,8 +11,6 @@ let current = null;  // the analysis shown (its heads switched off apply to the 
 
 export function renderLens(a) {
   current = a;
-  setText($('lens-note'), S.lensNote);
-  setText($('lens-pos-label'), S.lensPosition);
   const select = $('lens-pos');
   if (a.empty) {
     $('lens').textContent = '';
@@ -38,11 +36,18 @@ async function choose(p, T) {
     const r = await call('modelLens', { text: page.state.text, position: p, ablate: current?.ablate ?? [] });
     drawLens(r.lens, p);
   } catch (e) {
-    if (!e.stale) showError(e.message);
+    if (!e.stale) showError(e);
   }
 }
 
+/** Redraws the lens shown (its depth names in the page's language). */
+export function redrawLens() {
+  if (shown) drawLens(shown.lens, shown.p);
+}
+let shown = null;
+
 function drawLens(lens, p) {
+  shown = { lens, p };
   const table = $('lens');
   table.textContent = '';
   table.dataset.position = p;
@@ -51,7 +56,7 @@ function drawLens(lens, p) {
     const tr = table.insertRow();
     tr.dataset.depth = d;
     const th = document.createElement('th');
-    th.textContent = S.lensDepth(d, L);
+    th.textContent = S.lens.depth(d, L);
     tr.append(th);
     for (const t of row) {
       const td = tr.insertCell();

@@ -3,10 +3,13 @@
 import { $ } from '../dom.js';
 import { fmt } from '../draw.js';
 import { label } from '../page.js';
+import { S } from '../strings.js';
 
 export function renderNextTokens(list) {
   const table = $('next-token');
-  table.innerHTML = '<tr><th>rank</th><th>token</th><th>id</th><th>logit</th><th>probability</th></tr>';
+  table.textContent = '';
+  const header = table.insertRow();
+  for (const name of S.heads.nextColumns) header.append(Object.assign(document.createElement('th'), { textContent: name }));
   (list || []).forEach((n, r) => {
     const tr = document.createElement('tr');
     for (const v of [r + 1, label({ text: n.text }), n.id, fmt(n.logit), fmt(n.prob)]) {

@@ -3,19 +3,21 @@
 // model's config. Not the loading itself (lm-worker.js asks attn.loadModel) and not the views of the model.
 import { $, setText } from '../dom.js';
 import { isBlock, lm, showModelSections, updateModel } from '../lm.js';
-import { page } from '../page.js';
+import { errorText, page } from '../page.js';
 import { callWithProgress } from '../rpc.js';
 import { S } from '../strings.js';
 import { renderFilm } from './film.js';
 import { renderLayers } from './layers.js';
 
-/** Fills the picker's options (before the URL's state is written into the controls). */
+/** Fills the picker's options (before the URL's state is written into the controls), or renames them. */
 export function fillPicker() {
   const select = $('model');
-  for (const [value, name] of Object.entries(S.pickerNames)) select.add(new Option(name, value));
-  setText($('drop-zone'), S.dropHere);
-  setText($('file-note'), S.fileLocal);
-  setText($('sections-note'), S.sectionsNote);
+  for (const [value, name] of Object.entries(S.pick.names)) {
+    const option = [...select.options].find((o) => o.value === value);
+    if (option) option.textContent = name;
+    else select.add(new Option(name, value));
+  }
+  describeLoaded();
 }
 
 /** Wires the picker, the file input and drag-and-drop; loads the model the controls name. */
@@ -54,7 +56,7 @@ async function choose(model) {
   }
   if (model === 'file') return $('model-file').click();
   if (lm.info?.source === 'trained') return updateModel();
-  await load({ source: 'trained', name: S.pickerNames.trained }, S.pickerNames.trained);
+  await load({ source: 'trained', name: S.pick.names.trained }, S.pick.names.trained);
 }
 
 /** Opens a learner's File: the worker's package streams it tensor by tensor (a gpt2-small file is ~500 MB). */
@@ -64,22 +66,34 @@ async function openFile(file) {
   await load({ source: 'file', file, name: file.name }, file.name);
 }
 
+/** The loaded model's lines: its name and load time, its configuration, where it comes from. */
+function describeLoaded() {
+  const info = lm.info;
+  if (!info || info.pageMs === undefined || lm.block || $('model-status').classList.contains('error')) return;
+  const c = info.config;
+  setText($('model-status'), S.pick.loaded(info.source === 'trained' ? S.pick.names.trained : info.name, info.pageMs.toFixed(0)));
+  setText($('model-config'), S.pick.configLine(c.layers, c.heads, c.dModel, c.vocabSize.toLocaleString('en'), c.restrictedVocab,
+    c.context, info.dtype, (info.bytes / 2 ** 20).toFixed(1)));
+  setText($('model-about'), info.source === 'trained'
+    ? S.pick.trainedAbout(Number(info.metadata?.train_steps || 0).toLocaleString('en')) : S.pick.fileAbout);
+}
+
 function fail(name, why) {
   $('model-status').classList.add('error');
-  setText($('model-status'), S.badFile(name, why));
+  setText($('model-status'), S.pick.badFile(name, why));
   window.__modelError = why;
 }
 
 async function load(request, name) {
   const t0 = performance.now(), bar = $('model-progress');
   $('model-status').classList.remove('error');
-  setText($('model-status'), S.loading(name));
+  setText($('model-status'), S.pick.loading(name));
   window.__modelReady = false;
   bar.value = 0;
   bar.hidden = request.source !== 'file';
   const onProgress = ({ loaded, total }) => {
     bar.value = loaded / Math.max(1, total);
-    setText($('model-status'), S.readingFile(name, loaded, total));
+    setText($('model-status'), S.pick.readingFile(name, (loaded / 2 ** 20).toFixed(1), (total / 2 ** 20).toFixed(1)));
   };
   try {
     const info = await callWithProgress('modelLoad', onProgress, request);  // a File is passed by reference
@@ -87,16 +101,14 @@ async function load(request, name) {
     lm.selected = null;
   } catch (e) {
     $('model-progress').hidden = true;
-    if (!e.stale) fail(name, e.message);
+    if (!e.stale) fail(name, e.key ? errorText(e) : e.message);
     if (lm.info) $('model').value = lm.info.source === 'trained' ? 'trained' : 'file';
     return;
   }
   $('model-progress').hidden = true;
   const info = lm.info;
   info.pageMs = performance.now() - t0;  // reading the file too, for a learner's file
-  setText($('model-status'), `${info.name} · ${S.loadedIn(info.pageMs)}`);
-  setText($('model-config'), S.configLine(info.config, info.dtype, info.bytes / 2 ** 20));
-  setText($('model-about'), info.source === 'trained' ? S.trainedAbout(info.metadata) : S.fileAbout);
+  describeLoaded();
   window.__modelError = null;
   renderFilm(info);
   await updateModel();

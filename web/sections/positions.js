@@ -4,6 +4,7 @@ import { drawNow, matrixView, pngButton, removeFrom } from '../canvas.js';
 import { $ } from '../dom.js';
 import { fmt } from '../draw.js';
 import { label } from '../page.js';
+import { S } from '../strings.js';
 
 export function renderPositions(r) {
   const box = $('positions');
@@ -14,14 +15,12 @@ export function renderPositions(r) {
     card.dataset.positional = positional;
     const L = r.a.length;
     const h = document.createElement('h4');
-    h.textContent = `positions: ${positional}`;
+    h.textContent = S.positions.title(S.block[positional]);
     const ca = document.createElement('canvas'), cb = document.createElement('canvas');
     const p = document.createElement('p');
     p.className = 'verdict';
     const worst = r[positional].worst;
-    p.textContent = worst < 1e-6
-      ? `max |A(他打我)[π i][π j] − A(我打他)[i][j]| = ${worst.toExponential(1)}: a pure permutation — order is invisible.`
-      : `max difference under the permutation = ${fmt(worst)}: the weights differ — order is visible.`;
+    p.textContent = worst < 1e-6 ? S.positions.permutation(worst.toExponential(1)) : S.positions.differ(fmt(worst));
     card.append(h, ca, cb, p);
     pngButton(card, `positions-${positional}`);
     box.append(card);

@@ -11,12 +11,12 @@ export function renderPrediction(a) {
   const bars = $('bars');
   if (a.empty) {
     bars.textContent = '';
-    setText($('predict-title'), a.outOfVocab ? S.outOfVocab(a.outOfVocab) : '');
+    setText($('predict-title'), a.outOfVocab ? S.predict.outOfVocab(a.outOfVocab.toLocaleString('en')) : '');
     setText($('loss-line'), '');
     return;
   }
-  setText($('predict-title'), S.predictionTitle(a.tokens.slice(-6).map((t) => t.span ?? t.text).join('').trimStart()) +
-    (a.truncated ? ` ${S.truncated(a.tokens.length)}` : ''));
+  setText($('predict-title'), S.predict.title(a.tokens.slice(-6).map((t) => t.done).join('').trimStart()) +
+    (a.truncated ? ` ${S.predict.truncated(a.tokens.length)}` : ''));
   const max = a.top[0]?.prob || 1;
   a.top.forEach((t, k) => {
     let row = bars.children[k];
@@ -31,19 +31,21 @@ export function renderPrediction(a) {
     setText(row.children[0], label({ text: t.text }));
     row.children[1].firstChild.style.width = `${(100 * t.prob) / max}%`;
     setText(row.children[2], `${(100 * t.prob).toFixed(1)}%  #${t.id}`);
-    row.title = S.barTitle(label({ text: t.text }), t.id, fmt(t.prob));
+    row.title = S.predict.barTitle(label({ text: t.text }), t.id, fmt(t.prob));
   });
   while (bars.children.length > a.top.length) bars.lastChild.remove();
   const ablating = a.ablate.length > 0;
+  const delta = a.loss - a.baseLoss;
   setText($('loss-line'), a.loss === null ? '' : ablating
-    ? `${S.lossLine(a.baseLoss, a.lossCount)} · ${S.lossAblated(a.loss, a.baseLoss)}` : S.lossLine(a.loss, a.lossCount));
+    ? `${S.predict.lossLine(a.baseLoss.toFixed(3), a.lossCount)} · ${S.predict.lossAblated(a.loss.toFixed(3), `${delta >= 0 ? '+' : ''}${delta.toFixed(3)}`)}`
+    : S.predict.lossLine(a.loss.toFixed(3), a.lossCount));
   const unknown = a.tokens.filter((t) => t.unknown).length;
-  setText($('unknown-note'), unknown ? S.unknownNote(unknown) : '');
+  setText($('unknown-note'), unknown ? S.predict.unknownNote(unknown) : '');
   // Section 1's chips are the same tokens: grey the ones this model read as UNK.
-  [...$('tokens').children].forEach((chip, i) => {
+  $('tokens').querySelectorAll('.chip').forEach((chip, i) => {
     const off = !!a.tokens[i]?.unknown;
     chip.classList.toggle('unknown', off);
-    if (off) chip.title = S.unknownToken;
+    if (off) chip.title = S.predict.unknownToken;
   });
   setText($('gen-prompt'), page.state.text);
 }
@@ -51,7 +53,6 @@ export function renderPrediction(a) {
 /** Wires the generate button: tokens appear one by one as the worker posts them. */
 export function wireGeneration() {
   const button = $('generate');
-  setText(button, S.generate);
   button.onclick = async () => {
     const s = page.state, out = $('gen-out');
     out.textContent = '';
@@ -65,16 +66,16 @@ export function wireGeneration() {
       span.dataset.id = t.id;
       span.title = `#${t.id} · p = ${fmt(t.probability)}`;
       out.append(span);
-      setText($('gen-cache'), S.cacheLine(t.position, t.cacheBytes));
+      setText($('gen-cache'), S.predict.cacheLine(t.position, (t.cacheBytes / 1024).toFixed(1)));
     };
     try {
       const r = await callWithProgress('modelGenerate', onToken, { text: s.text, temperature: Number(s.temperature) || 0,
         topK: s.topK, topP: Math.min(1, Math.max(0.01, Number(s.topP) || 1)), seed: s.genSeed, maxTokens: Math.max(1, s.maxTokens) });
       if (r.tail) out.append(r.tail);
-      setText($('gen-stats'), S.generated(r.tokens.length, r.ms));
+      setText($('gen-stats'), S.predict.generated(r.tokens.length, r.ms.toFixed(0), (r.tokens.length / (r.ms / 1000)).toFixed(0)));
       window.__generation = { ids: r.tokens.map((t) => t.id), ms: r.ms, promptTokens: r.promptTokens, settings: { ...s } };
     } catch (e) {
-      if (!e.stale) showError(e.message);
+      if (!e.stale) showError(e);
     } finally {
       button.disabled = false;
     }

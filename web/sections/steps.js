@@ -5,6 +5,7 @@ import { keyboardCells, matrixView, paint, pendingDraws, removeFrom, stepCard, t
 import { $, setText } from '../dom.js';
 import { absMax, cellAt, drawMatrix, fmt, matrixGeometry } from '../draw.js';
 import { keyLabels, padLabels, page, rowsOf } from '../page.js';
+import { S } from '../strings.js';
 
 export function renderSteps() {
   const a = page.analysis, t = a.trace, dims = t.dims, steps = $('steps');
@@ -12,31 +13,30 @@ export function renderSteps() {
   const hk = t.kvHead[h];  // the kv head query head h reads (grouped-query attention)
   const keys = keyLabels(), tokens = b === 1 ? padLabels() : keys;
   const L = dims.qLen, Lk = dims.kvLen, E = dims.dModel, D = dims.headDim, Dv = dims.valueDim;
-  setText($('batch-note'), dims.batch === 1 ? '' : b === 0
-    ? `Batch row 0 of 2: your text (${L} tokens).`
-    : `Batch row 1 of 2: ${tokens.filter((x) => x !== '[pad]').join(' ')} then ${L - a.padTokens.length} × [pad]; ` +
-      'the [pad] keys are masked for every query.');
+  setText($('batch-note'), dims.batch === 1 ? '' : b === 0 ? S.steps.batchRow0(L)
+    : S.steps.batchRow1(tokens.filter((x) => x !== '[pad]').join(' '), L - a.padTokens.length));
   const visible = headSlice(t, 'visible', h, b);  // the library's mask decision, cell by cell
   const isMasked = (i, j) => visible[i * Lk + j] === 0;
   const matrices = [
-    { title: 'Embeddings', formula: 'E[token]', shape: `[L=${L}, d_model=${E}]`, data: rowsOf(t.xIn, b, L, E), cols: E },
-    { title: '+ positions', formula: `P[pos] (${a.config.positional})`, shape: `[L, ${E}]`, data: t.positions, cols: E },
-    { title: 'X', formula: 'X = E + P', shape: `[L, ${E}]`, data: rowsOf(t.x, b, L, E), cols: E },
-    { title: `Q (head ${h})`, formula: 'Q = X·W_q', shape: `[L, d_k=${D}]`, data: headSlice(t, 'q', h, b), cols: D },
-    { title: `K (kv head ${hk})`, formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headSlice(t, 'k', h, b), cols: D },
-    { title: `V (kv head ${hk})`, formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headSlice(t, 'v', h, b), cols: Dv },
+    { title: S.steps.embeddings, formula: 'E[token]', shape: `[L=${L}, d_model=${E}]`, data: rowsOf(t.xIn, b, L, E), cols: E },
+    { title: S.steps.positions, formula: S.steps.positionsFormula(S.block[a.config.positional] ?? a.config.positional),
+      shape: `[L, ${E}]`, data: t.positions, cols: E },
+    { title: S.steps.x, formula: 'X = E + P', shape: `[L, ${E}]`, data: rowsOf(t.x, b, L, E), cols: E },
+    { title: S.steps.q(h), formula: 'Q = X·W_q', shape: `[L, d_k=${D}]`, data: headSlice(t, 'q', h, b), cols: D },
+    { title: S.steps.k(hk), formula: 'K = X·W_k', shape: `[L, d_k=${D}]`, data: headSlice(t, 'k', h, b), cols: D },
+    { title: S.steps.v(hk), formula: 'V = X·W_v', shape: `[L, d_v=${Dv}]`, data: headSlice(t, 'v', h, b), cols: Dv },
   ];
   let k = 0;
   for (const m of matrices) {
     const canvas = stepCard(steps, k++, m);
     const g = matrixView(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300 });
-    tooltip(canvas, g, m.data, m.cols, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(m.data[i * m.cols + j])}`);
+    tooltip(canvas, g, m.data, m.cols, (i, j) => S.steps.cellTip(tokens[i], j, fmt(m.data[i * m.cols + j])));
   }
   const scores = [
-    { key: 'rawScores', title: 'Scores', formula: 'S = Q·Kᵀ', kind: 'signed' },
-    { key: 'scaledScores', title: 'Scaled', formula: `S · scale  (× ${fmt(t.scale)}; 1/√d_k unless set)`, kind: 'signed' },
-    { key: 'maskedScores', title: 'Masked', formula: 'S · scale + mask (−∞ where hidden)', kind: 'signed', mask: true },
-    { key: 'weights', title: 'Softmax', formula: 'A = softmax(row)', kind: 'weight', mask: true, note: 'each row sums to 1' },
+    { key: 'rawScores', title: S.steps.scores, formula: 'S = Q·Kᵀ', kind: 'signed' },
+    { key: 'scaledScores', title: S.steps.scaled, formula: S.steps.scaledFormula(fmt(t.scale)), kind: 'signed' },
+    { key: 'maskedScores', title: S.steps.masked, formula: S.steps.maskedFormula, kind: 'signed', mask: true },
+    { key: 'weights', title: S.steps.softmax, formula: 'A = softmax(row)', kind: 'weight', mask: true, note: S.steps.rowsSumToOne },
   ];
   const scaledMax = absMax(headSlice(t, 'scaledScores', h, b));
   for (const s of scores) {
@@ -50,7 +50,8 @@ export function renderSteps() {
     const g = matrixGeometry(L, Lk, options);
     paint(canvas, g.width, g.height, () => draw());
     keyboardCells(canvas, L, Lk, (i, j) => (pendingDraws.delete(canvas), draw(i, j)), explainScore);
-    tooltip(canvas, g, data, Lk, (i, j) => `${tokens[i]} → ${keys[j]}: ${isMasked(i, j) && s.mask ? 'masked' : fmt(data[i * Lk + j])}`);
+    tooltip(canvas, g, data, Lk, (i, j) => S.steps.scoreTip(tokens[i], keys[j], isMasked(i, j) && s.mask ? S.steps.maskedCell
+      : fmt(data[i * Lk + j])));
     canvas.onclick = (e) => {
       const c = cellAt(e, canvas, g);
       if (c) explainScore(c.i, c.j);
@@ -62,18 +63,18 @@ export function renderSteps() {
         sums.className = 'shape row-sums';
         canvas.parentElement.append(sums);
       }
-      setText(sums, 'row sums: ' + Array.from(headSlice(t, 'rowSums', h, b), (sum) => sum.toFixed(3)).join(' '));
+      setText(sums, S.steps.rowSums(Array.from(headSlice(t, 'rowSums', h, b), (sum) => sum.toFixed(3)).join(' ')));
     }
   }
   const out = headSlice(t, 'headsOut', h, b);
-  const canvas = stepCard(steps, k++, { title: 'Head output', formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: 'click a row' });
+  const canvas = stepCard(steps, k++, { title: S.steps.output, formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: S.steps.clickRow });
   canvas.dataset.step = 'headOut';
   const outOptions = { rowLabels: tokens, maxSize: 300 };
   const drawOut = (highlightRow = -1) => drawMatrix(canvas, out, L, Dv, { ...outOptions, highlightRow });
   const g = matrixGeometry(L, Dv, outOptions);
   paint(canvas, g.width, g.height, () => drawOut());
   keyboardCells(canvas, L, 1, (i) => (pendingDraws.delete(canvas), drawOut(i)), (i) => explainOutput(i));
-  tooltip(canvas, g, out, Dv, (i, j) => `${tokens[i]} · dim ${j}: ${fmt(out[i * Dv + j])}`);
+  tooltip(canvas, g, out, Dv, (i, j) => S.steps.cellTip(tokens[i], j, fmt(out[i * Dv + j])));
   canvas.onclick = (e) => {
     const c = cellAt(e, canvas, g);
     if (c) explainOutput(c.i);
@@ -95,10 +96,9 @@ function explainScore(i, j) {
   $('explain').innerHTML = '';
   const p = document.createElement('div');
   p.innerHTML = `<strong></strong><br><code></code>`;
-  p.querySelector('strong').textContent = `score[${i}][${j}]: query “${tok[i]}” · key “${keyLabels()[j]}” (head ${h})`;
-  p.querySelector('code').textContent =
-    `q·k = ${terms}\n    = ${fmt(raw)}\n× scale ${fmt(t.scale)} = ${fmt(scaled)}\nmasked: ${masked === -Infinity ? '−∞ (this key is hidden from this query)' : fmt(masked)}\n` +
-    `softmax weight = ${fmt(w)}`;
+  p.querySelector('strong').textContent = S.steps.scoreTitle(i, j, tok[i], keyLabels()[j], h);
+  p.querySelector('code').textContent = S.steps.scoreLines(terms, fmt(raw), fmt(t.scale), fmt(scaled),
+    masked === -Infinity ? S.steps.scoreMasked : fmt(masked), fmt(w));
   $('explain').append(p);
   $('explain').dataset.kind = 'score';
   $('explain').dataset.value = String(raw);
@@ -119,8 +119,8 @@ function explainOutput(i) {
   $('explain').innerHTML = '';
   const p = document.createElement('div');
   p.innerHTML = `<strong></strong><br><code></code>`;
-  p.querySelector('strong').textContent = `output[${i}] of head ${h} = Σ_j A[${i}][j] · V[j]`;
-  p.querySelector('code').textContent = (lines.length ? lines.join('\n+ ') : '(no visible key: the output is zeros)') + `\n= ${show(out)}`;
+  p.querySelector('strong').textContent = S.steps.outputTitle(i, h);
+  p.querySelector('code').textContent = (lines.length ? lines.join('\n+ ') : S.steps.noVisibleKey) + `\n= ${show(out)}`;
   $('explain').append(p);
   $('explain').dataset.kind = 'output';
   $('explain').dataset.rows = String(lines.length);

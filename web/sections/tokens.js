@@ -1,29 +1,68 @@
-// Section 1: the token chips and the text view with the hovered token's span. Not tokenizing (the worker's
-// tokenizer gives ids, offsets and texts).
+// Section 1: the token chips, a bracket under the byte pieces of each character split over several tokens (他 is
+// two), and the text view with the hovered token's span. Not tokenizing (the worker's tokenizer gives ids, offsets,
+// texts and pieces) and not the labels' wording (page.js label, strings/).
 import { $, setText } from '../dom.js';
 import { label, page } from '../page.js';
+import { S } from '../strings.js';
 
-// The chips are kept between keystrokes and only the ones whose token changed are rewritten: typing a character
-// changes one or two tokens, not all of them. Hover and focus are handled once, on the box.
-export function renderTokens(tokens) {
-  const box = $('tokens');
-  while (box.children.length > tokens.length) box.lastChild.remove();
+/** The chips in runs: a run is one token, or the tokens of one character split into byte pieces (its piece). */
+function runs(tokens) {
+  const out = [];
   tokens.forEach((t, i) => {
-    let chip = box.children[i];
-    if (!chip) {
-      chip = document.createElement('button');
-      chip.type = 'button';
-      chip.className = 'chip';
-      chip.dataset.i = i;
-      chip.append('', document.createElement('small'));
-      box.append(chip);
+    const last = out.at(-1);
+    if (t.piece && last?.piece === t.piece.first && i <= t.piece.last) last.tokens.push(i);
+    else out.push({ piece: t.piece && t.piece.first === i ? i : null, char: t.piece?.text, tokens: [i] });
+  });
+  return out;
+}
+
+// The chips are kept between keystrokes while the runs keep their shape, and only the ones whose token changed are
+// rewritten: typing a character changes one or two tokens, not all of them. Hover and focus are handled once, on the box.
+export function renderTokens(tokens) {
+  const box = $('tokens'), groups = runs(tokens);
+  const shape = groups.map((g) => (g.piece === null ? '.' : `${g.tokens.length}`)).join('');
+  if (box.dataset.shape !== shape) {
+    box.textContent = '';
+    box.dataset.shape = shape;
+    for (const g of groups) {
+      if (g.piece === null) box.append(chip(g.tokens[0]));
+      else {
+        const group = document.createElement('span');
+        group.className = 'char-group';
+        const chips = document.createElement('span');
+        chips.className = 'char-pieces';
+        chips.append(...g.tokens.map(chip));
+        const under = document.createElement('span');
+        under.className = 'char-label';
+        group.append(chips, under);
+        box.append(group);
+      }
     }
-    setText(chip.firstChild, label(t));
-    setText(chip.lastChild, String(t.id));
-    const title = `token ${i}: id ${t.id}, UTF-16 [${t.start}, ${t.end})`;
-    if (chip.title !== title) chip.title = title;
+  }
+  const chips = box.querySelectorAll('.chip');
+  tokens.forEach((t, i) => {
+    const c = chips[i];
+    setText(c.firstChild, label(t));
+    setText(c.lastChild, String(t.id));
+    const title = t.piece ? S.text.pieceTitle(i, t.id, i - t.piece.first + 1, t.piece.last - t.piece.first + 1, t.piece.text)
+      : S.text.chipTitle(i, t.id, t.start, t.end);
+    if (c.title !== title) c.title = title;
+  });
+  box.querySelectorAll('.char-group').forEach((group, k) => {
+    const g = groups.filter((x) => x.piece !== null)[k];
+    setText(group.lastChild, g.char);
+    group.title = S.text.charTitle(g.char, g.tokens.length);
   });
   highlightToken(-1);
+}
+
+function chip(i) {
+  const c = document.createElement('button');
+  c.type = 'button';
+  c.className = 'chip';
+  c.dataset.i = i;
+  c.append('', document.createElement('small'));
+  return c;
 }
 
 export function chipEvents() {
@@ -36,17 +75,20 @@ export function chipEvents() {
   box.addEventListener('focusin', focus);
 }
 
+/** Marks token i's span in the text view; a byte piece marks the character it is part of. */
 function highlightToken(i) {
   const text = page.state.text, view = $('text-view'), chips = $('tokens');
   chips.querySelector('.chip.active')?.classList.remove('active');
-  chips.children[i]?.classList.add('active');
+  chips.querySelectorAll('.chip')[i]?.classList.add('active');
   view.textContent = '';
-  const t = page.analysis?.tokens?.[i];
-  if (!t || t.start === t.end) {
+  const tokens = page.analysis?.tokens, t = tokens?.[i];
+  // A character's UTF-16 range ends where its first piece's range ends (the continuing pieces have empty ranges there).
+  const [start, end] = t?.piece ? [tokens[t.piece.first].end - t.piece.text.length, tokens[t.piece.first].end] : [t?.start, t?.end];
+  if (!t || start === end) {
     view.textContent = text;
     return;
   }
   const mark = document.createElement('mark');
-  mark.textContent = text.slice(t.start, t.end);
-  view.append(text.slice(0, t.start), mark, text.slice(t.end));
+  mark.textContent = text.slice(start, end);
+  view.append(text.slice(0, start), mark, text.slice(end));
 }

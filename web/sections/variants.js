@@ -2,6 +2,7 @@
 // each with its head-averaged weights and the package's cost numbers. Not the runs or the costs (worker.js).
 import { drawNow, matrixView, pngButton, removeFrom } from '../canvas.js';
 import { $, setText } from '../dom.js';
+import { S } from '../strings.js';
 
 export function renderVariants(list) {
   const box = $('variants');
@@ -13,11 +14,12 @@ export function renderVariants(list) {
       card.innerHTML = '<h4></h4><canvas></canvas><table class="numbers"></table>';
       box.append(card);
     }
+    const name = S.variants.names[v.name](v.window || v.kvHeads);
     card.dataset.variant = v.name;
-    setText(card.querySelector('h4'), v.name);
-    const rows = [['parameters (W_q, W_k, W_v, W_o)', v.params.toLocaleString('en')],
-      ['KV cache per token', `${v.kvBytesPerToken.toLocaleString('en')} B`], ['KV cache kept at this length', `${v.kvBytes.toLocaleString('en')} B`],
-      ['FLOPs for the last token', v.flopsPerToken.toLocaleString('en')]];
+    setText(card.querySelector('h4'), name);
+    const rows = [[S.variants.params, v.params.toLocaleString('en')],
+      [S.variants.kvPerToken, `${v.kvBytesPerToken.toLocaleString('en')} B`], [S.variants.kvKept, `${v.kvBytes.toLocaleString('en')} B`],
+      [S.variants.flops, v.flopsPerToken.toLocaleString('en')]];
     const table = card.querySelector('table');
     rows.forEach(([name, val], r) => {
       let tr = table.rows[r];
@@ -28,7 +30,7 @@ export function renderVariants(list) {
       setText(tr.children[0], name);
       setText(tr.children[1], val);
     });
-    pngButton(card, v.name);
+    pngButton(card, name);
     const canvas = card.querySelector('canvas');
     matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: (i, j) => v.visible[i * v.cols + j] === 0 });
     drawNow(canvas);  // variants arrive once typing pauses: drawing them at once delays no keystroke
