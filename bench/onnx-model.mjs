@@ -1,5 +1,6 @@
 // ONNX model bytes built in JS for the onnxruntime-web peers: a minimal protobuf writer plus the few ONNX messages
-// the bench needs (model, graph, node, attribute, tensor, value info). Not a general ONNX library.
+// the bench needs (model, graph, node, attribute, tensor, value info), single attention and a whole GPT-2.
+// Not a general ONNX library.
 // Field numbers follow onnx/onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ...).
 
 // ---- protobuf wire format ------------------------------------------------------------------------------
@@ -54,11 +55,14 @@ function writeTensor(w, name, dims, data) {
   w.bytes(9, new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
 }
 
-function writeValueInfo(w, name, dims) {
+/** dims: numbers, or strings for symbolic dimensions (dim_param: a size that may change from run to run). */
+function writeValueInfo(w, name, dims, elemType = FLOAT) {
   w.string(1, name);
   w.message(2, (type) => type.message(1, (tensor) => {
-    tensor.int(1, FLOAT);
-    tensor.message(2, (shape) => { for (const d of dims) shape.message(1, (dim) => dim.int(1, d)); });
+    tensor.int(1, elemType);
+    tensor.message(2, (shape) => {
+      for (const d of dims) shape.message(1, (dim) => (typeof d === 'string' ? dim.string(2, d) : dim.int(1, d)));
+    });
   }));
 }
 
@@ -76,8 +80,9 @@ function writeAttribute(w, name, value) {
  */
 export class Graph {
   constructor(name) { this.name = name; this.nodes = []; this.inits = []; this.inputs = []; this.outputs = []; this.counter = 0; }
-  input(name, dims) { this.inputs.push([name, dims]); return name; }
-  output(name, dims) { this.outputs.push([name, dims]); return name; }
+  /** type: 'float32' (default) or 'int64'; dims as writeValueInfo. */
+  input(name, dims, type = 'float32') { this.inputs.push([name, dims, type]); return name; }
+  output(name, dims, type = 'float32') { this.outputs.push([name, dims, type]); return name; }
   init(name, dims, data) { this.inits.push([name, dims, data]); return name; }
   /** Adds a node; returns its first output (a fresh name when `outputs` is omitted). */
   node(op, inputs, outputs, attrs = {}, domain = '') {
@@ -105,8 +110,9 @@ export class Graph {
       }
       g.string(2, this.name);
       for (const [name, dims, data] of this.inits) g.message(5, (t) => writeTensor(t, name, dims, data));
-      for (const [name, dims] of this.inputs) g.message(11, (v) => writeValueInfo(v, name, dims));
-      for (const [name, dims] of this.outputs) g.message(12, (v) => writeValueInfo(v, name, dims));
+      const elem = (type) => (type === 'int64' ? INT64 : FLOAT);
+      for (const [name, dims, type] of this.inputs) g.message(11, (v) => writeValueInfo(v, name, dims, elem(type)));
+      for (const [name, dims, type] of this.outputs) g.message(12, (v) => writeValueInfo(v, name, dims, elem(type)));
     });
     return m.finish();
   }
@@ -138,4 +144,42 @@ export function sdpaContrib(g, { q, k, v, heads, headDim, causal, causalBias }) 
   const inputs = [q, k, v];
   if (causal && causalBias) inputs.push('', '', causalBias);  // bias, key_padding_mask, attention_bias [1,1,Lq,Lk]
   return g.node('MultiHeadAttention', inputs, null, attrs, 'com.microsoft');
+}
+
+/**
+ * GPT-2 (Hugging Face layout, [in, out] matrices) as the graph ORT's GPT-2 exports run: com.microsoft.Attention with a
+ * `past_N` [2, 1, H, P, D] input and a `present_N` [2, 1, H, P + S, D] output per layer (K then V; the caller feeds
+ * each step's presents back as the next step's pasts), LayerNormalization, FastGelu (GPT-2's tanh GELU) and the
+ * head tied to wte (Gemm with transB) for the last position only. Inputs input_ids and position_ids: int64 [1, S].
+ * tensor(name) → Float32Array of the checkpoint tensor `name` (bare HF names).
+ */
+export function gpt2Onnx({ layers, heads, dModel: C, vocab: V }, tensor) {
+  const g = new Graph('gpt2');
+  const D = C / heads;
+  g.input('input_ids', [1, 'S'], 'int64');
+  g.input('position_ids', [1, 'S'], 'int64');
+  const w = (name, dims) => g.init(name, dims, tensor(name));
+  const layerNorm = (x, prefix) =>
+    g.node('LayerNormalization', [x, w(`${prefix}.weight`, [C]), w(`${prefix}.bias`, [C])], null, { axis: -1, epsilon: { float: 1e-5 } });
+  const wte = w('wte.weight', [V, C]);
+  let x = g.node('Add', [g.node('Gather', [wte, 'input_ids']), g.node('Gather', [w('wpe.weight', [tensor('wpe.weight').length / C, C]), 'position_ids'])]);
+  for (let l = 0; l < layers; l++) {
+    const h = `h.${l}.`;
+    g.input(`past_${l}`, [2, 1, heads, 'P', D]);
+    g.output(`present_${l}`, [2, 1, heads, 'T', D]);
+    const attn = g.node('Attention', [layerNorm(x, h + 'ln_1'), w(h + 'attn.c_attn.weight', [C, 3 * C]),
+      w(h + 'attn.c_attn.bias', [3 * C]), '', `past_${l}`], [`attn_${l}`, `present_${l}`], { num_heads: heads, unidirectional: 1 },
+    'com.microsoft');
+    const proj = g.node('Add', [g.node('MatMul', [attn, w(h + 'attn.c_proj.weight', [C, C])]), w(h + 'attn.c_proj.bias', [C])]);
+    x = g.node('Add', [x, proj]);
+    const F = tensor(h + 'mlp.c_fc.bias').length;
+    const fc = g.node('FastGelu', [g.node('MatMul', [layerNorm(x, h + 'ln_2'), w(h + 'mlp.c_fc.weight', [C, F])]),
+      w(h + 'mlp.c_fc.bias', [F])], null, {}, 'com.microsoft');
+    x = g.node('Add', [x, g.node('Add', [g.node('MatMul', [fc, w(h + 'mlp.c_proj.weight', [F, C])]), w(h + 'mlp.c_proj.bias', [C])])]);
+  }
+  const last = g.node('Slice', [x, g.init('last_start', [1], [-1]), g.init('last_end', [1], [2 ** 53 - 1]), g.init('last_axis', [1], [1])]);
+  const flat = g.node('Reshape', [last, g.init('row_shape', [2], [1, C])]);
+  g.node('Gemm', [layerNorm(flat, 'ln_f'), wte], ['logits'], { transB: 1 });
+  g.output('logits', [1, V]);
+  return g;
 }

@@ -3,6 +3,7 @@
 # CMake project in bench/), the wasm roofline probe (a target of the wasm build), installs the peers into bench/node_modules, then runs
 # bench/run.mjs, which prints one table and writes build-bench/results.json.
 # Options: --quick (or ATTN_BENCH_QUICK=1): S in {128, 1024}; --no-native; --no-peers; --no-build (reuse builds).
+# The GPT-2 sections: bench/gpt2.mjs (native, F32 and F16 weights) and bench/gpt2-wasm.mjs (wasm vs onnxruntime-web).
 # Not set-up: tools/setup.sh installs the toolchain first (it is run here only if emcc is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,4 +59,9 @@ if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-native "* ]]; then
   echo "The trainer on the shipped model's shape (native, 1 and 2 threads; then live training in wasm):"
   build-bench/native/train_native $([[ " ${run_args[*]+"${run_args[*]}"} " == *" --quick "* ]] && echo --quick)
   node bench/train.mjs
+fi
+if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-peers "* ]]; then
+  echo
+  # GPT-2 in wasm against onnxruntime-web on the same model (prefill 128, decode at 128 and 1,024; ~3 min).
+  node --max-old-space-size=8192 bench/gpt2-wasm.mjs $([[ " ${run_args[*]+"${run_args[*]}"} " == *" --quick "* ]] && echo --quick)
 fi

@@ -2,6 +2,7 @@
 // Not the algorithms (attention/ composes these) and not the choice of arch (dispatch.cpp is the only place).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace attn {
@@ -42,7 +43,22 @@ struct KernelTable {
   void (*gelu_tanh)(float* x, size_t n);
   /// dx[i] += dy[i] · GELU_tanh'(x[i]), the derivative written with 1 − tanh² (no overflow for large |x|).
   void (*gelu_tanh_backward)(const float* x, const float* dy, float* dx, size_t n);
+
+  // Weights kept as binary16 (IEEE half) bit patterns and widened to float32 in registers: a decode step reads half
+  // the bytes. Halves must be finite (normal, subnormal or ±0): the model keeps a matrix holding ±∞/NaN as float32.
+  // Each sums in the order of its float32 twin, so it gives the same bits as that twin on the widened matrix.
+  /// c[M,N] += a[M,K] · widen(b[K,N])   (gemm_nn_acc's twin: a decode step's projections).
+  void (*gemm_nn_acc_f16)(size_t m, size_t n, size_t k, const float* a, size_t lda, const std::uint16_t* b, size_t ldb,
+                          float* c, size_t ldc);
+  /// c[M,N] = alpha · a[M,K] · widen(b[N,K])ᵀ   (gemm_nt's twin: the LM head on binary16 wte rows).
+  void (*gemm_nt_f16)(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const std::uint16_t* b,
+                      size_t ldb, float* c, size_t ldc);
+  /// dst[i] = widen(src[i])   (a panel widened once for a prefill's GEMM, an embedding row).
+  void (*widen_f16)(const std::uint16_t* src, float* dst, size_t n);
 };
+
+/// A binary16 bit pattern's value as float32, exactly (finite halves: what the *_f16 kernels accept). Scalar.
+float widen_half(std::uint16_t bits);
 
 /// The vector exp's constants (simd/kernels_simd.hpp; defined in exp_constants.cpp): 1.5·2^23, log2 e, −ln 2 in two
 /// parts, the Taylor coefficients 1/720 … 1/2 and 1, and the flush threshold −87.

@@ -21,20 +21,39 @@ void fill_bias(float* y, std::size_t rows, std::size_t out, const float* b) {
 
 PackedMatrix::PackedMatrix(const float* w, std::size_t in, std::size_t out) { pack(w, in, out); }
 
+namespace {
+/// Copies w: [in, out] into dst in the panel order of a PackedMatrix of that shape (offset(j, s) → panel start).
+template <class T, class Offset>
+void pack_panels(const T* w, std::size_t in, std::size_t out, T* dst, const Offset& offset) {
+  for (std::size_t j = 0; j * PackedMatrix::kPanel < out; ++j)
+    for (std::size_t s = 0; s * PackedMatrix::kSlice < in; ++s) {
+      const std::size_t nc = std::min(PackedMatrix::kPanel, out - j * PackedMatrix::kPanel);
+      const std::size_t kc = std::min(PackedMatrix::kSlice, in - s * PackedMatrix::kSlice);
+      T* p = dst + offset(j, s);
+      for (std::size_t t = 0; t < kc; ++t)
+        std::memcpy(p + t * nc, w + (s * PackedMatrix::kSlice + t) * out + j * PackedMatrix::kPanel, nc * sizeof(T));
+    }
+}
+}  // namespace
+
 void PackedMatrix::pack(const float* w, std::size_t in, std::size_t out) {
   in_ = in, out_ = out;
+  half_ = {};
   data_.resize(in * out);  // within the capacity of an earlier pack: no allocation, nothing zeroed
-  for (std::size_t j = 0; j * kPanel < out; ++j)
-    for (std::size_t s = 0; s * kSlice < in; ++s) {
-      const std::size_t nc = strip_width(j), kc = std::min(kSlice, in - s * kSlice);
-      float* dst = const_cast<float*>(panel(j, s));
-      for (std::size_t t = 0; t < kc; ++t) std::memcpy(dst + t * nc, w + (s * kSlice + t) * out + j * kPanel, nc * sizeof(float));
-    }
+  pack_panels(w, in, out, data_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); });
+}
+
+void PackedMatrix::pack_f16(const std::uint16_t* w, std::size_t in, std::size_t out) {
+  in_ = in, out_ = out;
+  data_ = {};
+  half_.resize(in * out);
+  pack_panels(w, in, out, half_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); });
 }
 
 float PackedMatrix::at(std::size_t i, std::size_t o) const {
   const std::size_t j = o / kPanel, s = i / kSlice;
-  return panel(j, s)[(i - s * kSlice) * strip_width(j) + (o - j * kPanel)];
+  const std::size_t k = offset(j, s) + (i - s * kSlice) * strip_width(j) + (o - j * kPanel);
+  return is_f16() ? widen_half(half_[k]) : data_[k];
 }
 
 std::vector<float> PackedMatrix::unpack() const {
@@ -51,15 +70,25 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const 
   const std::size_t slices = (in + PackedMatrix::kSlice - 1) / PackedMatrix::kSlice;
   fill_bias(y, rows, out, b);
   // One strip's output columns of one row block accumulate over every input slice while they sit in L1.
-  const auto strip = [&](std::size_t r0, std::size_t nr, std::size_t j) {
+  // widened: room for one binary16 panel as float32 (null for float32 matrices and for few rows).
+  const auto strip = [&](std::size_t r0, std::size_t nr, std::size_t j, float* widened) {
     for (std::size_t s = 0; s < slices; ++s) {
       const std::size_t k0 = s * PackedMatrix::kSlice, kc = std::min(PackedMatrix::kSlice, in - k0);
       const std::size_t nc = w.strip_width(j);
-      kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, w.panel(j, s), nc, y + r0 * out + j * PackedMatrix::kPanel, out);
+      const float* xs = x + r0 * in + k0;
+      float* ys = y + r0 * out + j * PackedMatrix::kPanel;
+      if (!w.is_f16()) {
+        kt.gemm_nn_acc(nr, nc, kc, xs, in, w.panel(j, s), nc, ys, out);
+      } else if (!widened) {
+        kt.gemm_nn_acc_f16(nr, nc, kc, xs, in, w.panel_f16(j, s), nc, ys, out);
+      } else {
+        kt.widen_f16(w.panel_f16(j, s), widened, kc * nc);
+        kt.gemm_nn_acc(nr, nc, kc, xs, in, widened, nc, ys, out);
+      }
     }
   };
   if (rows < kFewRows) {  // a decode step: every panel read once; column strips are the unit of work
-    parallel_for(strips, threads, [&](std::size_t j, std::size_t) { strip(0, rows, j); });
+    parallel_for(strips, threads, [&](std::size_t j, std::size_t) { strip(0, rows, j, nullptr); });
     return;
   }
   // Work items are (row block, group of strips): enough of them that every thread gets several even at 128 rows.
@@ -69,7 +98,9 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const 
   parallel_for(blocks * groups, threads, [&](std::size_t item, std::size_t) {
     const std::size_t block = item / groups, group = item % groups;
     const std::size_t r0 = block * kRowBlock, nr = std::min(kRowBlock, rows - r0);
-    for (std::size_t j = group * per_group; j < std::min(strips, (group + 1) * per_group); ++j) strip(r0, nr, j);
+    std::vector<float> widened(w.is_f16() ? PackedMatrix::kSlice * PackedMatrix::kPanel : 0);
+    for (std::size_t j = group * per_group; j < std::min(strips, (group + 1) * per_group); ++j)
+      strip(r0, nr, j, widened.empty() ? nullptr : widened.data());
   });
 }
 

@@ -2,6 +2,7 @@
 // streams best. Not a kernel itself (kernels.hpp) and not a layer (attn/nn, attention/mha and the model use it).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "attn/kernels/kernels.hpp"
@@ -11,6 +12,7 @@ namespace attn {
 /// W: [in, out] rearranged once into dense panels: panel (j, s) holds W[s·kSlice + t, j·kPanel + c] for
 /// t < kc, c < nc as a [kc, nc] block, panels of one column strip j after each other. A panel stays in L1 while a
 /// block of rows streams past it (prefill), and a decode step reads each panel once, front to back.
+/// Stored as float32, or as binary16 (pack_f16: half the bytes for a decode step to read; finite halves only).
 class PackedMatrix {
  public:
   static constexpr std::size_t kSlice = 128, kPanel = 64;
@@ -20,12 +22,19 @@ class PackedMatrix {
   PackedMatrix(const float* w, std::size_t in, std::size_t out);
   /// Packs w: [in, out] into this matrix, reusing its memory (a trainer repacks changing weights every step).
   void pack(const float* w, std::size_t in, std::size_t out);
+  /// Packs w: [in, out] binary16 bit patterns, kept as such (every one finite: the kernels widen finite halves only).
+  void pack_f16(const std::uint16_t* w, std::size_t in, std::size_t out);
 
   std::size_t in() const { return in_; }
   std::size_t out() const { return out_; }
-  bool empty() const { return data_.empty(); }
-  /// Panel of column strip j (columns j·kPanel …) and input slice s (rows s·kSlice …): [kc, nc].
-  const float* panel(std::size_t j, std::size_t s) const { return data_.data() + j * kPanel * in_ + s * kSlice * strip_width(j); }
+  bool empty() const { return data_.empty() && half_.empty(); }
+  bool is_f16() const { return !half_.empty(); }
+  /// Bytes of weights held (what a decode step reads).
+  std::size_t bytes() const { return data_.size() * sizeof(float) + half_.size() * sizeof(std::uint16_t); }
+  /// Panel of column strip j (columns j·kPanel …) and input slice s (rows s·kSlice …): [kc, nc]. Float32 matrices.
+  const float* panel(std::size_t j, std::size_t s) const { return data_.data() + offset(j, s); }
+  /// The same panel of a binary16 matrix.
+  const std::uint16_t* panel_f16(std::size_t j, std::size_t s) const { return half_.data() + offset(j, s); }
   std::size_t strip_width(std::size_t j) const { return out_ - j * kPanel < kPanel ? out_ - j * kPanel : kPanel; }
   /// W[i, o] (for references and export; not for loops that need speed).
   float at(std::size_t i, std::size_t o) const;
@@ -33,12 +42,16 @@ class PackedMatrix {
   std::vector<float> unpack() const;
 
  private:
+  std::size_t offset(std::size_t j, std::size_t s) const { return j * kPanel * in_ + s * kSlice * strip_width(j); }
   std::size_t in_ = 0, out_ = 0;
-  std::vector<float> data_;
+  std::vector<float> data_;          // float32 panels, or empty
+  std::vector<std::uint16_t> half_;  // binary16 panels, or empty
 };
 
 /// y: [rows, out] = x: [rows, in] · w + b: [out] (b may be null: no bias). Work is split over `threads` (as
 /// SdpaOptions::threads): row blocks for many rows, column strips for a few; the bits do not depend on the split.
+/// A binary16 w gives the bits of its float32 widening: a few rows widen in registers (gemm_nn_acc_f16), a block of
+/// rows widens each panel once into float32 and runs gemm_nn_acc.
 void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const PackedMatrix& w, const float* b,
                  float* y, std::size_t threads);
 

@@ -5,6 +5,15 @@
 #include "attn/kernels/kernels.hpp"
 
 namespace attn {
+
+float widen_half(std::uint16_t bits) {
+  const int exponent = (bits >> 10) & 0x1f, fraction = bits & 0x3ff;
+  const float sign = bits & 0x8000 ? -1.0f : 1.0f;
+  if (exponent == 0x1f) return fraction ? std::nanf("") : sign * INFINITY;
+  // subnormal: fraction · 2^−24; normal: (1024 + fraction) · 2^(exponent − 25). Both exact in float32.
+  return exponent == 0 ? sign * std::ldexp(float(fraction), -24) : sign * std::ldexp(float(1024 + fraction), exponent - 25);
+}
+
 namespace {
 
 void gemm_nt(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
@@ -71,10 +80,34 @@ void gelu_tanh_backward(const float* x, const float* dy, float* dx, size_t n) {
   }
 }
 
+void gemm_nn_acc_f16(size_t m, size_t n, size_t k, const float* a, size_t lda, const std::uint16_t* b, size_t ldb,
+                     float* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t t = 0; t < k; ++t) {
+      const float w = a[i * lda + t];
+      for (size_t j = 0; j < n; ++j) c[i * ldc + j] += w * widen_half(b[t * ldb + j]);
+    }
+}
+
+void gemm_nt_f16(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const std::uint16_t* b,
+                 size_t ldb, float* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      float s = 0.f;
+      for (size_t t = 0; t < k; ++t) s += a[i * lda + t] * widen_half(b[j * ldb + t]);
+      c[i * ldc + j] = alpha * s;
+    }
+}
+
+void widen_f16(const std::uint16_t* src, float* dst, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = widen_half(src[i]);
+}
+
 }  // namespace
 
 extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
                                            gemm_nn<true>, max, exp_shift_sum, scale,         transpose,
-                                           gelu_tanh,     gelu_tanh_backward};
+                                           gelu_tanh,     gelu_tanh_backward, gemm_nn_acc_f16,
+                                           gemm_nt_f16,   widen_f16};
 
 }  // namespace attn

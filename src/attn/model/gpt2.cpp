@@ -26,18 +26,29 @@ void gelu(const KernelTable& kt, float* x, std::size_t n, GeluForm form, std::si
   });
 }
 
-/// logits: [n, V] = h: [n, C] · head: [V, C]ᵀ, vocabulary blocks over threads.
-void head_logits(const KernelTable& kt, const float* h, std::size_t n, std::size_t C, const float* head,
+/// logits: [n, V] = h: [n, C] · head: [V, C]ᵀ, vocabulary blocks over threads. A binary16 head is widened in
+/// registers for a few rows, or a block at a time into float32 for many (each widened row then serves every row of h).
+void head_logits(const KernelTable& kt, const float* h, std::size_t n, std::size_t C, const Gpt2Table& head,
                  std::size_t V, float* logits, std::size_t threads) {
-  constexpr std::size_t kVocabBlock = 512;
+  constexpr std::size_t kVocabBlock = 512, kFewRows = 4;
   const std::size_t blocks = (V + kVocabBlock - 1) / kVocabBlock;
   parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
     const std::size_t v0 = block * kVocabBlock, nv = std::min(kVocabBlock, V - v0);
-    kt.gemm_nt(n, nv, C, 1.0f, h, C, head + v0 * C, C, logits + v0, V);
+    if (!head.is_f16()) return kt.gemm_nt(n, nv, C, 1.0f, h, C, head.f32.data() + v0 * C, C, logits + v0, V);
+    if (n <= kFewRows) return kt.gemm_nt_f16(n, nv, C, 1.0f, h, C, head.f16.data() + v0 * C, C, logits + v0, V);
+    std::vector<float> rows(nv * C);
+    kt.widen_f16(head.f16.data() + v0 * C, rows.data(), nv * C);
+    kt.gemm_nt(n, nv, C, 1.0f, h, C, rows.data(), C, logits + v0, V);
   });
 }
 
 }  // namespace
+
+std::size_t Gpt2Weights::decode_bytes() const {
+  std::size_t bytes = head().is_f16() ? head().size() * 2 : head().size() * 4;
+  for (const Gpt2Layer& b : layers) bytes += b.qkv_w.bytes() + b.proj_w.bytes() + b.fc_w.bytes() + b.out_w.bytes();
+  return bytes;
+}
 
 Status Gpt2Model::load(Gpt2Loader& loader, const Gpt2LoadOptions& options) {
   Gpt2Config config;
@@ -130,9 +141,12 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   std::vector<float>&q = sized(sc.q, n * C), &k = sized(sc.k, n * C), &v = sized(sc.v, n * C);
   std::vector<float>&heads_out = sized(sc.heads_out, n * C), &mlp = sized(sc.mlp, n * F);
   std::vector<float>& weights_hqk = sized(sc.weights, keep_heads ? H * n * Lk : 0);
-  for (std::size_t t = 0; t < n; ++t)
-    for (std::size_t c = 0; c < C; ++c)
-      x[t * C + c] = w.wte[rows[t] * C + c] + w.wpe[(position_ + t) * C + c];
+  for (std::size_t t = 0; t < n; ++t) {
+    float* xt = &x[t * C];
+    if (w.wte.is_f16()) kt.widen_f16(&w.wte.f16[rows[t] * C], xt, C);
+    else std::copy_n(&w.wte.f32[rows[t] * C], C, xt);
+    for (std::size_t c = 0; c < C; ++c) xt[c] += w.wpe[(position_ + t) * C + c];
+  }
   if (options.residual) r.residual.reserve((L + 1) * n * C);
   std::vector<float> lens_rows(options.logit_lens ? (L + 1) * C : 0);  // [L + 1, C] the last token's residuals
   const auto record = [&](std::size_t depth) {
@@ -180,7 +194,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   }
   record(L);
 
-  const float* head = w.head().data();
+  const Gpt2Table& head = w.head();
   if (options.logits != LogitsFor::none) {
     const std::size_t first = options.logits == LogitsFor::all ? 0 : n - 1, m = n - first;
     nn::layer_norm_forward(x.data() + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr,

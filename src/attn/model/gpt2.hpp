@@ -54,14 +54,28 @@ struct Gpt2Layer {
   std::vector<float> out_b;         ///< [C]
 };
 
+/// A [rows, C] table (wte, an untied lm_head): float32, or binary16 bit patterns widened where they are read.
+struct Gpt2Table {
+  std::vector<float> f32;
+  std::vector<std::uint16_t> f16;  ///< used when f32 is empty
+
+  bool empty() const { return f32.empty() && f16.empty(); }
+  bool is_f16() const { return f32.empty() && !f16.empty(); }
+  std::size_t size() const { return is_f16() ? f16.size() : f32.size(); }
+  float at(std::size_t i) const { return is_f16() ? widen_half(f16[i]) : f32[i]; }  ///< element i, row-major
+  bool operator==(const Gpt2Table& o) const { return f32 == o.f32 && f16 == o.f16; }
+};
+
 struct Gpt2Weights {
-  std::vector<float> wte;           ///< [V, C]
+  Gpt2Table wte;                    ///< [V, C]
   std::vector<float> wpe;           ///< [P, C]
   std::vector<Gpt2Layer> layers;    ///< [L]
   std::vector<float> lnf_g, lnf_b;  ///< [C]
-  std::vector<float> lm_head;       ///< [V, C] when the head is untied, else empty (wte is the head)
+  Gpt2Table lm_head;                ///< [V, C] when the head is untied, else empty (wte is the head)
 
-  const std::vector<float>& head() const { return lm_head.empty() ? wte : lm_head; }
+  const Gpt2Table& head() const { return lm_head.empty() ? wte : lm_head; }
+  /// Bytes of the matrices and tables a decode step reads (the 4 projections of each block and the head).
+  std::size_t decode_bytes() const;
 };
 
 /// What the checkpoint does not say. heads: 0 = from metadata `n_head`, else d_model / 64 (true for every GPT-2).
@@ -69,14 +83,19 @@ struct Gpt2LoadOptions {
   std::size_t heads = 0;
   float ln_eps = 1e-5f;
   GeluForm gelu = GeluForm::tanh;
+  /// Keep the projections, wte and lm_head of an F16 file as F16 in memory (half the bytes a decode step reads;
+  /// the kernels widen them exactly, so the results are those of the float32 widening). A tensor holding ±∞ or NaN
+  /// stays float32. false: everything float32.
+  bool keep_f16 = true;
 };
 
 /// Collects a checkpoint's tensors (in any order, already converted to float32) and builds the model's weights.
 /// Every refusal names the tensor and the rule. Keeps at most one copy of each tensor.
 class Gpt2Loader {
  public:
-  /// name: as in the file; shape: its dims; values: product(shape) floats (copied).
-  Status add(std::string_view name, const std::vector<std::size_t>& shape, const float* values);
+  /// name: as in the file; shape: its dims; values: product(shape) floats (copied). from_f16: the file stored them as
+  /// F16 (so they convert back exactly, and Gpt2LoadOptions::keep_f16 may keep them so).
+  Status add(std::string_view name, const std::vector<std::size_t>& shape, const float* values, bool from_f16 = false);
   /// Integer tensors (vocab.gpt2_ids, stored I32 or I64 in the file).
   Status add_integers(std::string_view name, const std::vector<std::size_t>& shape, const std::int64_t* values);
   /// The file's __metadata__ (n_head, unk_id, … are read from it).
@@ -90,6 +109,7 @@ class Gpt2Loader {
  private:
   std::map<std::string, std::vector<float>, std::less<>> values_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> shapes_;
+  std::map<std::string, bool, std::less<>> from_f16_;
   std::map<std::string, std::string> metadata_;
   std::vector<std::uint32_t> vocab_ids_;
 };

@@ -1,6 +1,7 @@
 // Gpt2Loader: checkpoint names → Gpt2Weights, with every rule of the Hugging Face layout checked (gpt2.hpp).
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -42,6 +43,17 @@ std::size_t count_of(const std::vector<std::size_t>& shape) {
   return n;
 }
 
+/// values (all exactly binary16: they came from an F16 file) as binary16 bits, or false when one is ±∞ or NaN
+/// (the kernels widen finite halves only).
+bool finite_halves(const std::vector<float>& values, std::vector<std::uint16_t>& out) {
+  out.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) return false;
+    out[i] = io::float_to_f16(values[i]);  // exact: the value was read from binary16
+  }
+  return true;
+}
+
 }  // namespace
 
 bool gpt2_film_tensor(std::string_view name) { return name.substr(0, 5) == "film."; }
@@ -63,7 +75,8 @@ bool Gpt2Loader::wanted(std::string_view name) {
   return false;
 }
 
-Status Gpt2Loader::add(std::string_view file_name, const std::vector<std::size_t>& shape, const float* values) {
+Status Gpt2Loader::add(std::string_view file_name, const std::vector<std::size_t>& shape, const float* values,
+                       bool from_f16) {
   const std::string_view name = gpt2_canonical_name(file_name);
   std::size_t layer;
   std::string_view rest;
@@ -83,6 +96,7 @@ Status Gpt2Loader::add(std::string_view file_name, const std::vector<std::size_t
   if (!values && count_of(shape)) return Status::invalid_argument("gpt2: " + std::string(file_name) + ": null values");
   values_.emplace(std::string(name), std::vector<float>(values, values + count_of(shape)));
   shapes_.emplace(std::string(name), shape);
+  from_f16_.emplace(std::string(name), from_f16);
   return Status::success();
 }
 
@@ -160,9 +174,20 @@ Status Gpt2Loader::finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gp
                                 std::to_string(heads) + " heads (from " + heads_from + ")");
   c.heads = heads;
 
+  // An F16 file's big tensors stay binary16 when asked (and finite): the kernels widen them in registers.
+  const auto halves = [&](const std::string& name, const std::vector<float>& values, std::vector<std::uint16_t>& out) {
+    const auto it = from_f16_.find(name);
+    return options.keep_f16 && it != from_f16_.end() && it->second && finite_halves(values, out);
+  };
+  const auto take_table = [&](const std::string& name, const std::vector<std::size_t>& shape, Gpt2Table& out) -> Status {
+    if (Status st = take(name, shape, out.f32); !st.ok()) return st;
+    if (halves(name, out.f32, out.f16)) out.f32 = {};
+    else out.f16 = {};
+    return Status::success();
+  };
   const std::size_t C = c.d_model, F = c.d_ff, V = c.vocab, P = c.context;
   Gpt2Weights w;
-  if (Status st = take("wte.weight", {V, C}, w.wte); !st.ok()) return st;
+  if (Status st = take_table("wte.weight", {V, C}, w.wte); !st.ok()) return st;
   if (Status st = take("wpe.weight", {P, C}, w.wpe); !st.ok()) return st;
   if (Status st = take("ln_f.weight", {C}, w.lnf_g); !st.ok()) return st;
   if (Status st = take("ln_f.bias", {C}, w.lnf_b); !st.ok()) return st;
@@ -182,17 +207,21 @@ Status Gpt2Loader::finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gp
         {"mlp.c_fc.weight", {{C, F}, &b.fc_w}},         {"mlp.c_proj.weight", {{F, C}, &b.out_w}}};
     for (const auto& [part, spec] : matrices) {
       std::vector<float> plain;
+      std::vector<std::uint16_t> half;
       if (Status st = take(h + part, spec.first, plain); !st.ok()) return st;
-      *spec.second = PackedMatrix(plain.data(), spec.first[0], spec.first[1]);
+      if (halves(h + part, plain, half)) spec.second->pack_f16(half.data(), spec.first[0], spec.first[1]);
+      else spec.second->pack(plain.data(), spec.first[0], spec.first[1]);
     }
   }
   // A distinct lm_head.weight unties the head; one bit-equal to wte is the tied head saved twice.
   if (values_.count("lm_head.weight")) {
-    std::vector<float> head;
-    if (Status st = take("lm_head.weight", {V, C}, head); !st.ok()) return st;
-    const bool same = std::equal(head.begin(), head.end(), w.wte.begin(), w.wte.end(), [](float a, float b) {
-      return std::memcmp(&a, &b, sizeof a) == 0;
-    });
+    Gpt2Table head;
+    if (Status st = take_table("lm_head.weight", {V, C}, head); !st.ok()) return st;
+    bool same = head.size() == w.wte.size();
+    for (std::size_t i = 0; same && i < head.size(); ++i) {
+      const float a = head.at(i), b = w.wte.at(i);
+      same = std::memcmp(&a, &b, sizeof a) == 0;
+    }
     if (!same) w.lm_head = std::move(head);
   }
   c.tied_head = w.lm_head.empty();
@@ -213,7 +242,7 @@ Status Gpt2Loader::finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gp
   }
   config = std::move(c);
   weights = std::move(w);
-  values_.clear(), shapes_.clear();
+  values_.clear(), shapes_.clear(), from_f16_.clear();
   return Status::success();
 }
 
@@ -228,7 +257,7 @@ Status gpt2_loader_add_tensor(const io::TensorInfo& t, const std::uint8_t* bytes
   }
   std::vector<float> values(count);
   if (Status st = io::to_float32(t.dtype, bytes, count, values.data(), t.name); !st.ok()) return st;
-  return loader.add(t.name, shape, values.data());
+  return loader.add(t.name, shape, values.data(), t.dtype == io::DType::F16);
 }
 
 Status gpt2_loader_from_safetensors(const std::uint8_t* file, std::size_t size, Gpt2Loader& loader) {

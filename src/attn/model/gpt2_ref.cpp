@@ -42,7 +42,7 @@ Gpt2Reference gpt2_reference(const Gpt2Config& cfg, const Gpt2Weights& w, const 
   ref.attention.assign(L * H * T * T, 0.0);
   std::vector<std::vector<double>> x(T, std::vector<double>(C));
   for (std::size_t t = 0; t < T; ++t)
-    for (std::size_t c = 0; c < C; ++c) x[t][c] = double(w.wte[rows[t] * C + c]) + double(w.wpe[t * C + c]);
+    for (std::size_t c = 0; c < C; ++c) x[t][c] = double(w.wte.at(rows[t] * C + c)) + double(w.wpe[t * C + c]);
   auto record = [&] {
     for (const auto& row : x) ref.residual.insert(ref.residual.end(), row.begin(), row.end());
   };
@@ -79,13 +79,13 @@ Gpt2Reference gpt2_reference(const Gpt2Config& cfg, const Gpt2Weights& w, const 
     }
   }
   record();
-  const std::vector<float>& head = w.head();
+  const Gpt2Table& head = w.head();
   ref.logits.resize(T * V);
   for (std::size_t t = 0; t < T; ++t) {
     const std::vector<double> hrow = layer_norm(x[t], w.lnf_g, w.lnf_b, eps);
     for (std::size_t v = 0; v < V; ++v) {
       double s = 0;
-      for (std::size_t c = 0; c < C; ++c) s += hrow[c] * head[v * C + c];
+      for (std::size_t c = 0; c < C; ++c) s += hrow[c] * head.at(v * C + c);
       ref.logits[t * V + v] = s;
     }
   }

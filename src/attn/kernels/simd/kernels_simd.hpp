@@ -287,6 +287,195 @@ struct Kernels {
                                               (1.0f + 3.0f * 0.044715f * x[i] * x[i]));
     }
   }
+
+  // ---- binary16 weights, widened in registers (kernels.hpp: finite halves only) --------------------------------------
+  // AVX2 (with F16C, which every AVX2 processor has) and AVX-512F convert in hardware. Elsewhere, with the half in the
+  // upper 16 bits of a 32-bit lane (zipped with zero), an arithmetic shift right by 3 and a mask leave sign, exponent
+  // and fraction where float32 keeps them: the float read from those bits is v·2^−112 (the exponent biases differ by
+  // 112), exactly, for normal and subnormal halves. One multiply by 2^112 restores v; a decode step's projection
+  // instead multiplies its row of a by 2^112 once (see row_f16), which gives the same products for fewer operations.
+  // (The intrinsics exist only in the translation units compiled for them, hence the #if.)
+#if defined(__F16C__)
+  static constexpr bool kF16c = std::is_same_v<Arch, xsimd::fma3<xsimd::avx2>>;
+#else
+  static constexpr bool kF16c = false;
+#endif
+#if defined(__AVX512F__)
+  static constexpr bool kAvx512Cvt = std::is_same_v<Arch, xsimd::avx512f>;
+#else
+  static constexpr bool kAvx512Cvt = false;
+#endif
+  static constexpr bool kHardwareWiden = kF16c || kAvx512Cvt;
+
+  /// 2·W halves at p → lo (the first W) and hi (the next W); Exact = false (bit tricks only): v·2^−112.
+  template <bool Exact = true>
+  XSIMD_INLINE static void widen2(const std::uint16_t* p, V& lo, V& hi) {
+#if defined(__F16C__)
+    if constexpr (kF16c) {
+      lo = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+      hi = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + W)));
+      return;
+    }
+#endif
+#if defined(__AVX512F__)
+    if constexpr (kAvx512Cvt) {
+      lo = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+      hi = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + W)));
+      return;
+    }
+#endif
+    if constexpr (!kHardwareWiden) {
+      using H = xsimd::batch<std::uint16_t, Arch>;
+      using I = xsimd::batch<int32_t, Arch>;
+      static_assert(H::size == 2 * W, "a vector of halves widens into two vectors of floats");
+      const H h = H::load_unaligned(p), zero(std::uint16_t(0));
+      const I mask(int32_t(0x8fffe000u));
+      lo = xsimd::bitwise_cast<float>((xsimd::bitwise_cast<int32_t>(xsimd::zip_lo(zero, h)) >> 3) & mask);
+      hi = xsimd::bitwise_cast<float>((xsimd::bitwise_cast<int32_t>(xsimd::zip_hi(zero, h)) >> 3) & mask);
+      if constexpr (Exact) lo *= V(0x1p112f), hi *= V(0x1p112f);
+    }
+  }
+
+  /// Fewer than 2·W halves (a tail), through a zero-padded copy so they see the same conversion as the rest.
+  XSIMD_INLINE static void widen_tail(const std::uint16_t* p, size_t n, float* out) {
+    alignas(64) std::uint16_t h[2 * W] = {};
+    alignas(64) float f[2 * W];
+    for (size_t i = 0; i < n; ++i) h[i] = p[i];
+    V lo, hi;
+    widen2(h, lo, hi);
+    lo.store_aligned(f), hi.store_aligned(f + W);
+    for (size_t i = 0; i < n; ++i) out[i] = f[i];
+  }
+
+  static void widen_f16(const std::uint16_t* src, float* dst, size_t n) {
+    size_t i = 0;
+    for (; i + 2 * W <= n; i += 2 * W) {
+      V lo, hi;
+      widen2(src + i, lo, hi);
+      lo.store_unaligned(dst + i), hi.store_unaligned(dst + i + W);
+    }
+    if (i < n) widen_tail(src + i, n - i, dst + i);
+  }
+
+  // c += a·widen(b) one row of a at a time (a decode step has one): NP pairs of vectors of c stay in registers over
+  // the whole t loop, as block<kAccumulate, 1, ·> does for float32 — each column sums in the same order.
+  // Scaled: a[t]·2^112 times the unscaled widening v·2^−112 — both scalings exact (|a| < 2^16, checked by the caller;
+  // v·2^−112 ≥ 2^−136 fits float32), so every product and sum is bit for bit the float32 kernel's.
+  static constexpr size_t NP = W >= 16 ? 2 : 4;
+
+  template <size_t P, bool Scaled>
+  XSIMD_INLINE static void row_f16(size_t k, const float* a, const std::uint16_t* b, size_t ldb, float* c) {
+    V acc[2 * P];
+    for (size_t v = 0; v < 2 * P; ++v) acc[v] = V::load_unaligned(c + v * W);
+    for (size_t t = 0; t < k; ++t, b += ldb) {
+      const V x(Scaled ? a[t] * 0x1p112f : a[t]);
+      for (size_t p = 0; p < P; ++p) {
+        V lo, hi;
+        widen2<!Scaled>(b + 2 * p * W, lo, hi);
+        acc[2 * p] = xsimd::fma(x, lo, acc[2 * p]);
+        acc[2 * p + 1] = xsimd::fma(x, hi, acc[2 * p + 1]);
+      }
+    }
+    for (size_t v = 0; v < 2 * P; ++v) acc[v].store_unaligned(c + v * W);
+  }
+
+  /// Whether a row of a may be scaled by 2^112 (every |a_t| < 2^16; NaN and ∞ may not): generic arches only.
+  static bool scalable(const float* a, size_t k) {
+    if constexpr (kHardwareWiden) return false;
+    float amax = 0.f;
+    for (size_t t = 0; t < k; ++t) {
+      const float mag = a[t] < 0.f ? -a[t] : a[t];
+      amax = mag > amax || mag != mag ? mag : amax;
+    }
+    return amax < 0x1p16f;
+  }
+
+  /// row_f16 over the full column blocks of [j, n); returns where they end.
+  template <bool Scaled>
+  static size_t rows_f16(size_t n, size_t k, const float* a, const std::uint16_t* b, size_t ldb, float* c) {
+    size_t j = 0;
+    for (; j + 2 * NP * W <= n; j += 2 * NP * W) row_f16<NP, Scaled>(k, a, b + j, ldb, c + j);
+    for (; j + 2 * W <= n; j += 2 * W) row_f16<1, Scaled>(k, a, b + j, ldb, c + j);
+    return j;
+  }
+
+  static void gemm_nn_acc_f16(size_t m, size_t n, size_t k, const float* a, size_t lda, const std::uint16_t* b,
+                              size_t ldb, float* c, size_t ldc) {
+    for (size_t i = 0; i < m; ++i) {
+      const float* ai = a + i * lda;
+      float* ci = c + i * ldc;
+      const size_t j = scalable(ai, k) ? rows_f16<true>(n, k, ai, b, ldb, ci) : rows_f16<false>(n, k, ai, b, ldb, ci);
+      if (j < n) {  // the last columns, widened a row at a time: one vector (fma) then scalars, as the float32 kernel
+        alignas(64) float w[2 * W];
+        const bool vector = j + W <= n;
+        V acc = vector ? V::load_unaligned(ci + j) : V(0.f);
+        for (size_t t = 0; t < k; ++t) {
+          widen_tail(b + t * ldb + j, n - j, w);
+          if (vector) acc = xsimd::fma(V(ai[t]), V::load_aligned(w), acc);
+          for (size_t jj = vector ? j + W : j; jj < n; ++jj) ci[jj] += ai[t] * w[jj - j];
+        }
+        if (vector) acc.store_unaligned(ci + j);
+      }
+    }
+  }
+
+  /// s[r] += a[0, kv) · widen(b_r[0, kv)) for 4 rows b_r, 2·W at a time; Scaled as row_f16 (a scaled once per 4 rows).
+  template <bool Scaled>
+  XSIMD_INLINE static void dots4(size_t kv, const float* a, const std::uint16_t* const* b, V* s) {
+    const V scale(Scaled ? 0x1p112f : 1.f);
+    for (size_t t = 0; t < kv; t += 2 * W) {
+      V x0 = V::load_unaligned(a + t), x1 = V::load_unaligned(a + t + W);
+      if (Scaled) x0 *= scale, x1 *= scale;
+      for (size_t r = 0; r < 4; ++r) {
+        V lo, hi;
+        widen2<!Scaled>(b[r] + t, lo, hi);
+        s[r] = xsimd::fma(x0, lo, s[r]);
+        s[r] = xsimd::fma(x1, hi, s[r]);
+      }
+    }
+  }
+
+  // c[i, j] = alpha · dot(a_i, widen(b_j)): gemm_nt with each b row widened as it streams past.
+  static void gemm_nt_f16(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                          const std::uint16_t* b, size_t ldb, float* c, size_t ldc) {
+    const size_t kv = k - k % (2 * W);
+    alignas(64) float tail[4][2 * W];
+    for (size_t i = 0; i < m; ++i) {
+      const float* ai = a + i * lda;
+      size_t j = 0;
+      const bool scaled = scalable(ai, kv);
+      for (; j + 4 <= n; j += 4) {
+        const std::uint16_t* bj[4] = {b + j * ldb, b + (j + 1) * ldb, b + (j + 2) * ldb, b + (j + 3) * ldb};
+        V s[4] = {V(0.f), V(0.f), V(0.f), V(0.f)};
+        if (scaled) dots4<true>(kv, ai, bj, s);
+        else dots4<false>(kv, ai, bj, s);
+        for (size_t r = 0; r < 4; ++r) {
+          float sum = xsimd::reduce_add(s[r]);
+          if (kv < k) {
+            widen_tail(bj[r] + kv, k - kv, tail[r]);
+            for (size_t t = kv; t < k; ++t) sum += ai[t] * tail[r][t - kv];
+          }
+          c[i * ldc + j + r] = alpha * sum;
+        }
+      }
+      for (; j < n; ++j) {
+        const std::uint16_t* bj = b + j * ldb;
+        V s(0.f);
+        for (size_t t = 0; t < kv; t += 2 * W) {
+          V lo, hi;
+          widen2(bj + t, lo, hi);
+          s = xsimd::fma(V::load_unaligned(ai + t), lo, s);
+          s = xsimd::fma(V::load_unaligned(ai + t + W), hi, s);
+        }
+        float sum = xsimd::reduce_add(s);
+        if (kv < k) {
+          widen_tail(bj + kv, k - kv, tail[0]);
+          for (size_t t = kv; t < k; ++t) sum += ai[t] * tail[0][t - kv];
+        }
+        c[i * ldc + j] = alpha * sum;
+      }
+    }
+  }
 };
 
 /// The table of Arch's kernels; explicitly instantiated in that arch's translation unit only.
@@ -295,7 +484,7 @@ KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
   return KernelTable{isa,     K::W,           &K::gemm_nt, &K::gemm_nn,   &K::gemm_nn_acc, &K::pv_acc,
                      &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh,
-                     &K::gelu_tanh_backward};
+                     &K::gelu_tanh_backward, &K::gemm_nn_acc_f16, &K::gemm_nt_f16, &K::widen_f16};
 }
 
 }  // namespace attn::simd
