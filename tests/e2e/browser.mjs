@@ -20,8 +20,8 @@ export async function openBrowser() {
   return {
     url,
     browser,
-    async newPage(viewport = { width: 1280, height: 800 }) {
-      const page = await browser.newPage({ viewport });
+    async newPage(viewport = { width: 1280, height: 800 }, options = {}) {
+      const page = await browser.newPage({ viewport, ...options });  // options: e.g. { locale: 'zh-CN' }
       page.errors = [];
       page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
       page.on('pageerror', (e) => page.errors.push(String(e)));

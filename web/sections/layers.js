@@ -8,7 +8,7 @@ import { bestHeads, describeHead } from '../head-labels.js';
 import { lm, updateModel } from '../lm.js';
 import { label, page } from '../page.js';
 import { drawCausalPixels } from '../pixels.js';
-import { S } from '../strings.js';
+import { S, language } from '../strings.js';
 import { ablated } from '../url-state.js';
 import { TUTORIAL_TEXT, TUTORIAL_TEXT_ZH, TUTORIAL_WORDS } from '../examples.js';
 
@@ -21,7 +21,7 @@ export function renderLayers(a) {
     return;
   }
   const { layers: L, heads: H } = info.config, T = a.tokens.length, scores = info.headScores;
-  const key = `${info.name}|${L}x${H}`;
+  const key = `${info.name}|${L}x${H}|${language()}`;
   if (grid.dataset.key !== key) buildGrid(grid, key, L, H, scores);
   for (let l = 0; l < L; l++) {
     for (let h = 0; h < H; h++) {
