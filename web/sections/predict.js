@@ -6,6 +6,7 @@ import { fmt } from '../draw.js';
 import { label, page, showError } from '../page.js';
 import { callWithProgress } from '../rpc.js';
 import { S } from '../strings.js';
+import { markUnknown } from './tokens.js';
 
 export function renderPrediction(a) {
   const bars = $('bars');
@@ -41,12 +42,7 @@ export function renderPrediction(a) {
     : S.predict.lossLine(a.loss.toFixed(3), a.lossCount));
   const unknown = a.tokens.filter((t) => t.unknown).length;
   setText($('unknown-note'), unknown ? S.predict.unknownNote(unknown) : '');
-  // Section 1's chips are the same tokens: grey the ones this model read as UNK.
-  $('tokens').querySelectorAll('.chip').forEach((chip, i) => {
-    const off = !!a.tokens[i]?.unknown;
-    chip.classList.toggle('unknown', off);
-    if (off) chip.title = S.predict.unknownToken;
-  });
+  markUnknown(a.tokens);  // section 1's chips are the same tokens: grey the ones this model read as UNK
   setText($('gen-prompt'), page.state.text);
 }
 

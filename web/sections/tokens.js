@@ -48,12 +48,32 @@ export function renderTokens(tokens) {
       : S.text.chipTitle(i, t.id, t.start, t.end);
     if (c.title !== title) c.title = title;
   });
+  showUnknown();
   box.querySelectorAll('.char-group').forEach((group, k) => {
     const g = groups.filter((x) => x.piece !== null)[k];
     setText(group.lastChild, g.char);
     group.title = S.text.charTitle(g.char, g.tokens.length);
   });
   highlightToken(-1);
+}
+
+// The whole model's unknown tokens (read as UNK), kept as ids by position: the chips are redrawn when the block's
+// answer comes, which may be after the model's.
+let unknownIds = [];
+
+/** Greys the chips of the tokens the whole model read as UNK (tokens: its analysis's, each with `unknown`). */
+export function markUnknown(tokens) {
+  unknownIds = tokens.map((t) => (t.unknown ? t.id : -1));
+  showUnknown();
+}
+
+function showUnknown() {
+  const tokens = page.analysis?.tokens;
+  $('tokens').querySelectorAll('.chip').forEach((chip, i) => {
+    const off = unknownIds[i] >= 0 && (!tokens || tokens[i]?.id === unknownIds[i]);
+    chip.classList.toggle('unknown', off);
+    if (off) chip.title = S.predict.unknownToken;
+  });
 }
 
 function chip(i) {
