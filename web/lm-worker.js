@@ -7,7 +7,7 @@ const TOP = 10;      // tokens shown in the prediction bars
 const LENS_TOP = 5;  // tokens shown per depth in the logit lens
 
 /** Handlers for worker.js, given the initialised package, the GPT-2 tokenizer and the default model's bytes. */
-export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError }) {
+export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, bytePieces }) {
   let model = null, rowOf = null, info = null;
 
   /** Softmax of logits[offset, offset + V) (a probability distribution over the model's rows). */
@@ -33,6 +33,15 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError }) 
     return rows.map((r) => ({ row: r, id: idOfRow(r), text: textOfRow(r), prob: p[r] }));
   }
 
+  /** Per token of `ids`, the text it completes and the bytes it leaves unfinished (worker.js tokenize does the same). */
+  function pieceTexts(ids) {
+    const parts = Array.from(ids, (id) => tok.tokenBytes(id)), ranges = [];
+    const bytes = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of parts) bytes.set(b, at), ranges.push({ byteStart: at, byteEnd: (at += b.length) });
+    return bytePieces(bytes, ranges).tokens;
+  }
+
   /** The dtype of the weights (the token embedding's), read from the file's JSON header: shown, not used. */
   async function weightsDtype(source) {
     const read = async (begin, end) => new Uint8Array(source instanceof Blob
@@ -56,7 +65,7 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError }) 
     info = { name, config, dtype, bytes: source.size ?? source.length, metadata: model.metadata,
       headScores: model.headScores, lossCurve: model.lossCurve,
       film: model.film && { steps: model.film.steps, probes: model.film.probes.map((p) => ({ ids: p.ids.slice(), frames: p.frames.slice(),
-        texts: Array.from(p.ids, (id) => tok.tokenText(id)), title: tok.decode(p.ids.filter((id) => id !== 50256)) })) } };
+        texts: pieceTexts(p.ids), title: tok.decode(p.ids.filter((id) => id !== 50256)) })) } };
     return info;
   }
 

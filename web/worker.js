@@ -32,7 +32,7 @@ const ready = (async () => {
   tok = await attn.tokenizer('gpt2');
   teaching = demo.teachingModel();
   const { modelHandlers: make } = await import('./lm-worker.js');
-  modelHandlers = make({ attn, tok, tokenize, defaultModel: () => defaultModelBytes, pageError });
+  modelHandlers = make({ attn, tok, tokenize, defaultModel: () => defaultModelBytes, pageError, bytePieces });
 })();
 
 /**

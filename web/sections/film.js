@@ -58,7 +58,7 @@ function drawFrame() {
         title.className = 'lh-title';
         title.textContent = S.layers.headName(l, h);
         const canvas = document.createElement('canvas');
-        canvas.title = p.texts.map((t) => label({ text: t })).join(' ');
+        canvas.title = p.texts.map(label).join(' ');
         const what = document.createElement('div');
         what.className = 'lh-label';
         what.textContent = describeHead(info.headScores, l, h).title;  // what the head became by the end
