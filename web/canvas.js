@@ -67,17 +67,35 @@ function drawRest() {
 }
 window.addEventListener('beforeprint', () => [...pendingDraws.keys()].forEach(drawNow));
 
-export function tooltip(canvas, geometry, values, cols, describe) {
+/** Shows the page's tooltip with `text` beside the mouse event's point. */
+export function showTip(e, text) {
   const tip = $('tooltip');
+  tip.hidden = false;
+  tip.textContent = text;
+  tip.style.left = `${e.clientX + 12}px`;
+  tip.style.top = `${e.clientY + 12}px`;
+}
+export const hideTip = () => ($('tooltip').hidden = true);
+
+/** The exact value of the cell under the mouse, for a matrix drawn by drawMatrix with this geometry. */
+export function tooltip(canvas, geometry, values, cols, describe) {
   canvas.onmousemove = (e) => {
     const c = cellAt(e, canvas, geometry);
-    if (!c) return (tip.hidden = true);
-    tip.hidden = false;
-    tip.textContent = describe ? describe(c.i, c.j) : fmt(values[c.i * cols + c.j]);
-    tip.style.left = `${e.clientX + 12}px`;
-    tip.style.top = `${e.clientY + 12}px`;
+    if (!c) return hideTip();
+    showTip(e, describe ? describe(c.i, c.j) : fmt(values[c.i * cols + c.j]));
   };
-  canvas.onmouseleave = () => (tip.hidden = true);
+  canvas.onmouseleave = hideTip;
+}
+
+/** The same for a rows × cols picture of one pixel per cell, scaled by CSS (the layer grid, the training film). */
+export function pixelTooltip(canvas, rows, cols, describe) {
+  canvas.onmousemove = (e) => {
+    const r = canvas.getBoundingClientRect();
+    const i = Math.floor(((e.clientY - r.top) / r.height) * rows), j = Math.floor(((e.clientX - r.left) / r.width) * cols);
+    if (i < 0 || j < 0 || i >= rows || j >= cols) return hideTip();
+    showTip(e, describe(i, j));
+  };
+  canvas.onmouseleave = hideTip;
 }
 
 /** The container's k-th step card, made on first use and updated after; returns its canvas. */

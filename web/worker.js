@@ -190,7 +190,7 @@ const handlers = {
       const windowed = r.window ? windowedCost({ dModel, heads, kvHeads: r.kvHeads, headDim, context: Lk, window: r.window }) : cost;
       return {
         name: r.name, kvHeads: r.kvHeads, window: r.window ?? 0, cross: !!r.cross, weights: mean, visible, rows: L, cols: Lk,
-        keyTokens: r.cross ? crossTokens : tokens,
+        queryTokens: tokens, keyTokens: r.cross ? crossTokens : tokens,
         params: cost.paramsPerLayer, kvBytesPerToken: cost.kvCacheBytesPerToken, kvBytes: windowed.kvCacheBytes,
         flopsPerToken: windowed.flopsPerToken,
       };

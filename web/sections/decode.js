@@ -1,6 +1,7 @@
 // FAQ 3: the text fed one token at a time through the package's decoder and KV cache, compared step by step with the
 // full causal pass, and the chosen head's weights over the growing cache. Not the comparison (worker.js).
-import { drawNow, matrixView, pngButton } from '../canvas.js';
+import { drawNow, matrixView, pngButton, tooltip } from '../canvas.js';
+import { fmt } from '../draw.js';
 import { $, setText } from '../dom.js';
 import { label, page } from '../page.js';
 import { S } from '../strings.js';
@@ -33,7 +34,8 @@ export function renderDecode(d) {
   });
   const labels = steps.map((s) => label(s.token));
   const canvas = $('decode-weights');
-  matrixView(canvas, w, L, L, { kind: 'weight', masked: absent, rowLabels: labels, colLabels: labels, maxSize: 360 });
+  const g = matrixView(canvas, w, L, L, { kind: 'weight', masked: absent, rowLabels: labels, colLabels: labels, maxSize: 360 });
+  tooltip(canvas, g, w, L, (i, j) => S.steps.scoreTip(labels[i], labels[j], absent[i * L + j] ? S.steps.maskedCell : fmt(w[i * L + j])));
   drawNow(canvas);  // computed once typing pauses: drawing it now delays no keystroke
   pngButton($('decode-card'), S.decode.png(h));
 }

@@ -5,6 +5,8 @@ import { $, setText } from '../dom.js';
 import { describeHead } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
+import { pixelTooltip } from '../canvas.js';
+import { fmt } from '../draw.js';
 import { S, language } from '../strings.js';
 
 let film = null, info = null;
@@ -67,9 +69,13 @@ function drawFrame() {
       }
     }
   }
+  const labels = p.texts.map(label);
   for (let k = 0; k < L * H; k++) {
-    const base = (f * L * H + k) * tri;
-    drawCausalPixels(grid.children[k].querySelector('canvas'), T, (i, j) => p.frames[base + (i * (i + 1)) / 2 + j] / 255);
+    const base = (f * L * H + k) * tri, canvas = grid.children[k].querySelector('canvas');
+    const weight = (i, j) => p.frames[base + (i * (i + 1)) / 2 + j] / 255;
+    drawCausalPixels(canvas, T, weight);
+    pixelTooltip(canvas, T, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
+      : S.layers.weightTip(labels[i], labels[j], fmt(weight(i, j)))));
   }
   window.__film = { step, index: f, probe: Number($('probe').value) };
 }

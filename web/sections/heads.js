@@ -1,9 +1,9 @@
 // Section 4: every head's weights (heat map and line view), their average over the shown heads (headAverage),
 // concat and W_o. Not the next-token table (next-tokens.js); not the average's arithmetic (the package's).
 import { headAverage, headSlice } from '/dist/trace.js';
-import { matrixView, paint, pngButton, removeFrom, stepCard } from '../canvas.js';
+import { hideTip, matrixView, paint, pngButton, removeFrom, showTip, stepCard, tooltip } from '../canvas.js';
 import { $, setText } from '../dom.js';
-import { cellAt, drawLines, drawMatrix, linesGeometry, matrixGeometry } from '../draw.js';
+import { cellAt, drawLines, drawMatrix, fmt, linesGeometry, matrixGeometry } from '../draw.js';
 import { hidden } from '../url-state.js';
 import { headNames, keyLabels, padLabels, page, rowsOf } from '../page.js';
 import { S } from '../strings.js';
@@ -66,8 +66,11 @@ export function renderHeads() {
       const cell = cellAt(e, c.heat, g);
       const i = cell ? cell.i : -1;
       if (i !== focusToken) (focusToken = i), redraw();
+      if (!cell) return hideTip();
+      showTip(e, S.steps.scoreTip(tokens[cell.i], keys[cell.j], c.mask()(cell.i, cell.j) ? S.steps.maskedCell
+        : fmt(c.weights[cell.i * Lk + cell.j])));
     };
-    c.heat.onmouseleave = () => ((focusToken = -1), redraw());
+    c.heat.onmouseleave = () => ((focusToken = -1), hideTip(), redraw());
     c.lines.onmousemove = (e) => {
       const r = c.lines.getBoundingClientRect();
       const y = ((e.clientY - r.top) * c.lines.height) / r.height;
@@ -84,9 +87,12 @@ export function renderHeads() {
   const concat = $('concat');
   const HDv = dims.heads * dims.valueDim;
   const c1 = stepCard(concat, 0, { title: S.heads.concat, formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
-  matrixView(c1, rowsOf(t.headsOut, b, L, HDv), L, HDv, { rowLabels: tokens, maxSize: 420 });
+  const concatRows = rowsOf(t.headsOut, b, L, HDv), outRows = rowsOf(t.out, b, L, dims.dModel);
+  const g1 = matrixView(c1, concatRows, L, HDv, { rowLabels: tokens, maxSize: 420 });
+  tooltip(c1, g1, concatRows, HDv, (i, j) => S.steps.cellTip(tokens[i], j, fmt(concatRows[i * HDv + j])));
   const c2 = stepCard(concat, 1, { title: S.heads.output, formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
-  matrixView(c2, rowsOf(t.out, b, L, dims.dModel), L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
+  const g2 = matrixView(c2, outRows, L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
+  tooltip(c2, g2, outRows, dims.dModel, (i, j) => S.steps.cellTip(tokens[i], j, fmt(outRows[i * dims.dModel + j])));
   removeFrom(concat, 2);
 
   renderNextTokens(a.nextTokens);

@@ -1,7 +1,7 @@
 // Every layer × head of the whole model as a grid of small attention maps, each labelled from the model's measured
 // head scores; a tick switches a head off (ablation, run by the library), a click enlarges that head with its
 // scores in sentences. Not the labels' rules (head-labels.js), not the weights (the worker's forward).
-import { matrixView, tooltip } from '../canvas.js';
+import { matrixView, pixelTooltip, tooltip } from '../canvas.js';
 import { $, setText } from '../dom.js';
 import { fmt } from '../draw.js';
 import { bestHeads, describeHead } from '../head-labels.js';
@@ -20,7 +20,7 @@ export function renderLayers(a) {
     grid.dataset.key = '';
     return;
   }
-  const { layers: L, heads: H } = info.config, T = a.tokens.length, scores = info.headScores;
+  const { layers: L, heads: H } = info.config, T = a.tokens.length, scores = info.headScores, labels = a.tokens.map(label);
   const key = `${info.name}|${L}x${H}|${language()}`;
   if (grid.dataset.key !== key) buildGrid(grid, key, L, H, scores);
   for (let l = 0; l < L; l++) {
@@ -33,6 +33,8 @@ export function renderLayers(a) {
       if (!a.attention) continue;
       const base = (l * H + h) * T * T, w = a.attention;
       drawCausalPixels(canvas, T, (i, j) => w[base + i * T + j]);
+      pixelTooltip(canvas, T, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
+        : S.layers.weightTip(labels[i], labels[j], fmt(w[base + i * T + j]))));
     }
   }
   grid.style.setProperty('--heads', H);

@@ -1,6 +1,6 @@
 // Section 6: 我打他 against 他打我 without and with positions; whether the weights are a pure permutation is the
 // package's permutationDiff (worker.js). Not computed here.
-import { drawNow, matrixView, pngButton, removeFrom } from '../canvas.js';
+import { drawNow, matrixView, pngButton, removeFrom, tooltip } from '../canvas.js';
 import { $ } from '../dom.js';
 import { fmt } from '../draw.js';
 import { label } from '../page.js';
@@ -25,8 +25,11 @@ export function renderPositions(r) {
     pngButton(card, `positions-${positional}`);
     box.append(card);
     // Drawn at once: this is the same for every text, computed once at start.
-    matrixView(ca, r[positional].a, L, L, { kind: 'weight', rowLabels: r.a.map(label), colLabels: r.a.map(label), maxSize: 150 });
-    matrixView(cb, r[positional].b, L, L, { kind: 'weight', rowLabels: r.b.map(label), colLabels: r.b.map(label), maxSize: 150 });
+    for (const [canvas, side] of [[ca, 'a'], [cb, 'b']]) {
+      const labels = r[side].map(label), w = r[positional][side];
+      const g = matrixView(canvas, w, L, L, { kind: 'weight', rowLabels: labels, colLabels: labels, maxSize: 150 });
+      tooltip(canvas, g, w, L, (i, j) => S.steps.scoreTip(labels[i], labels[j], fmt(w[i * L + j])));
+    }
     drawNow(ca), drawNow(cb);
   }
 }

@@ -1,6 +1,8 @@
 // Section 5: the same text through multi-head, grouped-query, multi-query, sliding-window and cross-attention,
 // each with its head-averaged weights and the package's cost numbers. Not the runs or the costs (worker.js).
-import { drawNow, matrixView, pngButton, removeFrom } from '../canvas.js';
+import { drawNow, matrixView, pngButton, removeFrom, tooltip } from '../canvas.js';
+import { fmt } from '../draw.js';
+import { label } from '../page.js';
 import { $, setText } from '../dom.js';
 import { S } from '../strings.js';
 
@@ -32,7 +34,10 @@ export function renderVariants(list) {
     });
     pngButton(card, name);
     const canvas = card.querySelector('canvas');
-    matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: (i, j) => v.visible[i * v.cols + j] === 0 });
+    const g = matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: (i, j) => v.visible[i * v.cols + j] === 0 });
+    const queries = v.queryTokens.map(label), keys = v.keyTokens.map(label);
+    tooltip(canvas, g, v.weights, v.cols, (i, j) => S.steps.scoreTip(queries[i], keys[j],
+      v.visible[i * v.cols + j] === 0 ? S.steps.maskedCell : fmt(v.weights[i * v.cols + j])));
     drawNow(canvas);  // variants arrive once typing pauses: drawing them at once delays no keystroke
   });
   removeFrom(box, list.length);
