@@ -3,7 +3,7 @@
 // graph hold the same numbers): prefill of 128 tokens and decode steps at contexts 128 and 1,024, timed in one Node
 // process, the three engines alternating step by step; medians. Outputs are compared before timing.
 // Not a test: it asserts nothing about speed. Writes build-bench/gpt2-wasm.json.
-//   node bench/gpt2-wasm.mjs [--quick] [--ours] [--dist <dir>]   (dist/ of this checkout by default; --ours: without the
+//   node --expose-gc bench/gpt2-wasm.mjs [--quick] [--ours] [--dist <dir>]   (dist/ of this checkout by default; --ours: without the
 //   peer, for quick iterations: ratios are then to our F32 row)
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -236,7 +236,10 @@ log(`wasm f32x4 peak ${peak.median.toFixed(1)} GFLOP/s (median; best ${peak.max.
 const cases = [];
 // Wall time, and this process's CPU time (user + system): on a shared, loaded machine the wall time also counts the
 // time the OS gave to others, the CPU time does not (every engine here runs on this one thread).
+// With --expose-gc, garbage is collected before each timed call: onnxruntime-web's steps leave tens of MB of KV-cache
+// copies in JS memory, which would otherwise be collected inside whichever engine's step comes next.
 const timed = async (fn, into) => {
+  globalThis.gc?.();
   const t = performance.now(), c = process.cpuUsage();
   await fn();
   const cpu = process.cpuUsage(c);
