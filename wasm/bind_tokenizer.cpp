@@ -47,14 +47,19 @@ class GPT2TokenizerJs {
     if (n > input_.size()) return status_val(too_long(n));
     ids_.clear();
     tok_.encode(view(n), allow_special ? SpecialTokens::allow : SpecialTokens::as_text, ids_);
-    return copy_out(ids_.data(), ids_.size());
+    val out = copy_out(ids_.data(), ids_.size());
+    release_large_scratch();
+    return out;
   }
 
   /// {ids, byteStart, byteEnd, utf16Start, utf16End} (Uint32Arrays of equal length), or a failed status { code, message }.
   val encodeInputWithOffsets(std::uint32_t n, bool allow_special) {
     if (n > input_.size()) return status_val(too_long(n));
     const attn::Status st = tok_.encode_with_offsets(view(n), allow_special ? SpecialTokens::allow : SpecialTokens::as_text, enc_);
-    if (!st.ok()) return status_val(st);
+    if (!st.ok()) {
+      release_large_scratch();
+      return status_val(st);
+    }
     const std::size_t m = enc_.ids.size();
     column_.resize(m);
     val out = val::object();
@@ -67,6 +72,7 @@ class GPT2TokenizerJs {
     put("byteEnd", &attn::tok::TokenSpan::byte_end);
     put("utf16Start", &attn::tok::TokenSpan::utf16_start);
     put("utf16End", &attn::tok::TokenSpan::utf16_end);
+    release_large_scratch();
     return out;
   }
 
@@ -76,7 +82,9 @@ class GPT2TokenizerJs {
     const std::vector<std::uint32_t> v = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids);
     const attn::Status st = replace_invalid ? tok_.decode(v.data(), v.size(), text_) : tok_.decode_bytes(v.data(), v.size(), text_);
     if (!st.ok()) return status_val(st);
-    return copy_out(reinterpret_cast<const std::uint8_t*>(text_.data()), text_.size());
+    val out = copy_out(reinterpret_cast<const std::uint8_t*>(text_.data()), text_.size());
+    release_large_scratch();
+    return out;
   }
 
   /// One token's raw bytes (Uint8Array), or a failed status { code, message }.
@@ -92,6 +100,18 @@ class GPT2TokenizerJs {
   bool loaded() const { return tok_.loaded(); }
 
  private:
+  // Scratch larger than this is freed after the call that needed it: one huge text must not hold its buffers for
+  // the tokenizer's lifetime, while small ones are kept so that repeated calls do not reallocate.
+  static constexpr std::size_t kKeptScratchBytes = std::size_t{1} << 20;
+  template <class Buffer>
+  static void release_if_large(Buffer& b) {
+    if (b.capacity() * sizeof(typename Buffer::value_type) > kKeptScratchBytes) Buffer().swap(b);
+  }
+  void release_large_scratch() {
+    release_if_large(input_), release_if_large(ids_), release_if_large(column_);
+    release_if_large(enc_.ids), release_if_large(enc_.spans), release_if_large(text_);
+  }
+
   std::string_view view(std::uint32_t n) const { return {reinterpret_cast<const char*>(input_.data()), n}; }
   attn::Status too_long(std::uint32_t n) const {
     return attn::Status::invalid_argument("encode: " + std::to_string(n) + " bytes requested but the input buffer holds " +

@@ -117,6 +117,18 @@ async function checkedWorkerScript(url) {
   return url.startsWith('data:') ? URL.createObjectURL(await response.blob()) : url;
 }
 
+/**
+ * Emscripten's glue rethrows a pthread worker's start error from that worker's onerror handler, after reporting it
+ * through printErr (which makes init() fall back to one thread). Left alone, the rethrow is an uncaught error of
+ * the page, or one that ends the whole Web Worker init() runs in. Cancel exactly those (an ErrorEvent of a Worker,
+ * rethrown) while `active()`: until the threaded build has loaded, and forever for one that failed.
+ */
+function cancelPthreadStartErrors(active) {
+  globalThis.addEventListener?.('error', (event) => {
+    if (active() && event.error instanceof ErrorEvent && event.error.target instanceof Worker) event.preventDefault();
+  });
+}
+
 async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackReason = '') {
   if (!simdSupported())
     throw new AttentionError('UNSUPPORTED', 'attention-wasm needs WebAssembly SIMD (simd128), which this runtime ' +
@@ -146,7 +158,33 @@ async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackR
       } catch (error) {
         throw new AttentionError('NOT_FOUND', `${glue} could not be imported: ${error?.message ?? error}`, { cause: error });
       }
-      return await instantiate(factory, moduleOptions, state, plan, 'attn_mt.wasm');
+      // A pthread worker whose script fails to run (a syntax error, a blocked URL) is only reported through
+      // printErr, and the module would wait for it forever: while loading, that report fails the load instead.
+      let loaded = false, workerFailed;
+      const failure = new Promise((_, reject) => (workerFailed = reject));
+      const active = () => !loaded;
+      if (!isNode) cancelPthreadStartErrors(active);
+      moduleOptions.printErr = (text) => {
+        if (loaded || !String(text).startsWith('worker sent an error!')) printErr(text);
+        else workerFailed(new AttentionError('NOT_FOUND', `a pthread worker could not start: ${text}`));
+      };
+      // The pool's Workers are watched from their creation: a script that fails before the glue hooks them (a
+      // syntax error, e.g. a dev server that rewrote it) is only ever told here. Cancelled, the error does not
+      // reach this scope as well.
+      const started = (module) => {
+        if (isNode) return;
+        for (const w of module.PThread?.unusedWorkers ?? []) {
+          w.addEventListener('error', (e) => {
+            if (!active()) return;
+            e.preventDefault();
+            const where = e.filename ? ` (${e.filename}:${e.lineno})` : '';
+            workerFailed(new AttentionError('NOT_FOUND', `a pthread worker could not start: ${e.message || 'its script failed to load'}${where}`));
+          });
+        }
+      };
+      const attn = await instantiate(factory, moduleOptions, state, plan, 'attn_mt.wasm', { failure, started });
+      loaded = true;
+      return attn;
     } catch (error) {
       const reason = `the threaded build could not load (${error.message}); running on one thread`;
       return load({ locateFile, wasmBinary, threads: false }, reason);
@@ -155,12 +193,19 @@ async function load({ locateFile, wasmBinary, threads = 'auto' } = {}, fallbackR
   return instantiate(createAttnModule, moduleOptions, state, plan, 'attn.wasm');
 }
 
-/** Runs an Emscripten factory; a failure names the file it could not load (as locateFile resolves it). */
-async function instantiate(factory, moduleOptions, state, plan, wasmName) {
+/**
+ * Runs an Emscripten factory; a failure names the file it could not load (as locateFile resolves it). `failure`:
+ * a promise that rejects when the load cannot finish for a reason the factory never reports; `started(module)`:
+ * called once the factory's synchronous part has run.
+ */
+async function instantiate(factory, moduleOptions, state, plan, wasmName, { failure, started } = {}) {
   let module;
   try {
-    module = guardModule(await factory(moduleOptions), state);
+    const ready = factory(moduleOptions);
+    started?.(moduleOptions);  // the factory has run its synchronous start (the pthread pool's Workers exist)
+    module = guardModule(await (failure ? Promise.race([ready, failure]) : ready), state);
   } catch (error) {
+    if (error instanceof AttentionError) throw error;  // already says what failed
     const url = PACKAGE_FILES[wasmName]().href;
     const from = moduleOptions.wasmBinary ? 'the given wasmBinary'
       : moduleOptions.locateFile ? moduleOptions.locateFile(wasmName, url.slice(0, url.lastIndexOf('/') + 1)) : url;

@@ -1,6 +1,7 @@
 // attn.kvCache(): keys and values appended step by step inside the wasm heap, read in place by attention().
 // Not the C++ cache (attention/kv_cache.hpp) and not the MHA block's decoder (mha.js).
 import { AttentionError, checkFloat32, checkInt, invalid } from './errors.js';
+import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
 import { checkHeap, checkOptions, growRows, maxAbs, prepareAttention, throwIfFailed } from './options.js';
 
@@ -17,6 +18,7 @@ export class KvCache {
     this.#module = module;
     this.#shape = shape;
     this.#cache = new module.KvCache(shape.batch, shape.kvHeads, shape.headDim, shape.valueDim);
+    freeWhenCollected(this, this.#cache);
   }
 
   #live() {
@@ -75,6 +77,7 @@ export class KvCache {
 
   /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
   dispose() {
+    disposed(this);
     if (this.#cache) this.#cache.delete();
     this.#cache = null;
   }

@@ -1,6 +1,7 @@
 // The MultiHeadAttention class (and its KV-cache Decoder) bound to one wasm instance: config and weight checks,
 // forward with an optional trace, decoding. Not the C++ block (attention/mha.hpp) and not option rules (options.js).
 import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
+import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
 import { checkHeap, checkOptions, enumValue, growRows, implOf, optionalFloat, prepareMask, projectTakes, sdpaTakes, threadsOption,
   workspaceBytes } from './options.js';
@@ -123,6 +124,7 @@ export function makeMultiHeadAttention(module) {
     constructor(owner, cache, batch) {
       this.#owner = owner;
       this.#cache = cache;
+      freeWhenCollected(this, cache);
       /** Batch rows decoded together. */
       this.batch = batch;
     }
@@ -162,6 +164,7 @@ export function makeMultiHeadAttention(module) {
     reset() { this.#live().clear(); }
 
     dispose() {
+      disposed(this);
       if (this.#cache) this.#cache.delete();
       this.#cache = null;
     }
@@ -203,6 +206,7 @@ export function makeMultiHeadAttention(module) {
         throwIfFailed(status);
       }
       this.#handle = handle;
+      freeWhenCollected(this, handle);
       /** The resolved configuration. */
       this.config = Object.freeze({ dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
         valueDim: c.valueDim, contextDim: c.contextDim, bias: c.bias, positional: c.positionalName, maxLen: c.maxLen });
@@ -259,6 +263,7 @@ export function makeMultiHeadAttention(module) {
 
     /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
     dispose() {
+      disposed(this);
       if (this.#handle) this.#handle.delete();
       this.#handle = null;
     }

@@ -2,6 +2,7 @@
 // passes that return every attention matrix, and generation as an async iterator. Not the runtime (C++:
 // attn/model/gpt2.hpp) and not tokenization (tokenizer.js): ids in, ids out.
 import { AttentionError, checkBool, checkInt, invalid } from './errors.js';
+import { disposed, freeWhenCollected } from './finalize.js';
 import { runtimeImport } from './instance.js';
 import { modelExtras } from './model-file.js';
 import { checkHeap, checkOptions, threadsOption } from './options.js';
@@ -131,6 +132,7 @@ class Gpt2Model {
   constructor(module, native, maxThreads, extras) {
     this.#module = module;
     this.#native = native;
+    freeWhenCollected(this, native, this.#generators);  // its generators' native state too
     this.maxThreads = maxThreads;
     /** { layers, heads, dModel, dFF, vocabSize, context, headDim, tiedHead, restrictedVocab, gpt2Ids, unkRow } */
     this.config = native.config();
@@ -213,6 +215,7 @@ class Gpt2Model {
 
   /** Frees the model's wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
   dispose() {
+    disposed(this);
     for (const gen of this.#generators) gen.delete();
     this.#generators.clear();
     this.#native?.delete();

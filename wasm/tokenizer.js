@@ -12,6 +12,7 @@
 // only continue it get an empty range (start == end) at the character's end; so text.slice(start, end) is always
 // whole characters, and highlighting every token in turn highlights the whole string once.
 import { AttentionError, checkAttached, describe, invalid } from './errors.js';
+import { disposed, freeWhenCollected } from './finalize.js';
 import { checkOptions } from './options.js';
 
 const encoder = new TextEncoder();
@@ -164,6 +165,7 @@ export function createTokenizer(module, assetBytes) {
 
     /** Frees the wasm-side tokenizer; any later call throws. Calling it twice is harmless. */
     dispose() {
+      disposed(tokenizer);
       if (native) {
         native.delete();
         native = null;
@@ -171,5 +173,6 @@ export function createTokenizer(module, assetBytes) {
     },
   };
   if (typeof Symbol.dispose === 'symbol') tokenizer[Symbol.dispose] = tokenizer.dispose;
+  freeWhenCollected(tokenizer, native);
   return Object.freeze(tokenizer);
 }

@@ -6,13 +6,14 @@
 // Not the example page (package.test.mjs) nor the types (types.test.mjs). `npm run test:bundlers` runs this alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { ARTIFACTS } from './browser.mjs';
-import { ROOT, checkTypeConsumers, packAndInstall, run } from './fixtures/packed.mjs';
+import { ROOT, checkTypeConsumers, cleanEnv, packAndInstall, run } from './fixtures/packed.mjs';
 
 /** The bundlers, pinned: the versions the README's recipes and sizes were measured with. */
 export const BUNDLERS = { vite: '8.4.1', webpack: '5.113.0', 'webpack-cli': '7.3.1', esbuild: '0.28.2' };
@@ -50,7 +51,7 @@ const APPS = {
   // esbuild: the README's recipe — the package's worker as a second entry, ES module output, the data files copied.
   esbuild: {
     build: (dir, bin, project) => {
-      const output = run(bin('esbuild'), ['app.js', 'worker=attention-wasm/worker', '--bundle', '--format=esm',
+      const output = run(bin('esbuild'), ['app.js', 'worker=attention-wasm/worker', '--bundle', '--format=esm', '--minify',
         '--outdir=out', '--log-level=warning'], { cwd: dir });
       const dist = join(project, 'node_modules/attention-wasm/dist');
       for (const f of ['attn.wasm', 'gpt2-bpe.bin', 'tiny-tutor.safetensors', 'mt']) cpSync(join(dist, f), join(dir, 'out', f), { recursive: true });
@@ -210,6 +211,51 @@ for (const [name, app] of Object.entries(APPS)) {
     }
   });
 }
+
+test(`vite ${BUNDLERS.vite} dev server: Node's numbers with no config; isolated (headers configured), one thread, saying why`, async () => {
+  const dir = join(packed.project, 'vite');  // the app of the vite test above
+  const config = join(dir, 'vite.config.mjs');
+  for (const isolated of [false, true]) {
+    // Cross-origin isolation is the server's part, configured as any threaded Vite app must.
+    if (isolated) writeFileSync(config, `export default { server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', ` +
+      `'Cross-Origin-Embedder-Policy': 'require-corp' } } };\n`);
+    const port = await new Promise((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address();
+        probe.close(() => resolve(free));
+      });
+    });
+    const vite = spawn(join(packed.project, 'node_modules/.bin/vite'), ['--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+      { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let printed = '';
+      await new Promise((resolve, reject) => {
+        vite.stdout.on('data', (d) => (printed += d) && /ready in/.test(printed) && resolve());
+        vite.stderr.on('data', (d) => (printed += d));
+        vite.on('exit', (code) => reject(new Error(`vite exited (${code}):\n${printed}`)));
+      });
+      const url = `http://127.0.0.1:${port}/`;
+      const { result, problems } = await openApp(url);
+      const label = `vite dev, ${isolated ? 'with' : 'without'} COOP/COEP`;
+      assert.equal(result.error, undefined, `${label}: ${result.error}`);
+      assert.deepEqual(problems, [], label);
+      assert.equal(result.isolated, isolated, label);
+      assert.deepEqual(result.page.ids, node.ids, label);
+      assert.deepEqual(result.worker.ids, node.ids, label);
+      assert.equal(close(result.page.out, node.out, tol('sdpa')), '', label);
+      assert.equal(close(result.worker.out, node.out, tol('sdpa')), '', label);
+      assert.equal(close(result.page.logits, node.logits, tol('gpt2')), '', label);
+      assert.equal(result.threads, 1, label);
+      // Vite's dev server rewrites the classic pthread worker script into one that cannot run (it adds an import),
+      // so the threaded build falls back, naming the script; `vite build` does not (the vite test above).
+      assert.match(result.threadsReason, isolated ? /pthread worker could not start: .*attn_mt\.worker\.js/ : /SharedArrayBuffer/, label);
+      assert.equal(result.worker.info.threadsReason.replace(/:\d+\//g, '/'), result.threadsReason.replace(/:\d+\//g, '/'), label);
+    } finally {
+      vite.kill();
+      rmSync(config, { force: true });
+    }
+  }
+});
 
 test('a deployment missing the pthread worker script runs on one thread and says why; a missing wasm file is named', async () => {
   const out = join(packed.project, 'esbuild', APPS.esbuild.out);  // built by the esbuild test above (plain file names)
