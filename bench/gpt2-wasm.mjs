@@ -3,7 +3,8 @@
 // graph hold the same numbers): prefill of 128 tokens and decode steps at contexts 128 and 1,024, timed in one Node
 // process, the three engines alternating step by step; medians. Outputs are compared before timing.
 // Not a test: it asserts nothing about speed. Writes build-bench/gpt2-wasm.json.
-//   node bench/gpt2-wasm.mjs [--quick] [--dist <dir>]     (dist/ of this checkout by default)
+//   node --expose-gc bench/gpt2-wasm.mjs [--quick] [--ours] [--dist <dir>]   (dist/ of this checkout by default; --ours: without the
+//   peer, for quick iterations: ratios are then to our F32 row)
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -13,9 +14,13 @@ import { loadOrt } from './peers.mjs';
 
 const path = (p) => new URL(p, import.meta.url);
 const args = process.argv.slice(2);
-const QUICK = args.includes('--quick');
+const QUICK = args.includes('--quick'), OURS_ONLY = args.includes('--ours');
 const DIST = args.includes('--dist') ? new URL(`${args[args.indexOf('--dist') + 1]}/`, `file://${process.cwd()}/`) : path('../dist/');
 const CFG = { layers: 12, heads: 12, dModel: 768, dFF: 3072, vocab: 50257, context: 1024 };
+/** Bytes a decode step at `context` reads: the 4 projections of each block and the tied head at `bytes` per weight
+ *  (F16 for our F16 file, else 4), plus the KV cache (float32 keys and values of every earlier token). */
+const decodeBytes = (bytes, context) =>
+  (CFG.layers * 12 * CFG.dModel ** 2 + CFG.vocab * CFG.dModel) * bytes + 2 * CFG.layers * context * CFG.dModel * 4;
 const PREFILL = 128, CONTEXTS = [128, 1024], STEPS = QUICK ? 6 : 12, PREFILL_REPS = QUICK ? 3 : 5;
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const log = (...m) => console.error('[gpt2-wasm]', ...m);
@@ -109,13 +114,27 @@ async function wasmPeak() {
     if (ms > 40) { iters = Math.round(iters * 100 / ms); break; }
     iters *= 4;
   }
-  const g = [];
+  // Each probe in wall time and in CPU time (see `timed` below).
+  const g = { wall: [], cpu: [] }, bw = { wall: [], cpu: [] };
   for (let r = 0; r < 7; r++) {
-    const t = performance.now();
+    const t = performance.now(), c = process.cpuUsage();
     m._peak_f32x4(iters, 1 + r);
-    g.push(iters * 96 / (performance.now() - t) / 1e6);
+    const cpu = process.cpuUsage(c);
+    g.wall.push(iters * 96 / (performance.now() - t) / 1e6), g.cpu.push(iters * 96 / ((cpu.user + cpu.system) / 1e3) / 1e6);
   }
-  return { median: median(g), max: Math.max(...g) };
+  const n = 64 << 20, p = m._alloc_floats(n);  // 256 MB: far past any cache, like a decode step's weights
+  if (!p) throw new Error('roofline_wasm: allocation failed');
+  for (let r = 0; r < 6; r++) {
+    const t = performance.now(), c = process.cpuUsage();
+    m._read_f32x4(p, n);
+    const cpu = process.cpuUsage(c);
+    if (r) bw.wall.push(n * 4 / (performance.now() - t) / 1e6), bw.cpu.push(n * 4 / ((cpu.user + cpu.system) / 1e3) / 1e6);
+  }
+  m._free_floats(p);
+  return {
+    median: median(g.wall), max: Math.max(...g.wall), cpuMedian: median(g.cpu),
+    readGBs: median(bw.wall), readGBsCpu: median(bw.cpu),
+  };
 }
 
 // ---- the engines ---------------------------------------------------------------------------------------------------
@@ -193,8 +212,8 @@ log(`weights (seeded, F16-exact) …`);
 const tensors = randomGpt2(CFG, 2024);
 const { init } = await import(new URL('index.js', DIST).href);
 const attn = await init({ threads: false });
-const engines = [await ortEngine(tensors)];
-log(`onnxruntime-web session ready (${((performance.now() - t0) / 1e3).toFixed(1)} s)`);
+const engines = OURS_ONLY ? [] : [await ortEngine(tensors)];
+if (!OURS_ONLY) log(`onnxruntime-web session ready (${((performance.now() - t0) / 1e3).toFixed(1)} s)`);
 for (const dtype of ['F32', 'F16']) {
   engines.push(await oursEngine(attn, safetensors(tensors, dtype), `ours, ${dtype} file`));
   log(`ours (${dtype} file) loaded`);
@@ -211,24 +230,37 @@ for (const e of engines.slice(1)) {
 log('logits agree:', JSON.stringify(check));
 
 const peak = await wasmPeak();
-log(`wasm f32x4 peak ${peak.median.toFixed(1)} GFLOP/s (median; best ${peak.max.toFixed(1)})`);
+log(`wasm f32x4 peak ${peak.median.toFixed(1)} GFLOP/s (median; best ${peak.max.toFixed(1)}; per CPU second ${peak.cpuMedian.toFixed(1)}), ` +
+  `read ${peak.readGBs.toFixed(1)} GB/s (per CPU second ${peak.readGBsCpu.toFixed(1)})`);
 
 const cases = [];
-const timed = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
+// Wall time, and this process's CPU time (user + system): on a shared, loaded machine the wall time also counts the
+// time the OS gave to others, the CPU time does not (every engine here runs on this one thread).
+// With --expose-gc, garbage is collected before each timed call: onnxruntime-web's steps leave tens of MB of KV-cache
+// copies in JS memory, which would otherwise be collected inside whichever engine's step comes next.
+const timed = async (fn, into) => {
+  globalThis.gc?.();
+  const t = performance.now(), c = process.cpuUsage();
+  await fn();
+  const cpu = process.cpuUsage(c);
+  into.wall.push(performance.now() - t), into.cpu.push((cpu.user + cpu.system) / 1e3);
+};
+const samples = () => engines.map(() => ({ wall: [], cpu: [] }));
+const medians = (s) => ({ ms: s.map((x) => median(x.wall)), cpuMs: s.map((x) => median(x.cpu)) });
 {
-  const ms = engines.map(() => []);
-  for (let r = 0; r < PREFILL_REPS; r++) for (const [i, e] of engines.entries()) ms[i].push(await timed(() => e.prefill(PREFILL)));
-  cases.push({ kind: 'prefill', tokens: PREFILL, context: PREFILL, flops: flops(PREFILL, 0), ms: ms.map(median) });
-  log(`prefill ${PREFILL}:`, ms.map(median).map((x) => x.toFixed(0)).join(' / '), 'ms');
+  const s = samples();
+  for (let r = 0; r < PREFILL_REPS; r++) for (const [i, e] of engines.entries()) await timed(() => e.prefill(PREFILL), s[i]);
+  cases.push({ kind: 'prefill', tokens: PREFILL, context: PREFILL, flops: flops(PREFILL, 0), ...medians(s) });
+  log(`prefill ${PREFILL}:`, cases.at(-1).ms.map((x) => x.toFixed(0)).join(' / '), 'ms');
 }
 for (const context of CONTEXTS) {
   const decoders = [];
   for (const e of engines) decoders.push(await e.decoder(context, STEPS));
-  const ms = engines.map(() => []);
-  for (let s = 0; s < STEPS; s++) for (const [i, d] of decoders.entries()) ms[i].push(await timed(() => d.step()));
+  const s = samples();
+  for (let step = 0; step < STEPS; step++) for (const [i, d] of decoders.entries()) await timed(() => d.step(), s[i]);
   for (const d of decoders) await d.close();
-  cases.push({ kind: 'decode', tokens: 1, context, flops: flops(1, context - 1), ms: ms.map(median) });
-  log(`decode at ${context}:`, ms.map(median).map((x) => x.toFixed(1)).join(' / '), 'ms');
+  cases.push({ kind: 'decode', tokens: 1, context, flops: flops(1, context - 1), ...medians(s) });
+  log(`decode at ${context}:`, cases.at(-1).ms.map((x) => x.toFixed(1)).join(' / '), 'ms');
 }
 
 // ---- table ---------------------------------------------------------------------------------------------------------
@@ -236,16 +268,25 @@ const names = engines.map((e) => e.name);
 const f = (x, d = 1) => x.toFixed(d);
 console.log(`GPT-2 in wasm, 1 thread: ours vs onnxruntime-web on the same gpt2-small-shaped model (random weights; ` +
   `logits agree to ${Object.values(check).map((x) => x.toExponential(1)).join(' / ')} relative)`);
-console.log(`wasm f32x4 peak ${f(peak.median)} GFLOP/s (median of 7; best ${f(peak.max)}); load average ${load.map((x) => f(x, 2)).join(' ')}; ` +
+console.log(`wasm f32x4 peak ${f(peak.median)} GFLOP/s (median of 7; best ${f(peak.max)}; ${f(peak.cpuMedian)} per CPU second), ` +
+  `read bandwidth ${f(peak.readGBs)} GB/s (${f(peak.readGBsCpu)} per CPU second); load average ${load.map((x) => f(x, 2)).join(' ')}; ` +
   `decode = median of ${STEPS} steps ending at the context, prefill = median of ${PREFILL_REPS}`);
-console.log('| case | engine | ms | tokens/s | GFLOP/s | % of wasm peak | ORT ms / ours ms |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('Each rate is given per wall second, then (in parentheses) per CPU second of this process, against the peak and');
+console.log('bandwidth measured the same way: on a shared machine the CPU figures leave out the time the OS gave to others.');
+console.log(`| case | engine | ms (CPU ms) | tokens/s | GFLOP/s | % of wasm peak | decode GB/s | % of read bandwidth | ` +
+  `${OURS_ONLY ? 'F32 / this' : 'ORT / ours'} |`);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const c of cases)
   for (const [i, name] of names.entries()) {
-    const ms = c.ms[i], gflops = c.flops / ms / 1e6;
-    console.log(`| ${c.kind} ${c.kind === 'prefill' ? c.tokens : `at ${c.context}`} | ${name} | ${f(ms)} | ` +
-      `${f((c.kind === 'prefill' ? c.tokens : 1) / (ms / 1e3))} | ${f(gflops)} | ${f((100 * gflops) / peak.median, 0)} % | ` +
-      `${i === 0 ? '' : `${f(c.ms[0] / ms, 2)}×`} |`);
+    const ms = c.ms[i], cpu = c.cpuMs[i], gflops = c.flops / ms / 1e6, gflopsCpu = c.flops / cpu / 1e6;
+    const bytes = c.kind === 'decode' ? decodeBytes(name.includes('F16') ? 2 : 4, c.context) : null;
+    const gbs = bytes && bytes / ms / 1e6, gbsCpu = bytes && bytes / cpu / 1e6;
+    const pct = (x, of) => `${f((100 * x) / of, 0)} %`;
+    console.log(`| ${c.kind} ${c.kind === 'prefill' ? c.tokens : `at ${c.context}`} | ${name} | ${f(ms)} (${f(cpu)}) | ` +
+      `${f((c.kind === 'prefill' ? c.tokens : 1) / (ms / 1e3))} | ${f(gflops)} (${f(gflopsCpu)}) | ` +
+      `${pct(gflops, peak.median)} (${pct(gflopsCpu, peak.cpuMedian)}) | ` +
+      `${bytes ? `${f(gbs)} (${f(gbsCpu)}) | ${pct(gbs, peak.readGBs)} (${pct(gbsCpu, peak.readGBsCpu)})` : ' | '} | ` +
+      `${i === 0 ? '' : `${f(c.ms[0] / ms, 2)}× (${f(c.cpuMs[0] / cpu, 2)}×)`} |`);
   }
 mkdirSync(path('../build-bench/'), { recursive: true });
 writeFileSync(path('../build-bench/gpt2-wasm.json'), JSON.stringify({

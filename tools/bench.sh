@@ -63,5 +63,5 @@ fi
 if [[ " ${run_args[*]+"${run_args[*]}"} " != *" --no-peers "* ]]; then
   echo
   # GPT-2 in wasm against onnxruntime-web on the same model (prefill 128, decode at 128 and 1,024; ~3 min).
-  node --max-old-space-size=8192 bench/gpt2-wasm.mjs $([[ " ${run_args[*]+"${run_args[*]}"} " == *" --quick "* ]] && echo --quick)
+  node --expose-gc --max-old-space-size=8192 bench/gpt2-wasm.mjs $([[ " ${run_args[*]+"${run_args[*]}"} " == *" --quick "* ]] && echo --quick)
 fi

@@ -289,10 +289,9 @@ struct Kernels {
   }
 
   // ---- binary16 weights, widened in registers (kernels.hpp: finite halves only) --------------------------------------
-  // AVX2 (with F16C, which every AVX2 processor has) and AVX-512F convert in hardware. Elsewhere, with the half in the
-  // upper 16 bits of a 32-bit lane (zipped with zero), an arithmetic shift right by 3 and a mask leave sign, exponent
-  // and fraction where float32 keeps them: the float read from those bits is v·2^−112 (the exponent biases differ by
-  // 112), exactly, for normal and subnormal halves. One multiply by 2^112 restores v; a decode step's projection
+  // AVX2 (with F16C, which every AVX2 processor has) and AVX-512F convert in hardware. Elsewhere integer ops move
+  // sign, exponent and fraction to where float32 keeps them (4 ops per 2·W halves, see widen2): the float read from
+  // those bits is v·2^−112 (the exponent biases differ by 112), exactly, for normal and subnormal halves. One multiply by 2^112 restores v; a decode step's projection
   // instead multiplies its row of a by 2^112 once (see row_f16), which gives the same products for fewer operations.
   // (The intrinsics exist only in the translation units compiled for them, hence the #if.)
 #if defined(__F16C__)
@@ -325,13 +324,15 @@ struct Kernels {
     }
 #endif
     if constexpr (!kHardwareWiden) {
-      using H = xsimd::batch<std::uint16_t, Arch>;
-      using I = xsimd::batch<int32_t, Arch>;
+      // Per half, in 16-bit lanes: the float's upper half is sign | 000 | exponent | fraction's top 7 bits, i.e.
+      // (h >>arith 3) with the 3 copies of the sign cleared; its lower half is the fraction's last 3 bits, h << 13.
+      // Interleaving the two (lower first: little-endian) gives the float bits.
+      using H = xsimd::batch<int16_t, Arch>;
       static_assert(H::size == 2 * W, "a vector of halves widens into two vectors of floats");
-      const H h = H::load_unaligned(p), zero(std::uint16_t(0));
-      const I mask(int32_t(0x8fffe000u));
-      lo = xsimd::bitwise_cast<float>((xsimd::bitwise_cast<int32_t>(xsimd::zip_lo(zero, h)) >> 3) & mask);
-      hi = xsimd::bitwise_cast<float>((xsimd::bitwise_cast<int32_t>(xsimd::zip_hi(zero, h)) >> 3) & mask);
+      const H h = H::load_unaligned(reinterpret_cast<const int16_t*>(p));
+      const H upper = (h >> 3) & H(int16_t(0x8fff)), lower = h << 13;
+      lo = xsimd::bitwise_cast<float>(xsimd::zip_lo(lower, upper));
+      hi = xsimd::bitwise_cast<float>(xsimd::zip_hi(lower, upper));
       if constexpr (Exact) lo *= V(0x1p112f), hi *= V(0x1p112f);
     }
   }
