@@ -27,7 +27,7 @@ constexpr std::uint32_t kEndOfText = 50256;
 class TrainerJs {
  public:
   /// asset: gpt2-bpe.bin's bytes; o: { layers, heads, dModel, seq, batch, lr, warmup, steps, seed, corpusSeed,
-  /// repeatShare, chineseShare, spanMin, spanMax, threads } (checked by trainer.js).
+  /// repeatShare, chineseShare, spanMin, spanMax, spanPool, threads } (checked by trainer.js).
   val init(const val& asset, const val& o) {
     const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(asset);
     if (attn::Status st = tok_.load(bytes.data(), bytes.size()); !st.ok()) return status_val(st);
@@ -36,17 +36,19 @@ class TrainerJs {
     co.repeated_span_share = o["repeatShare"].as<double>();
     co.chinese_share = o["chineseShare"].as<double>();
     co.span_min = o["spanMin"].as<std::size_t>(), co.span_max = o["spanMax"].as<std::size_t>();
+    co.span_pool = o["spanPool"].as<std::size_t>();
     if (attn::Status st = attn::train::validate(tok_, co); !st.ok()) return status_val(st);
-    vocab_ = attn::train::restricted_vocabulary(tok_, attn::train::tutorial_texts());
+    vocab_ = attn::train::training_vocabulary(tok_, attn::train::tutorial_texts());
     attn::train::TrainerConfig c;
     c.layers = o["layers"].as<std::size_t>(), c.heads = o["heads"].as<std::size_t>();
     c.d_model = o["dModel"].as<std::size_t>(), c.seq = c.context = o["seq"].as<std::size_t>();
-    c.batch = o["batch"].as<std::size_t>(), c.vocab = vocab_.size();
+    c.batch = o["batch"].as<std::size_t>(), c.vocab = vocab_.gpt2_ids.size();
     c.lr = o["lr"].as<float>(), c.warmup = o["warmup"].as<std::size_t>(), c.steps = o["steps"].as<std::size_t>();
     c.seed = std::uint64_t(o["seed"].as<double>()), c.threads = o["threads"].as<std::size_t>();
     if (attn::Status st = c.check(); !st.ok()) return status_val(st);
     trainer_ = std::make_unique<attn::train::Gpt2Trainer>(c);
-    if (attn::Status st = trainer_->set_vocabulary(vocab_, std::nullopt); !st.ok()) return status_val(st);
+    model_step_ = kNoModel;
+    if (attn::Status st = trainer_->set_vocabulary(vocab_.gpt2_ids, vocab_.unk_row); !st.ok()) return status_val(st);
     corpus_ = co;
     generator_ = std::make_unique<attn::train::CorpusGenerator>(tok_, co);
     rows_.clear(), next_ = 0;
@@ -79,14 +81,15 @@ class TrainerJs {
   /// The heads measured now (train/head_report.hpp): { status, json }.
   val report(unsigned documents, unsigned sequences) {
     val out = val::object();
-    attn::Gpt2Model model;
+    const attn::Gpt2Model* model = nullptr;
     attn::Status st = model_now(model);
     attn::train::HeadReport heads;
     if (st.ok()) {
       attn::train::HeadReportOptions ho;
       ho.documents = documents, ho.induction_sequences = sequences, ho.seed = corpus_.seed;
-      ho.induction_period = (model.config().context - 1) / 2;
-      st = attn::train::measure_heads(model, tok_, ho, heads);
+      ho.induction_period = (model->config().context - 1) / 2;
+      ho.induction_pool = corpus_.span_pool;
+      st = attn::train::measure_heads(*model, tok_, ho, heads);
     }
     out.set("status", status_val(st));
     if (st.ok()) out.set("json", heads.to_json());
@@ -97,13 +100,13 @@ class TrainerJs {
   val attention(const val& ids) {
     val out = val::object();
     const std::vector<std::uint32_t> v = emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids);
-    attn::Gpt2Model model;
+    const attn::Gpt2Model* model = nullptr;
     attn::Status st = model_now(model);
     attn::Gpt2ForwardResult r;
     if (st.ok()) {
       attn::Gpt2ForwardOptions fo;
       fo.attention = true, fo.logits = attn::LogitsFor::none, fo.all_attention_max_tokens = v.size();
-      st = model.forward(v.data(), v.size(), fo, r);
+      st = model->forward(v.data(), v.size(), fo, r);
     }
     out.set("status", status_val(st));
     if (st.ok()) out.set("attention", copy_out(r.attention)), out.set("unknownPositions", copy_out(r.unknown_positions));
@@ -139,25 +142,33 @@ class TrainerJs {
     if (next_ > 0 && next_ >= rows_.size() / 2) rows_.erase(rows_.begin(), rows_.begin() + std::ptrdiff_t(next_)), next_ = 0;
     while (rows_.size() - next_ < need) {
       const attn::train::Document doc = generator_->next();
-      rows_.push_back(row_of(kEndOfText));
-      for (std::uint32_t id : doc.ids) rows_.push_back(row_of(id));
+      rows_.push_back(vocab_.row_of(kEndOfText));
+      for (std::uint32_t id : doc.ids) rows_.push_back(vocab_.row_of(id));
     }
   }
-  std::uint32_t row_of(std::uint32_t id) const {
-    return std::uint32_t(std::lower_bound(vocab_.begin(), vocab_.end(), id) - vocab_.begin());  // corpus ids are all in it
-  }
-  attn::Status model_now(attn::Gpt2Model& model) const {
+  /// The model as the runtime sees it now; rebuilt only when a step has run since the last call.
+  attn::Status model_now(const attn::Gpt2Model*& model) {
     if (!trainer_) return attn::Status::invalid_argument("trainer: not initialised");
-    attn::Gpt2Loader loader;
-    if (attn::Status st = trainer_->to_loader(loader); !st.ok()) return st;
-    return model.load(loader);
+    if (model_step_ != trainer_->step()) {
+      model_step_ = kNoModel;
+      attn::Gpt2Loader loader;
+      if (attn::Status st = trainer_->to_loader(loader); !st.ok()) return st;
+      if (attn::Status st = model_.load(loader); !st.ok()) return st;
+      model_step_ = trainer_->step();
+    }
+    model = &model_;
+    return attn::Status::success();
   }
 
   attn::tok::Gpt2Tokenizer tok_;
   attn::train::CorpusOptions corpus_;
   std::unique_ptr<attn::train::CorpusGenerator> generator_;
-  std::vector<std::uint32_t> vocab_, rows_;
+  attn::train::TrainingVocabulary vocab_;
+  std::vector<std::uint32_t> rows_;
   std::size_t next_ = 0;
+  static constexpr std::size_t kNoModel = ~std::size_t{0};
+  attn::Gpt2Model model_;               ///< the trainer's weights at step model_step_ (kNoModel: none yet)
+  std::size_t model_step_ = kNoModel;
   std::unique_ptr<attn::train::Gpt2Trainer> trainer_;
 };
 

@@ -600,7 +600,7 @@ export interface Attention {
 
 export interface TrainerOptions {
   /** Defaults: 2 layers, 4 heads, dModel 64, seq 32, batch 16, lr 3e-3, warmup 50, steps 3000 (the schedule's
-   * length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12. */
+   * length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanPool 0. */
   layers?: number;
   heads?: number;
   dModel?: number;
@@ -618,6 +618,9 @@ export interface TrainerOptions {
   /** Tokens per copy of a repeated span. */
   spanMin?: number;
   spanMax?: number;
+  /** Repeated spans draw from this many word tokens (0: all of them). With repeatShare 1 and spanPool 24, a
+   * 2-layer model of dModel 64 forms an induction head in about 1,700 steps (lr 3e-3). */
+  spanPool?: number;
   threads?: number;
 }
 

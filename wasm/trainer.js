@@ -8,7 +8,7 @@ import { checkOptions, threadsOption } from './options.js';
 /** Options and their defaults: a model small enough to train in a page (≈ 0.2 M parameters with its vocabulary). */
 const DEFAULTS = {
   layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, lr: 3e-3, warmup: 50, steps: 3000, seed: 1,
-  corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12,
+  corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12, spanPool: 0,
 };
 
 function throwIfFailed(status, fn) {
@@ -25,7 +25,7 @@ export function createTrainer(module, maxThreads, asset, options) {
   options = checkOptions('createTrainer', options);
   const o = { ...DEFAULTS, ...options };
   for (const key of ['layers', 'heads', 'dModel', 'seq', 'batch', 'steps', 'spanMin', 'spanMax']) checkInt(key, o[key]);
-  for (const key of ['warmup', 'seed', 'corpusSeed']) checkInt(key, o[key], 0);
+  for (const key of ['warmup', 'seed', 'corpusSeed', 'spanPool']) checkInt(key, o[key], 0);
   if (typeof o.lr !== 'number' || !(o.lr > 0 && o.lr < 1)) throw invalid('lr', 'a number in (0, 1)', o.lr);
   share('repeatShare', o.repeatShare), share('chineseShare', o.chineseShare);
   const native = new module.Gpt2Trainer();

@@ -23,18 +23,18 @@ int main(int argc, char** argv) {
   const std::size_t steps = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
   const std::string out = argc > 3 ? argv[3] : "tiny.safetensors";
 
-  // A restricted vocabulary: the GPT-2 ids the corpus can emit (the runtime maps any other id to nothing).
-  const std::vector<std::uint32_t> vocab = attn::train::restricted_vocabulary(tokenizer, {});
+  // A restricted vocabulary: the GPT-2 ids the corpus can emit, plus an UNK row for any other id.
+  const attn::train::TrainingVocabulary vocab = attn::train::training_vocabulary(tokenizer, {});
   attn::train::TrainerConfig c;
-  c.layers = 2, c.heads = 4, c.d_model = 64, c.context = c.seq = 64, c.batch = 8, c.vocab = vocab.size();
+  c.layers = 2, c.heads = 4, c.d_model = 64, c.context = c.seq = 64, c.batch = 8, c.vocab = vocab.gpt2_ids.size();
   c.steps = steps, c.warmup = steps / 10, c.lr = 3e-3f, c.threads = 0;
   attn::train::Gpt2Trainer trainer(c);
-  if (attn::Status st = trainer.set_vocabulary(vocab, std::nullopt); !st.ok()) return std::fprintf(stderr, "%s\n", st.message.c_str()), 1;
+  if (attn::Status st = trainer.set_vocabulary(vocab.gpt2_ids, vocab.unk_row); !st.ok()) return std::fprintf(stderr, "%s\n", st.message.c_str()), 1;
 
   // The stream as vocabulary rows: step s reads B sequences of T + 1 tokens.
   const std::size_t per_step = c.batch * (c.seq + 1);
   std::vector<std::uint32_t> rows = attn::train::corpus_stream(tokenizer, {}, per_step * steps);
-  for (std::uint32_t& id : rows) id = std::uint32_t(std::lower_bound(vocab.begin(), vocab.end(), id) - vocab.begin());
+  vocab.to_rows(rows);
   attn::train::StepReport report;
   for (std::size_t s = 0; s < steps; ++s) {
     if (attn::Status st = trainer.train_step(&rows[s * per_step], report); !st.ok())

@@ -369,3 +369,26 @@ TEST_CASE("the probe's next token names the verb, so the row must find the decid
       CHECK(verbs == expected);  // every verb seen, each with its own next id(s)
     }
 }
+
+TEST_CASE("span_pool limits repeated spans to the first word tokens", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  CorpusOptions o = options(3, Split::train);
+  o.repeated_span_share = 1.0;
+  o.span_pool = 24;
+  REQUIRE(attn::train::validate(tk, o).ok());
+  const auto pool = attn::train::span_tokens(tk);
+  const std::set<std::uint32_t> allowed(pool.begin(), pool.begin() + 24);
+  CorpusGenerator gen(tk, o);
+  std::set<std::uint32_t> seen;
+  for (int i = 0; i < 200; ++i) {
+    const Document d = gen.next();
+    REQUIRE(d.repeated_span);
+    for (std::uint32_t id : d.ids) {
+      CHECK(allowed.count(id) == 1);
+      seen.insert(id);
+    }
+  }
+  CHECK(seen.size() == 24);
+  o.span_pool = 1;
+  CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
+}

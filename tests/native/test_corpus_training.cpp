@@ -15,17 +15,17 @@ const char* const kAsset = ATTN_BINARY_DIR "/gpt2-bpe.bin";
 TEST_CASE("200 steps on the corpus lower the held-out loss", "[corpus][trainer]") {
   attn::tok::Gpt2Tokenizer tok;
   REQUIRE(tok.load_file(kAsset).ok());
-  const std::vector<std::uint32_t> vocab = attn::train::restricted_vocabulary(tok, attn::train::tutorial_texts());
+  const attn::train::TrainingVocabulary vocab = attn::train::training_vocabulary(tok, attn::train::tutorial_texts());
   attn::train::TrainerConfig c;
-  c.layers = 2, c.heads = 2, c.d_model = 32, c.seq = c.context = 32, c.batch = 8, c.vocab = vocab.size();
+  c.layers = 2, c.heads = 2, c.d_model = 32, c.seq = c.context = 32, c.batch = 8, c.vocab = vocab.gpt2_ids.size();
   c.steps = 200, c.warmup = 20, c.lr = 1e-2f, c.threads = 2;
   attn::train::Gpt2Trainer trainer(c);
-  REQUIRE(trainer.set_vocabulary(vocab, std::nullopt).ok());
+  REQUIRE(trainer.set_vocabulary(vocab.gpt2_ids, vocab.unk_row).ok());
   const auto rows_of = [&](attn::train::Split split, std::size_t tokens) {
     attn::train::CorpusOptions o;
     o.split = split;
     std::vector<std::uint32_t> ids = attn::train::corpus_stream(tok, o, tokens);
-    for (auto& id : ids) id = std::uint32_t(std::lower_bound(vocab.begin(), vocab.end(), id) - vocab.begin());
+    CHECK(vocab.to_rows(ids) == 0);
     return ids;
   };
   const std::size_t per_step = c.batch * (c.seq + 1);

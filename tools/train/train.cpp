@@ -5,7 +5,7 @@
 //   train_gpt2 --out FILE [--state FILE] [--log FILE] [--bpe gpt2-bpe.bin] [--layers 3] [--heads 4] [--d-model 128]
 //              [--seq 128] [--batch 8] [--steps 16000] [--warmup 200] [--lr 3e-3] [--seed 1] [--corpus-seed 1]
 //              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
-//              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32]
+//              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32] [--span-pool 0]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
 //   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
 #include <algorithm>
@@ -39,7 +39,7 @@ struct Options {
   TrainerConfig trainer;
   std::uint64_t corpus_seed = 1;
   double repeat_share = 0.3, chinese_share = 0.35;  // CorpusOptions' defaults
-  std::size_t span_min = 8, span_max = 32;
+  std::size_t span_min = 8, span_max = 32, span_pool = 0;
   std::size_t eval_every = 500, state_every = 1000, film_frames = 16, report_docs = 300;
 };
 
@@ -86,6 +86,7 @@ Options parse(int argc, char** argv) {
     else if (key == "--film-frames") o.film_frames = whole();
     else if (key == "--report-docs") o.report_docs = whole();
     else if (key == "--span-min") o.span_min = whole();
+    else if (key == "--span-pool") o.span_pool = whole();
     else if (key == "--span-max") o.span_max = whole();
     else if (key == "--repeat-share" || key == "--chinese-share") {
       if (!numeric || number > 1) fail(key + " needs a share in [0, 1]");
@@ -144,6 +145,7 @@ int report(const Options& o, const tok::Gpt2Tokenizer& tokenizer) {
   ho.seed = o.corpus_seed;
   ho.threads = o.trainer.threads;
   ho.induction_period = std::min<std::size_t>(30, (model.config().context - 1) / 2);
+  ho.induction_pool = o.span_pool;
   HeadReport heads;
   check(measure_heads(model, tokenizer, ho, heads), "head report");
   std::printf("%s\n", heads.to_json().c_str());
@@ -159,19 +161,12 @@ int main(int argc, char** argv) {
   check(tokenizer.load_file(o.bpe), "tokenizer");
   if (!o.report.empty()) return report(o, tokenizer);
 
-  // The restricted vocabulary plus one UNK row: the largest GPT-2 id below <|endoftext|> the corpus never uses.
-  std::vector<std::uint32_t> vocab = restricted_vocabulary(tokenizer, tutorial_texts());
-  if (vocab.empty()) fail("empty vocabulary");
-  std::uint32_t unk_id = 50255;
-  while (std::binary_search(vocab.begin(), vocab.end(), unk_id)) --unk_id;
-  vocab.insert(std::lower_bound(vocab.begin(), vocab.end(), unk_id), unk_id);
-  const std::uint32_t unk_row = std::uint32_t(std::lower_bound(vocab.begin(), vocab.end(), unk_id) - vocab.begin());
-  tc.vocab = vocab.size();
+  const TrainingVocabulary vocab = training_vocabulary(tokenizer, tutorial_texts());
+  if (vocab.gpt2_ids.empty()) fail("empty vocabulary");
+  tc.vocab = vocab.gpt2_ids.size();
   check(tc.check(), "config");
-  const auto row_of = [&](std::uint32_t id) {
-    const auto it = std::lower_bound(vocab.begin(), vocab.end(), id);
-    if (it == vocab.end() || *it != id) fail("corpus id " + std::to_string(id) + " is not in the vocabulary");
-    return std::uint32_t(it - vocab.begin());
+  const auto to_rows = [&](std::vector<std::uint32_t>& ids) {
+    if (std::size_t unknown = vocab.to_rows(ids)) fail(std::to_string(unknown) + " corpus ids are not in the vocabulary");
   };
 
   // Data: step s reads sequences [s·B, (s+1)·B) of T + 1 consecutive stream tokens.
@@ -181,21 +176,21 @@ int main(int argc, char** argv) {
   train_opts.seed = o.corpus_seed;
   train_opts.repeated_span_share = o.repeat_share;
   train_opts.chinese_share = o.chinese_share;
-  train_opts.span_min = o.span_min, train_opts.span_max = o.span_max;
+  train_opts.span_min = o.span_min, train_opts.span_max = o.span_max, train_opts.span_pool = o.span_pool;
   check(validate(tokenizer, train_opts), "corpus options");
   std::vector<std::uint32_t> stream = corpus_stream(tokenizer, train_opts, per_step * tc.steps);
   const std::string corpus_sha = stream_sha256(stream);
-  for (auto& id : stream) id = row_of(id);
+  to_rows(stream);
   CorpusOptions held_opts = train_opts;
   held_opts.split = Split::heldout;
   std::vector<std::uint32_t> heldout = corpus_stream(tokenizer, held_opts, per_step * 4);
-  for (auto& id : heldout) id = row_of(id);
+  to_rows(heldout);
   const double corpus_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "corpus: %zu tokens in %.1f s, sha256 %s; vocabulary %zu rows (UNK = id %u at row %u)\n",
-               stream.size(), corpus_seconds, corpus_sha.c_str(), vocab.size(), unk_id, unk_row);
+               stream.size(), corpus_seconds, corpus_sha.c_str(), vocab.gpt2_ids.size(), vocab.unk_id, vocab.unk_row);
 
   Gpt2Trainer trainer(tc);
-  check(trainer.set_vocabulary(vocab, unk_row), "vocabulary");
+  check(trainer.set_vocabulary(vocab.gpt2_ids, vocab.unk_row), "vocabulary");
   Film film = make_film(tokenizer);
   const std::vector<std::size_t> film_at = film_schedule(tc.steps + 1, o.film_frames);
   Curve train_curve, heldout_curve;
@@ -287,6 +282,7 @@ int main(int argc, char** argv) {
   ho.seed = o.corpus_seed;
   ho.threads = tc.threads;
   ho.induction_period = std::min<std::size_t>(30, (tc.context - 1) / 2);
+  ho.induction_pool = o.span_pool;
   HeadReport heads;
   check(measure_heads(model, tokenizer, ho, heads), "head report");
   const std::string head_json = heads.to_json();
@@ -310,6 +306,7 @@ int main(int argc, char** argv) {
                           std::to_string(ho.induction_period) + " induction_sequences=" +
                           std::to_string(ho.induction_sequences) + " seed=" + std::to_string(ho.seed)},
   };
+  if (o.span_pool) meta["corpus_span_pool"] = std::to_string(o.span_pool);
   check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
   write_file(o.out, file);
   std::remove(o.state.c_str());
@@ -317,6 +314,6 @@ int main(int argc, char** argv) {
               "\"tokens_per_s\": %.0f, \"threads\": %zu, \"vocab\": %zu, \"heldout_loss\": %.4f, \"heads\": %s}\n",
               o.out.c_str(), file.size(), tc.steps, train_seconds, corpus_seconds,
               double((tc.steps - first_step) * tc.batch * tc.seq) / std::max(train_seconds, 1e-9), tc.threads,
-              vocab.size(), heldout_loss(), head_json.c_str());
+              vocab.gpt2_ids.size(), heldout_loss(), head_json.c_str());
   return 0;
 }

@@ -320,12 +320,16 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
     return Status::invalid_argument("chinese_share: must be in [0, 1]");
   if (options.span_min < 1 || options.span_min > options.span_max || options.span_max > 4096)
     return Status::invalid_argument("span_min, span_max: need 1 <= span_min <= span_max <= 4096");
+  if (options.span_pool == 1) return Status::invalid_argument("span_pool: 0 (all) or at least 2 tokens");
   return Status::success();
 }
 
 CorpusGenerator::CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOptions options)
     : tok_(tokenizer), options_(options), rng_(stream_seed(options)) {
-  if (validate(tokenizer, options).ok()) span_pool_ = span_tokens(tokenizer);
+  if (validate(tokenizer, options).ok()) {
+    span_pool_ = span_tokens(tokenizer);
+    if (options.span_pool > 0) span_pool_.resize(std::min(span_pool_.size(), options.span_pool));
+  }
 }
 
 void CorpusGenerator::creature_story(bool chinese, Draft& s) {
@@ -476,38 +480,43 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
 
   for (const std::string& s : english_pretokens()) encode(s);
 
-  // Chinese: a run of Han characters is one pre-token, so enumerate every sentence the renderers can make
-  // (sentences end in 。 and start after 。, "\n" or the document start: they never share a pre-token).
+  // Chinese: a run of Han characters is one pre-token, so BPE could merge across words. Sentences end in 。 and
+  // start after 。, "\n" or the document start, so they never share a pre-token. A creature sentence is cut at
+  // every 的 (always its own token after these adjectives: the sampled-stream test in test_corpus checks it) into
+  // a start (一只 / 后来，那只 + 很? + adjective), a middle (很? + adjective) and an end (colour? + noun + 在? + verb +
+  // 。); each segment kind is enumerated whole. The other sentences are enumerated whole.
   TextOnly d;
   auto flush = [&] {
     encode(d.text);
     d.text.clear();
     d.probes.clear();
   };
-  for (std::size_t noun = 0; noun < w.nouns.size(); ++noun)
-    for (std::size_t q = 0; q < w.qualities.size(); ++q)
-      for (std::size_t n_colours = 0; n_colours <= 2; ++n_colours)
-        for (std::size_t c0 = 0; c0 < (n_colours >= 1 ? w.colours.size() : 1); ++c0)
-          for (std::size_t c1 = 0; c1 < (n_colours == 2 ? w.colours.size() : 1); ++c1)
-            for (int quality_first = 0; quality_first < (n_colours > 0 ? 2 : 1); ++quality_first)
-              for (int very = 0; very < 2; ++very)
-                for (int variant = 0; variant < 8; ++variant) {  // repeat, colour_joined, zai
-                  const bool repeat = variant & 1;
-                  if ((variant & 2) && (n_colours == 0 || quality_first != 0)) continue;  // no colour before the noun
-                  if (n_colours == 2 && c0 == c1) continue;
-                  NounPhrase np;
-                  np.quality = q;
-                  np.noun = noun;
-                  np.n_colours = n_colours;
-                  np.colours[0] = c0;
-                  np.colours[1] = c1;
-                  np.quality_first = quality_first == 0;
-                  np.very[np.quality_first ? 0 : n_colours] = very != 0;
-                  np.colour_joined = variant & 2;
-                  np.zai = variant & 4;
-                  render_creature_zh(d, np, repeat);
-                  flush();
-                }
+  std::vector<std::string> adjectives;  // with 很 before a quality or not
+  for (const Word& q : w.qualities) adjectives.insert(adjectives.end(), {q.zh, std::string("很") + q.zh});
+  for (const Word& c : w.colours) adjectives.push_back(c.zh);
+  for (const char* start : {"一", "后来，那"})
+    for (const char* measure : w.noun_measures)
+      for (const std::string& a : adjectives) {
+        d.add(std::string(start) + measure + a);
+        flush();
+      }
+  for (const std::string& a : adjectives) {
+    d.add(a);
+    flush();
+  }
+  d.add("的");
+  flush();
+  for (std::size_t colour = 0; colour <= w.colours.size(); ++colour)  // colours.size(): no colour joined
+    for (const Word& noun : w.nouns)
+      for (int zai = 0; zai < 2; ++zai)
+        for (const Word& verb : w.quality_verbs) {
+          if (colour < w.colours.size()) d.add(w.colours[colour].zh);
+          d.add(noun.zh);
+          if (zai) d.add("在");
+          d.add(verb.zh);
+          d.add("。");
+          flush();
+        }
   for (std::size_t templ = 0; templ < kNumTemplates; ++templ)
     for (std::size_t m = 0; m < w.chinese_names; ++m)
       for (std::size_t f = 0; f < w.chinese_names; ++f)
@@ -532,6 +541,34 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
+}
+
+TrainingVocabulary training_vocabulary(const tok::Gpt2Tokenizer& tokenizer, const std::vector<std::string>& extra_texts) {
+  TrainingVocabulary v;
+  v.gpt2_ids = restricted_vocabulary(tokenizer, extra_texts);
+  if (v.gpt2_ids.empty()) return v;
+  auto& ids = v.gpt2_ids;
+  v.unk_id = kEndOfText - 1;
+  while (std::binary_search(ids.begin(), ids.end(), v.unk_id)) --v.unk_id;
+  const auto at = std::lower_bound(ids.begin(), ids.end(), v.unk_id);
+  v.unk_row = std::uint32_t(at - ids.begin());
+  ids.insert(at, v.unk_id);
+  return v;
+}
+
+std::uint32_t TrainingVocabulary::row_of(std::uint32_t id) const {
+  const auto it = std::lower_bound(gpt2_ids.begin(), gpt2_ids.end(), id);
+  return it == gpt2_ids.end() || *it != id ? unk_row : std::uint32_t(it - gpt2_ids.begin());
+}
+
+std::size_t TrainingVocabulary::to_rows(std::vector<std::uint32_t>& ids) const {
+  std::size_t unknown = 0;
+  for (std::uint32_t& id : ids) {
+    const std::uint32_t row = row_of(id);
+    unknown += row == unk_row && id != unk_id;
+    id = row;
+  }
+  return unknown;
 }
 
 const std::vector<std::string>& tutorial_texts() {

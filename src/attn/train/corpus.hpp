@@ -51,6 +51,9 @@ struct CorpusOptions {
   /// Tokens per copy of a repeated span, drawn uniformly from [span_min, span_max] (a context of 32 tokens, as in
   /// the page's live training, wants spans that fit twice).
   std::size_t span_min = 8, span_max = 32;
+  /// Repeated spans draw from the first span_pool of span_tokens() (0: all of them). A small pool (e.g. 24)
+  /// leaves a tiny model nothing to learn in a span but copying, so induction heads form in a few hundred steps.
+  std::size_t span_pool = 0;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
@@ -143,6 +146,19 @@ std::vector<std::uint32_t> span_tokens(const tok::Gpt2Tokenizer& tokenizer);
 /// Empty if the tokenizer is not loaded.
 std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tokenizer,
                                                  const std::vector<std::string>& extra_texts);
+
+/// What a model trained on the corpus reads and writes: the restricted vocabulary plus one UNK row (the largest
+/// GPT-2 id below <|endoftext|> the vocabulary does not hold), so the model names a word it does not know instead
+/// of refusing it. Row r is gpt2_ids[r]; the one place that maps GPT-2 ids to rows for training.
+struct TrainingVocabulary {
+  std::vector<std::uint32_t> gpt2_ids;  ///< sorted, UNK included; empty if the tokenizer was not loaded
+  std::uint32_t unk_id = 0, unk_row = 0;
+  /// The row of a GPT-2 id, unk_row for an id the vocabulary does not hold.
+  std::uint32_t row_of(std::uint32_t id) const;
+  /// GPT-2 ids → rows in place; returns how many became UNK (0 for any corpus stream).
+  std::size_t to_rows(std::vector<std::uint32_t>& ids) const;
+};
+TrainingVocabulary training_vocabulary(const tok::Gpt2Tokenizer& tokenizer, const std::vector<std::string>& extra_texts);
 
 /// The texts the restricted vocabulary must cover besides the corpus: the tutorial's example phrases.
 const std::vector<std::string>& tutorial_texts();

@@ -85,7 +85,9 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
   // Previous-token and induction: [BOS, x₁…x_P, x₁…x_P], x drawn from the corpus's word tokens the model knows
   // (never-trained byte tokens of a restricted vocabulary would measure the embedding, not the head).
   std::vector<std::uint32_t> pool;
-  for (std::uint32_t id : span_tokens(tokenizer)) {
+  std::vector<std::uint32_t> candidates = span_tokens(tokenizer);
+  if (options.induction_pool > 0) candidates.resize(std::min(candidates.size(), options.induction_pool));
+  for (std::uint32_t id : candidates) {
     std::uint32_t row = 0;
     if (model.row_of(id, row) && !(c.unk_row && row == *c.unk_row)) pool.push_back(id);
   }

@@ -39,6 +39,9 @@ struct HeadReportOptions {
   /// Random tokens per copy (drawn from span_tokens()): sequences are [BOS, x, x] (2·period + 1 ≤ context).
   std::size_t induction_period = 30;
   std::size_t induction_sequences = 16;
+  /// Draw the random tokens from the first induction_pool of span_tokens() (0: all): a model trained with
+  /// CorpusOptions::span_pool knows only those.
+  std::size_t induction_pool = 0;
   std::uint64_t seed = 7;  ///< corpus seed of the held-out split and the random induction tokens
   std::size_t threads = 1;
 };
