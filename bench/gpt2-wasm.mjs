@@ -236,14 +236,24 @@ log(`wasm f32x4 peak ${peak.median.toFixed(1)} GFLOP/s (median; best ${peak.max.
 const cases = [];
 // Wall time, and this process's CPU time (user + system): on a shared, loaded machine the wall time also counts the
 // time the OS gave to others, the CPU time does not (every engine here runs on this one thread).
-// With --expose-gc, garbage is collected before each timed call: onnxruntime-web's steps leave tens of MB of KV-cache
-// copies in JS memory, which would otherwise be collected inside whichever engine's step comes next.
+// With --expose-gc each engine pays for its own garbage and no other's: onnxruntime-web's steps leave tens of MB of
+// KV-cache copies in JS memory, which would otherwise be collected inside whichever engine's step comes next. So a
+// call is timed with a full collection after it, minus the time of a collection with nothing left to collect.
+const clock = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
+const since = (c) => {
+  const cpu = process.cpuUsage(c.cpu);
+  return { wall: performance.now() - c.wall, cpu: (cpu.user + cpu.system) / 1e3 };
+};
 const timed = async (fn, into) => {
-  globalThis.gc?.();
-  const t = performance.now(), c = process.cpuUsage();
+  const gc = globalThis.gc ?? (() => {});
+  gc();
+  const c = clock();
   await fn();
-  const cpu = process.cpuUsage(c);
-  into.wall.push(performance.now() - t), into.cpu.push((cpu.user + cpu.system) / 1e3);
+  gc();
+  const run = since(c), c2 = clock();
+  gc();
+  const base = since(c2);
+  into.wall.push(run.wall - base.wall), into.cpu.push(run.cpu - base.cpu);
 };
 const samples = () => engines.map(() => ({ wall: [], cpu: [] }));
 const medians = (s) => ({ ms: s.map((x) => median(x.wall)), cpuMs: s.map((x) => median(x.cpu)) });
@@ -273,6 +283,7 @@ console.log(`wasm f32x4 peak ${f(peak.median)} GFLOP/s (median of 7; best ${f(pe
   `decode = median of ${STEPS} steps ending at the context, prefill = median of ${PREFILL_REPS}`);
 console.log('Each rate is given per wall second, then (in parentheses) per CPU second of this process, against the peak and');
 console.log('bandwidth measured the same way: on a shared machine the CPU figures leave out the time the OS gave to others.');
+console.log(`Each engine's time includes collecting its own JS garbage${globalThis.gc ? '' : ' (not here: run node with --expose-gc)'}.`);
 console.log(`| case | engine | ms (CPU ms) | tokens/s | GFLOP/s | % of wasm peak | decode GB/s | % of read bandwidth | ` +
   `${OURS_ONLY ? 'F32 / this' : 'ORT / ours'} |`);
 console.log('|---|---|---|---|---|---|---|---|---|');
