@@ -26,7 +26,11 @@ export declare function simdSupported(): boolean;
 export type Exact<T, O> = O & { [K in Exclude<keyof O, keyof T>]: never };
 
 export interface InitOptions {
-  /** Where the module's files are: called with e.g. ("attn.wasm", prefix); default next to attn.mjs. */
+  /**
+   * Where the module's files are, for files hosted elsewhere: called with "attn.wasm", "attn_mt.wasm" or
+   * "attn_mt.worker.js" and the folder the package would load it from. Default: the package's own files (which
+   * bundlers emit and rename), in Node read from disk.
+   */
   locateFile?: (path: string, prefix: string) => string;
   /** The bytes of attn.wasm, when you load them yourself (no fetch then; implies the single-thread build). */
   wasmBinary?: ArrayBuffer | Uint8Array;

@@ -3,6 +3,7 @@
 // the model as a safetensors file that loadModel() opens. Not the trainer (C++: attn/train/trainer.hpp); options
 // are checked here, every rule of the math lives there.
 import { AttentionError, checkInt, invalid } from './errors.js';
+import { disposed, freeWhenCollected } from './finalize.js';
 import { checkOptions, threadsOption } from './options.js';
 
 /** Options and their defaults: a model small enough to train in a page (≈ 0.2 M parameters with its vocabulary). */
@@ -43,6 +44,7 @@ class Trainer {
 
   constructor(native) {
     this.#native = native;
+    freeWhenCollected(this, native);
     /** { layers, heads, dModel, seq, batch, vocabSize, parameters } */
     this.config = native.config();
   }
@@ -88,6 +90,7 @@ class Trainer {
 
   /** Frees the trainer's wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */
   dispose() {
+    disposed(this);
     this.#native?.delete();
     this.#native = null;
   }
