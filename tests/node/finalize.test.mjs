@@ -17,8 +17,10 @@ async function collect() {
   }
 }
 
-test('undisposed MultiHeadAttention, Decoder, KvCache and tokenizer objects are freed when collected', async () => {
+test('undisposed MultiHeadAttention, Decoder, KvCache, tokenizer and trainer objects are freed when collected', async () => {
   const attn = await init();
+  const trainer = { layers: 1, heads: 2, dModel: 16, seq: 8, batch: 2 };
+  (await attn.createTrainer(trainer)).dispose();  // the first trainer builds tables that stay for the instance
   await collect();
   const before = attn.memory().inUse;
   await (async () => {
@@ -28,6 +30,7 @@ test('undisposed MultiHeadAttention, Decoder, KvCache and tokenizer objects are 
       attn.kvCache({ kvHeads: 2, headDim: 16 }).append({ k: new Float32Array(64), v: new Float32Array(64) });
     }
     await attn.tokenizer('gpt2');
+    await attn.createTrainer(trainer);
   })();
   const held = attn.memory().inUse;
   assert.ok(held - before > 20 * 16_000, `the dropped objects hold memory before a collection (${held - before} B)`);
