@@ -90,7 +90,7 @@ export const OPTION_NAMES = Object.freeze({
   'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'threads'],
   'model.generate': ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'stop', 'probabilities', 'threads'],
   createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'warmup', 'steps', 'seed', 'corpusSeed',
-    'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'threads'],
+    'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'spanPool', 'threads'],
   'trainer.headScores': ['documents', 'sequences'],
   'trainer.save': ['dtype'],
   'demo.nextTokens': ['model', 'out', 'seed', 'k', 'vocabSize'],
