@@ -20,6 +20,7 @@ import { lm, relabelModel, updateModel } from './lm.js';
 import { fillPicker, wirePicker } from './sections/picker.js';
 import { wireGeneration } from './sections/predict.js';
 import { wireTutorialExample } from './sections/layers.js';
+import { relabelTrain, wireTrain } from './sections/train.js';
 import { S, applyStrings, language, preferredLanguage, setLanguage } from './strings.js';
 import { wireTutorial } from './tutorial.js';
 
@@ -102,6 +103,7 @@ function relabel(lang) {
   redrawCost();
   relabelModel();
   wireTutorialExample();
+  relabelTrain();
 }
 
 function render() {
@@ -163,6 +165,7 @@ async function main() {
   wireGeneration();
   wireTutorialExample();
   wireTutorial();
+  wireTrain();
   wirePicker();  // asks for the default model now: the worker fetched it while the wasm loads
   $('preset').addEventListener('change', () => {
     if (lm.block) $('model').value = $('preset').value;  // the picker and section 2 name the same block

@@ -33,9 +33,10 @@ export function drawCausalPixels(canvas, T, weight) {
 
 /**
  * Loss curves [{ every, values, color }] against step on a logarithmic axis (the film's checkpoints are log-spaced:
- * most of the forming happens early), with a vertical mark at markStep. Value k is the loss at step (k + 1)·every.
+ * most of the forming happens early), with a vertical mark at markStep (none when null). Value k is the loss at step
+ * (k + 1)·every. Live training draws on a linear axis up to xMax, scores on a fixed yMax.
  */
-export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
+export function drawLossCurve(canvas, curves, markStep, { label = '', linear = false, xMax: xEnd, yMax: yTop } = {}) {
   const ctx = canvas.getContext('2d');
   const L = 44, R = 10, T = 10, B = 30, W = canvas.width - L - R, H = canvas.height - T - B;
   ctx.fillStyle = '#fff';
@@ -43,8 +44,9 @@ export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
   const points = curves.map((c) => c.values.map((v, k) => [(k + 1) * c.every, v]));
   const all = points.flat();
   if (all.length === 0) return;
-  const xMax = Math.max(...all.map((p) => p[0]), markStep, 1), yMax = Math.max(...all.map((p) => p[1])) * 1.05;
-  const X = (s) => L + (Math.log1p(s) / Math.log1p(xMax)) * W, Y = (v) => T + H - (v / yMax) * H;
+  const xMax = xEnd ?? Math.max(...all.map((p) => p[0]), markStep ?? 0, 1), yMax = yTop ?? Math.max(...all.map((p) => p[1])) * 1.05;
+  const X = linear ? (s) => L + (s / xMax) * W : (s) => L + (Math.log1p(s) / Math.log1p(xMax)) * W;
+  const Y = (v) => T + H - (v / yMax) * H;
   ctx.strokeStyle = '#999';
   ctx.strokeRect(L, T, W, H);
   ctx.fillStyle = '#333';
@@ -53,13 +55,17 @@ export function drawLossCurve(canvas, curves, markStep, { label = '' } = {}) {
   for (let k = 0; k <= 4; k++) ctx.fillText((yMax * k / 4).toFixed(1), L - 4, Y(yMax * k / 4) + 4);
   ctx.textAlign = 'center';
   ctx.fillText(label, L + W / 2, T + H + 24);
-  for (let tick = 1; tick <= xMax; tick *= 10) ctx.fillText(tick.toLocaleString('en'), X(tick), T + H + 12);
+  const ticks = [];
+  if (linear) for (let k = 0, every = 10 ** Math.floor(Math.log10(xMax / 2)); k <= xMax; k += every) ticks.push(k);
+  else for (let tick = 1; tick <= xMax; tick *= 10) ticks.push(tick);
+  for (const tick of ticks) ctx.fillText(tick.toLocaleString('en'), X(tick), T + H + 12);
   curves.forEach((c, n) => {
     ctx.strokeStyle = c.color;
     ctx.beginPath();
     points[n].forEach(([s, v], k) => (k ? ctx.lineTo(X(s), Y(v)) : ctx.moveTo(X(s), Y(v))));
     ctx.stroke();
   });
+  if (markStep === null || markStep === undefined) return;
   ctx.strokeStyle = '#c00';
   ctx.beginPath();
   ctx.moveTo(X(markStep), T);

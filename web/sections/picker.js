@@ -59,8 +59,11 @@ async function choose(model) {
   await load({ source: 'trained', name: S.pick.names.trained }, S.pick.names.trained);
 }
 
-/** Opens a learner's File: the worker's package streams it tensor by tensor (a gpt2-small file is ~500 MB). */
-async function openFile(file) {
+/**
+ * Opens a learner's File (or a model trained live on this page): the worker's package streams it tensor by tensor
+ * (a gpt2-small file is ~500 MB).
+ */
+export async function openFile(file) {
   $('model').value = 'file';
   showModelSections('file');
   await load({ source: 'file', file, name: file.name }, file.name);

@@ -173,6 +173,54 @@ export default {
     lossCurveLabel: 'training loss (blue) and held-out loss (orange) against training step (log scale)',
   },
 
+  train: {
+    heading: 'Train a model live and watch its heads form',
+    note: 'A GPT-2 of 2 layers × 4 heads (d_model 64, a context of 32 tokens, about 0.13 M parameters) trains here, ' +
+      'in WebAssembly in a worker on your machine, on real GPT-2 tokens. The induction task is nothing but random ' +
+      'spans written twice: first a layer-0 head learns to read the previous token, then a layer-1 head learns to ' +
+      'look at the token after the earlier copy of the current one, and the loss drops at once — the induction head ' +
+      'has formed (around step 1,700, under a minute). The toy stories mix in the tutorial’s grammar (adjectives ' +
+      'before a noun): a noun → adjective head forms within a few hundred steps.',
+    task: 'task',
+    tasks: {
+      induction: 'induction: repeated random spans',
+      stories: 'toy stories and repeated spans',
+    },
+    seed: 'seed',
+    lr: 'learning rate',
+    start: 'start',
+    resume: 'resume',
+    pause: 'pause',
+    reset: 'reset',
+    save: 'save as .safetensors',
+    use: 'use this model on the page',
+    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or the 3,000 steps of its schedule end.',
+    starting: 'starting the trainer…',
+    failed: (why) => `Training stopped: ${why}`,
+    status: (step, steps, loss, seconds, ms) => `step ${step} of ${steps} · loss ${loss} · ${seconds} s of training (${ms} ms a step, measuring included)`,
+    notYet: {
+      previous_token: 'No previous-token head yet.',
+      induction: 'No induction head yet: watch the induction curve and the maps of layer 1.',
+      noun_adjective_en: 'No noun → adjective head yet.',
+    },
+    formed: {
+      previous_token: (step, seconds, head, value, before, now) => `Previous-token head formed at step ${step} (${seconds} s): ${head}, score ${value}.`,
+      induction: (step, seconds, head, value, before, now) => `Induction head formed at step ${step} (${seconds} s): ` +
+        `${head}, induction score ${value}; loss ${before} just before, ${now} now.`,
+      noun_adjective_en: (step, seconds, head, value, before, now) => `Noun → adjective head formed at step ${step} ` +
+        `(${seconds} s): ${head}, lift ${value}; loss ${before} just before, ${now} now.`,
+    },
+    lossLabel: 'training loss against step (the red line: the step the head formed)',
+    prevLabel: 'previous-token score of each head against step',
+    inductionLabel: 'induction score of each head against step',
+    nounLabel: 'noun → adjective lift of each head against step',
+    probe: (text, step) => `Every head’s attention on the probe at step ${step} (click a map to enlarge it): ${text}`,
+    mapLabel: (l, h) => `layer ${l} head ${h}: its attention on the probe`,
+    detailTitle: (l, h, step) => `layer ${l}, head ${h} at step ${step} (row = query token, column = key token)`,
+    detailLabel: 'the selected head’s attention on the probe',
+    saved: (name, kib) => `${name} saved (${kib} KiB): the model picker opens it like any GPT-2 file.`,
+  },
+
   block: {
     heading: '2 · Model and masks',
     sectionsNote: 'Sections 3–9 below dissect one attention block (the teaching or seeded block of section 2).',

@@ -165,6 +165,52 @@ export default {
     lossCurveLabel: '训练损失（蓝）和留出集损失（橙）随训练步数的变化（对数坐标）',
   },
 
+  train: {
+    heading: '现场训练一个模型，看它的头如何形成',
+    note: '一个 2 层 × 4 头的 GPT-2（d_model 64，上下文 32 个 Token，约 0.13 M 个参数）就在这里训练：WebAssembly 在你电脑上的 ' +
+      'Worker 里运行，用的是真正的 GPT-2 Token。归纳任务只有写了两遍的随机片段：先是第 0 层的一个头学会看前一个 Token，' +
+      '然后第 1 层的一个头学会看当前 Token 上一次出现之后的那个 Token，损失随即骤降——归纳头形成了（大约第 1,700 步，' +
+      '不到一分钟）。玩具故事任务加入教程里的语法（形容词在名词之前）：几百步之内就会形成名词 → 形容词的头。',
+    task: '任务',
+    tasks: {
+      induction: '归纳：重复的随机片段',
+      stories: '玩具故事加重复片段',
+    },
+    seed: '种子',
+    lr: '学习率',
+    start: '开始',
+    resume: '继续',
+    pause: '暂停',
+    reset: '重置',
+    save: '保存为 .safetensors',
+    use: '在本页使用这个模型',
+    idle: '按“开始”：用这个种子新建一个模型，一直训练到你暂停它，或者它的 3,000 步训练计划结束。',
+    starting: '正在启动训练器…',
+    failed: (why) => `训练停止了：${why}`,
+    status: (step, steps, loss, seconds, ms) => `第 ${step} / ${steps} 步 · 损失 ${loss} · 已训练 ${seconds} 秒（每步 ${ms} 毫秒，含测量）`,
+    notYet: {
+      previous_token: '还没有形成看前一个 Token 的头。',
+      induction: '还没有形成归纳头：请看归纳分数曲线和第 1 层的注意力图。',
+      noun_adjective_en: '还没有形成名词 → 形容词的头。',
+    },
+    formed: {
+      previous_token: (step, seconds, head, value, before, now) => `看前一个 Token 的头在第 ${step} 步（${seconds} 秒）形成：${head}，分数 ${value}。`,
+      induction: (step, seconds, head, value, before, now) => `归纳头在第 ${step} 步（${seconds} 秒）形成：${head}，` +
+        `归纳分数 ${value}；损失在此之前为 ${before}，现在为 ${now}。`,
+      noun_adjective_en: (step, seconds, head, value, before, now) => `名词 → 形容词的头在第 ${step} 步（${seconds} 秒）` +
+        `形成：${head}，提升 ${value}；损失在此之前为 ${before}，现在为 ${now}。`,
+    },
+    lossLabel: '训练损失随步数的变化（红线：头形成的那一步）',
+    prevLabel: '每个头的“前一个 Token”分数随步数的变化',
+    inductionLabel: '每个头的归纳分数随步数的变化',
+    nounLabel: '每个头的名词 → 形容词提升随步数的变化',
+    probe: (text, step) => `第 ${step} 步时每个头在探针序列上的注意力权重（点击一张图放大）：${text}`,
+    mapLabel: (l, h) => `第 ${l} 层第 ${h} 个头在探针上的注意力`,
+    detailTitle: (l, h, step) => `第 ${step} 步的第 ${l} 层第 ${h} 个头（行 = 查询 Token，列 = 键 Token）`,
+    detailLabel: '所选的头在探针上的注意力权重',
+    saved: (name, kib) => `已保存 ${name}（${kib} KiB）：模型选择器能像打开任何 GPT-2 文件一样打开它。`,
+  },
+
   block: {
     heading: '2 · 模型与掩码',
     sectionsNote: '下面第 3–9 节拆解一个 Attention 模块（第 2 节的教学模块或随机模块）。',

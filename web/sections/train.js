@@ -1,0 +1,278 @@
+// Train live: a tiny GPT-2 trains in a worker (train-worker.js) while the page draws its loss, every head's
+// previous-token and induction scores over the steps, and the heads' maps on a fixed probe; the step at which a head
+// forms is marked. The model can be saved as a .safetensors file or opened in the model picker. Not the training
+// (attn.createTrainer) and not the picker (picker.js opens the file).
+import { fmt } from '../draw.js';
+import { matrixView, paint, tooltip } from '../canvas.js';
+import { $, download, setText } from '../dom.js';
+import { bestHeads, describeHead } from '../head-labels.js';
+import { label } from '../page.js';
+import { drawCausalPixels, drawLossCurve } from '../pixels.js';
+import { S } from '../strings.js';
+import { openFile } from './picker.js';
+
+// The metrics watched for a head forming, per task (named as head-labels.js names a head: above its threshold).
+const WATCHED = { induction: ['previous_token', 'induction'], stories: ['previous_token', 'noun_adjective_en'] };
+const CONFIRM = 2;  // a head counts as formed when it stays named for this many measurements in a row
+const COLORS = ['#1e50b4', '#e07000', '#2a9d3a', '#b0308a', '#6a3fc0', '#c0392b', '#0f8f8f', '#7a6a1a'];
+
+let worker = null;
+const run = { config: null, probe: null, task: 'induction', steps: 0, reportEvery: 50, losses: [], reports: [],
+  formed: {}, running: false, step: 0, seconds: 0, selected: null, saved: null };
+window.__train = run;
+
+/** Wires the controls; the worker starts when the learner first presses start. */
+export function wireTrain() {
+  $('train-start').onclick = () => send(run.running ? 'pause' : 'start');
+  $('train-reset').onclick = () => send('reset');
+  $('train-save').onclick = () => save((bytes, name) => download(name, new Blob([bytes], { type: 'application/octet-stream' })));
+  $('train-use').onclick = () => save((bytes, name) => {
+    openFile(new File([bytes], name));
+    document.getElementById('s-pick').scrollIntoView({ behavior: 'smooth' });
+  });
+  for (const id of ['train-task', 'train-seed', 'train-lr']) $(id).addEventListener('change', () => run.config && send('reset'));
+  relabelTrain();
+}
+
+function options() {
+  const lr = Number($('train-lr').value);
+  return { task: $('train-task').value, seed: Math.max(0, Math.floor(Number($('train-seed').value) || 0)),
+    lr: lr > 0 && lr < 1 ? lr : 3e-3 };
+}
+
+function send(type) {
+  if (!worker) {
+    worker = new Worker('./train-worker.js', { type: 'module', name: 'train' });
+    worker.onmessage = ({ data }) => receive[data.type](data);
+    worker.onerror = (e) => fail(e.message || S.errors.workerNoStart);
+  }
+  if (type === 'start' && !run.config) setText($('train-status'), S.train.starting);
+  worker.postMessage({ type, options: options() });
+}
+
+let onSaved = null;
+function save(then) {
+  if (!run.config) return;
+  onSaved = then;
+  worker.postMessage({ type: 'save' });
+}
+
+function fail(message) {
+  run.running = false;
+  $('train-status').classList.add('error');
+  setText($('train-status'), S.train.failed(message));
+  relabelButtons();
+}
+
+const receive = {
+  created({ config, task, probe, steps, reportEvery }) {
+    Object.assign(run, { config, task, probe, steps, reportEvery, losses: [], reports: [], formed: {}, step: 0, seconds: 0,
+      selected: null });
+    $('train-status').classList.remove('error');
+    $('train-grid').dataset.key = '';
+    for (const id of ['train-save', 'train-use']) $(id).disabled = false;
+    draw();
+  },
+  progress({ step, loss, seconds }) {
+    run.step = step, run.seconds = seconds;
+    run.losses.push(loss);  // one per chunk of steps: the mean loss of those steps
+    run.lossEvery = step / run.losses.length;
+    scheduleDraw();
+  },
+  report(r) {
+    run.latest = r;
+    if (r.step > 0) run.reports.push(r);
+    watchForming(r);
+    scheduleDraw();
+  },
+  state({ running, finished }) {
+    run.running = running;
+    run.finished = Boolean(finished);
+    relabelButtons();
+    scheduleDraw();
+  },
+  saved({ bytes, step, task }) {
+    const name = `live-${task}-seed${options().seed}-step${step}.safetensors`;
+    run.saved = { name, bytes: bytes.length };
+    setText($('train-saved'), S.train.saved(name, (bytes.length / 1024).toFixed(0)));
+    onSaved?.(bytes, name);
+    onSaved = null;
+  },
+  error({ message }) {
+    fail(message);
+  },
+};
+
+/** The scores as head-labels.js reads them ({ heads, metric: [L·H] or { lift } }). */
+const scoresOf = (r) => r && { layers: run.config.layers, heads: run.config.heads, previous_token: r.scores.previous_token,
+  induction: r.scores.induction, noun_adjective_en: { lift: r.scores.noun_adjective } };
+
+/** Marks a watched metric's first step once its best head has been named CONFIRM measurements in a row. */
+function watchForming(r) {
+  if (r.step === 0) return;
+  const best = bestHeads(scoresOf(r));
+  for (const metric of WATCHED[run.task]) {
+    if (run.formed[metric]?.step !== undefined) continue;
+    const b = best[metric];
+    if (!b?.named) {
+      delete run.formed[metric];
+      continue;
+    }
+    const f = (run.formed[metric] ??= { step: r.step, seconds: r.seconds, count: 0 });
+    f.count++;
+    f.l = b.l, f.h = b.h, f.value = b.shown;
+    if (f.count >= CONFIRM) f.confirmed = true;
+  }
+}
+
+/** The mean loss over the steps in (from, to]. */
+function meanLoss(from, to) {
+  const every = run.lossEvery || 5, a = Math.max(0, Math.floor(from / every)), b = Math.min(run.losses.length, Math.floor(to / every));
+  if (b <= a) return null;
+  let sum = 0;
+  for (let k = a; k < b; k++) sum += run.losses[k];
+  return sum / (b - a);
+}
+
+let drawPending = false;
+function scheduleDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    draw();
+  });
+}
+
+function relabelButtons() {
+  setText($('train-start'), run.running ? S.train.pause : run.step > 0 ? S.train.resume : S.train.start);
+  $('train-start').disabled = run.finished && !run.running;
+}
+
+/** Redraws the section in the page's language (also after a language switch). */
+export function relabelTrain() {
+  relabelButtons();
+  $('train-grid').dataset.key = '';
+  draw();
+}
+
+function draw() {
+  relabelButtons();
+  if (!run.config) {
+    setText($('train-status'), S.train.idle);
+    return;
+  }
+  const every = run.lossEvery || 5;
+  const msPerStep = run.step ? ((run.seconds * 1000) / run.step).toFixed(1) : '–';
+  if (!$('train-status').classList.contains('error'))
+    setText($('train-status'), S.train.status(run.step.toLocaleString('en'), run.steps.toLocaleString('en'),
+      run.losses.length ? run.losses.at(-1).toFixed(3) : '–', run.seconds.toFixed(1), msPerStep));
+  drawForming();
+  const formedAt = (m) => (run.formed[m]?.confirmed ? run.formed[m].step : null);
+  const phase = formedAt(WATCHED[run.task].at(-1));  // the phase change: the task's second head formed
+  const chart = (id, curves, options) => {
+    const canvas = $(id);
+    paint(canvas, canvas.width, canvas.height, () => drawLossCurve(canvas, curves, options.mark ?? null,
+      { linear: true, xMax: run.steps, ...options }));
+  };
+  chart('train-loss', [{ every, values: run.losses, color: '#1e50b4' }], { label: S.train.lossLabel, mark: phase });
+  const series = (metric) => {
+    const { layers: L, heads: H } = run.config, out = [];
+    for (let k = 0; k < L * H; k++)
+      out.push({ every: run.reportEvery, color: COLORS[k % COLORS.length],
+        values: run.reports.map((r) => Math.max(0, r.scores[metric][k])) });  // a negative lift sits on the axis
+    return out;
+  };
+  chart('train-prev', series('previous_token'), { label: S.train.prevLabel, yMax: 1, mark: formedAt('previous_token') });
+  const second = run.task === 'induction' ? 'induction' : 'noun_adjective';
+  const secondLabel = second === 'induction' ? S.train.inductionLabel : S.train.nounLabel;
+  $('train-second').setAttribute('aria-label', secondLabel);
+  chart('train-second', series(second), { label: secondLabel,
+    yMax: second === 'induction' ? 1 : 0.5, mark: formedAt(second === 'induction' ? 'induction' : 'noun_adjective_en') });
+  drawLegendLine();
+  drawMaps();
+  window.__trainDrawn = { step: run.step, reports: run.reports.length, losses: run.losses.length, phase };
+}
+
+/** One sentence per watched metric: formed at step s (t s) in head (l, h), with the loss before and now. */
+function drawForming() {
+  const box = $('train-phase');
+  const lines = WATCHED[run.task].map((metric) => {
+    const f = run.formed[metric];
+    if (!f?.confirmed) return S.train.notYet[metric];
+    const before = meanLoss(f.step - 200, f.step - 100), now = meanLoss(run.step - 100, run.step);
+    return S.train.formed[metric](f.step.toLocaleString('en'), f.seconds.toFixed(1), S.layers.headName(f.l, f.h), f.value,
+      before === null ? '–' : before.toFixed(2), now === null ? '–' : now.toFixed(2));
+  });
+  setText(box, lines.join(' '));
+  box.classList.toggle('formed', WATCHED[run.task].some((m) => run.formed[m]?.confirmed));
+}
+
+function drawLegendLine() {
+  const box = $('train-legend'), { layers: L, heads: H } = run.config;
+  if (box.dataset.key === `${L}|${H}|${S.layers.headName(0, 0)}`) return;
+  box.dataset.key = `${L}|${H}|${S.layers.headName(0, 0)}`;
+  box.textContent = '';
+  for (let k = 0; k < L * H; k++) {
+    const item = document.createElement('span');
+    item.style.setProperty('--swatch', COLORS[k % COLORS.length]);
+    item.textContent = S.layers.headName(Math.floor(k / H), k % H);
+    box.append(item);
+  }
+}
+
+/** Every head's map on the probe (small, one pixel per cell), and the selected head enlarged with its values. */
+function drawMaps() {
+  const r = run.latest, grid = $('train-grid');
+  if (!r || !run.probe) return;
+  const { layers: L, heads: H } = run.config, T = run.probe.ids.length, labels = run.probe.texts.map((t) => label({ text: t }));
+  setText($('train-probe'), S.train.probe(labels.slice(1).join(' '), r.step.toLocaleString('en')));
+  const key = `${run.task}|${run.probe.ids.join(',')}|${S.layers.headName(0, 0)}`;
+  if (grid.dataset.key !== key) {
+    grid.textContent = '';
+    grid.dataset.key = key;
+    grid.style.setProperty('--heads', H);
+    for (let l = 0; l < L; l++) {
+      for (let h = 0; h < H; h++) {
+        const cell = document.createElement('div');
+        cell.className = 'lh';
+        const title = document.createElement('div');
+        title.className = 'lh-title';
+        title.textContent = S.layers.headName(l, h);
+        const canvas = document.createElement('canvas');
+        canvas.tabIndex = 0;
+        canvas.setAttribute('aria-label', S.train.mapLabel(l, h));
+        const pick = () => {
+          run.selected = [l, h];
+          drawMaps();
+        };
+        canvas.onclick = pick;
+        canvas.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), pick());
+        const what = document.createElement('div');
+        what.className = 'lh-label';
+        cell.append(title, canvas, what);
+        grid.append(cell);
+      }
+    }
+  }
+  const scores = scoresOf(r);
+  const [sl, sh] = run.selected ?? defaultHead(r);
+  for (let k = 0; k < L * H; k++) {
+    const cell = grid.children[k], base = k * T * T;
+    cell.classList.toggle('selected', k === sl * H + sh);
+    drawCausalPixels(cell.querySelector('canvas'), T, (i, j) => r.attention[base + i * T + j]);
+    setText(cell.querySelector('.lh-label'), r.step > 0 ? describeHead(scores, Math.floor(k / H), k % H).title : '');
+  }
+  const canvas = $('train-detail'), base = (sl * H + sh) * T * T, weights = r.attention.slice(base, base + T * T);
+  setText($('train-detail-title'), S.train.detailTitle(sl, sh, r.step.toLocaleString('en')));
+  const g = matrixView(canvas, weights, T, T, { kind: 'weight', rowLabels: labels, colLabels: labels, maxSize: 420,
+    masked: (i, j) => j > i });
+  tooltip(canvas, g, weights, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
+    : S.layers.weightTip(labels[i], labels[j], fmt(weights[i * T + j]))));
+}
+
+/** The head enlarged before any click: the one with the best score of the task's last watched metric. */
+function defaultHead(r) {
+  const metric = WATCHED[run.task].at(-1), best = bestHeads(scoresOf(r))[metric];
+  return best && r.step > 0 ? [best.l, best.h] : [run.config.layers - 1, 0];
+}

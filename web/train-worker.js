@@ -1,0 +1,131 @@
+// Live training's worker: one attention-wasm trainer (one thread, so the page needs no cross-origin isolation) that
+// runs steps in small chunks while the page watches, and every few steps measures the heads and their attention on a
+// fixed probe. Not the drawing (sections/train.js) and not the math (attn.createTrainer: src/attn/train).
+
+const CHUNK = 5;           // steps between progress messages (≈ 0.1 s): pause answers within one chunk
+const REPORT_EVERY = 50;   // steps between head measurements and probe maps
+const REPORT = { documents: 6, sequences: 2 };  // a small, cheap measurement (the full one averages hundreds)
+const PROBE_PERIOD = 15;   // tokens per copy of the induction probe: [BOS, x, x] fills a context of 32 less one
+const END_OF_TEXT = 50256;
+
+/** The model every task trains (2 layers × 4 heads, d_model 64, 32 tokens, batches of 16) and the tasks' data. */
+const MODEL = { layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, warmup: 50, steps: 3000 };
+const TASKS = {
+  // Only repeated random spans of a 24-token pool: the induction head forms at ≈ 1,700 steps.
+  induction: { repeatShare: 1, spanMin: 10, spanMax: 15, spanPool: 24 },
+  // Half toy stories (adjectives before nouns, pronouns after names), half repeated spans.
+  stories: { repeatShare: 0.5 },
+};
+
+let TUTORIAL_TEXT, attn, tok, trainer = null, probe = null, running = false, task = 'induction';
+let seconds = 0, stepNow = 0;  // time spent training (pauses excluded) and steps taken
+let generation = 0;  // a reset ends the loop of the trainer before it
+
+const ready = (async () => {
+  ({ TUTORIAL_TEXT } = await import('./examples.js'));
+  const lib = await import('/dist/index.js');
+  attn = await lib.init({ threads: false });
+  tok = await attn.tokenizer('gpt2');
+})();
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+
+/**
+ * The probe the maps show: for the induction task a random span of the task's tokens written twice ([BOS, x, x], the
+ * sequence induction scores are measured on), for the stories the tutorial's sentence said twice.
+ */
+function makeProbe(seed) {
+  let ids;
+  if (task === 'induction') {
+    const pool = trainer.config.spanPool ?? [];
+    let s = (seed * 2654435761 + 12345) >>> 0;
+    const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % pool.length;
+    const span = Array.from({ length: PROBE_PERIOD }, () => pool[next()]);
+    ids = [END_OF_TEXT, ...span, ...span];
+  } else {
+    ids = [END_OF_TEXT, ...tok.encode(`${TUTORIAL_TEXT} ${TUTORIAL_TEXT}`)].slice(0, MODEL.seq);
+  }
+  return { ids, texts: ids.map((id) => tok.tokenText(id)), period: task === 'induction' ? PROBE_PERIOD : 0 };
+}
+
+async function create({ seed, lr, task: chosen }) {
+  trainer?.dispose();
+  task = Object.hasOwn(TASKS, chosen) ? chosen : 'induction';
+  trainer = await attn.createTrainer({ ...MODEL, ...TASKS[task], seed, lr, threads: 1 });
+  probe = makeProbe(seed);
+  seconds = 0;
+  post({ type: 'created', config: trainer.config, task, probe, steps: MODEL.steps, reportEvery: REPORT_EVERY });
+  report();
+}
+
+/** The heads now: their scores (previous-token, induction, noun → adjective) and their maps on the probe. */
+function report() {
+  const t0 = performance.now();
+  const s = trainer.headScores(REPORT);
+  const { attention } = trainer.attention(probe.ids);
+  const ms = performance.now() - t0;
+  post({ type: 'report', step: stepNow, seconds, ms, attention,
+    scores: { previous_token: s.previous_token, induction: s.induction, induction_loss: s.induction_loss,
+      noun_adjective: s.noun_adjective_en.lift } }, [attention.buffer]);
+}
+
+const yieldToMessages = () => new Promise((resolve) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = resolve;
+  channel.port2.postMessage(0);
+});
+
+async function run(mine) {
+  while (running && mine === generation && stepNow < MODEL.steps) {
+    const t0 = performance.now();
+    const r = trainer.step(Math.min(CHUNK, MODEL.steps - stepNow));
+    seconds += (performance.now() - t0) / 1000;
+    stepNow = r.step;
+    post({ type: 'progress', step: r.step, loss: r.loss, lr: r.lr, seconds });
+    if (r.step % REPORT_EVERY === 0 || r.step === MODEL.steps) {
+      const t1 = performance.now();
+      report();
+      seconds += (performance.now() - t1) / 1000;  // watching costs time too: the learner waits for it
+    }
+    await yieldToMessages();
+  }
+  if (mine === generation && running) {
+    running = false;
+    post({ type: 'state', running, finished: stepNow >= MODEL.steps });
+  }
+}
+
+const handlers = {
+  async start(options) {
+    if (!trainer) await create(options);
+    if (running) return;
+    running = true;
+    post({ type: 'state', running });
+    run(generation);
+  },
+  pause() {
+    running = false;
+    post({ type: 'state', running });
+  },
+  async reset(options) {
+    generation++;
+    running = false;
+    stepNow = 0;
+    await create(options);
+    post({ type: 'state', running });
+  },
+  save() {
+    const bytes = trainer.save();
+    post({ type: 'saved', bytes, step: stepNow, task }, [bytes.buffer]);
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  try {
+    await ready;
+    await handlers[data.type](data.options ?? {});
+  } catch (error) {
+    running = false;
+    post({ type: 'error', code: error.code, message: error.message });
+  }
+};
