@@ -125,7 +125,8 @@ class TrainerJs {
     return out;
   }
 
-  /// { layers, heads, dModel, seq, batch, vocabSize, parameters, step }.
+  /// { layers, heads, dModel, seq, batch, vocabSize, parameters, step, spanPool (the GPT-2 ids repeated spans draw
+  /// from: a page builds its induction probe from them) }.
   val config() const {
     val o = val::object();
     if (!trainer_) return o;
@@ -133,6 +134,8 @@ class TrainerJs {
     o.set("layers", c.layers), o.set("heads", c.heads), o.set("dModel", c.d_model), o.set("seq", c.seq);
     o.set("batch", c.batch), o.set("vocabSize", c.vocab), o.set("parameters", double(trainer_->params().size()));
     o.set("step", double(trainer_->step()));
+    std::vector<std::uint32_t> pool = attn::train::span_tokens(tok_);
+    o.set("spanPool", copy_out(pool));
     return o;
   }
 

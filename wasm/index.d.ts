@@ -637,6 +637,8 @@ export interface TrainerConfig {
   vocabSize: number;
   parameters: number;
   step: number;
+  /** The GPT-2 ids repeated spans draw from (the first spanPool of the corpus's word tokens): an induction probe's. */
+  spanPool: Uint32Array;
 }
 
 export interface Trainer {

@@ -58,7 +58,10 @@ export function drawLossCurve(canvas, curves, markStep, { label = '', linear = f
   const ticks = [];
   if (linear) for (let k = 0, every = 10 ** Math.floor(Math.log10(xMax / 2)); k <= xMax; k += every) ticks.push(k);
   else for (let tick = 1; tick <= xMax; tick *= 10) ticks.push(tick);
-  for (const tick of ticks) ctx.fillText(tick.toLocaleString('en'), X(tick), T + H + 12);
+  for (const tick of ticks) {
+    ctx.textAlign = X(tick) > L + W - 20 ? 'right' : 'center';  // the last label stays inside the canvas
+    ctx.fillText(tick.toLocaleString('en'), X(tick), T + H + 12);
+  }
   curves.forEach((c, n) => {
     ctx.strokeStyle = c.color;
     ctx.beginPath();

@@ -4,7 +4,7 @@
 
 const CHUNK = 5;           // steps between progress messages (≈ 0.1 s): pause answers within one chunk
 const REPORT_EVERY = 50;   // steps between head measurements and probe maps
-const REPORT = { documents: 6, sequences: 2 };  // a small, cheap measurement (the full one averages hundreds)
+const REPORT = { documents: 10, sequences: 3 };  // a small, cheap measurement (the full one averages hundreds)
 const PROBE_PERIOD = 15;   // tokens per copy of the induction probe: [BOS, x, x] fills a context of 32 less one
 const END_OF_TEXT = 50256;
 
@@ -19,7 +19,7 @@ const TASKS = {
 
 let TUTORIAL_TEXT, attn, tok, trainer = null, probe = null, running = false, task = 'induction';
 let seconds = 0, stepNow = 0;  // time spent training (pauses excluded) and steps taken
-let generation = 0;  // a reset ends the loop of the trainer before it
+let looping = false;  // a loop runs (a pause ends it at its next chunk; start while it still runs keeps it)
 
 const ready = (async () => {
   ({ TUTORIAL_TEXT } = await import('./examples.js'));
@@ -32,41 +32,76 @@ const post = (message, transfer = []) => self.postMessage(message, transfer);
 
 /**
  * The probe the maps show: for the induction task a random span of the task's tokens written twice ([BOS, x, x], the
- * sequence induction scores are measured on), for the stories the tutorial's sentence said twice.
+ * sequence induction scores are measured on), for the stories the tutorial's sentence twice, as two documents.
  */
 function makeProbe(seed) {
-  let ids;
+  let copy;
   if (task === 'induction') {
-    const pool = trainer.config.spanPool ?? [];
-    let s = (seed * 2654435761 + 12345) >>> 0;
+    const pool = trainer.config.spanPool;
+    let s = (seed * 2654435761 + 12345) >>> 0;  // a small LCG: the same probe for the same seed
     const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % pool.length;
-    const span = Array.from({ length: PROBE_PERIOD }, () => pool[next()]);
-    ids = [END_OF_TEXT, ...span, ...span];
+    copy = Array.from({ length: PROBE_PERIOD }, () => pool[next()]);
   } else {
-    ids = [END_OF_TEXT, ...tok.encode(`${TUTORIAL_TEXT} ${TUTORIAL_TEXT}`)].slice(0, MODEL.seq);
+    copy = [...Array.from(tok.encode(TUTORIAL_TEXT)).slice(0, MODEL.seq / 2 - 2), END_OF_TEXT];  // a document
   }
-  return { ids, texts: ids.map((id) => tok.tokenText(id)), period: task === 'induction' ? PROBE_PERIOD : 0 };
+  const ids = [END_OF_TEXT, ...copy, ...copy];
+  // From the second copy on, a head that copies can predict the next token: the positions the probe's loss reads.
+  return { ids, texts: ids.map((id) => tok.tokenText(id)), repeatFrom: 1 + copy.length };
 }
 
 async function create({ seed, lr, task: chosen }) {
   trainer?.dispose();
   task = Object.hasOwn(TASKS, chosen) ? chosen : 'induction';
-  trainer = await attn.createTrainer({ ...MODEL, ...TASKS[task], seed, lr, threads: 1 });
+  const options = { ...MODEL, ...TASKS[task], seed, lr, threads: 1 };
+  trainer = await attn.createTrainer(options);
   probe = makeProbe(seed);
-  seconds = 0;
-  post({ type: 'created', config: trainer.config, task, probe, steps: MODEL.steps, reportEvery: REPORT_EVERY });
-  report();
+  seconds = 0, stepNow = 0;
+  post({ type: 'created', config: trainer.config, options, report: REPORT, chunk: CHUNK, task, probe, steps: MODEL.steps,
+    reportEvery: REPORT_EVERY });
+  await report();
 }
 
-/** The heads now: their scores (previous-token, induction, noun → adjective) and their maps on the probe. */
-function report() {
+/**
+ * The heads now: their scores (previous-token, induction, noun → adjective), their maps on the probe, and what each
+ * is worth: the loss on the probe's second copy with every head on, and with each head switched off in turn.
+ */
+async function report() {
   const t0 = performance.now();
   const s = trainer.headScores(REPORT);
   const { attention } = trainer.attention(probe.ids);
+  const ablation = await probeLosses();
   const ms = performance.now() - t0;
-  post({ type: 'report', step: stepNow, seconds, ms, attention,
+  post({ type: 'report', step: stepNow, seconds, ms, attention, ablation,
     scores: { previous_token: s.previous_token, induction: s.induction, induction_loss: s.induction_loss,
       noun_adjective: s.noun_adjective_en.lift } }, [attention.buffer]);
+}
+
+/**
+ * { all, off: [L·H] }: the mean −log p(next token) over the probe's second copy, with every head on and with each
+ * head switched off (the runtime's forward({ ablate }) on the model saved at this step; training is untouched).
+ */
+async function probeLosses() {
+  const model = await attn.loadModel(trainer.save({ dtype: 'F32' }));
+  try {
+    const { layers: L, heads: H, vocabSize: V, gpt2Ids } = model.config, rowOf = new Map();
+    gpt2Ids.forEach((id, row) => rowOf.set(id, row));
+    const loss = (ablate) => {
+      const logits = model.forward(probe.ids, { logits: 'all', ablate }).logits;
+      let sum = 0, n = 0;
+      for (let t = probe.repeatFrom; t + 1 < probe.ids.length; t++, n++) {
+        let max = -Infinity, z = 0;
+        for (let r = 0; r < V; r++) max = Math.max(max, logits[t * V + r]);
+        for (let r = 0; r < V; r++) z += Math.exp(logits[t * V + r] - max);
+        sum -= logits[t * V + rowOf.get(probe.ids[t + 1])] - max - Math.log(z);
+      }
+      return sum / n;
+    };
+    const off = [];
+    for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) off.push(loss([[l, h]]));
+    return { all: loss([]), off };
+  } finally {
+    model.dispose();
+  }
 }
 
 const yieldToMessages = () => new Promise((resolve) => {
@@ -75,8 +110,9 @@ const yieldToMessages = () => new Promise((resolve) => {
   channel.port2.postMessage(0);
 });
 
-async function run(mine) {
-  while (running && mine === generation && stepNow < MODEL.steps) {
+async function run() {
+  looping = true;
+  while (running && trainer && stepNow < MODEL.steps) {
     const t0 = performance.now();
     const r = trainer.step(Math.min(CHUNK, MODEL.steps - stepNow));
     seconds += (performance.now() - t0) / 1000;
@@ -84,12 +120,13 @@ async function run(mine) {
     post({ type: 'progress', step: r.step, loss: r.loss, lr: r.lr, seconds });
     if (r.step % REPORT_EVERY === 0 || r.step === MODEL.steps) {
       const t1 = performance.now();
-      report();
+      await report();
       seconds += (performance.now() - t1) / 1000;  // watching costs time too: the learner waits for it
     }
     await yieldToMessages();
   }
-  if (mine === generation && running) {
+  looping = false;
+  if (running) {
     running = false;
     post({ type: 'state', running, finished: stepNow >= MODEL.steps });
   }
@@ -101,16 +138,15 @@ const handlers = {
     if (running) return;
     running = true;
     post({ type: 'state', running });
-    run(generation);
+    if (!looping) run().catch(failed);
   },
   pause() {
     running = false;
     post({ type: 'state', running });
   },
   async reset(options) {
-    generation++;
     running = false;
-    stepNow = 0;
+    while (looping) await yieldToMessages();  // the loop sees the pause at its next chunk
     await create(options);
     post({ type: 'state', running });
   },
@@ -120,12 +156,16 @@ const handlers = {
   },
 };
 
+function failed(error) {
+  running = false;
+  post({ type: 'error', code: error.code, message: error.message });
+}
+
 self.onmessage = async ({ data }) => {
   try {
     await ready;
     await handlers[data.type](data.options ?? {});
   } catch (error) {
-    running = false;
-    post({ type: 'error', code: error.code, message: error.message });
+    failed(error);
   }
 };

@@ -65,9 +65,9 @@ function fail(message) {
 }
 
 const receive = {
-  created({ config, task, probe, steps, reportEvery }) {
-    Object.assign(run, { config, task, probe, steps, reportEvery, losses: [], reports: [], formed: {}, step: 0, seconds: 0,
-      selected: null });
+  created({ config, options, report, task, probe, steps, reportEvery }) {
+    Object.assign(run, { config, options, reportOptions: report, task, probe, steps, reportEvery, losses: [], reports: [], formed: {}, step: 0,
+      seconds: 0, selected: null, latest: null, finished: false });
     $('train-status').classList.remove('error');
     $('train-grid').dataset.key = '';
     for (const id of ['train-save', 'train-use']) $(id).disabled = false;
@@ -112,7 +112,7 @@ function watchForming(r) {
   if (r.step === 0) return;
   const best = bestHeads(scoresOf(r));
   for (const metric of WATCHED[run.task]) {
-    if (run.formed[metric]?.step !== undefined) continue;
+    if (run.formed[metric]?.confirmed) continue;
     const b = best[metric];
     if (!b?.named) {
       delete run.formed[metric];
@@ -248,9 +248,10 @@ function drawMaps() {
         };
         canvas.onclick = pick;
         canvas.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), pick());
-        const what = document.createElement('div');
+        const what = document.createElement('div'), off = document.createElement('div');
         what.className = 'lh-label';
-        cell.append(title, canvas, what);
+        off.className = 'lh-off';
+        cell.append(title, canvas, what, off);
         grid.append(cell);
       }
     }
@@ -262,7 +263,10 @@ function drawMaps() {
     cell.classList.toggle('selected', k === sl * H + sh);
     drawCausalPixels(cell.querySelector('canvas'), T, (i, j) => r.attention[base + i * T + j]);
     setText(cell.querySelector('.lh-label'), r.step > 0 ? describeHead(scores, Math.floor(k / H), k % H).title : '');
+    const rise = r.ablation.off[k] - r.ablation.all;
+    setText(cell.querySelector('.lh-off'), S.train.offLoss(`${rise >= 0 ? '+' : '−'}${Math.abs(rise).toFixed(2)}`));
   }
+  setText($('train-ablation'), S.train.ablationNote(r.ablation.all.toFixed(2)));
   const canvas = $('train-detail'), base = (sl * H + sh) * T * T, weights = r.attention.slice(base, base + T * T);
   setText($('train-detail-title'), S.train.detailTitle(sl, sh, r.step.toLocaleString('en')));
   const g = matrixView(canvas, weights, T, T, { kind: 'weight', rowLabels: labels, colLabels: labels, maxSize: 420,

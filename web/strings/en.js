@@ -218,6 +218,10 @@ export default {
     mapLabel: (l, h) => `layer ${l} head ${h}: its attention on the probe`,
     detailTitle: (l, h, step) => `layer ${l}, head ${h} at step ${step} (row = query token, column = key token)`,
     detailLabel: 'the selected head’s attention on the probe',
+    ablationNote: (loss) => `Loss on the probe’s second copy with every head on: ${loss}. Under each map, how much ` +
+      'it rises when that head alone is switched off (the library’s forward({ ablate }) on a copy of the model at this ' +
+      'step; training is untouched): the head the copying depends on stands out once it has formed.',
+    offLoss: (rise) => `switched off: loss ${rise}`,
     saved: (name, kib) => `${name} saved (${kib} KiB): the model picker opens it like any GPT-2 file.`,
   },
 

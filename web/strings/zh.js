@@ -208,6 +208,9 @@ export default {
     mapLabel: (l, h) => `第 ${l} 层第 ${h} 个头在探针上的注意力`,
     detailTitle: (l, h, step) => `第 ${step} 步的第 ${l} 层第 ${h} 个头（行 = 查询 Token，列 = 键 Token）`,
     detailLabel: '所选的头在探针上的注意力权重',
+    ablationNote: (loss) => `所有头都打开时，探针第二遍的损失为 ${loss}。每张图下方：只关闭这一个头时损失上升多少` +
+      '（在这一步模型的副本上调用库的 forward({ ablate })，不影响训练）：头一旦形成，复制所依赖的那个头就会凸显出来。',
+    offLoss: (rise) => `关闭后：损失 ${rise}`,
     saved: (name, kib) => `已保存 ${name}（${kib} KiB）：模型选择器能像打开任何 GPT-2 文件一样打开它。`,
   },
 

@@ -1,0 +1,50 @@
+// Browser benchmark of live training on the page, in headless Chromium: for seeds 1–5 of the default (induction)
+// task, the step and the seconds of training at which the page marks the induction head formed, and their medians.
+// Reported, not asserted. Run: node bench/train-live.bench.mjs [seeds=5] [task=induction]
+import { openBrowser } from '../tests/e2e/browser.mjs';
+
+const SEEDS = Number(process.argv[2] || 5), TASK = process.argv[3] || 'induction';
+const METRIC = TASK === 'induction' ? 'induction' : 'noun_adjective_en';
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b), n = s.length;
+  return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+
+const env = await openBrowser();
+const rows = [];
+try {
+  const page = await env.newPage({ width: 1280, height: 800 });
+  await page.goto(env.url);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 60000 });
+  await page.locator('#s-train').scrollIntoViewIfNeeded();  // the charts and maps are drawn, as a learner sees them
+  await page.selectOption('#train-task', TASK);
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    await page.fill('#train-seed', String(seed));
+    await page.click('#train-reset');
+    await page.waitForFunction((s) => window.__train.options?.seed === s && window.__train.step === 0, seed, { timeout: 60000 });
+    const t0 = Date.now();
+    await page.click('#train-start');
+    await page.waitForFunction((m) => window.__train.formed[m]?.confirmed || window.__train.finished, METRIC,
+      { timeout: 600000, polling: 200 });
+    const r = await page.evaluate((m) => {
+      const t = window.__train, f = t.formed[m];
+      return { formed: Boolean(f?.confirmed), step: f?.step ?? null, seconds: f?.seconds ?? null, head: f && [f.l, f.h],
+        value: f?.value ?? null, msPerStep: (1000 * t.seconds) / t.step, stepNow: t.step };
+    }, METRIC);
+    await page.click('#train-start');  // pause
+    await page.waitForFunction(() => window.__train.running === false);
+    rows.push({ seed, ...r, wallSeconds: (Date.now() - t0) / 1000 });
+    const at = r.formed ? `step ${r.step} after ${r.seconds.toFixed(1)} s of training (L${r.head[0]} H${r.head[1]}, score ${r.value})`
+      : `not formed by step ${r.stepNow}`;
+    console.log(`seed ${seed}: ${METRIC} ${at}; ${r.msPerStep.toFixed(1)} ms a step with measuring`);
+  }
+} finally {
+  await env.close();
+}
+const formed = rows.filter((r) => r.formed);
+console.log(`${TASK} task, ${formed.length} of ${rows.length} seeds formed a ${METRIC} head`);
+if (formed.length === rows.length) {
+  console.log(`median over ${rows.length} seeds: step ${median(rows.map((r) => r.step))}, ` +
+    `${median(rows.map((r) => r.seconds)).toFixed(1)} s of training, ${median(rows.map((r) => r.msPerStep)).toFixed(1)} ms a step`);
+}
+console.log(JSON.stringify(rows));
