@@ -82,6 +82,12 @@ test('a short fixed-seed run lowers the loss, reports and draws every head\'s sc
   assert.ok(s.status.includes(s.step.toLocaleString('en')), s.status);
   assert.equal(s.drawn.reports, s.reports.length);
   assert.ok(await page.$eval('#train-legend', (e) => e.children.length) === 8);
+  // Each head's worth: the probe's loss with it switched off, shown under its map.
+  const ablation = await page.evaluate(() => window.__train.latest.ablation);
+  assert.ok(ablation.all > 0 && ablation.off.length === 8 && ablation.off.every((v) => v > 0 && Number.isFinite(v)), JSON.stringify(ablation));
+  const offTexts = await page.$$eval('#train-grid .lh-worth', (es) => es.map((e) => e.textContent));
+  assert.equal(offTexts.length, 8);
+  offTexts.forEach((t, k) => assert.ok(t.includes(Math.abs(ablation.off[k] - ablation.all).toFixed(2)), t));
   await page.screenshot({ path: join(ARTIFACTS, 'train-live.png'), fullPage: false });
 
   // The same trainer in Node, with the options the page used: the same losses chunk by chunk, the same scores.

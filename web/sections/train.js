@@ -28,7 +28,7 @@ export function wireTrain() {
   $('train-save').onclick = () => save((bytes, name) => download(name, new Blob([bytes], { type: 'application/octet-stream' })));
   $('train-use').onclick = () => save((bytes, name) => {
     openFile(new File([bytes], name));
-    document.getElementById('s-pick').scrollIntoView({ behavior: 'smooth' });
+    $('s-pick').scrollIntoView({ behavior: 'smooth' });
   });
   for (const id of ['train-task', 'train-seed', 'train-lr']) $(id).addEventListener('change', () => run.config && send('reset'));
   relabelTrain();
@@ -66,8 +66,8 @@ function fail(message) {
 
 const receive = {
   created({ config, options, report, task, probe, steps, reportEvery }) {
-    Object.assign(run, { config, options, reportOptions: report, task, probe, steps, reportEvery, losses: [], reports: [], formed: {}, step: 0,
-      seconds: 0, selected: null, latest: null, finished: false });
+    Object.assign(run, { config, options, reportOptions: report, task, probe, steps, reportEvery, losses: [], reports: [],
+      formed: {}, step: 0, seconds: 0, selected: null, latest: null, finished: false });
     $('train-status').classList.remove('error');
     $('train-grid').dataset.key = '';
     for (const id of ['train-save', 'train-use']) $(id).disabled = false;
@@ -92,7 +92,7 @@ const receive = {
     scheduleDraw();
   },
   saved({ bytes, step, task }) {
-    const name = `live-${task}-seed${options().seed}-step${step}.safetensors`;
+    const name = `live-${task}-seed${run.options.seed}-step${step}.safetensors`;
     run.saved = { name, bytes: bytes.length };
     setText($('train-saved'), S.train.saved(name, (bytes.length / 1024).toFixed(0)));
     onSaved?.(bytes, name);
@@ -250,7 +250,7 @@ function drawMaps() {
         canvas.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), pick());
         const what = document.createElement('div'), off = document.createElement('div');
         what.className = 'lh-label';
-        off.className = 'lh-off';
+        off.className = 'lh-worth';
         cell.append(title, canvas, what, off);
         grid.append(cell);
       }
@@ -264,7 +264,7 @@ function drawMaps() {
     drawCausalPixels(cell.querySelector('canvas'), T, (i, j) => r.attention[base + i * T + j]);
     setText(cell.querySelector('.lh-label'), r.step > 0 ? describeHead(scores, Math.floor(k / H), k % H).title : '');
     const rise = r.ablation.off[k] - r.ablation.all;
-    setText(cell.querySelector('.lh-off'), S.train.offLoss(`${rise >= 0 ? '+' : '−'}${Math.abs(rise).toFixed(2)}`));
+    setText(cell.querySelector('.lh-worth'), S.train.offLoss(`${rise >= 0 ? '+' : '−'}${Math.abs(rise).toFixed(2)}`));
   }
   setText($('train-ablation'), S.train.ablationNote(r.ablation.all.toFixed(2)));
   const canvas = $('train-detail'), base = (sl * H + sh) * T * T, weights = r.attention.slice(base, base + T * T);
