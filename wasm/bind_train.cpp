@@ -135,6 +135,7 @@ class TrainerJs {
     o.set("batch", c.batch), o.set("vocabSize", c.vocab), o.set("parameters", double(trainer_->params().size()));
     o.set("step", double(trainer_->step()));
     std::vector<std::uint32_t> pool = attn::train::span_tokens(tok_);
+    if (corpus_.span_pool > 0) pool.resize(std::min(pool.size(), corpus_.span_pool));
     o.set("spanPool", copy_out(pool));
     return o;
   }
