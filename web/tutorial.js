@@ -1,11 +1,11 @@
-// The tutorial this page was born from (tutorial.zh.md, shipped beside the page and cached for offline use), shown
-// in a panel and opened at the section a § button names. A small Markdown reader for that one file — headings,
-// paragraphs, lists, tables, bold, code and its $formulas$ — not a general Markdown renderer.
+// The tutorial this page was born from (tutorial.zh.md, the original, and tutorial.en.md, its English translation;
+// shipped beside the page and cached for offline use), shown in the page's language in a panel, opened at the section
+// a § button names. A small Markdown reader for those files — headings, paragraphs, lists, tables, bold, code and
+// $formulas$ — not a general Markdown renderer.
 import { $ } from './dom.js';
-import { S } from './strings.js';
+import { S, language } from './strings.js';
 
-const SOURCE = 'tutorial.zh.md';
-let rendered = null;  // a promise of the rendered body, made on the first opening
+let rendered = null, renderedLanguage = '';  // a promise of the rendered body, and its language
 
 const escape = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
@@ -77,9 +77,12 @@ export function renderMarkdown(md) {
 
 /** Opens the panel at a tutorial section ('1.2', '3', '' for the top). */
 export async function openTutorial(section = '') {
-  const panel = $('tutorial-panel'), body = $('tutorial-body');
+  const panel = $('tutorial-panel'), body = $('tutorial-body'), lang = language();
   if (!panel.open) panel.showModal();
-  rendered ??= fetch(SOURCE).then((r) => {
+  if (renderedLanguage !== lang) rendered = null;
+  renderedLanguage = lang;
+  body.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  rendered ??= fetch(`tutorial.${lang}.md`).then((r) => {
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     return r.text();
   }).then((md) => (body.innerHTML = renderMarkdown(md)));

@@ -171,8 +171,16 @@ test('the § buttons open the tutorial, shipped with the page, at the section th
   for (const r of refs) assert.ok(headings.includes(`t-${r}`), `§${r}`);
   await page.click('#tutorial-close');
   assert.equal(await page.evaluate(() => document.getElementById('tutorial-panel').open), false);
+  // In English the panel shows the translation, with the same sections.
+  await page.selectOption('#lang', 'en');
+  await page.click('#h-heads button[data-tutorial="4.1"]');
+  await page.waitForFunction(() => document.getElementById('tutorial-panel').dataset.section === '4.1' &&
+    document.getElementById('tutorial-body').lang === 'en');
+  assert.match(await page.textContent('#t-4\\.1'), /multi-head attention/i);
+  const english = await page.$$eval('#tutorial-body [id^="t-"]', (h) => h.map((x) => x.id));
+  assert.deepEqual(english, headings);
   const sw = readFileSync(join(ROOT, 'web', 'sw.js'), 'utf8');
-  for (const f of ['tutorial.zh.md', 'strings/en.js', 'strings/zh.js']) assert.ok(sw.includes(`'${f}'`), `sw.js caches ${f}`);
+  for (const f of ['tutorial.zh.md', 'tutorial.en.md', 'strings/en.js', 'strings/zh.js']) assert.ok(sw.includes(`'${f}'`), `sw.js caches ${f}`);
   assert.deepEqual(page.errors, []);
 });
 

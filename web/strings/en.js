@@ -38,7 +38,7 @@ export default {
     open: 'the tutorial',
     openAt: (section) => `open the tutorial at §${section}`,
     title: 'The tutorial this page illustrates',
-    languageNote: 'The tutorial is written in Chinese.',
+    languageNote: 'Translated from the Chinese original (switch the page to 中文 to read it).',
     close: 'close',
     loadFailed: (why) => `The tutorial could not be read: ${why}`,
   },
