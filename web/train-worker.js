@@ -11,7 +11,7 @@ const END_OF_TEXT = 50256;
 /** The model every task trains (2 layers × 4 heads, d_model 64, 32 tokens, batches of 16) and the tasks' data. */
 const MODEL = { layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, warmup: 50, steps: 3000 };
 const TASKS = {
-  // Only repeated random spans of a 24-token pool: the induction head forms at ≈ 1,700 steps.
+  // Only repeated random spans of a 24-token pool: made for an induction head (natively it formed at ≈ 1,700 steps).
   induction: { repeatShare: 1, spanMin: 10, spanMax: 15, spanPool: 24 },
   // Half toy stories (adjectives before nouns, pronouns after names), half repeated spans.
   stories: { repeatShare: 0.5 },

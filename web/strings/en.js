@@ -179,8 +179,9 @@ export default {
       'in WebAssembly in a worker on your machine, on real GPT-2 tokens. The induction task is nothing but random ' +
       'spans written twice: first a layer-0 head learns to read the previous token, then a layer-1 head learns to ' +
       'look at the token after the earlier copy of the current one, and the loss drops at once — the induction head ' +
-      'has formed (around step 1,700, under a minute). The toy stories mix in the tutorial’s grammar (adjectives ' +
-      'before a noun): a noun → adjective head forms within a few hundred steps.',
+      'has formed. The page marks the step at which a head forms; when that happens depends on the seed and the ' +
+      'learning rate. The toy stories mix in the tutorial’s grammar (adjectives before a noun), where a ' +
+      'noun → adjective head can form.',
     task: 'task',
     tasks: {
       induction: 'induction: repeated random spans',
