@@ -31,8 +31,10 @@ try {
       return { formed: Boolean(f?.confirmed), step: f?.step ?? null, seconds: f?.seconds ?? null, head: f && [f.l, f.h],
         value: f?.value ?? null, msPerStep: (1000 * t.seconds) / t.step, stepNow: t.step };
     }, METRIC);
-    await page.click('#train-start');  // pause
-    await page.waitForFunction(() => window.__train.running === false);
+    if (await page.evaluate(() => window.__train.running)) {
+      await page.click('#train-start');  // pause
+      await page.waitForFunction(() => window.__train.running === false);
+    }
     rows.push({ seed, ...r, wallSeconds: (Date.now() - t0) / 1000 });
     const at = r.formed ? `step ${r.step} after ${r.seconds.toFixed(1)} s of training (L${r.head[0]} H${r.head[1]}, score ${r.value})`
       : `not formed by step ${r.stepNow}`;
