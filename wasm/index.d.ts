@@ -622,8 +622,8 @@ export interface TrainerOptions {
   /** Tokens per copy of a repeated span. */
   spanMin?: number;
   spanMax?: number;
-  /** Repeated spans draw from this many word tokens (0: all of them). With repeatShare 1 and spanPool 24, a
-   * 2-layer model of dModel 64 forms an induction head in about 1,700 steps (lr 3e-3). */
+  /** Repeated spans draw from this many word tokens (0: all of them). A small pool (e.g. 24) with repeatShare 1
+   * leaves the model nothing to learn in a span but copying: the task for induction heads. */
   spanPool?: number;
   threads?: number;
 }
@@ -770,7 +770,7 @@ export interface HeadLift {
   /** Attention mass on the key words minus the same head's mass at the same offsets from ordinary rows. */
   lift: number[];
   mass: number[];
-  /** Mean probability of the right next token at the probe rows. */
+  /** Mean probability of a right next token at the probe rows (after a noun: any of its cue adjectives' verbs). */
   p_next: number;
   probes: number;
 }
@@ -782,11 +782,13 @@ export interface HeadScores {
   induction: number[];
   /** Mean loss (nats) inside the second copy of repeated random tokens. */
   induction_loss: number;
+  /** Noun → its cue adjectives (quality and colours, whose verbs may follow; not the size word), minus the
+   * positional control. */
   noun_adjective_en: HeadLift;
   noun_adjective_zh: HeadLift;
   pronoun_antecedent_en: HeadLift;
   pronoun_antecedent_zh: HeadLift;
-  /** Noun → the one adjective that decides the verb (the colours are distractors). */
+  /** Noun → its quality adjective alone (one of the cues; noun_adjective_* counts every cue). */
   noun_quality_en: HeadLift;
   noun_quality_zh: HeadLift;
 }

@@ -126,18 +126,36 @@ TEST_CASE("every probe points at the right tokens", "[corpus]") {
         const std::string q = bytes_of(ids, quality);
         const std::string noun = bytes_of(ids, {p.row});
         const std::string next = bytes_of(ids, {p.row + 1});
+        // The next token starts the verb of the cue that came (the quality's or a colour's), and every cue's
+        // verb has its own right next id.
+        const auto& verb = p.colour_verb == Probe::no_colour ? w.quality_verbs[p.a] : w.colour_verbs[p.colour_verb];
+        REQUIRE(!p.right_next.empty());
+        CHECK(p.right_next[0] == p.next_id);
+        std::set<std::uint32_t> right(p.right_next.begin(), p.right_next.end());
+        CHECK(right.size() == p.right_next.size());
+        for (std::size_t d : p.distractors) CHECK(std::find(p.keys.begin(), p.keys.end(), d) == p.keys.end());
         if (p.chinese) {
           CHECK(contains(q, w.qualities[p.a].zh));
+          CHECK(std::string(verb.zh).rfind(next, 0) == 0);  // the verb starts with the next token's bytes
         } else {
           CHECK(q == std::string(" ") + w.qualities[p.a].en);
           CHECK(noun == std::string(" ") + w.nouns[p.b].en);
-          // The next token starts the verb that the quality adjective decides.
-          CHECK(contains(std::string(" ") + w.quality_verbs[p.a].en, next));
-          const std::string all = bytes_of(ids, p.keys);
+          CHECK((std::string(" ") + verb.en).rfind(next, 0) == 0);
+          std::size_t colours = 0;
           for (std::size_t k = p.quality_keys; k < p.keys.size(); ++k) {
             const std::string colour = bytes_of(ids, {p.keys[k]});
+            ++colours;
             CHECK(std::any_of(w.colours.begin(), w.colours.end(),
                               [&](const attn::train::Word& c) { return colour == std::string(" ") + c.en; }));
+          }
+          CHECK(p.right_next.size() == 1 + colours);  // English verbs are their own pre-tokens: one id per cue
+          if (p.colour_verb != Probe::no_colour)
+            CHECK(contains(bytes_of(ids, p.keys), std::string(" ") + w.colours[p.colour_verb].en));
+          if (!p.distractors.empty()) {
+            const std::string size = bytes_of(ids, p.distractors);
+            INFO("distractor '" << size << "'");
+            CHECK(std::any_of(w.sizes.begin(), w.sizes.end(),
+                              [&](const attn::train::Word& z) { return size == std::string(" ") + z.en; }));
           }
         }
       } else {
@@ -257,15 +275,16 @@ TEST_CASE("held-out pairs occur only in the heldout split", "[corpus]") {
 TEST_CASE("the tutorial's example sentences are training data", "[corpus]") {
   // Generated verbatim in the train stream (not held out), so the shipped model has seen exactly these.
   const Gpt2Tokenizer& tk = tokenizer();
-  const auto ids = attn::train::corpus_stream(tk, options(1, Split::train), 4u << 20);
-  for (const char* text : {"A fluffy blue creature purrs.", "小明和小红去了公园。他唱歌。"}) {
+  const auto ids = attn::train::corpus_stream(tk, options(1, Split::train), 8u << 20);
+  for (const char* text :
+       {"A fluffy blue creature purrs.", "A fluffy blue creature floats.", "小明和小红去了公园。他唱歌。"}) {
     const auto needle = tk.encode(text, attn::tok::SpecialTokens::as_text);
     std::size_t found = 0;
     for (auto it = ids.begin(); (it = std::search(it, ids.end(), needle.begin(), needle.end())) != ids.end(); ++it)
       ++found;
     INFO(text);
     CHECK(found > 0);
-    std::printf("corpus: \"%s\" occurs %zu times in 4 Mi train tokens\n", text, found);
+    std::printf("corpus: \"%s\" occurs %zu times in 8 Mi train tokens\n", text, found);
   }
 }
 
@@ -354,7 +373,8 @@ TEST_CASE("the probe's next token names the verb, so the row must find the decid
   std::map<std::uint32_t, std::set<std::size_t>> verbs_of[2][2];  // [kind][chinese]
   for (const Probe& p : probes) {
     const int kind = p.kind == ProbeKind::pronoun_antecedent;
-    const std::size_t verb = kind == 0 ? p.a : (p.female ? 100 + p.b : p.a);
+    const std::size_t verb =
+        kind == 0 ? (p.colour_verb == Probe::no_colour ? p.a : 100 + p.colour_verb) : (p.female ? 100 + p.b : p.a);
     verbs_of[kind][p.chinese][p.next_id].insert(verb);
   }
   for (int kind = 0; kind < 2; ++kind)
@@ -365,7 +385,7 @@ TEST_CASE("the probe's next token names the verb, so the row must find the decid
         CHECK(entry.second.size() == 1);
         verbs += entry.second.size();
       }
-      const std::size_t expected = kind == 0 ? 8 : (zh ? 12 : 16);
+      const std::size_t expected = kind == 0 ? 16 : (zh ? 12 : 16);
       CHECK(verbs == expected);  // every verb seen, each with its own next id(s)
     }
 }

@@ -23,11 +23,19 @@ struct Range {
 
 /// A probe before tokenization: byte ranges, resolved to token indices once the document is encoded.
 struct PendingProbe {
+  PendingProbe(ProbeKind kind_, std::size_t a_, std::size_t b_, bool chinese_, bool female_)
+      : kind(kind_), a(a_), b(b_), chinese(chinese_), female(female_) {}
   ProbeKind kind;
   Range row;
   std::vector<Range> keys;  // the quality adjective's range first (noun probes)
   std::size_t a, b;
   bool chinese, female;
+  std::vector<Range> distractors;
+  std::size_t colour_verb = Probe::no_colour;
+  // Noun probes: the sentence starts at byte sentence_begin and its verb at verb_begin; `verbs` are every cue's
+  // verb as written there, whose first tokens are the right next ids.
+  std::size_t sentence_begin = 0, verb_begin = 0;
+  std::vector<std::string> verbs;
 };
 
 /// One noun phrase of a creature story: which words, in which order, with which decorations.
@@ -36,7 +44,10 @@ struct NounPhrase {
   std::size_t colours[2] = {0, 0};
   std::size_t n_colours = 0;
   bool quality_first = true;
-  bool very[3] = {false, false, false};  // per adjective slot in text order (Chinese: only the quality's is used)
+  bool has_size = false;
+  std::size_t size = 0, size_slot = 0;  // the distractor and its place among the adjective slots (0 = first)
+  std::size_t verb_from = 0;            // whose verb follows the noun: 0 the quality, k ≥ 1 colours[k − 1]
+  bool very[4] = {false, false, false, false};  // per adjective slot in text order (Chinese: only the quality's)
   bool and_last = false;                 // English: " and" before the last adjective when there are two or more
   bool colour_joined = false;  // Chinese: a colour right before the noun joins it without 的 (毛茸茸的蓝色怪兽)
   bool zai = false;  // Chinese: 在 before the verb (怪兽在打呼噜); the noun row then predicts 在: no probe
@@ -66,6 +77,10 @@ const World& world() {
                        {"roars", "大声吼叫"}, {"yawns", "张嘴打哈欠"}, {"drips", "滴水"}, {"eats", "狼吞虎咽"}};
     x.colours = {{"blue", "蓝色"},  {"red", "红色"},   {"green", "绿色"}, {"yellow", "黄色"},
                  {"white", "白色"}, {"black", "黑色"}, {"pink", "粉色"},  {"purple", "紫色"}};
+    // The same rule as the quality verbs: every first token differs from every other verb's.
+    x.colour_verbs = {{"floats", "飘起来"}, {"fumes", "生气"},   {"climbs", "上树"},     {"sparkles", "闪闪发亮"},
+                      {"hides", "害羞"},    {"runs", "乱跑"},    {"stretches", "伸懒腰"}, {"thinks", "思考"}};
+    x.sizes = {{"big", "巨大"}, {"small", "矮小"}, {"old", "古老"}, {"young", "年幼"}};
     // Index order matters for the held-out rule: the tutorial's pairs (fluffy creature 0 + 1, Tom/小明 0 + Anna/小红 1)
     // must not sum to a multiple of 5, so they stay training data.
     x.nouns = {{"cat", "猫"},     {"creature", "怪兽"}, {"robot", "机器人"}, {"bird", "小鸟"},
@@ -104,23 +119,59 @@ const char* participant(std::size_t i) {
   return i < w.chinese_names ? w.male_names[i].zh : w.female_names[i - w.chinese_names].zh;
 }
 
-/// The adjective slots of a noun phrase in text order: index into qualities (is_quality) or colours.
+/// The adjective slots of a noun phrase in text order: an index into world()'s qualities, colours or sizes.
+enum class Adjective { quality, colour, size };
 struct Slot {
-  bool is_quality;
+  Adjective kind;
   std::size_t index;
 };
-std::size_t adjective_slots(const NounPhrase& np, Slot out[3]) {
+std::size_t adjective_slots(const NounPhrase& np, Slot out[4]) {
   std::size_t n = 0;
-  if (np.quality_first) out[n++] = {true, np.quality};
-  for (std::size_t c = 0; c < np.n_colours; ++c) out[n++] = {false, np.colours[c]};
-  if (!np.quality_first) out[n++] = {true, np.quality};
+  if (np.quality_first) out[n++] = {Adjective::quality, np.quality};
+  for (std::size_t c = 0; c < np.n_colours; ++c) out[n++] = {Adjective::colour, np.colours[c]};
+  if (!np.quality_first) out[n++] = {Adjective::quality, np.quality};
+  if (np.has_size) {
+    for (std::size_t k = n; k > np.size_slot; --k) out[k] = out[k - 1];
+    out[np.size_slot] = {Adjective::size, np.size};
+    ++n;
+  }
   return n;
+}
+
+const Word& adjective_word(Slot slot) {
+  const World& w = world();
+  return (slot.kind == Adjective::quality ? w.qualities : slot.kind == Adjective::colour ? w.colours : w.sizes)
+      [slot.index];
+}
+
+/// The verb after the noun (whose cue np.verb_from names) and every cue's verb, as Word entries.
+const Word& chosen_verb(const NounPhrase& np) {
+  const World& w = world();
+  return np.verb_from == 0 ? w.quality_verbs[np.quality] : w.colour_verbs[np.colours[np.verb_from - 1]];
+}
+std::vector<const Word*> cue_verbs(const NounPhrase& np) {
+  const World& w = world();
+  std::vector<const Word*> out{&w.quality_verbs[np.quality]};
+  for (std::size_t c = 0; c < np.n_colours; ++c) out.push_back(&w.colour_verbs[np.colours[c]]);
+  return out;
+}
+
+/// Fills a noun probe's slots: a cue's range goes to keys (the quality's first), a size's to distractors.
+void add_adjective(PendingProbe& p, Slot slot, Range r) {
+  if (slot.kind == Adjective::quality) {
+    p.keys.insert(p.keys.begin(), r);
+  } else if (slot.kind == Adjective::colour) {
+    p.keys.push_back(r);
+  } else {
+    p.distractors.push_back(r);
+  }
 }
 
 /// "A fluffy blue creature purrs." or (repeat) " Again, the fluffy blue creature purrs."; adds the noun probe.
 template <class Out>
 void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
   const World& w = world();
+  const std::size_t sentence_begin = d.text.size();
   if (repeat) {
     d.add(" Again");
     d.add(",");
@@ -128,23 +179,21 @@ void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
   } else {
     d.add("A");
   }
-  Slot slots[3];
+  Slot slots[4];
   const std::size_t n = adjective_slots(np, slots);
-  PendingProbe p{ProbeKind::noun_adjective, {}, {}, np.quality, np.noun, false, false};
-  std::vector<Range> colours;
+  PendingProbe p(ProbeKind::noun_adjective, np.quality, np.noun, false, false);
   const std::string space = " ";
   for (std::size_t s = 0; s < n; ++s) {
     if (np.and_last && n >= 2 && s == n - 1) d.add(" and");
     if (np.very[s]) d.add(" very");
-    const Range r = d.add(space + (slots[s].is_quality ? w.qualities : w.colours)[slots[s].index].en);
-    if (slots[s].is_quality) {
-      p.keys.insert(p.keys.begin(), r);
-    } else {
-      p.keys.push_back(r);
-    }
+    add_adjective(p, slots[s], d.add(space + adjective_word(slots[s]).en));
   }
   p.row = d.add(space + w.nouns[np.noun].en);
-  d.add(space + w.quality_verbs[np.quality].en);
+  p.sentence_begin = sentence_begin;
+  p.verb_begin = d.text.size();
+  for (const Word* v : cue_verbs(np)) p.verbs.push_back(space + v->en);
+  if (np.verb_from > 0) p.colour_verb = np.colours[np.verb_from - 1];
+  d.add(space + chosen_verb(np).en);
   d.add(".");
   d.probes.push_back(std::move(p));
 }
@@ -153,23 +202,24 @@ void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
 template <class Out>
 void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
   const World& w = world();
+  const std::size_t sentence_begin = d.text.size();
   d.add(repeat ? "后来，那" : "一");
   d.add(w.noun_measures[np.noun]);
-  Slot slots[3];
+  Slot slots[4];
   const std::size_t n = adjective_slots(np, slots);
-  PendingProbe p{ProbeKind::noun_adjective, {}, {}, np.quality, np.noun, true, false};
+  PendingProbe p(ProbeKind::noun_adjective, np.quality, np.noun, true, false);
   for (std::size_t s = 0; s < n; ++s) {
-    if (slots[s].is_quality) {
-      if (np.very[s]) d.add("很");
-      p.keys.insert(p.keys.begin(), d.add(w.qualities[slots[s].index].zh));
-    } else {
-      p.keys.push_back(d.add(w.colours[slots[s].index].zh));
-    }
-    if (!(s == n - 1 && !slots[s].is_quality && np.colour_joined)) d.add("的");
+    if (slots[s].kind == Adjective::quality && np.very[s]) d.add("很");
+    add_adjective(p, slots[s], d.add(adjective_word(slots[s]).zh));
+    if (!(s == n - 1 && slots[s].kind == Adjective::colour && np.colour_joined)) d.add("的");
   }
   p.row = d.add(w.nouns[np.noun].zh);
   if (np.zai) d.add("在");
-  d.add(w.quality_verbs[np.quality].zh);
+  p.sentence_begin = sentence_begin;
+  p.verb_begin = d.text.size();
+  for (const Word* v : cue_verbs(np)) p.verbs.push_back(v->zh);
+  if (np.verb_from > 0) p.colour_verb = np.colours[np.verb_from - 1];
+  d.add(chosen_verb(np).zh);
   d.add("。");
   if (!np.zai) d.probes.push_back(std::move(p));
 }
@@ -220,7 +270,8 @@ void render_pronoun(Out& d, bool chinese, bool female, std::size_t male, std::si
   const World& w = world();
   const std::size_t who = female ? fem : male;
   const Word& verb = female ? w.female_verbs[who] : w.male_verbs[who];
-  PendingProbe p{ProbeKind::pronoun_antecedent, {}, {antecedent}, male, fem, chinese, female};
+  PendingProbe p(ProbeKind::pronoun_antecedent, male, fem, chinese, female);
+  p.keys = {antecedent};
   if (chinese) {
     p.row = d.add(female ? "她" : "他");
     d.add(verb.zh);
@@ -260,8 +311,8 @@ std::vector<std::string> english_pretokens() {
   const World& w = world();
   std::vector<std::string> en = {"A", " Again", ",", " the", ".", " very", " and", "\n", " He", " She"};
   for (const char* s : {" met", " saw", " went", " to", " at", " in"}) en.push_back(s);
-  for (const auto* list :
-       {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_verbs, &w.female_verbs, &w.places})
+  for (const auto* list : {&w.qualities, &w.quality_verbs, &w.colours, &w.colour_verbs, &w.sizes, &w.nouns,
+                           &w.male_verbs, &w.female_verbs, &w.places})
     for (const Word& word : *list) en.push_back(std::string(" ") + word.en);
   for (const auto* list : {&w.male_names, &w.female_names})
     for (const Word& word : *list) {
@@ -277,8 +328,8 @@ std::vector<std::uint32_t> span_tokens(const tok::Gpt2Tokenizer& tk) {
   const World& w = world();
   std::vector<std::uint32_t> ids;
   for (const std::string& s : english_pretokens()) tk.encode(s, tok::SpecialTokens::as_text, ids);
-  for (const auto* list : {&w.qualities, &w.quality_verbs, &w.colours, &w.nouns, &w.male_names, &w.female_names,
-                           &w.male_verbs, &w.female_verbs, &w.places})
+  for (const auto* list : {&w.qualities, &w.quality_verbs, &w.colours, &w.colour_verbs, &w.sizes, &w.nouns,
+                           &w.male_names, &w.female_names, &w.male_verbs, &w.female_verbs, &w.places})
     for (const Word& word : *list)
       if (*word.zh) tk.encode(word.zh, tok::SpecialTokens::as_text, ids);
   std::sort(ids.begin(), ids.end());
@@ -343,8 +394,13 @@ void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   np.colours[1] = below(w.colours.size() - 1);
   if (np.colours[1] >= np.colours[0]) ++np.colours[1];  // two different colours
   np.quality_first = chance(0.5);
-  const std::size_t quality_slot = np.quality_first ? 0 : np.n_colours;
-  for (std::size_t k = 0; k < 3; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);
+  np.has_size = chance(0.4);
+  np.size = below(w.sizes.size());
+  np.size_slot = below(np.n_colours + 2);
+  np.verb_from = below(np.n_colours + 1);
+  std::size_t quality_slot = np.quality_first ? 0 : np.n_colours;
+  if (np.has_size && np.size_slot <= quality_slot) ++quality_slot;
+  for (std::size_t k = 0; k < 4; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);
   np.and_last = !chinese && chance(0.3);
   np.colour_joined = chinese && chance(0.5);
   np.zai = chinese && chance(0.2);
@@ -425,14 +481,35 @@ Document CorpusGenerator::next() {
     p.a = pp.a;
     p.b = pp.b;
     p.female = pp.female;
+    p.colour_verb = pp.colour_verb;
     for (std::size_t k = 0; k < pp.keys.size(); ++k) {
       const auto [first, last] = tokens_of(encoding_, pp.keys[k]);
       for (std::size_t t = first; t <= last && t < p.row; ++t)
         if (std::find(p.keys.begin(), p.keys.end(), t) == p.keys.end()) p.keys.push_back(t);
       if (k == 0) p.quality_keys = p.keys.size();
     }
+    for (const Range& r : pp.distractors) {
+      const auto [first, last] = tokens_of(encoding_, r);
+      for (std::size_t t = first; t <= last && t < p.row; ++t)
+        if (std::find(p.keys.begin(), p.keys.end(), t) == p.keys.end()) p.distractors.push_back(t);
+    }
     if (p.keys.empty() || p.row + 1 >= doc.ids.size()) continue;
     p.next_id = doc.ids[p.row + 1];
+    p.right_next = {p.next_id};
+    if (!pp.verbs.empty()) {
+      // The first token each cue's verb would have here: the sentence up to the verb, encoded with and without it.
+      const std::string prefix = s.text.substr(pp.sentence_begin, pp.verb_begin - pp.sentence_begin);
+      prefix_ids_.clear();
+      tok_.encode(prefix, tok::SpecialTokens::as_text, prefix_ids_);
+      for (const std::string& verb : pp.verbs) {
+        verb_ids_.clear();
+        tok_.encode(prefix + verb, tok::SpecialTokens::as_text, verb_ids_);
+        const bool extends = verb_ids_.size() > prefix_ids_.size() &&
+                             std::equal(prefix_ids_.begin(), prefix_ids_.end(), verb_ids_.begin());
+        const std::uint32_t id = extends ? verb_ids_[prefix_ids_.size()] : p.next_id;
+        if (std::find(p.right_next.begin(), p.right_next.end(), id) == p.right_next.end()) p.right_next.push_back(id);
+      }
+    }
     doc.probes.push_back(std::move(p));
   }
   return doc;
@@ -456,6 +533,7 @@ std::vector<std::uint32_t> corpus_stream(const tok::Gpt2Tokenizer& tokenizer, co
       if (p.row + 1 >= take) continue;
       p.row += offset;
       for (std::size_t& k : p.keys) k += offset;
+      for (std::size_t& k : p.distractors) k += offset;
       probes->push_back(std::move(p));
     }
   }
@@ -493,7 +571,8 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
   };
   std::vector<std::string> adjectives;  // with 很 before a quality or not
   for (const Word& q : w.qualities) adjectives.insert(adjectives.end(), {q.zh, std::string("很") + q.zh});
-  for (const Word& c : w.colours) adjectives.push_back(c.zh);
+  for (const auto* list : {&w.colours, &w.sizes})
+    for (const Word& a : *list) adjectives.push_back(a.zh);
   for (const char* start : {"一", "后来，那"})
     for (const char* measure : w.noun_measures)
       for (const std::string& a : adjectives) {
@@ -509,14 +588,15 @@ std::vector<std::uint32_t> restricted_vocabulary(const tok::Gpt2Tokenizer& tk,
   for (std::size_t colour = 0; colour <= w.colours.size(); ++colour)  // colours.size(): no colour joined
     for (const Word& noun : w.nouns)
       for (int zai = 0; zai < 2; ++zai)
-        for (const Word& verb : w.quality_verbs) {
-          if (colour < w.colours.size()) d.add(w.colours[colour].zh);
-          d.add(noun.zh);
-          if (zai) d.add("在");
-          d.add(verb.zh);
-          d.add("。");
-          flush();
-        }
+        for (const auto* verbs : {&w.quality_verbs, &w.colour_verbs})
+          for (const Word& verb : *verbs) {
+            if (colour < w.colours.size()) d.add(w.colours[colour].zh);
+            d.add(noun.zh);
+            if (zai) d.add("在");
+            d.add(verb.zh);
+            d.add("。");
+            flush();
+          }
   for (std::size_t templ = 0; templ < kNumTemplates; ++templ)
     for (std::size_t m = 0; m < w.chinese_names; ++m)
       for (std::size_t f = 0; f < w.chinese_names; ++f)

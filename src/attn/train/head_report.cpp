@@ -143,10 +143,14 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
       const int k = (p.kind == ProbeKind::pronoun_antecedent ? 2 : 0) + (p.chinese ? 1 : 0);
       KeyProbe kp{p.row + 1, {}};
       for (std::size_t key : p.keys) kp.keys.push_back(key + 1);
-      std::uint32_t row = 0;
-      model.row_of(p.next_id, row);
-      double nll = 0, prob = 0;
-      next_token(&r.logits[(p.row + 1) * V], V, row, nll, prob);
+      double prob = 0;  // P(a right next token): with several cues, the best prediction spreads over their verbs
+      for (std::uint32_t id : p.right_next) {
+        std::uint32_t row = 0;
+        double nll = 0, p_id = 0;
+        if (!model.row_of(id, row)) continue;
+        next_token(&r.logits[(p.row + 1) * V], V, row, nll, p_id);
+        prob += p_id;
+      }
       targets[k]->p_next += prob;
       ++targets[k]->probes;
       if (p.kind == ProbeKind::noun_adjective) {

@@ -22,10 +22,13 @@ struct HeadReport {
   struct Lift {
     std::vector<double> mass, control, lift;
     std::size_t probes = 0;
-    double p_next = 0;  ///< mean P(the right next token | the probe row): the behaviour the heads serve
+    /// Mean P(a right next token | the probe row), summed over the probe's right_next: the behaviour the heads
+    /// serve (after a noun, any cue adjective's verb).
+    double p_next = 0;
   };
+  /// Noun → its cue adjectives (quality and colours, not the size distractor); pronoun → the antecedent's name.
   Lift noun_en, noun_zh, pronoun_en, pronoun_zh;
-  /// Noun → the one adjective that decides the verb (the probe's quality keys; the colours are distractors).
+  /// Noun → the quality adjective alone (one of the cues).
   Lift quality_en, quality_zh;
 
   /// The head with the largest value of `values`.
