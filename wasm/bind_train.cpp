@@ -13,6 +13,7 @@
 #include "attn/model/gpt2.hpp"
 #include "attn/train/corpus.hpp"
 #include "attn/train/head_report.hpp"
+#include "attn/train/row_stream.hpp"
 #include "attn/train/trainer.hpp"
 #include "bind_common.hpp"
 
@@ -22,12 +23,10 @@ using attn::js::copy_out;
 using attn::js::status_val;
 using emscripten::val;
 
-constexpr std::uint32_t kEndOfText = 50256;
-
 class TrainerJs {
  public:
-  /// asset: gpt2-bpe.bin's bytes; o: { layers, heads, dModel, seq, batch, lr, warmup, steps, seed, corpusSeed,
-  /// repeatShare, chineseShare, spanMin, spanMax, spanPool, threads } (checked by trainer.js).
+  /// asset: gpt2-bpe.bin's bytes; o: { layers, heads, dModel, seq, batch, lr, minLrRatio, warmup, steps, seed,
+  /// initScale, corpusSeed, repeatShare, chineseShare, spanMin, spanMax, spanPool, threads } (checked by trainer.js).
   val init(const val& asset, const val& o) {
     const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(asset);
     if (attn::Status st = tok_.load(bytes.data(), bytes.size()); !st.ok()) return status_val(st);
@@ -43,15 +42,14 @@ class TrainerJs {
     c.layers = o["layers"].as<std::size_t>(), c.heads = o["heads"].as<std::size_t>();
     c.d_model = o["dModel"].as<std::size_t>(), c.seq = c.context = o["seq"].as<std::size_t>();
     c.batch = o["batch"].as<std::size_t>(), c.vocab = vocab_.gpt2_ids.size();
-    c.lr = o["lr"].as<float>(), c.warmup = o["warmup"].as<std::size_t>(), c.steps = o["steps"].as<std::size_t>();
-    c.seed = std::uint64_t(o["seed"].as<double>()), c.threads = o["threads"].as<std::size_t>();
+    c.lr = o["lr"].as<float>(), c.min_lr_ratio = o["minLrRatio"].as<float>(), c.warmup = o["warmup"].as<std::size_t>(), c.steps = o["steps"].as<std::size_t>();
+    c.seed = std::uint64_t(o["seed"].as<double>()), c.init_scale = o["initScale"].as<float>(), c.threads = o["threads"].as<std::size_t>();
     if (attn::Status st = c.check(); !st.ok()) return status_val(st);
     trainer_ = std::make_unique<attn::train::Gpt2Trainer>(c);
     model_step_ = kNoModel;
     if (attn::Status st = trainer_->set_vocabulary(vocab_.gpt2_ids, vocab_.unk_row); !st.ok()) return status_val(st);
     corpus_ = co;
-    generator_ = std::make_unique<attn::train::CorpusGenerator>(tok_, co);
-    rows_.clear(), next_ = 0;
+    stream_ = std::make_unique<attn::train::RowStream>(tok_, co, vocab_);
     return status_val(attn::Status::success());
   }
 
@@ -64,10 +62,8 @@ class TrainerJs {
     attn::train::StepReport r;
     double loss = 0;
     for (unsigned i = 0; i < n; ++i) {
-      fill(per_step);
-      if (attn::Status st = trainer_->train_step(&rows_[next_], r); !st.ok())
+      if (attn::Status st = trainer_->train_step(stream_->next(per_step), r); !st.ok())
         return out.set("status", status_val(st)), out;
-      next_ += per_step;
       loss += r.loss;
     }
     out.set("status", status_val(attn::Status::success()));
@@ -76,6 +72,12 @@ class TrainerJs {
     out.set("lr", r.lr);
     out.set("gradNorm", r.grad_norm);
     return out;
+  }
+
+  /// Heads switched off while training: on [L·H] of 0/1 (empty: every head on). { status }.
+  val setHeadMask(const val& on) {
+    if (!trainer_) return status_val(attn::Status::invalid_argument("trainer: not initialised"));
+    return status_val(trainer_->set_head_mask(emscripten::convertJSArrayToNumberVector<std::uint8_t>(on)));
   }
 
   /// The heads measured now (train/head_report.hpp): { status, json }.
@@ -141,15 +143,6 @@ class TrainerJs {
   }
 
  private:
-  /// Appends documents (each after <|endoftext|>, as vocabulary rows) until `need` rows wait unread.
-  void fill(std::size_t need) {
-    if (next_ > 0 && next_ >= rows_.size() / 2) rows_.erase(rows_.begin(), rows_.begin() + std::ptrdiff_t(next_)), next_ = 0;
-    while (rows_.size() - next_ < need) {
-      const attn::train::Document doc = generator_->next();
-      rows_.push_back(vocab_.row_of(kEndOfText));
-      for (std::uint32_t id : doc.ids) rows_.push_back(vocab_.row_of(id));
-    }
-  }
   /// The model as the runtime sees it now; rebuilt only when a step has run since the last call.
   attn::Status model_now(const attn::Gpt2Model*& model) {
     if (!trainer_) return attn::Status::invalid_argument("trainer: not initialised");
@@ -166,10 +159,8 @@ class TrainerJs {
 
   attn::tok::Gpt2Tokenizer tok_;
   attn::train::CorpusOptions corpus_;
-  std::unique_ptr<attn::train::CorpusGenerator> generator_;
   attn::train::TrainingVocabulary vocab_;
-  std::vector<std::uint32_t> rows_;
-  std::size_t next_ = 0;
+  std::unique_ptr<attn::train::RowStream> stream_;  ///< reads vocab_: declared after it
   static constexpr std::size_t kNoModel = ~std::size_t{0};
   attn::Gpt2Model model_;               ///< the trainer's weights at step model_step_ (kNoModel: none yet)
   std::size_t model_step_ = kNoModel;
@@ -183,6 +174,7 @@ EMSCRIPTEN_BINDINGS(attn_train) {
       .constructor<>()
       .function("init", &TrainerJs::init)
       .function("step", &TrainerJs::step)
+      .function("setHeadMask", &TrainerJs::setHeadMask)
       .function("report", &TrainerJs::report)
       .function("attention", &TrainerJs::attention)
       .function("save", &TrainerJs::save)

@@ -603,14 +603,19 @@ export interface Attention {
 }
 
 export interface TrainerOptions {
-  /** Defaults: 2 layers, 4 heads, dModel 64, seq 32, batch 16, lr 3e-3, warmup 50, steps 3000 (the schedule's
-   * length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanPool 0. */
+  /** Defaults: 2 layers, 4 heads, dModel 64, seq 32, batch 16, lr 3e-3, minLrRatio 0.1, warmup 50, steps 3000 (the
+   * schedule's length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanPool 0. */
   layers?: number;
   heads?: number;
   dModel?: number;
   seq?: number;
   batch?: number;
   lr?: number;
+  /** The rate rises linearly over `warmup` steps, then follows a cosine down to lr · minLrRatio at `steps`
+   * (a number in [0, 1]; 1 keeps it constant after the warm-up). */
+  minLrRatio?: number;
+  /** Multiplies GPT-2's initial weight spread (0.02; 0.01 for positions), in (0, 100]; default 1. */
+  initScale?: number;
   warmup?: number;
   steps?: number;
   seed?: number;
@@ -645,6 +650,8 @@ export interface Trainer {
   readonly config: TrainerConfig;
   /** Runs n steps (default 1); loss is their mean (nats per token). */
   step(n?: number): { step: number; loss: number; lr: number; gradNorm: number };
+  /** Switches heads off while training ([layers · heads], layer-major; false = off: zero output, no gradient). */
+  setHeadMask(on: boolean[]): void;
   /** Every head's scores now, measured on held-out text and repeated random spans. */
   headScores(options?: { documents?: number; sequences?: number }): HeadScores;
   /** Every head's attention on GPT-2 ids (at most config.seq of them). */

@@ -89,7 +89,7 @@ export const OPTION_NAMES = Object.freeze({
   loadModel: ['nHead', 'onProgress'],
   'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'threads'],
   'model.generate': ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'stop', 'probabilities', 'threads'],
-  createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'warmup', 'steps', 'seed', 'corpusSeed',
+  createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'minLrRatio', 'warmup', 'steps', 'seed', 'initScale', 'corpusSeed',
     'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'spanPool', 'threads'],
   'trainer.headScores': ['documents', 'sequences'],
   'trainer.save': ['dtype'],

@@ -8,7 +8,7 @@ import { checkOptions, threadsOption } from './options.js';
 
 /** Options and their defaults: a model small enough to train in a page (≈ 0.2 M parameters with its vocabulary). */
 const DEFAULTS = {
-  layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, lr: 3e-3, warmup: 50, steps: 3000, seed: 1,
+  layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, lr: 3e-3, minLrRatio: 0.1, warmup: 50, steps: 3000, seed: 1, initScale: 1,
   corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12, spanPool: 0,
 };
 
@@ -28,6 +28,9 @@ export function createTrainer(module, maxThreads, asset, options) {
   for (const key of ['layers', 'heads', 'dModel', 'seq', 'batch', 'steps', 'spanMin', 'spanMax']) checkInt(key, o[key]);
   for (const key of ['warmup', 'seed', 'corpusSeed', 'spanPool']) checkInt(key, o[key], 0);
   if (typeof o.lr !== 'number' || !(o.lr > 0 && o.lr < 1)) throw invalid('lr', 'a number in (0, 1)', o.lr);
+  share('minLrRatio', o.minLrRatio);
+  if (typeof o.initScale !== 'number' || !(o.initScale > 0 && o.initScale <= 100))
+    throw invalid('initScale', 'a number in (0, 100]', o.initScale);  // the rate cosine-decays to lr · minLrRatio at `steps` (1: constant after warm-up)
   share('repeatShare', o.repeatShare), share('chineseShare', o.chineseShare);
   const native = new module.Gpt2Trainer();
   try {
@@ -60,6 +63,17 @@ class Trainer {
     throwIfFailed(r.status, 'step');
     const { status, ...out } = r;
     return out;
+  }
+
+  /**
+   * Switches heads off while training: `on` has one entry per head (layer-major, [layers · heads]), false/0 = off.
+   * A head switched off outputs zero, so it adds nothing to the loss and gets no gradient; [] or all on = none off.
+   */
+  setHeadMask(on) {
+    const { layers, heads } = this.config;
+    if (!Array.isArray(on) || (on.length !== 0 && on.length !== layers * heads))
+      throw invalid('on', `an array of ${layers * heads} booleans (layers × heads) or []`, on);
+    throwIfFailed(this.#live('setHeadMask').setHeadMask(on.map((v) => (v ? 1 : 0))), 'setHeadMask');
   }
 
   /** Every head's scores now (previous-token, induction, noun → adjective, pronoun → antecedent), as Gpt2Model.headScores. */

@@ -3,6 +3,7 @@
 // that the runtime loads with the trainer's own numbers.
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -174,6 +175,22 @@ TEST_CASE("the schedule warms up linearly and decays by cosine to the floor", "[
   CHECK(std::abs(t.learning_rate(500) - 1e-4f) < 1e-9f);
 }
 
+TEST_CASE("init_scale widens every initial spread by its factor and leaves the gains and biases", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  Gpt2Trainer gpt2(c);
+  c.init_scale = 4;
+  Gpt2Trainer wide(c);
+  CHECK(wide.fingerprint() != gpt2.fingerprint());
+  for (const auto& t : gpt2.tensors())
+    for (std::size_t i = t.offset; i < t.offset + t.size; ++i) {
+      const float a = gpt2.params()[i], b = wide.params()[i], expected = t.decay ? 4 * a : a;
+      INFO(t.name << "[" << i - t.offset << "]");
+      CHECK(std::abs(b - expected) <= 1e-6f * std::abs(expected));
+    }
+  c.init_scale = 0;
+  CHECK(c.check().code == attn::Code::invalid_argument);
+}
+
 TEST_CASE("a saved checkpoint loads in the runtime with the trainer's numbers", "[trainer]") {
   TrainerConfig c = tiny_config();
   Gpt2Trainer t(c);
@@ -244,4 +261,101 @@ TEST_CASE("bad trainer input is refused with a reason", "[trainer]") {
   CHECK(st.code == attn::Code::out_of_range);
   CHECK(st.message.find("not in the vocabulary") != std::string::npos);
   CHECK(t.set_vocabulary({3, 2}, std::nullopt).code == attn::Code::invalid_argument);
+  CHECK(t.set_head_mask({1, 0, 1}).code == attn::Code::invalid_argument);
+}
+
+TEST_CASE("a switched-off head contributes nothing and gets no gradient", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  c.weight_decay = 0;  // so a silenced head's weights must stay bit-identical through steps
+  Gpt2Trainer t(c);
+  spread_weights(t, 5);
+  const std::size_t H = c.heads, C = c.d_model, D = C / H;
+  const std::vector<std::pair<std::size_t, std::size_t>> off{{0, 1}, {1, 0}};
+  std::vector<std::uint8_t> on(c.layers * H, 1);
+  for (auto [l, h] : off) on[l * H + h] = 0;
+  REQUIRE(t.set_head_mask(on).ok());
+  const std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1), c.vocab, 9);
+  double loss = 0;
+  REQUIRE(t.forward_backward(rows.data(), loss).ok());
+
+  // The reference: the same model with the silenced heads' rows of c_proj.weight ([C in, C out]) set to zero, so
+  // their outputs reach nothing. Elements of those rows are the mask's own (expected gradient 0), not the reference's.
+  const auto tensor = [&](const std::string& name) {
+    for (const auto& x : t.tensors())
+      if (x.name == name) return x;
+    FAIL("no tensor " << name);
+    return t.tensors()[0];
+  };
+  std::vector<std::size_t> silenced_proj;  // flat indices of those rows
+  for (auto [l, h] : off) {
+    const auto proj = tensor("h." + std::to_string(l) + ".attn.c_proj.weight");
+    for (std::size_t r = h * D; r < h * D + D; ++r)
+      for (std::size_t j = 0; j < C; ++j) silenced_proj.push_back(proj.offset + r * C + j);
+  }
+  const auto masked_reference_loss = [&]() {
+    std::vector<float> kept;
+    for (std::size_t i : silenced_proj) kept.push_back(t.params()[i]), t.params()[i] = 0.0f;
+    const double value = reference_loss(t, rows);
+    for (std::size_t k = 0; k < silenced_proj.size(); ++k) t.params()[silenced_proj[k]] = kept[k];
+    return value;
+  };
+  CHECK(std::abs(loss - masked_reference_loss()) <= 1e-5 * std::abs(loss));
+
+  // Zero gradient for everything of a silenced head: its q, k, v columns of c_attn (weight [C, 3C] and bias) and
+  // its rows of c_proj.weight.
+  std::set<std::size_t> own(silenced_proj.begin(), silenced_proj.end());
+  for (auto [l, h] : off) {
+    const auto w = tensor("h." + std::to_string(l) + ".attn.c_attn.weight");
+    const auto b = tensor("h." + std::to_string(l) + ".attn.c_attn.bias");
+    for (std::size_t part = 0; part < 3; ++part)
+      for (std::size_t col = part * C + h * D; col < part * C + h * D + D; ++col) {
+        own.insert(b.offset + col);
+        for (std::size_t r = 0; r < C; ++r) own.insert(w.offset + r * 3 * C + col);
+      }
+  }
+  for (std::size_t i : own) {
+    INFO("parameter " << i);
+    CHECK(t.grads()[i] == 0.0f);
+  }
+
+  // Every other gradient against central differences of the reference (per tensor: its largest and two others).
+  attn::Rng pick(13);
+  for (const auto& x : t.tensors()) {
+    std::vector<std::size_t> elements;
+    std::size_t largest = x.offset;
+    for (std::size_t i = x.offset; i < x.offset + x.size; ++i) {
+      if (own.count(i)) continue;
+      if (own.count(largest) || std::abs(t.grads()[i]) > std::abs(t.grads()[largest])) largest = i;
+      if (elements.size() < 2 && pick.next_u64() % 4 == 0) elements.push_back(i);
+    }
+    if (!own.count(largest)) elements.push_back(largest);
+    for (std::size_t e : elements) {
+      float& w = t.params()[e];
+      const float w0 = w;
+      w = w0 + 1e-3f;
+      const double up = masked_reference_loss(), w_up = w;
+      w = w0 - 1e-3f;
+      const double down = masked_reference_loss(), w_down = w;
+      w = w0;
+      const double fd = (up - down) / (w_up - w_down), got = t.grads()[e];
+      INFO(x.name << "[" << e - x.offset << "]: analytic " << got << ", central difference " << fd);
+      CHECK(std::abs(got - fd) <= attn_test::kGradcheckTol.atol + attn_test::kGradcheckTol.rtol * std::abs(fd));
+    }
+  }
+
+  // Training with the mask leaves a silenced head's weights as they were (no gradient, and no decay here),
+  // while the heads still on move; clearing the mask trains every head again.
+  const std::vector<float> before = t.params();
+  attn::train::StepReport r;
+  for (int s = 0; s < 3; ++s) REQUIRE(t.train_step(rows.data(), r).ok());
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (own.count(i)) CHECK(t.params()[i] == before[i]);
+    moved += t.params()[i] != before[i];
+  }
+  CHECK(moved > before.size() / 2);
+  REQUIRE(t.set_head_mask({}).ok());
+  CHECK(t.head_mask().empty());
+  REQUIRE(t.forward_backward(rows.data(), loss).ok());
+  CHECK(t.grads()[*own.begin()] != 0.0f);
 }

@@ -37,8 +37,11 @@ test('bad trainer options and calls are refused with a reason', async () => {
   await assert.rejects(attn.createTrainer({ heads: 3, dModel: 32 }), (e) => e.code === 'INVALID_ARGUMENT' && /multiple of heads/.test(e.message));
   await assert.rejects(attn.createTrainer({ repeatShare: 2 }), (e) => e.code === 'INVALID_ARGUMENT' && /repeatShare/.test(e.message));
   await assert.rejects(attn.createTrainer({ spanMin: 9, spanMax: 3 }), (e) => e.code === 'INVALID_ARGUMENT' && /span_min/.test(e.message));
+  await assert.rejects(attn.createTrainer({ minLrRatio: 1.5 }), (e) => e.code === 'INVALID_ARGUMENT' && /minLrRatio/.test(e.message));
+  await assert.rejects(attn.createTrainer({ initScale: 0 }), (e) => e.code === 'INVALID_ARGUMENT' && /initScale/.test(e.message));
   const tr = await attn.createTrainer(small);
   assert.throws(() => tr.attention(new Array(17).fill(11)), (e) => e.code === 'INVALID_ARGUMENT');
+  assert.throws(() => tr.setHeadMask([true, false]), (e) => e.code === 'INVALID_ARGUMENT' && /on/.test(e.message));
   tr.dispose();
   assert.throws(() => tr.step(), (e) => e.code === 'DISPOSED');
 });

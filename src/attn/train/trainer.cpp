@@ -49,8 +49,8 @@ Status TrainerConfig::check() const {
   if (seq > context)
     return Status::invalid_argument("trainer: seq " + std::to_string(seq) + " exceeds the context " +
                                     std::to_string(context));
-  if (!(lr > 0) || !(clip > 0) || warmup > steps)
-    return Status::invalid_argument("trainer: lr and clip must be > 0 and warmup ≤ steps");
+  if (!(lr > 0) || !(clip > 0) || !(init_scale > 0) || warmup > steps)
+    return Status::invalid_argument("trainer: lr, clip and init_scale must be > 0 and warmup ≤ steps");
   return Status::success();
 }
 
@@ -91,15 +91,15 @@ Gpt2Trainer::Gpt2Trainer(const TrainerConfig& config) : config_(config), kt_(&be
   v_.assign(offset, 0.0f);
 
   Rng rng(config.seed);
-  const float residual_std = 0.02f / std::sqrt(2.0f * float(L ? L : 1));
+  const float base = 0.02f * config.init_scale, residual_std = base / std::sqrt(2.0f * float(L ? L : 1));
   for (const ParamTensor& t : tensors_) {
     float* w = params_.data() + t.offset;
     const bool gain = t.name.find("ln_") != std::string::npos && ends_with(t.name, ".weight");
     if (gain) std::fill_n(w, t.size, 1.0f);
     if (!t.decay) continue;  // biases and LayerNorm shifts start at 0
-    const float std = t.name == "wpe.weight"                    ? 0.01f
+    const float std = t.name == "wpe.weight"                    ? base / 2
                       : ends_with(t.name, "c_proj.weight")       ? residual_std
-                                                                : 0.02f;
+                                                                : base;
     for (std::size_t i = 0; i < t.size; ++i) w[i] = std * normal(rng);
   }
 }
@@ -114,6 +114,24 @@ Status Gpt2Trainer::set_vocabulary(std::vector<std::uint32_t> gpt2_ids, std::opt
   gpt2_ids_ = std::move(gpt2_ids);
   unk_row_ = unk_row;
   return Status::success();
+}
+
+Status Gpt2Trainer::set_head_mask(std::vector<std::uint8_t> on) {
+  const std::size_t heads = config_.layers * config_.heads;
+  if (!on.empty() && on.size() != heads)
+    return Status::invalid_argument("trainer: the head mask has " + std::to_string(on.size()) + " entries for " +
+                                    std::to_string(heads) + " heads (layers × heads)");
+  if (std::all_of(on.begin(), on.end(), [](std::uint8_t v) { return v != 0; })) on.clear();
+  head_on_ = std::move(on);
+  return Status::success();
+}
+
+void Gpt2Trainer::silence_heads(std::size_t l, float* x, std::size_t n) const {
+  if (head_on_.empty()) return;
+  const std::size_t H = config_.heads, C = config_.d_model, D = C / H;
+  for (std::size_t h = 0; h < H; ++h)
+    if (!head_on_[l * H + h])
+      for (std::size_t i = 0; i < n; ++i) std::fill_n(x + i * C + h * D, D, 0.0f);
 }
 
 float Gpt2Trainer::learning_rate(std::size_t step) const {
@@ -151,6 +169,7 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
                            a.ln1_rstd.data(), threads);
     nn::linear_forward(kt, a.ln1.data(), n, C, p(w[kQkvW]), p(w[kQkvB]), 3 * C, a.qkv.data(), pack_, threads);
     nn::attention_forward(kt, a.qkv.data(), B, T, H, D, a.heads.data(), a.att.data(), workspace_, threads);
+    silence_heads(l, a.heads.data(), n);
     nn::linear_forward(kt, a.heads.data(), n, C, p(w[kProjW]), p(w[kProjB]), C, a.x_mid.data(), pack_, threads);
     for (std::size_t i = 0; i < n * C; ++i) a.x_mid[i] += a.x_in[i];
     nn::layer_norm_forward(a.x_mid.data(), n, C, p(w[kLn2G]), p(w[kLn2B]), c.ln_eps, a.ln2.data(), a.ln2_mean.data(),
@@ -232,6 +251,7 @@ Status Gpt2Trainer::forward_backward(const std::uint32_t* rows, double& loss) {
     zero(dheads_, n * C);
     nn::linear_backward(kt, dres_.data(), a.heads.data(), n, C, p(w[kProjW]), C, dheads_.data(), g(w[kProjW]),
                         g(w[kProjB]), scratch_, threads);
+    silence_heads(l, dheads_.data(), n);  // a silenced head's output is a constant 0: no gradient reaches it
     zero(dqkv_, n * 3 * C);
     nn::attention_backward(kt, dheads_.data(), a.qkv.data(), a.att.data(), B, T, H, D, dqkv_.data(), workspace_, threads);
     zero(dln_, n * C);
@@ -338,6 +358,8 @@ std::string Gpt2Trainer::fingerprint() const {
                 c.layers, c.heads, c.d_model, c.ff(), c.vocab, c.context, c.batch, c.seq, double(c.lr),
                 double(c.min_lr_ratio), double(c.beta1), double(c.beta2), double(c.adam_eps), double(c.weight_decay),
                 double(c.clip), c.warmup, c.steps, static_cast<unsigned long long>(c.seed), c.threads);
+  // Named only when it differs from GPT-2's, so the state files of earlier runs still continue.
+  if (c.init_scale != 1.0f) return buf + (" init_scale=" + std::to_string(double(c.init_scale)));
   return buf;
 }
 

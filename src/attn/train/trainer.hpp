@@ -32,6 +32,10 @@ struct TrainerConfig {
   float clip = 1.0f;
   std::size_t warmup = 100, steps = 1000;
   std::uint64_t seed = 1;   ///< initial weights
+  /// Multiplies every initial standard deviation (GPT-2's 0.02, 0.01 for wpe). A tiny model learns attention
+  /// patterns sooner from a larger start: at 0.02 its attention is near uniform and the gradients that shape
+  /// queries and keys (a product of two small matrices) are tiny, a long plateau.
+  float init_scale = 1.0f;
   std::size_t threads = 1;  ///< 0 = every hardware thread
   float ln_eps = 1e-5f;
 
@@ -95,6 +99,12 @@ class Gpt2Trainer {
   /// The configuration as text: two runs continue each other only when these agree.
   std::string fingerprint() const;
 
+  /// Heads switched off while training (ablation during training): on[l·H + h] == 0 makes head (l, h) output zero
+  /// in every later forward, so it contributes nothing to the loss and gets zero gradient (weight decay still
+  /// applies). Empty = every head on (the default). Not saved: a checkpoint holds weights only.
+  Status set_head_mask(std::vector<std::uint8_t> on);
+  const std::vector<std::uint8_t>& head_mask() const { return head_on_; }
+
   /// A restricted vocabulary: row r is GPT-2 id gpt2_ids[r] (sorted, size = vocab); unk_row optional.
   Status set_vocabulary(std::vector<std::uint32_t> gpt2_ids, std::optional<std::uint32_t> unk_row);
 
@@ -103,6 +113,8 @@ class Gpt2Trainer {
     std::vector<float> x_in, ln1, ln1_mean, ln1_rstd, qkv, att, heads, x_mid, ln2, ln2_mean, ln2_rstd, fc, gelu;
   };
   void forward(const std::uint32_t* rows, std::size_t batch);
+  /// Zeroes the columns of layer l's switched-off heads in x: [n, C] (head h owns columns h·D … h·D + D − 1).
+  void silence_heads(std::size_t l, float* x, std::size_t n) const;
   double loss_and_probs(const std::uint32_t* rows, std::size_t batch);
   const float* p(std::size_t i) const { return params_.data() + tensors_[i].offset; }
   float* g(std::size_t i) { return grads_.data() + tensors_[i].offset; }
@@ -114,6 +126,7 @@ class Gpt2Trainer {
   std::size_t step_ = 0;
   std::vector<std::uint32_t> gpt2_ids_;
   std::optional<std::uint32_t> unk_row_;
+  std::vector<std::uint8_t> head_on_;  ///< [L·H] or empty (every head on)
 
   // Activations for the batch in flight (sized for config.batch × config.seq).
   std::vector<std::uint32_t> inputs_, targets_;

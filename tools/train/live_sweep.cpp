@@ -1,0 +1,224 @@
+// live_sweep: the page's live training (web/train-worker.js) run natively, to choose its task and schedule: for each
+// seed it trains on the same row stream (train/row_stream.hpp), measures the heads every --report-every steps as the
+// page does, and prints one JSON line per seed with the step at which the induction head formed (the best head's
+// induction score above --threshold in --confirm measurements in a row, the page's rule), the step at which the model
+// copies (loss on the probe's second copy below 1 nat), its seconds and ms/step, and the curve of loss and score.
+// Not a test and not the page's numbers (those come from bench/train-live.bench.mjs in Chromium).
+//   live_sweep [--bpe gpt2-bpe.bin] [--seeds 1,2,3] [--layers 2] [--heads 4] [--d-model 64] [--d-ff 0 = 4·d] [--seq 32]
+//   [--batch 16]
+//              [--lr 3e-3] [--min-lr-ratio 0.1] [--weight-decay 0.1] [--beta2 0.95]
+//              [--init-scale 1] [--warmup 50] [--steps 3000] [--max-steps =steps]
+//              [--span-min 10] [--span-max 15] [--span-pool 24] [--repeat-share 1] [--report-every 50]
+//              [--report-docs 10] [--report-sequences 3] [--threshold 0.2] [--confirm 2] [--threads 1]
+//              [--run-on 1]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "attn/model/gpt2.hpp"
+#include "attn/train/corpus.hpp"
+#include "attn/train/head_report.hpp"
+#include "attn/train/row_stream.hpp"
+#include "attn/train/trainer.hpp"
+
+#ifndef ATTN_GPT2_ASSET_DEFAULT
+#define ATTN_GPT2_ASSET_DEFAULT "gpt2-bpe.bin"
+#endif
+
+namespace {
+
+using namespace attn;
+using namespace attn::train;
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "live_sweep: %s\n", message.c_str());
+  std::exit(1);
+}
+
+void check(const Status& st, const char* what) {
+  if (!st.ok()) fail(std::string(what) + ": " + st.message);
+}
+
+struct Options {
+  std::string bpe = ATTN_GPT2_ASSET_DEFAULT;
+  std::vector<std::uint64_t> seeds{1, 2, 3};
+  TrainerConfig trainer;
+  CorpusOptions corpus;
+  std::size_t max_steps = 0, report_every = 50, report_docs = 10, report_sequences = 3, confirm = 2;
+  double threshold = 0.2;
+  double run_on = 1;  ///< after both marks, go on to run_on × the later one's step (1: stop there)
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  TrainerConfig& t = o.trainer;
+  // The page's model and induction task (web/train-worker.js) as the starting point.
+  t.layers = 2, t.heads = 4, t.d_model = 64, t.seq = t.context = 32, t.batch = 16, t.warmup = 50, t.steps = 3000;
+  t.threads = 1;
+  o.corpus.repeated_span_share = 1, o.corpus.span_min = 10, o.corpus.span_max = 15, o.corpus.span_pool = 24;
+  for (int i = 1; i < argc; ++i) {
+    const std::string key = argv[i];
+    if (i + 1 >= argc) fail("option " + key + " needs a value");
+    const std::string value = argv[++i];
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    const bool numeric = !value.empty() && *end == '\0' && number >= 0;
+    const auto whole = [&]() -> std::size_t {
+      if (!numeric || number != double(std::size_t(number))) fail(key + " needs a whole number, given '" + value + "'");
+      return std::size_t(number);
+    };
+    const auto positive = [&]() -> double {
+      if (!numeric) fail(key + " needs a number, given '" + value + "'");
+      return number;
+    };
+    if (key == "--bpe")
+      o.bpe = value;
+    else if (key == "--seeds") {
+      o.seeds.clear();
+      for (std::size_t at = 0; at < value.size();) {
+        const std::size_t comma = value.find(',', at);
+        o.seeds.push_back(std::strtoull(value.substr(at, comma - at).c_str(), nullptr, 10));
+        at = comma == std::string::npos ? value.size() : comma + 1;
+      }
+    } else if (key == "--layers")
+      t.layers = whole();
+    else if (key == "--heads")
+      t.heads = whole();
+    else if (key == "--d-model")
+      t.d_model = whole();
+    else if (key == "--d-ff")
+      t.d_ff = whole();
+    else if (key == "--seq")
+      t.seq = t.context = whole();
+    else if (key == "--batch")
+      t.batch = whole();
+    else if (key == "--lr")
+      t.lr = float(positive());
+    else if (key == "--min-lr-ratio")
+      t.min_lr_ratio = float(positive());
+    else if (key == "--weight-decay")
+      t.weight_decay = float(positive());
+    else if (key == "--beta2")
+      t.beta2 = float(positive());
+    else if (key == "--init-scale")
+      t.init_scale = float(positive());
+    else if (key == "--warmup")
+      t.warmup = whole();
+    else if (key == "--steps")
+      t.steps = whole();
+    else if (key == "--max-steps")
+      o.max_steps = whole();
+    else if (key == "--span-min")
+      o.corpus.span_min = whole();
+    else if (key == "--span-max")
+      o.corpus.span_max = whole();
+    else if (key == "--span-pool")
+      o.corpus.span_pool = whole();
+    else if (key == "--repeat-share")
+      o.corpus.repeated_span_share = positive();
+    else if (key == "--report-every")
+      o.report_every = std::max<std::size_t>(1, whole());
+    else if (key == "--report-docs")
+      o.report_docs = whole();
+    else if (key == "--report-sequences")
+      o.report_sequences = whole();
+    else if (key == "--threshold")
+      o.threshold = positive();
+    else if (key == "--confirm")
+      o.confirm = std::max<std::size_t>(1, whole());
+    else if (key == "--threads")
+      t.threads = whole();
+    else if (key == "--run-on")
+      o.run_on = positive();
+    else
+      fail("unknown option " + key + " (see the comment at the top of tools/train/live_sweep.cpp)");
+  }
+  if (!o.max_steps) o.max_steps = t.steps;
+  return o;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// One seed: trains until the induction head is confirmed or max_steps; prints its JSON line.
+void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVocabulary& vocab, std::uint64_t seed) {
+  TrainerConfig tc = o.trainer;
+  tc.seed = seed;
+  Gpt2Trainer trainer(tc);
+  check(trainer.set_vocabulary(vocab.gpt2_ids, vocab.unk_row), "vocabulary");
+  RowStream stream(tokenizer, o.corpus, vocab);
+  HeadReportOptions ho;  // as bind_train.cpp's report()
+  ho.documents = o.report_docs, ho.induction_sequences = o.report_sequences, ho.seed = o.corpus.seed;
+  ho.induction_period = (tc.context - 1) / 2, ho.induction_pool = o.corpus.span_pool;
+
+  double train_s = 0, measure_s = 0, window_loss = 0, best = 0, induction_loss = 0;
+  std::size_t formed = 0, copies = 0, run_length = 0, window = 0;
+  std::string curve = "[";  // the mean loss of each report window
+  StepReport r;
+  for (std::size_t s = 1; s <= o.max_steps; ++s) {
+    auto t0 = std::chrono::steady_clock::now();
+    check(trainer.train_step(stream.next(tc.batch * (tc.seq + 1)), r), "step");
+    train_s += seconds_since(t0);
+    window_loss += r.loss, ++window;
+    if (s % o.report_every) continue;
+    t0 = std::chrono::steady_clock::now();
+    Gpt2Loader loader;
+    check(trainer.to_loader(loader), "model");
+    Gpt2Model model;
+    check(model.load(loader), "model");
+    HeadReport heads;
+    check(measure_heads(model, tokenizer, ho, heads), "head report");
+    measure_s += seconds_since(t0);
+    best = heads.induction[heads.best(heads.induction)], induction_loss = heads.induction_loss;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s[%zu, %.3f, %.3f]", curve.size() > 1 ? ", " : "", s, window_loss / window, best);
+    curve += buf, window_loss = 0, window = 0;
+    std::fprintf(stderr, "seed %llu step %zu  loss %.3f  previous-token %.3f  induction %.3f  copy loss %.3f\n",
+                 static_cast<unsigned long long>(seed), s, r.loss,
+                 heads.previous_token[heads.best(heads.previous_token)], best, induction_loss);
+    run_length = best > o.threshold ? run_length + 1 : 0;
+    if (run_length == o.confirm && !formed)
+      formed = s - (o.confirm - 1) * o.report_every;  // the page marks the first of the confirming measurements
+    // Copying for real: the loss on the second copy below 1 nat (ln of a 24-token pool is 3.18).
+    if (!copies && induction_loss < 1.0) copies = s;
+    if (formed && copies && s >= o.run_on * std::max(formed, copies)) break;
+  }
+  std::printf(
+      "{\"seed\": %llu, \"formed_step\": %s, \"copies_step\": %s, \"steps_run\": %zu, \"train_seconds\": %.2f, "
+      "\"measure_seconds\": %.2f, \"ms_per_step\": %.2f, \"induction\": %.3f, \"induction_loss\": %.3f, "
+      "\"curve\": %s]}\n",
+      static_cast<unsigned long long>(seed), formed ? std::to_string(formed).c_str() : "null",
+      copies ? std::to_string(copies).c_str() : "null", std::size_t(trainer.step()), train_s, measure_s,
+      1000 * train_s / double(trainer.step()), best, induction_loss, curve.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  tok::Gpt2Tokenizer tokenizer;
+  check(tokenizer.load_file(o.bpe), "tokenizer");
+  check(validate(tokenizer, o.corpus), "corpus options");
+  const TrainingVocabulary vocab = training_vocabulary(tokenizer, tutorial_texts());
+  o.trainer.vocab = vocab.gpt2_ids.size();
+  check(o.trainer.check(), "trainer options");
+  const TrainerConfig& t = o.trainer;
+  std::printf(
+      "{\"options\": {\"layers\": %zu, \"heads\": %zu, \"d_model\": %zu, \"seq\": %zu, \"batch\": %zu, "
+      "\"d_ff\": %zu, \"lr\": %g, \"min_lr_ratio\": %g, \"weight_decay\": %g, \"beta2\": %g, \"init_scale\": %g, "
+      "\"warmup\": %zu, \"steps\": %zu, \"max_steps\": %zu, "
+      "\"span_min\": %zu, \"span_max\": %zu, \"span_pool\": %zu, \"repeat_share\": %g, \"report_every\": %zu, "
+      "\"threshold\": %g, \"confirm\": %zu, \"threads\": %zu, \"vocab\": %zu}}\n",
+      t.layers, t.heads, t.d_model, t.seq, t.batch, t.ff(), double(t.lr), double(t.min_lr_ratio),
+      double(t.weight_decay), double(t.beta2), double(t.init_scale), t.warmup, t.steps, o.max_steps, o.corpus.span_min,
+      o.corpus.span_max, o.corpus.span_pool, o.corpus.repeated_span_share, o.report_every, o.threshold, o.confirm,
+      t.threads, vocab.gpt2_ids.size());
+  std::fflush(stdout);
+  for (std::uint64_t seed : o.seeds) run(o, tokenizer, vocab, seed);
+  return 0;
+}
