@@ -5,19 +5,23 @@
 const CHUNK = 5;           // steps between progress messages (≈ 0.1 s): pause answers within one chunk
 const REPORT_EVERY = 50;   // steps between head measurements and probe maps
 const REPORT = { documents: 10, sequences: 3 };  // a small, cheap measurement (the full one averages hundreds)
-const PROBE_PERIOD = 15;   // tokens per copy of the induction probe: [BOS, x, x] fills a context of 32 less one
 const END_OF_TEXT = 50256;
 
-/** The model every task trains (2 layers × 4 heads, d_model 64, 32 tokens, batches of 16) and the tasks' data. */
+/** The model every task trains (2 layers × 4 heads, d_model 64, batches of 16); `steps` is a run's length. */
 const MODEL = { layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, warmup: 50, steps: 3000 };
 const TASKS = {
-  // Only repeated random spans of a 24-token pool: made for an induction head (natively it formed at ≈ 1,700 steps).
-  induction: { repeatShare: 1, spanMin: 10, spanMax: 15, spanPool: 24 },
-  // Half toy stories (adjectives before nouns, pronouns after names), half repeated spans.
+  // Only repeated random spans of 4–7 tokens from a 64-token pool, in a context of 16: nothing to learn but copying,
+  // made for an induction head. Weights drawn 4× wider than GPT-2's (from 0.02 a model this small sits on a long
+  // plateau of near-uniform attention) and a learning rate held constant after the warm-up (a decaying one stalled
+  // the phase change). Chosen with tools/train/live_sweep (its runs: tools/train/live-sweep-results.jsonl).
+  induction: { seq: 16, repeatShare: 1, spanMin: 4, spanMax: 7, spanPool: 64, initScale: 4, minLrRatio: 1 },
+  // Half toy stories (adjectives before nouns, pronouns after names), half repeated spans, in a context of 32;
+  // GPT-2's init and a cosine schedule over the run (a noun → adjective head forms in a few hundred steps).
   stories: { repeatShare: 0.5 },
 };
 
 let TUTORIAL_TEXT, attn, tok, trainer = null, probe = null, running = false, task = 'induction';
+let headOn = [];  // [L·H] booleans: heads switched off while training are false ([] = every head on)
 let seconds = 0, stepNow = 0;  // time spent training (pauses excluded) and steps taken
 let looping = false;  // a loop runs (a pause ends it at its next chunk; start while it still runs keeps it)
 
@@ -40,25 +44,34 @@ function makeProbe(seed) {
     const pool = trainer.config.spanPool;
     let s = (seed * 2654435761 + 12345) >>> 0;  // a small LCG: the same probe for the same seed
     const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % pool.length;
-    copy = Array.from({ length: PROBE_PERIOD }, () => pool[next()]);
+    // [BOS, x, x] fills the context less one, as the induction score's own sequences (train/head_report.hpp)
+    copy = Array.from({ length: Math.floor((trainer.config.seq - 1) / 2) }, () => pool[next()]);
   } else {
-    copy = [...Array.from(tok.encode(TUTORIAL_TEXT)).slice(0, MODEL.seq / 2 - 2), END_OF_TEXT];  // a document
+    copy = [...Array.from(tok.encode(TUTORIAL_TEXT)).slice(0, trainer.config.seq / 2 - 2), END_OF_TEXT];  // a document
   }
   const ids = [END_OF_TEXT, ...copy, ...copy];
   // From the second copy on, a head that copies can predict the next token: the positions the probe's loss reads.
   return { ids, texts: ids.map((id) => tok.tokenText(id)), repeatFrom: 1 + copy.length };
 }
 
-async function create({ seed, lr, task: chosen }) {
+async function create({ seed, lr, task: chosen, on }) {
   trainer?.dispose();
   task = Object.hasOwn(TASKS, chosen) ? chosen : 'induction';
   const options = { ...MODEL, ...TASKS[task], seed, lr, threads: 1 };
   trainer = await attn.createTrainer(options);
+  setMask(on);
   probe = makeProbe(seed);
   seconds = 0, stepNow = 0;
   post({ type: 'created', config: trainer.config, options, report: REPORT, chunk: CHUNK, task, probe, steps: MODEL.steps,
     reportEvery: REPORT_EVERY });
   await report();
+}
+
+/** Switches heads off (or on again) for the steps to come; a mask of another model's size switches none off. */
+function setMask(on) {
+  const { layers, heads } = trainer.config;
+  headOn = Array.isArray(on) && on.length === layers * heads ? on.map(Boolean) : [];
+  trainer.setHeadMask(headOn);
 }
 
 /**
@@ -77,8 +90,9 @@ async function report() {
 }
 
 /**
- * { all, off: [L·H] }: the mean −log p(next token) over the probe's second copy, with every head on and with each
- * head switched off (the runtime's forward({ ablate }) on the model saved at this step; training is untouched).
+ * { all, off: [L·H] }: the mean −log p(next token) over the probe's second copy, as the model trains (the heads
+ * switched off while training stay off) and with each head switched off in addition (the runtime's
+ * forward({ ablate }) on the model saved at this step; training is untouched).
  */
 async function probeLosses() {
   const model = await attn.loadModel(trainer.save({ dtype: 'F32' }));
@@ -96,9 +110,11 @@ async function probeLosses() {
       }
       return sum / n;
     };
+    const silenced = [];
+    for (let k = 0; k < headOn.length; k++) if (!headOn[k]) silenced.push([Math.floor(k / H), k % H]);
     const off = [];
-    for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) off.push(loss([[l, h]]));
-    return { all: loss([]), off };
+    for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) off.push(loss([...silenced, [l, h]]));
+    return { all: loss(silenced), off };
   } finally {
     model.dispose();
   }
@@ -149,6 +165,9 @@ const handlers = {
     while (looping) await yieldToMessages();  // the loop sees the pause at its next chunk
     await create(options);
     post({ type: 'state', running });
+  },
+  mask({ on }) {
+    if (trainer) setMask(on);  // between two chunks of steps: the worker handles one message at a time
   },
   save() {
     const bytes = trainer.save();

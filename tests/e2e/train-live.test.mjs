@@ -154,3 +154,29 @@ test('save: the file downloads, and the picker opens the trained model and the p
   assert.equal(await page.$$eval('#layer-grid canvas', (cs) => cs.length), 8, 'the layer grid draws the trained model\'s heads');
   assert.deepEqual(page.errors, []);
 });
+
+test('a head unticked before training is switched off in training itself: the page matches the package in Node', async () => {
+  const { page, state } = shared;
+  await page.click('#train-reset');
+  await page.waitForFunction(() => window.__train.step === 0 && window.__train.losses.length === 0 && window.__train.running === false);
+  const k = 4;  // layer 1, head 0
+  await page.locator('#train-grid .lh input[type=checkbox]').nth(k).uncheck();
+  await trainTo(page, 50);
+  const s = await runState(page);
+  const on = await page.evaluate(() => window.__train.headOn);
+  assert.deepEqual(on, Array.from({ length: 8 }, (_, i) => i !== k));
+  assert.notDeepEqual(s.losses.slice(0, 10), state.losses.slice(0, 10), 'the switched-off head changes training from step 1');
+  const cell = page.locator('#train-grid .lh').nth(k);
+  assert.equal(await cell.locator('.lh-worth').textContent(), en.train.offWhileTraining);
+  assert.ok(await cell.evaluate((e) => e.classList.contains('off')));
+  const ablation = await page.evaluate(() => window.__train.latest.ablation);
+  close(ablation.off[k], ablation.all, 'switching off a head already off changes nothing');
+
+  // The package in Node with the same mask gives the same losses, chunk by chunk.
+  const tr = await attn.createTrainer(s.options);
+  tr.setHeadMask(on);
+  const chunk = s.step / s.losses.length;
+  for (let i = 0; i < s.losses.length; i++) close(tr.step(chunk).loss, s.losses[i], `masked loss of chunk ${i}`);
+  tr.dispose();
+  assert.deepEqual(page.errors, []);
+});

@@ -18,7 +18,8 @@ const COLORS = ['#1e50b4', '#e07000', '#2a9d3a', '#b0308a', '#6a3fc0', '#c0392b'
 
 let worker = null;
 const run = { config: null, probe: null, task: 'induction', steps: 0, reportEvery: 50, losses: [], reports: [],
-  formed: {}, running: false, step: 0, seconds: 0, selected: null, saved: null };
+  formed: {}, running: false, step: 0, seconds: 0, selected: null, saved: null,
+  headOn: [] };  // [L·H]: false for a head the learner switched off while training ([] = every head on)
 window.__train = run;
 
 /** Wires the controls; the worker starts when the learner first presses start. */
@@ -37,7 +38,7 @@ export function wireTrain() {
 function options() {
   const lr = Number($('train-lr').value);
   return { task: $('train-task').value, seed: Math.max(0, Math.floor(Number($('train-seed').value) || 0)),
-    lr: lr > 0 && lr < 1 ? lr : 3e-3 };
+    lr: lr > 0 && lr < 1 ? lr : 3e-3, on: run.headOn };
 }
 
 function send(type) {
@@ -66,6 +67,7 @@ function fail(message) {
 
 const receive = {
   created({ config, options, report, task, probe, steps, reportEvery }) {
+    if (run.headOn.length !== config.layers * config.heads) run.headOn = Array(config.layers * config.heads).fill(true);
     Object.assign(run, { config, options, reportOptions: report, task, probe, steps, reportEvery, losses: [], reports: [],
       formed: {}, step: 0, seconds: 0, selected: null, latest: null, finished: false });
     $('train-status').classList.remove('error');
@@ -251,7 +253,18 @@ function drawMaps() {
         const what = document.createElement('div'), off = document.createElement('div');
         what.className = 'lh-label';
         off.className = 'lh-worth';
-        cell.append(title, canvas, what, off);
+        // Ablation during training: an unticked head outputs zero and gets no gradient from the next step on.
+        const trains = document.createElement('label'), box = document.createElement('input'), text = document.createElement('span');
+        trains.className = 'lh-trains';
+        box.type = 'checkbox';
+        box.checked = run.headOn[l * H + h] !== false;
+        box.onchange = () => {
+          run.headOn[l * H + h] = box.checked;
+          worker.postMessage({ type: 'mask', options: options() });
+        };
+        text.textContent = S.train.headTrains;
+        trains.append(box, text);
+        cell.append(title, canvas, what, off, trains);
         grid.append(cell);
       }
     }
@@ -264,7 +277,9 @@ function drawMaps() {
     drawCausalPixels(cell.querySelector('canvas'), T, (i, j) => r.attention[base + i * T + j]);
     setText(cell.querySelector('.lh-label'), r.step > 0 ? describeHead(scores, Math.floor(k / H), k % H).title : '');
     const rise = r.ablation.off[k] - r.ablation.all;
-    setText(cell.querySelector('.lh-worth'), S.train.offLoss(`${rise >= 0 ? '+' : '−'}${Math.abs(rise).toFixed(2)}`));
+    setText(cell.querySelector('.lh-worth'), run.headOn[k] === false ? S.train.offWhileTraining
+      : S.train.offLoss(`${rise >= 0 ? '+' : '−'}${Math.abs(rise).toFixed(2)}`));
+    cell.classList.toggle('off', run.headOn[k] === false);
   }
   setText($('train-ablation'), S.train.ablationNote(r.ablation.all.toFixed(2)));
   const canvas = $('train-detail'), base = (sl * H + sh) * T * T, weights = r.attention.slice(base, base + T * T);

@@ -219,10 +219,13 @@ export default {
     mapLabel: (l, h) => `layer ${l} head ${h}: its attention on the probe`,
     detailTitle: (l, h, step) => `layer ${l}, head ${h} at step ${step} (row = query token, column = key token)`,
     detailLabel: 'the selected head’s attention on the probe',
-    ablationNote: (loss) => `Loss on the probe’s second copy with every head on: ${loss}. Under each map, how much ` +
-      'it rises when that head alone is switched off (the library’s forward({ ablate }) on a copy of the model at this ' +
-      'step; training is untouched): the head the copying depends on stands out once it has formed.',
+    ablationNote: (loss) => `Loss on the probe’s second copy as the model trains: ${loss}. Under each map, how much ` +
+      'it rises when that head is switched off too (the library’s forward({ ablate }) on a copy of the model at this ' +
+      'step; training is untouched): the head the copying depends on stands out once it has formed. Untick a head ' +
+      'to switch it off during training itself: it outputs zero and gets no gradient, and the others must do without it.',
     offLoss: (rise) => `switched off: loss ${rise}`,
+    headTrains: 'on while training (untick: ablate it during training)',
+    offWhileTraining: 'switched off while training: it outputs zero and learns nothing',
     saved: (name, kib) => `${name} saved (${kib} KiB): the model picker opens it like any GPT-2 file.`,
   },
 
