@@ -1,9 +1,9 @@
 // The demo page's boot and update loop: reads the controls, asks the worker for an analysis, hands it to the
 // sections (web/sections/*.js) and wires the controls. Not math (worker.js asks attention-wasm for every number), not
 // state (url-state.js, page.js), not the compute client (rpc.js), not drawing (canvas.js, draw.js, sections/).
-import { removeFrom } from './canvas.js';
+import { legend, removeFrom } from './canvas.js';
+import { cssVariables } from './colours.js';
 import { $, setText } from './dom.js';
-import { drawLegend } from './draw.js';
 import { wireExport } from './export.js';
 import { errorText, headNames, page, showError } from './page.js';
 import { call, onWorkerError } from './rpc.js';
@@ -22,6 +22,7 @@ import { wireGeneration } from './sections/predict.js';
 import { wireTutorialExample } from './sections/layers.js';
 import { relabelTrain, wireTrain } from './sections/train.js';
 import { S, applyStrings, language, preferredLanguage, setLanguage } from './strings.js';
+import { relabelStory, showView } from './story.js';
 import { wireTutorial } from './tutorial.js';
 
 onWorkerError.handler = showError;
@@ -104,6 +105,13 @@ function relabel(lang) {
   relabelModel();
   wireTutorialExample();
   relabelTrain();
+  drawLegends();
+  relabelStory();
+}
+
+/** The colour legends of index.html's sections (the step cards draw their own), in the page's language. */
+function drawLegends() {
+  document.querySelectorAll('span.legend[data-kind]').forEach((box) => legend(box, box.dataset.kind, Number(box.dataset.limit) || 1));
 }
 
 function render() {
@@ -140,8 +148,13 @@ async function main() {
   writeControls(linked);
   page.state = readControls();
   chipEvents();
-  drawLegend($('legend-signed'), { kind: 'signed', limit: 1 });
-  drawLegend($('legend-weight'), { kind: 'weight' });
+  cssVariables();
+  drawLegends();
+  showView(page.state.view);
+  for (const [id, view] of [['view-story', 'story'], ['view-lab', 'lab']]) $(id).onclick = () => {
+    showView(view);
+    update({ recompute: false });
+  };
   for (const [name] of Object.entries(FIELDS)) {
     const el = $(name);
     const changed = () => {

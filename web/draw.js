@@ -1,22 +1,11 @@
 // Pure drawing functions for the demo: matrices as heat maps, colour legends, token-to-token line views, charts.
 // Not state or layout: each function draws only from its arguments and returns the geometry for hit-testing.
 
-const MASKED = [228, 228, 228];
+// The map drawn for a value (its colour) comes from colours.js: one scale per kind of quantity, shared by every map.
+import { MASKED, SELECTION, SERIES, colourOf, css, pixel32, pixelsOf, stepOf } from './colours.js';
 
-/** Sequential scale for weights in [0, 1]: white → deep blue. */
-export function weightRGB(w) {
-  const t = Math.max(0, Math.min(1, w));
-  return [Math.round(255 - 225 * t), Math.round(255 - 175 * t), Math.round(255 - 75 * t)];
-}
-
-/** Diverging scale for signed values, |v| ≤ limit: blue (negative) → white → red (positive). */
-export function signedRGB(v, limit) {
-  const t = Math.max(-1, Math.min(1, limit > 0 ? v / limit : 0));
-  if (t >= 0) return [255, Math.round(255 - 190 * t), Math.round(255 - 200 * t)];
-  return [Math.round(255 + 200 * t), Math.round(255 + 150 * t), 255];
-}
-
-const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
+/** The longer side of a map's cells in CSS px is at least this (a map of a few tokens is still big enough to read). */
+export const MIN_MAP = 240;
 
 /** The largest finite |value| in values[start, end), for a symmetric colour scale. */
 export function absMax(values, start = 0, end = values.length) {
@@ -28,29 +17,43 @@ export function absMax(values, start = 0, end = values.length) {
   return m;
 }
 
+/** The screen's pixels per CSS px (1 where there is no screen, e.g. in Node). */
+const density = () => Math.max(1, globalThis.devicePixelRatio || 1);
+
 /**
- * The canvas's 2D context at width × height, cleared to white with the default drawing state. The canvas is resized
- * only when its size changes: resizing reallocates the bitmap, and most redraws keep the size.
+ * Sizes a canvas for a drawing of width × height CSS px: its bitmap at the screen's pixel density (crisp on a
+ * high-density screen), its CSS width at width px (max-width may shrink it, the height follows). Unchanged sizes are
+ * not reassigned: that would clear the canvas.
+ */
+export function sizeCanvas(canvas, width, height) {
+  const d = density(), w = Math.round(width * d), h = Math.round(height * d);
+  const resized = canvas.width !== w || canvas.height !== h;
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  if (canvas.style.width !== `${width}px`) canvas.style.width = `${width}px`;
+  return resized;
+}
+
+/**
+ * The canvas's 2D context for a drawing of width × height CSS px, cleared to white with the default drawing state
+ * and scaled to the screen's density. The bitmap is reallocated only when the size changes.
  */
 function surface(canvas, width, height) {
   const ctx = canvas.getContext('2d');
-  if (canvas.width !== width || canvas.height !== height) {
-    canvas.width = width;
-    canvas.height = height;
-  } else if (ctx.reset) {
-    ctx.reset();
-  } else {
-    canvas.width = width;  // browsers without reset(): assigning the size resets too
+  if (!sizeCanvas(canvas, width, height)) {
+    if (ctx.reset) ctx.reset();
+    else canvas.width = canvas.width;  // browsers without reset(): assigning the size resets too
   }
+  const d = density();
+  ctx.setTransform(d, 0, 0, d, 0, 0);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, width, height);
   return ctx;
 }
 
 // Scratch pixels for drawMatrix, reused across calls instead of allocated per draw (a keystroke draws dozens), and
-// written a whole pixel at a time through a 32-bit view, in the platform's byte order.
+// written a whole pixel at a time through a 32-bit view.
 let scratchImage = null, scratchPixels = null, scratchCanvas = null;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 function pixelsFor(width, height) {
   if (!scratchImage || scratchImage.width !== width || scratchImage.height !== height) {
     scratchImage = new ImageData(width, height);
@@ -58,7 +61,6 @@ function pixelsFor(width, height) {
   }
   return scratchPixels;
 }
-const rgba = (r, g, b) => (LITTLE_ENDIAN ? (0xff000000 | (b << 16) | (g << 8) | r) : ((r << 24) | (g << 16) | (b << 8) | 0xff));
 function canvasFor(width, height) {
   if (!scratchCanvas) scratchCanvas = new OffscreenCanvas(width, height);
   if (scratchCanvas.width < width) scratchCanvas.width = width;
@@ -80,8 +82,10 @@ function maskFlags(masked, rows, cols) {
  * @returns {{left, top, cell, rows, cols, width, height}}
  */
 export function matrixGeometry(rows, cols, { rowLabels, colLabels, maxSize = 420, minCell = 1 } = {}) {
-  const labelled = Boolean(rowLabels || colLabels);
-  const cell = Math.max(minCell, Math.min(28, Math.floor(maxSize / Math.max(rows, cols, 1))));
+  const labelled = Boolean(rowLabels || colLabels), n = Math.max(rows, cols, 1);
+  // The longer side at 28 px a cell, at least MIN_MAP and at most maxSize (unless MIN_MAP is more).
+  const side = Math.max(MIN_MAP, Math.min(28 * n, maxSize));
+  const cell = Math.max(minCell, n * Math.floor(side / n) >= MIN_MAP ? Math.floor(side / n) : Math.ceil(side / n));
   const left = rowLabels && cell >= 8 ? 80 : 0, top = colLabels && cell >= 8 ? 70 : 0;
   return { left, top, cell, rows, cols, width: left + cols * cell + (labelled ? 40 : 0), height: top + rows * cell + 2 };
 }
@@ -89,7 +93,8 @@ export function matrixGeometry(rows, cols, { rowLabels, colLabels, maxSize = 420
 /**
  * Draws a rows × cols matrix (row-major `values`, starting at `offset`). Masked cells — `masked` is rows × cols
  * flags (1 = masked) or a function (i, j) → bool — are drawn grey with a diagonal hatch, never as a small number.
- * kind 'weight' uses the white→blue scale on [0, 1]; kind 'signed' a blue-white-red scale symmetric around 0.
+ * kind 'weight' uses the weights' scale on [0, 1]; kind 'signed' the signed scale, symmetric around 0 over ±limit
+ * (default: the largest |value|). The scales are colours.js's.
  * Labels are drawn when given and cells are big enough.
  * @returns {{left, top, cell, rows, cols, width, height}} as matrixGeometry
  */
@@ -100,35 +105,14 @@ export function drawMatrix(canvas, values, rows, cols, { offset = 0, kind = 'sig
   const ctx = surface(canvas, geometry.width, geometry.height);
   const n = rows * cols, mask = maskFlags(masked, rows, cols), weight = kind === 'weight';
   const scale = weight ? 1 : limit ?? absMax(values, offset, offset + n);
-  // One pixel per cell in an ImageData, scaled up without smoothing: fast for thousands of cells. The colours are
-  // weightRGB and signedRGB written out so the loop allocates nothing: the clamps keep NaN as Math.min/max do, and
-  // (x + 0.5) | 0 is Math.round(x) for the x here (30 ≤ x ≤ 255), so the pixels are the same.
-  const px = pixelsFor(cols, rows), grey = rgba(...MASKED);
-  for (let k = 0; k < n; k++) {
-    if (mask && mask[k]) {
-      px[k] = grey;
-      continue;
-    }
-    const v = values[offset + k];
-    if (weight) {
-      const t = v > 1 ? 1 : v > 0 ? v : v <= 0 ? 0 : v;
-      px[k] = rgba((255 - 225 * t + 0.5) | 0, (255 - 175 * t + 0.5) | 0, (255 - 75 * t + 0.5) | 0);
-    } else {
-      let t = scale > 0 ? v / scale : 0;
-      t = t > 1 ? 1 : t < -1 ? -1 : t;
-      px[k] = t >= 0 ? rgba(255, (255 - 190 * t + 0.5) | 0, (255 - 200 * t + 0.5) | 0)
-        : rgba((255 + 200 * t + 0.5) | 0, (255 + 150 * t + 0.5) | 0, 255);
-    }
-  }
-  const image = scratchImage;
-  if (cell === 1) {
-    ctx.putImageData(image, left, top);  // opaque pixels at scale 1: the same as drawing them, without a copy
-  } else {
-    const bitmap = canvasFor(cols, rows);
-    bitmap.getContext('2d').putImageData(image, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(bitmap, 0, 0, cols, rows, left, top, cols * cell, rows * cell);
-  }
+  // One pixel per cell in an ImageData, scaled up without smoothing: fast for thousands of cells. Each value takes
+  // its step's pixel on the kind's shared scale (colours.js), so the loop allocates nothing.
+  const px = pixelsFor(cols, rows), grey = pixel32(MASKED), colours = pixelsOf(weight ? 'weight' : 'signed');
+  for (let k = 0; k < n; k++) px[k] = mask && mask[k] ? grey : colours[stepOf(kind, values[offset + k], scale)];
+  const bitmap = canvasFor(cols, rows);
+  bitmap.getContext('2d').putImageData(scratchImage, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(bitmap, 0, 0, cols, rows, left, top, cols * cell, rows * cell);
   if (mask && cell >= 6) {  // hatch masked cells so they read as "masked", not as "small"
     ctx.strokeStyle = '#b0b0b0';
     ctx.beginPath();
@@ -159,7 +143,7 @@ export function drawMatrix(canvas, values, rows, cols, { offset = 0, kind = 'sig
   }
   ctx.strokeStyle = '#888';
   ctx.strokeRect(left - 0.5, top - 0.5, cols * cell + 1, rows * cell + 1);
-  ctx.strokeStyle = '#e0a000';
+  ctx.strokeStyle = SELECTION;
   ctx.lineWidth = 2;
   if (highlightRow >= 0) ctx.strokeRect(left, top + highlightRow * cell, cols * cell, cell);
   if (highlightCol >= 0) ctx.strokeRect(left + highlightCol * cell, top, cell, rows * cell);
@@ -170,33 +154,30 @@ export function drawMatrix(canvas, values, rows, cols, { offset = 0, kind = 'sig
 /** The cell under a mouse event, or null. */
 export function cellAt(event, canvas, geometry) {
   const r = canvas.getBoundingClientRect();
-  const x = ((event.clientX - r.left) * canvas.width) / r.width - geometry.left;
-  const y = ((event.clientY - r.top) * canvas.height) / r.height - geometry.top;
+  const x = ((event.clientX - r.left) * geometry.width) / r.width - geometry.left;
+  const y = ((event.clientY - r.top) * geometry.height) / r.height - geometry.top;
   const i = Math.floor(y / geometry.cell), j = Math.floor(x / geometry.cell);
   return i >= 0 && j >= 0 && i < geometry.rows && j < geometry.cols ? { i, j } : null;
 }
 
-/** A horizontal colour legend for the scale drawMatrix used. */
+/** A horizontal colour legend of a kind's scale (colours.js): weights 0 to 1, signed values −limit to limit. */
 export function drawLegend(canvas, { kind = 'signed', limit = 1 } = {}) {
-  canvas.width = 220;
-  canvas.height = 30;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, 220, 30);
-  for (let x = 0; x < 200; x++) {
-    const t = x / 199;
-    ctx.fillStyle = css(kind === 'weight' ? weightRGB(t) : signedRGB((2 * t - 1) * limit, limit));
+  const ctx = surface(canvas, 180, 28);
+  for (let x = 0; x < 160; x++) {
+    const t = x / 159;
+    ctx.fillStyle = css(colourOf(kind, kind === 'weight' ? t : (2 * t - 1) * limit, limit));
     ctx.fillRect(10 + x, 2, 1, 12);
   }
+  ctx.strokeStyle = '#888';
+  ctx.strokeRect(9.5, 1.5, 161, 13);
   ctx.fillStyle = '#333';
   ctx.font = '10px sans-serif';
   ctx.textAlign = 'left';
-  ctx.fillText(kind === 'weight' ? '0' : fmt(-limit), 10, 26);
+  ctx.fillText(kind === 'weight' ? '0' : fmt(-limit), 10, 25);
   ctx.textAlign = 'right';
-  ctx.fillText(kind === 'weight' ? '1' : fmt(limit), 210, 26);
+  ctx.fillText(kind === 'weight' ? '1' : fmt(limit), 170, 25);
   ctx.textAlign = 'center';
-  if (kind !== 'weight') ctx.fillText('0', 110, 26);
-  ctx.fillStyle = css(MASKED);
+  ctx.fillText(kind === 'weight' ? '0.5' : '0', 90, 25);
 }
 
 // The line view's label columns, drawn once and copied: every head's view shows the same tokens, so a keystroke
@@ -215,7 +196,7 @@ function labelColumn(labels, { align, x, width, height, top, rowHeight, font, fo
     ctx.textBaseline = 'middle';
     ctx.textAlign = align;
     labels.forEach((l, i) => {
-      ctx.fillStyle = focus === i ? '#c07000' : '#222';
+      ctx.fillStyle = focus === i ? SELECTION : '#222';
       ctx.fillText(clip(l), x, top + i * rowHeight + rowHeight / 2);
     });
     if (labelColumns.size >= 8) labelColumns.delete(labelColumns.keys().next().value);
@@ -236,7 +217,7 @@ export function linesGeometry(rows, cols) {
  * With focus ≥ 0 only that query's lines are drawn.
  * @returns {{rowHeight, top, width, height}} as linesGeometry
  */
-export function drawLines(canvas, weights, rows, cols, { offset = 0, leftLabels, rightLabels, focus = -1, color = '30,80,180' } = {}) {
+export function drawLines(canvas, weights, rows, cols, { offset = 0, leftLabels, rightLabels, focus = -1 } = {}) {
   const geometry = linesGeometry(rows, cols), { rowHeight, top, width } = geometry;
   const height = geometry.height, ctx = surface(canvas, width, height);
   const font = `${Math.min(11, rowHeight - 2)}px sans-serif`;
@@ -261,7 +242,7 @@ export function drawLines(canvas, weights, rows, cols, { offset = 0, leftLabels,
   bands.forEach((band, k) => {
     if (!band.length) return;
     const w = (k + 0.5) / 10;
-    ctx.strokeStyle = `rgba(${color},${w.toFixed(2)})`;
+    ctx.strokeStyle = css(colourOf('weight', w));  // a link's colour is its weight's, on the weights' scale
     ctx.lineWidth = 1 + 2 * w;
     ctx.beginPath();
     for (let n = 0; n < band.length; n += 2) {
@@ -295,7 +276,7 @@ export function drawCostChart(canvas, points, { axis = '', ms: msText = (v) => v
   ctx.fillText(axis, L + W / 2, T + H + 30);
   ctx.textAlign = 'right';
   for (let k = 0; k <= 4; k++) ctx.fillText(msText(fmt((msMax * k) / 4)), L - 4, Y((msMax * k) / 4));
-  ctx.strokeStyle = '#e07000';
+  ctx.strokeStyle = SERIES[1];
   ctx.setLineDash([5, 4]);
   ctx.beginPath();
   for (let s = 0; s <= 100; s++) {
@@ -304,7 +285,7 @@ export function drawCostChart(canvas, points, { axis = '', ms: msText = (v) => v
   }
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.strokeStyle = ctx.fillStyle = '#1e50b4';
+  ctx.strokeStyle = ctx.fillStyle = SERIES[0];
   ctx.beginPath();
   points.forEach((p, k) => (k === 0 ? ctx.moveTo(X(p.n), Y(p.ms)) : ctx.lineTo(X(p.n), Y(p.ms))));
   ctx.stroke();

@@ -1,12 +1,7 @@
 // Small attention maps drawn one pixel per cell (scaled up by CSS), and the loss-curve chart of the training film:
 // the fast drawings the model sections repeat for every layer × head on each keystroke. Not the labelled matrices
 // (draw.js) and not what is drawn (sections/).
-import { weightRGB } from './draw.js';
-
-const MASKED = [236, 236, 236];
-// One colour per byte of weight: a lookup instead of a colour computation per cell.
-const LUT = new Uint8ClampedArray(256 * 3);
-for (let k = 0; k < 256; k++) LUT.set(weightRGB(k / 255), 3 * k);
+import { MASKED, colourOf } from './colours.js';
 
 /**
  * Causal weights of one head as a T × T picture: weight(i, j) for j ≤ i, masked grey above the diagonal.
@@ -22,8 +17,8 @@ export function drawCausalPixels(canvas, T, weight) {
       const at = 4 * (i * T + j);
       if (j > i) px[at] = MASKED[0], px[at + 1] = MASKED[1], px[at + 2] = MASKED[2];
       else {
-        const k = 3 * Math.max(0, Math.min(255, Math.round(weight(i, j) * 255)));
-        px[at] = LUT[k], px[at + 1] = LUT[k + 1], px[at + 2] = LUT[k + 2];
+        const [r, g, b] = colourOf('weight', weight(i, j));  // the weights' scale of every map (colours.js)
+        px[at] = r, px[at + 1] = g, px[at + 2] = b;
       }
       px[at + 3] = 255;
     }

@@ -6,10 +6,10 @@ export const FIELDS = {
   text: 'string', preset: 'string', dModel: 'int', heads: 'int', kvHeads: 'int', positional: 'string', seed: 'int',
   causal: 'bool', align: 'string', windowSize: 'int', padding: 'bool', padText: 'string', head: 'int', batchRow: 'int',
   average: 'bool', gqaKv: 'int', variantWindow: 'int', crossText: 'string', scale: 'string',
-  lang: 'string', model: 'string', temperature: 'string', topK: 'int', topP: 'string', genSeed: 'int', maxTokens: 'int', probe: 'int', filmStep: 'int',
+  lang: 'string', view: 'string', model: 'string', temperature: 'string', topK: 'int', topP: 'string', genSeed: 'int', maxTokens: 'int', probe: 'int', filmStep: 'int',
 };
 /** Controls that change a view but not the block's analysis (no recompute of sections 3–9). */
-export const VIEW_ONLY = ['lang', 'head', 'batchRow', 'average', 'model', 'temperature', 'topK', 'topP', 'genSeed', 'maxTokens', 'probe', 'filmStep'];
+export const VIEW_ONLY = ['lang', 'view', 'head', 'batchRow', 'average', 'model', 'temperature', 'topK', 'topP', 'genSeed', 'maxTokens', 'probe', 'filmStep'];
 /** Heads hidden in the heads view (a set the page changes in place). */
 export const hidden = new Set();
 /** Heads of the whole model switched off, as 'layer.head' strings (a set the page changes in place). */

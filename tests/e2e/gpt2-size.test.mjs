@@ -64,7 +64,7 @@ test('a gpt2-small-sized file opens with progress; a 32-token forward shows all 
   const env = await openBrowser();
   try {
     const page = await env.newPage();
-    await page.goto(env.url);
+    await page.goto(env.url + '#view=lab');  // the lab: every section and control
     await page.waitForFunction(() => window.__ready && window.__modelReady, null, { timeout: 60000 });
     await page.evaluate(() => {
       window.__progressValues = [];

@@ -16,7 +16,7 @@ const TEXT = 'a fluffy blue creature';
 
 async function open(hash = '') {
   const page = await env.newPage();
-  await page.goto(env.url + hash);
+  await page.goto(`${env.url}#view=lab&${hash.replace(/^#/, '')}`);  // the lab: every section and control
   await page.waitForFunction(() => window.__ready === true && window.__state && window.__modelReady === true && window.__lm, null, { timeout: 60000 });
   return page;
 }

@@ -25,7 +25,7 @@ const TEXT = 'A fluffy blue creature purrs.';
 
 async function open(hash = '', viewport) {
   const page = await env.newPage(viewport);
-  await page.goto(env.url + hash);
+  await page.goto(`${env.url}#view=lab&${hash.replace(/^#/, '')}`);  // the lab: every section and control
   await page.waitForFunction(() => window.__ready === true && window.__modelReady === true && window.__lm, null, { timeout: 60000 });
   return page;
 }

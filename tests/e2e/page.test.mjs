@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from '../../dist/index.js';
 import { demo } from '../../dist/demo.js';
+import { matrixGeometry } from '../../web/draw.js';
 import { ARTIFACTS, openBrowser } from './browser.mjs';
 
 const env = await openBrowser();
@@ -16,7 +17,7 @@ const tok = await attn.tokenizer('gpt2');
 
 async function open(hash = '', viewport) {
   const page = await env.newPage(viewport);
-  await page.goto(env.url + hash);
+  await page.goto(`${env.url}#view=lab&${hash.replace(/^#/, '')}`);  // the lab: every section and control
   await page.waitForFunction(() => window.__ready === true && window.__state, null, { timeout: 30000 });
   return page;
 }
@@ -53,7 +54,7 @@ test('2: one head step by step; clicking a score explains it term by term, an ou
   // Click score cell (3, 1) of the Scores matrix: query "creature", key "fluffy".
   const canvas = page.locator('canvas[data-step="rawScores"]');
   const g = await canvas.evaluate((c) => ({ w: c.width, h: c.height, cw: c.getBoundingClientRect().width }));
-  const cell = 28, left = 80, top = 70, k = g.cw / g.w;
+  const { cell, left, top } = matrixGeometry(4, 4, { rowLabels: [], colLabels: [], maxSize: 320 }), k = g.cw / g.w;
   await canvas.click({ position: { x: (left + 1.5 * cell) * k, y: (top + 3.5 * cell) * k } });
   const raw = a.trace.rawScores[(0 * dims.heads + 0) * 16 + 3 * 4 + 1];
   assert.equal(await page.getAttribute('#explain', 'data-kind'), 'score');
@@ -113,7 +114,8 @@ test('scale: a custom scale is the one the library applies, and the one the page
   // The drawn Scaled matrix: hovering cell (3, 1) shows the scaled score, and clicking it explains × 0.5.
   const canvas = page.locator('canvas[data-step="scaledScores"]');
   const g = await canvas.evaluate((c) => ({ w: c.width, cw: c.getBoundingClientRect().width }));
-  const position = { x: (80 + 1.5 * 28) * (g.cw / g.w), y: (70 + 3.5 * 28) * (g.cw / g.w) };
+  const { cell, left, top } = matrixGeometry(4, 4, { rowLabels: [], colLabels: [], maxSize: 320 });
+  const position = { x: (left + 1.5 * cell) * (g.cw / g.w), y: (top + 3.5 * cell) * (g.cw / g.w) };
   await canvas.hover({ position });
   const tip = await page.textContent('#tooltip');
   assert.match(tip, /·creature → ·fluffy: /);

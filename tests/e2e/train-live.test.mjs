@@ -22,7 +22,7 @@ const STEPS = 200;  // a few seconds of training: the loss has fallen by then, t
 
 async function open() {
   const page = await env.newPage();
-  await page.goto(env.url);
+  await page.goto(env.url + '#view=lab');  // the lab: every section and control
   await page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
   await page.locator('#s-train').scrollIntoViewIfNeeded();
   return page;

@@ -4,6 +4,7 @@ import { drawNow, matrixView, pngButton, tooltip } from '../canvas.js';
 import { fmt } from '../draw.js';
 import { $, setText } from '../dom.js';
 import { label, page } from '../page.js';
+import { selection, watchSelection } from '../selection.js';
 import { S } from '../strings.js';
 
 /** Section 5: the decoder's steps against the full causal pass, and the chosen head's weights row by row. */
@@ -35,10 +36,17 @@ export function renderDecode(d) {
   const labels = steps.map((s) => label(s.token));
   const canvas = $('decode-weights');
   const g = matrixView(canvas, w, L, L, { kind: 'weight', masked: absent, rowLabels: labels, colLabels: labels, maxSize: 360 });
-  tooltip(canvas, g, w, L, (i, j) => S.steps.scoreTip(labels[i], labels[j], absent[i * L + j] ? S.steps.maskedCell : fmt(w[i * L + j])));
+  tooltip(canvas, g, w, L, (i, j) => S.steps.scoreTip(labels[i], labels[j], absent[i * L + j] ? S.steps.maskedCell : fmt(w[i * L + j])), 'both');
   drawNow(canvas);  // computed once typing pauses: drawing it now delays no keystroke
+  markRow();
   pngButton($('decode-card'), S.decode.png(h));
 }
+
+/** Marks the selected token's step (row k + 1: the first row is the header). */
+function markRow() {
+  [...$('decode-steps').rows].forEach((tr, k) => tr.classList.toggle('selected', k - 1 === selection.token));
+}
+watchSelection(markRow);
 
 /** Redraws the latest answer for the newly chosen head (nothing to recompute). */
 export function redrawDecode() {

@@ -1,11 +1,12 @@
 // Heads forming: our trained model's training film (every head's attention on fixed probe sentences, recorded at
 // checkpoints during training and stored in the model file) behind a slider, with the loss curves and the shown
 // checkpoint marked. Not training (tools/train) and not the live model's maps (layers.js).
-import { $, setText } from '../dom.js';
+import { $, headGrid, setText } from '../dom.js';
 import { describeHead } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
 import { pixelTooltip } from '../canvas.js';
+import { SERIES } from '../colours.js';
 import { fmt } from '../draw.js';
 import { S, language } from '../strings.js';
 
@@ -44,34 +45,18 @@ function drawFrame() {
   const loss = lossAt(step);
   setText($('film-label'), S.film.step(step.toLocaleString('en'), loss === undefined ? null : loss.toFixed(3)));
   const curves = [];
-  if (info.lossCurve?.train) curves.push({ ...info.lossCurve.train, color: '#1e50b4' });
-  if (info.lossCurve?.heldout) curves.push({ ...info.lossCurve.heldout, color: '#e07000' });
+  if (info.lossCurve?.train) curves.push({ ...info.lossCurve.train, color: SERIES[0] });
+  if (info.lossCurve?.heldout) curves.push({ ...info.lossCurve.heldout, color: SERIES[1] });
   drawLossCurve($('loss-curve'), curves, step, { label: S.film.lossCurveLabel });
-  const grid = $('film-grid'), key = `${info.name}|${Number($('probe').value)}|${language()}`;
-  if (grid.dataset.key !== key) {
-    grid.textContent = '';
-    grid.dataset.key = key;
-    grid.style.setProperty('--heads', H);
-    for (let l = 0; l < L; l++) {
-      for (let h = 0; h < H; h++) {
-        const cell = document.createElement('div');
-        cell.className = 'lh';
-        const title = document.createElement('div');
-        title.className = 'lh-title';
-        title.textContent = S.layers.headName(l, h);
-        const canvas = document.createElement('canvas');
-        canvas.title = p.texts.map(label).join(' ');
-        const what = document.createElement('div');
-        what.className = 'lh-label';
-        what.textContent = describeHead(info.headScores, l, h).title;  // what the head became by the end
-        cell.append(title, canvas, what);
-        grid.append(cell);
-      }
-    }
-  }
-  const labels = p.texts.map(label);
+  const grid = $('film-grid'), labels = p.texts.map(label);
+  const cells = headGrid(grid, { key: `${info.name}|${Number($('probe').value)}|${language()}`, layers: L, heads: H,
+    title: (l, h) => S.layers.headName(l, h),
+    extra: (cell, l, h) => {
+      cell.querySelector('canvas').title = labels.join(' ');
+      cell.querySelector('.lh-label').textContent = describeHead(info.headScores, l, h).title;  // what it became by the end
+    } });
   for (let k = 0; k < L * H; k++) {
-    const base = (f * L * H + k) * tri, canvas = grid.children[k].querySelector('canvas');
+    const base = (f * L * H + k) * tri, canvas = cells[k].querySelector('canvas');
     const weight = (i, j) => p.frames[base + (i * (i + 1)) / 2 + j] / 255;
     drawCausalPixels(canvas, T, weight);
     pixelTooltip(canvas, T, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])

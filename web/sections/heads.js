@@ -1,15 +1,18 @@
 // Section 4: every head's weights (heat map and line view), their average over the shown heads (headAverage),
 // concat and W_o. Not the next-token table (next-tokens.js); not the average's arithmetic (the package's).
 import { headAverage, headSlice } from '/dist/trace.js';
-import { hideTip, matrixView, paint, pngButton, removeFrom, showTip, stepCard, tooltip } from '../canvas.js';
+import { matrixView, paint, pngButton, removeFrom, stepCard, tooltip } from '../canvas.js';
 import { $, setText } from '../dom.js';
-import { cellAt, drawLines, drawMatrix, fmt, linesGeometry, matrixGeometry } from '../draw.js';
+import { absMax, cellAt, drawLines, drawMatrix, fmt, linesGeometry, matrixGeometry } from '../draw.js';
+import { selection, watchSelection } from '../selection.js';
 import { hidden } from '../url-state.js';
 import { headNames, keyLabels, padLabels, page, rowsOf } from '../page.js';
 import { S } from '../strings.js';
 import { renderNextTokens } from './next-tokens.js';
 
-let focusToken = -1;
+let focusToken = -1;  // the row under the mouse
+let redrawLines = () => {};
+watchSelection(() => redrawLines());
 
 export function renderHeads() {
   const a = page.analysis, t = a.trace, dims = t.dims, box = $('head-grid');
@@ -54,28 +57,28 @@ export function renderHeads() {
     return { heat, lines, weights: spec.weights, mask: () => (mask ??= maskOf(spec.maskHead)) };
   });
   const heatOptions = { kind: 'weight', maxSize: 200 }, g = matrixGeometry(L, Lk, heatOptions), lg = linesGeometry(L, Lk);
+  // The line views follow the row under the mouse, else the selected token.
   const redraw = () => {
-    const focus = focusToken;
+    const focus = focusToken >= 0 ? focusToken : selection.token < L ? selection.token : -1;
     for (const c of cards) {
-      paint(c.heat, g.width, g.height, () => drawMatrix(c.heat, c.weights, L, Lk, { ...heatOptions, masked: c.mask(), highlightRow: focus }));
+      paint(c.heat, g.width, g.height, () => drawMatrix(c.heat, c.weights, L, Lk, { ...heatOptions, masked: c.mask(), highlightRow: focusToken }));
       paint(c.lines, lg.width, lg.height, () => drawLines(c.lines, c.weights, L, Lk, { leftLabels: tokens, rightLabels: keys, focus }));
     }
   };
+  redrawLines = redraw;
   for (const c of cards) {
+    tooltip(c.heat, g, c.weights, Lk, (i, j) => S.steps.scoreTip(tokens[i], keys[j], c.mask()(i, j) ? S.steps.maskedCell
+      : fmt(c.weights[i * Lk + j])), 'both');
     c.heat.onmousemove = (e) => {
-      const cell = cellAt(e, c.heat, g);
-      const i = cell ? cell.i : -1;
+      const cell = cellAt(e, c.heat, g), i = cell ? cell.i : -1;
       if (i !== focusToken) (focusToken = i), redraw();
-      if (!cell) return hideTip();
-      showTip(e, S.steps.scoreTip(tokens[cell.i], keys[cell.j], c.mask()(cell.i, cell.j) ? S.steps.maskedCell
-        : fmt(c.weights[cell.i * Lk + cell.j])));
     };
-    c.heat.onmouseleave = () => ((focusToken = -1), hideTip(), redraw());
+    c.heat.onmouseleave = () => ((focusToken = -1), redraw());
     c.lines.onmousemove = (e) => {
       const r = c.lines.getBoundingClientRect();
-      const y = ((e.clientY - r.top) * c.lines.height) / r.height;
-      const x = ((e.clientX - r.left) * c.lines.width) / r.width;
-      const i = x < c.lines.width / 2 ? Math.floor((y - lg.top) / lg.rowHeight) : -1;
+      const y = ((e.clientY - r.top) * lg.height) / r.height;
+      const x = ((e.clientX - r.left) * lg.width) / r.width;
+      const i = x < lg.width / 2 ? Math.floor((y - lg.top) / lg.rowHeight) : -1;
       const next = i >= 0 && i < L ? i : -1;
       if (next !== focusToken) (focusToken = next), redraw();
     };
@@ -86,13 +89,15 @@ export function renderHeads() {
   // Concat and W_o.
   const concat = $('concat');
   const HDv = dims.heads * dims.valueDim;
-  const c1 = stepCard(concat, 0, { title: S.heads.concat, formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]` });
   const concatRows = rowsOf(t.headsOut, b, L, HDv), outRows = rowsOf(t.out, b, L, dims.dModel);
-  const g1 = matrixView(c1, concatRows, L, HDv, { rowLabels: tokens, maxSize: 420 });
-  tooltip(c1, g1, concatRows, HDv, (i, j) => S.steps.cellTip(tokens[i], j, fmt(concatRows[i * HDv + j])));
-  const c2 = stepCard(concat, 1, { title: S.heads.output, formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]` });
-  const g2 = matrixView(c2, outRows, L, dims.dModel, { rowLabels: tokens, maxSize: 420 });
-  tooltip(c2, g2, outRows, dims.dModel, (i, j) => S.steps.cellTip(tokens[i], j, fmt(outRows[i * dims.dModel + j])));
+  const limit1 = absMax(concatRows), limit2 = absMax(outRows);
+  const c1 = stepCard(concat, 0, { title: S.heads.concat, formula: 'concat(O₁ … O_h)', shape: `[L, h·d_v=${HDv}]`, kind: 'signed', limit: limit1 });
+  const g1 = matrixView(c1, concatRows, L, HDv, { rowLabels: tokens, maxSize: 420, limit: limit1 });
+  tooltip(c1, g1, concatRows, HDv, (i, j) => S.steps.cellTip(tokens[i], j, fmt(concatRows[i * HDv + j])), 'rows');
+  const c2 = stepCard(concat, 1, { title: S.heads.output, formula: 'Y = concat·W_o', shape: `[L, d_model=${dims.dModel}]`,
+    kind: 'signed', limit: limit2 });
+  const g2 = matrixView(c2, outRows, L, dims.dModel, { rowLabels: tokens, maxSize: 420, limit: limit2 });
+  tooltip(c2, g2, outRows, dims.dModel, (i, j) => S.steps.cellTip(tokens[i], j, fmt(outRows[i * dims.dModel + j])), 'rows');
   removeFrom(concat, 2);
 
   renderNextTokens(a.nextTokens);

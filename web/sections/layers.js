@@ -2,7 +2,7 @@
 // head scores; a tick switches a head off (ablation, run by the library), a click enlarges that head with its
 // scores in sentences. Not the labels' rules (head-labels.js), not the weights (the worker's forward).
 import { matrixView, pixelTooltip, tooltip } from '../canvas.js';
-import { $, setText } from '../dom.js';
+import { $, headGrid, setText } from '../dom.js';
 import { fmt } from '../draw.js';
 import { bestHeads, describeHead } from '../head-labels.js';
 import { lm, updateModel } from '../lm.js';
@@ -21,11 +21,11 @@ export function renderLayers(a) {
     return;
   }
   const { layers: L, heads: H } = info.config, T = a.tokens.length, scores = info.headScores, labels = a.tokens.map(label);
-  const key = `${info.name}|${L}x${H}|${language()}`;
-  if (grid.dataset.key !== key) buildGrid(grid, key, L, H, scores);
+  const cells = headGrid(grid, { key: `${info.name}|${L}x${H}|${language()}`, layers: L, heads: H,
+    title: (l, h) => S.layers.headName(l, h), extra: (cell, l, h) => headCell(cell, l, h, scores) });
   for (let l = 0; l < L; l++) {
     for (let h = 0; h < H; h++) {
-      const cell = grid.children[l * H + h], canvas = cell.querySelector('canvas');
+      const cell = cells[l * H + h], canvas = cell.querySelector('canvas');
       const off = ablated.has(`${l}.${h}`);
       cell.classList.toggle('ablated', off);
       cell.querySelector('input').checked = off;
@@ -34,10 +34,9 @@ export function renderLayers(a) {
       const base = (l * H + h) * T * T, w = a.attention;
       drawCausalPixels(canvas, T, (i, j) => w[base + i * T + j]);
       pixelTooltip(canvas, T, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
-        : S.layers.weightTip(labels[i], labels[j], fmt(w[base + i * T + j]))));
+        : S.layers.weightTip(labels[i], labels[j], fmt(w[base + i * T + j]))), 'both');
     }
   }
-  grid.style.setProperty('--heads', H);
   const n = [...ablated].filter((lh) => lh.split('.').map(Number).every((x, i) => x < (i ? H : L))).length;
   setText($('ablate-note'), S.layers.ablatedNote(n));
   renderDetail(a);
@@ -74,37 +73,22 @@ function renderTutorialNote(a) {
     : S.layers.tutorialNoteZh(best.l, best.h, best.shown, words.noun, label(a.tokens[q]), shares));
 }
 
-function buildGrid(grid, key, L, H, scores) {
-  grid.textContent = '';
-  grid.dataset.key = key;
-  for (let l = 0; l < L; l++) {
-    for (let h = 0; h < H; h++) {
-      const cell = document.createElement('div');
-      cell.className = 'lh';
-      cell.dataset.layer = l;
-      cell.dataset.head = h;
-      const title = document.createElement('div');
-      title.className = 'lh-title';
-      const off = document.createElement('label');
-      off.className = 'lh-off';
-      off.append(Object.assign(document.createElement('input'), { type: 'checkbox' }), ` ${S.layers.off}`);
-      off.firstChild.setAttribute('aria-label', S.layers.headSwitchOff(l, h));
-      off.firstChild.onchange = (e) => {
-        e.target.checked ? ablated.add(`${l}.${h}`) : ablated.delete(`${l}.${h}`);
-        page.update({ recompute: false });
-        updateModel();
-      };
-      title.append(S.layers.headName(l, h), off);
-      const canvas = document.createElement('canvas');
-      canvas.setAttribute('aria-label', S.layers.selectedHead(l, h));
-      canvas.onclick = () => select(l, h);
-      const what = document.createElement('div');
-      what.className = 'lh-label';
-      what.textContent = describeHead(scores, l, h).title;  // a file without head scores: the picker says so once
-      cell.append(title, canvas, what);
-      grid.append(cell);
-    }
-  }
+/** A new cell of the grid (dom.js headGrid): its switch-off tick, a click to enlarge it, its measured label. */
+function headCell(cell, l, h, scores) {
+  const off = document.createElement('label');
+  off.className = 'lh-off';
+  off.append(Object.assign(document.createElement('input'), { type: 'checkbox' }), ` ${S.layers.off}`);
+  off.firstChild.setAttribute('aria-label', S.layers.headSwitchOff(l, h));
+  off.firstChild.onchange = (e) => {
+    e.target.checked ? ablated.add(`${l}.${h}`) : ablated.delete(`${l}.${h}`);
+    page.update({ recompute: false });
+    updateModel();
+  };
+  cell.querySelector('.lh-title').append(off);
+  const canvas = cell.querySelector('canvas');
+  canvas.setAttribute('aria-label', S.layers.selectedHead(l, h));
+  canvas.onclick = () => select(l, h);
+  cell.querySelector('.lh-label').textContent = describeHead(scores, l, h).title;  // a file without head scores: the picker says so once
 }
 
 /** Selects head (l, h) for the enlarged view. */
@@ -132,7 +116,7 @@ function renderDetail(a) {
   const g = matrixView(canvas, weights, T, T, { kind: 'weight', rowLabels: labels, colLabels: labels, maxSize: 420,
     masked: (i, j) => j > i });
   tooltip(canvas, g, weights, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
-    : S.layers.weightTip(labels[i], labels[j], fmt(weights[i * T + j]))));
+    : S.layers.weightTip(labels[i], labels[j], fmt(weights[i * T + j]))), 'both');
 }
 
 /** The head shown before any click: the noun → adjective head when the model has one, else layer 0 head 0. */

@@ -4,6 +4,7 @@
 import { $ } from '../dom.js';
 import { label, page, showError } from '../page.js';
 import { call } from '../rpc.js';
+import { watchSelection } from '../selection.js';
 import { S } from '../strings.js';
 
 let position = -1;  // -1: the last token
@@ -29,6 +30,13 @@ export function renderLens(a) {
   if (position < 0) drawLens(a.lens, a.tokens.length - 1);
   else choose(position, a.tokens.length);
 }
+
+// The selected token (selection.js) is the lens's position too.
+watchSelection((i) => {
+  if (!current || current.empty || i < 0 || i >= current.tokens.length) return;
+  $('lens-pos').value = String(i);
+  choose(i, current.tokens.length);
+});
 
 async function choose(p, T) {
   position = p === T - 1 ? -1 : p;

@@ -28,9 +28,9 @@ export function renderSteps() {
   ];
   let k = 0;
   for (const m of matrices) {
-    const canvas = stepCard(steps, k++, m);
-    const g = matrixView(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300 });
-    tooltip(canvas, g, m.data, m.cols, (i, j) => S.steps.cellTip(tokens[i], j, fmt(m.data[i * m.cols + j])));
+    const limit = absMax(m.data), canvas = stepCard(steps, k++, { ...m, kind: 'signed', limit });
+    const g = matrixView(canvas, m.data, m.data.length / m.cols, m.cols, { rowLabels: tokens, maxSize: 300, limit });
+    tooltip(canvas, g, m.data, m.cols, (i, j) => S.steps.cellTip(tokens[i], j, fmt(m.data[i * m.cols + j])), 'rows');
   }
   const scores = [
     { key: 'rawScores', title: S.steps.scores, formula: 'S = Q·Kᵀ', kind: 'signed' },
@@ -41,40 +41,45 @@ export function renderSteps() {
   const scaledMax = absMax(headSlice(t, 'scaledScores', h, b));
   for (const s of scores) {
     const data = headSlice(t, s.key, h, b);
-    const canvas = stepCard(steps, k++, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note });
+    // The raw, scaled and masked scores on one scale (the raw one stretched by 1/scale), so the steps compare.
+    const limit = s.kind !== 'signed' ? 1 : t.scale !== 0 ? scaledMax / (s.key === 'rawScores' ? Math.abs(t.scale) : 1) : absMax(data);
+    const canvas = stepCard(steps, k++, { title: s.title, formula: s.formula, shape: `[Lq=${L}, Lk=${Lk}]`, note: s.note,
+      kind: s.kind, limit });
     canvas.dataset.step = s.key;
     const options = { kind: s.kind, rowLabels: tokens, colLabels: keys, maxSize: 320 };
     const draw = (highlightRow = -1, highlightCol = -1) => drawMatrix(canvas, data, L, Lk, { ...options,
-      masked: s.mask ? isMasked : undefined, highlightRow, highlightCol,
-      limit: s.kind === 'signed' && t.scale !== 0 ? scaledMax / (s.key === 'rawScores' ? Math.abs(t.scale) : 1) : undefined });
+      masked: s.mask ? isMasked : undefined, highlightRow, highlightCol, limit });
     const g = matrixGeometry(L, Lk, options);
     paint(canvas, g.width, g.height, () => draw());
     keyboardCells(canvas, L, Lk, (i, j) => (pendingDraws.delete(canvas), draw(i, j)), explainScore);
     tooltip(canvas, g, data, Lk, (i, j) => S.steps.scoreTip(tokens[i], keys[j], isMasked(i, j) && s.mask ? S.steps.maskedCell
-      : fmt(data[i * Lk + j])));
+      : fmt(data[i * Lk + j])), 'both');
     canvas.onclick = (e) => {
       const c = cellAt(e, canvas, g);
       if (c) explainScore(c.i, c.j);
     };
     if (s.key === 'weights') {  // the softmax property, shown: every row of weights sums to 1
-      let sums = canvas.parentElement.querySelector('.row-sums');
+      const card = canvas.closest('.step');
+      let sums = card.querySelector('.row-sums');
       if (!sums) {
         sums = document.createElement('div');
         sums.className = 'shape row-sums';
-        canvas.parentElement.append(sums);
+        card.append(sums);
       }
       setText(sums, S.steps.rowSums(Array.from(headSlice(t, 'rowSums', h, b), (sum) => sum.toFixed(3)).join(' ')));
     }
   }
   const out = headSlice(t, 'headsOut', h, b);
-  const canvas = stepCard(steps, k++, { title: S.steps.output, formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: S.steps.clickRow });
+  const outLimit = absMax(out);
+  const canvas = stepCard(steps, k++, { title: S.steps.output, formula: 'O = A·V', shape: `[L, d_v=${Dv}]`, note: S.steps.clickRow,
+    kind: 'signed', limit: outLimit });
   canvas.dataset.step = 'headOut';
-  const outOptions = { rowLabels: tokens, maxSize: 300 };
+  const outOptions = { rowLabels: tokens, maxSize: 300, limit: outLimit };
   const drawOut = (highlightRow = -1) => drawMatrix(canvas, out, L, Dv, { ...outOptions, highlightRow });
   const g = matrixGeometry(L, Dv, outOptions);
   paint(canvas, g.width, g.height, () => drawOut());
   keyboardCells(canvas, L, 1, (i) => (pendingDraws.delete(canvas), drawOut(i)), (i) => explainOutput(i));
-  tooltip(canvas, g, out, Dv, (i, j) => S.steps.cellTip(tokens[i], j, fmt(out[i * Dv + j])));
+  tooltip(canvas, g, out, Dv, (i, j) => S.steps.cellTip(tokens[i], j, fmt(out[i * Dv + j])), 'rows');
   canvas.onclick = (e) => {
     const c = cellAt(e, canvas, g);
     if (c) explainOutput(c.i);

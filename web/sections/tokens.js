@@ -3,6 +3,7 @@
 // texts and pieces) and not the labels' wording (page.js label, strings/).
 import { $, setText } from '../dom.js';
 import { label, page } from '../page.js';
+import { selectToken, selection, watchSelection } from '../selection.js';
 import { S } from '../strings.js';
 
 /** The chips in runs: a run is one token, or the tokens of one character split into byte pieces (its piece). */
@@ -17,7 +18,7 @@ function runs(tokens) {
 }
 
 // The chips are kept between keystrokes while the runs keep their shape, and only the ones whose token changed are
-// rewritten: typing a character changes one or two tokens, not all of them. Hover and focus are handled once, on the box.
+// rewritten: typing a character changes one or two tokens, not all of them. Hover, clicks and keys are handled once, on the box.
 export function renderTokens(tokens) {
   const box = $('tokens'), groups = runs(tokens);
   const shape = groups.map((g) => (g.piece === null ? '.' : `${g.tokens.length}`)).join('');
@@ -54,7 +55,7 @@ export function renderTokens(tokens) {
     setText(group.lastChild, g.char);
     group.title = S.text.charTitle(g.char, g.tokens.length);
   });
-  highlightToken(-1);
+  showSelected();
 }
 
 // The whole model's unknown tokens (read as UNK), kept as ids by position: the chips are redrawn when the block's
@@ -87,12 +88,40 @@ function chip(i) {
 
 export function chipEvents() {
   const box = $('tokens');
-  const focus = (e) => {
+  const hover = (e) => {
     const chip = e.target.closest?.('.chip');
-    if (chip && !(e.type === 'mouseover' && chip.contains(e.relatedTarget))) highlightToken(Number(chip.dataset.i));
+    if (chip && !chip.contains(e.relatedTarget)) highlightToken(Number(chip.dataset.i));
   };
-  box.addEventListener('mouseover', focus);
-  box.addEventListener('focusin', focus);
+  box.addEventListener('mouseover', hover);
+  box.addEventListener('mouseleave', () => highlightToken(selection.token));
+  // A click, a tap or Tab onto a chip selects its token in every view; the arrow keys move the selection.
+  const choose = (e) => {
+    const chip = e.target.closest?.('.chip');
+    if (chip) selectToken(Number(chip.dataset.i));
+  };
+  box.addEventListener('click', choose);
+  box.addEventListener('focusin', choose);
+  box.addEventListener('keydown', (e) => {
+    const chips = box.querySelectorAll('.chip'), step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 }[e.key];
+    const to = e.key === 'Home' ? 0 : e.key === 'End' ? chips.length - 1 : step ? Math.max(0, Math.min(chips.length - 1, selection.token + step)) : -1;
+    if (to < 0 || !chips.length) return;
+    e.preventDefault();
+    chips[to].focus();
+    selectToken(to);
+  });
+  watchSelection(showSelected);
+}
+
+/** The selected token: its chip marked, its span in the text, the bar's sentence. */
+function showSelected() {
+  const i = selection.token, chips = $('tokens').querySelectorAll('.chip');
+  chips.forEach((c, k) => {
+    c.classList.toggle('selected', k === i);
+    c.setAttribute('aria-pressed', String(k === i));
+  });
+  const t = page.analysis?.tokens?.[i];
+  setText($('selected-token'), t ? S.bar.selected(i, label(t)) : S.bar.none);
+  highlightToken(i);
 }
 
 /** Marks token i's span in the text view; a byte piece marks the character it is part of. */

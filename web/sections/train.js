@@ -2,9 +2,10 @@
 // previous-token and induction scores over the steps, and the heads' maps on a fixed probe; the step at which a head
 // forms is marked. The model can be saved as a .safetensors file or opened in the model picker. Not the training
 // (attn.createTrainer) and not the picker (picker.js opens the file).
+import { SERIES } from '../colours.js';
 import { fmt } from '../draw.js';
 import { matrixView, paint, tooltip } from '../canvas.js';
-import { $, download, setText } from '../dom.js';
+import { $, download, headGrid, setText } from '../dom.js';
 import { bestHeads, describeHead } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
@@ -14,7 +15,6 @@ import { openFile } from './picker.js';
 // The metrics watched for a head forming, per task (named as head-labels.js names a head: above its threshold).
 const WATCHED = { induction: ['previous_token', 'induction'], stories: ['previous_token', 'noun_adjective_en'] };
 const CONFIRM = 2;  // a head counts as formed when it stays named for this many measurements in a row
-const COLORS = ['#1e50b4', '#e07000', '#2a9d3a', '#b0308a', '#6a3fc0', '#c0392b', '#0f8f8f', '#7a6a1a'];
 
 let worker = null;
 const run = { config: null, probe: null, task: 'induction', steps: 0, reportEvery: 50, losses: [], reports: [],
@@ -174,14 +174,14 @@ function draw() {
   const phase = formedAt(WATCHED[run.task].at(-1));  // the phase change: the task's second head formed
   const chart = (id, curves, options) => {
     const canvas = $(id);
-    paint(canvas, canvas.width, canvas.height, () => drawLossCurve(canvas, curves, options.mark ?? null,
+    paint(canvas, 400, 180, () => drawLossCurve(canvas, curves, options.mark ?? null,
       { linear: true, xMax: run.steps, ...options }));
   };
-  chart('train-loss', [{ every, values: run.losses, color: '#1e50b4' }], { label: S.train.lossLabel, mark: phase });
+  chart('train-loss', [{ every, values: run.losses, color: SERIES[0] }], { label: S.train.lossLabel, mark: phase });
   const series = (metric) => {
     const { layers: L, heads: H } = run.config, out = [];
     for (let k = 0; k < L * H; k++)
-      out.push({ every: run.reportEvery, color: COLORS[k % COLORS.length],
+      out.push({ every: run.reportEvery, color: SERIES[k % SERIES.length],
         values: run.reports.map((r) => Math.max(0, r.scores[metric][k])) });  // a negative lift sits on the axis
     return out;
   };
@@ -217,7 +217,7 @@ function drawLegendLine() {
   box.textContent = '';
   for (let k = 0; k < L * H; k++) {
     const item = document.createElement('span');
-    item.style.setProperty('--swatch', COLORS[k % COLORS.length]);
+    item.style.setProperty('--swatch', SERIES[k % SERIES.length]);
     item.textContent = S.layers.headName(Math.floor(k / H), k % H);
     box.append(item);
   }
@@ -229,50 +229,36 @@ function drawMaps() {
   if (!r || !run.probe) return;
   const { layers: L, heads: H } = run.config, T = run.probe.ids.length, labels = run.probe.texts.map((t) => label({ text: t }));
   setText($('train-probe'), S.train.probe(labels.slice(1).join(' '), r.step.toLocaleString('en')));
-  const key = `${run.task}|${run.probe.ids.join(',')}|${S.layers.headName(0, 0)}`;
-  if (grid.dataset.key !== key) {
-    grid.textContent = '';
-    grid.dataset.key = key;
-    grid.style.setProperty('--heads', H);
-    for (let l = 0; l < L; l++) {
-      for (let h = 0; h < H; h++) {
-        const cell = document.createElement('div');
-        cell.className = 'lh';
-        const title = document.createElement('div');
-        title.className = 'lh-title';
-        title.textContent = S.layers.headName(l, h);
-        const canvas = document.createElement('canvas');
-        canvas.tabIndex = 0;
-        canvas.setAttribute('aria-label', S.train.mapLabel(l, h));
-        const pick = () => {
-          run.selected = [l, h];
-          drawMaps();
-        };
-        canvas.onclick = pick;
-        canvas.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), pick());
-        const what = document.createElement('div'), off = document.createElement('div');
-        what.className = 'lh-label';
-        off.className = 'lh-worth';
-        // Ablation during training: an unticked head outputs zero and gets no gradient from the next step on.
-        const trains = document.createElement('label'), box = document.createElement('input'), text = document.createElement('span');
-        trains.className = 'lh-trains';
-        box.type = 'checkbox';
-        box.checked = run.headOn[l * H + h] !== false;
-        box.onchange = () => {
-          run.headOn[l * H + h] = box.checked;
-          worker.postMessage({ type: 'mask', options: options() });
-        };
-        text.textContent = S.train.headTrains;
-        trains.append(box, text);
-        cell.append(title, canvas, what, off, trains);
-        grid.append(cell);
-      }
-    }
-  }
+  const cells = headGrid(grid, { key: `${run.task}|${run.probe.ids.join(',')}|${S.layers.headName(0, 0)}`, layers: L, heads: H,
+    title: (l, h) => S.layers.headName(l, h),
+    extra: (cell, l, h) => {
+      const canvas = cell.querySelector('canvas'), worth = document.createElement('div');
+      canvas.tabIndex = 0;
+      canvas.setAttribute('aria-label', S.train.mapLabel(l, h));
+      const pick = () => {
+        run.selected = [l, h];
+        drawMaps();
+      };
+      canvas.onclick = pick;
+      canvas.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), pick());
+      worth.className = 'lh-worth';
+      // Ablation during training: an unticked head outputs zero and gets no gradient from the next step on.
+      const trains = document.createElement('label'), box = document.createElement('input'), text = document.createElement('span');
+      trains.className = 'lh-trains';
+      box.type = 'checkbox';
+      box.checked = run.headOn[l * H + h] !== false;
+      box.onchange = () => {
+        run.headOn[l * H + h] = box.checked;
+        worker.postMessage({ type: 'mask', options: options() });
+      };
+      text.textContent = S.train.headTrains;
+      trains.append(box, text);
+      cell.append(worth, trains);
+    } });
   const scores = scoresOf(r);
   const [sl, sh] = run.selected ?? defaultHead(r);
   for (let k = 0; k < L * H; k++) {
-    const cell = grid.children[k], base = k * T * T;
+    const cell = cells[k], base = k * T * T;
     cell.classList.toggle('selected', k === sl * H + sh);
     drawCausalPixels(cell.querySelector('canvas'), T, (i, j) => r.attention[base + i * T + j]);
     setText(cell.querySelector('.lh-label'), r.step > 0 ? describeHead(scores, Math.floor(k / H), k % H).title : '');

@@ -37,7 +37,7 @@ export function renderVariants(list) {
     const g = matrixView(canvas, v.weights, v.rows, v.cols, { kind: 'weight', maxSize: 230, masked: (i, j) => v.visible[i * v.cols + j] === 0 });
     const queries = v.queryTokens.map(label), keys = v.keyTokens.map(label);
     tooltip(canvas, g, v.weights, v.cols, (i, j) => S.steps.scoreTip(queries[i], keys[j],
-      v.visible[i * v.cols + j] === 0 ? S.steps.maskedCell : fmt(v.weights[i * v.cols + j])));
+      v.visible[i * v.cols + j] === 0 ? S.steps.maskedCell : fmt(v.weights[i * v.cols + j])), v.cross ? 'rows' : 'both');
     drawNow(canvas);  // variants arrive once typing pauses: drawing them at once delays no keystroke
   });
   removeFrom(box, list.length);

@@ -273,8 +273,6 @@ export default {
     batchRow: 'batch row',
     row0: '0: your text',
     row1: '1: padded sequence',
-    legendSigned: 'colour scale for signed values',
-    legendWeight: 'colour scale for weights',
     explainHint: 'Click a score cell to see its dot product term by term; click a row of the output to see which ' +
       'value rows it mixed. With the keyboard: Tab to a matrix, arrow keys to move, Enter to explain.',
     batchRow0: (L) => `Batch row 0 of 2: your text (${L} tokens).`,
@@ -407,5 +405,28 @@ export default {
     copied: 'link copied',
     pngButton: 'PNG',
     pngTitle: (name) => `download “${name}” as PNG`,
+  },
+
+  view: {
+    switchLabel: 'how much of the page to show',
+    story: 'Story',
+    lab: 'Lab',
+    storyNote: 'The story: the sections in the tutorial\'s order, from §1.1 to §6, with the details folded away. ' +
+      'Switch to the lab for every section and control.',
+    navLabel: 'the story\'s sections',
+    more: 'details',
+    less: 'fewer details',
+  },
+
+  bar: {
+    selected: (i, token) => `Token ${i}, “${token}”, is selected in every view. ← → move it; a click or tap on a ` +
+      'map\'s row selects that row\'s token.',
+    none: 'Click, tap or Tab to a token to follow it through every view (← → move it).',
+  },
+
+  legend: {
+    weight: 'attention weight, 0 to 1 (the same colours on every map)',
+    signed: 'value: negative (blue), 0 (white), positive (red)',
+    scale: (name) => `colour scale: ${name}`,
   },
 };

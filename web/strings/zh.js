@@ -260,8 +260,6 @@ export default {
     batchRow: '批次中的行',
     row0: '0：你的文本',
     row1: '1：填充后的序列',
-    legendSigned: '有正负的数值的色标',
-    legendWeight: '权重的色标',
     explainHint: '点击一个分数格，可以看到它的点积逐项展开；点击输出的一行，可以看到它混合了哪些值向量。用键盘：' +
       'Tab 键移到矩阵上，方向键移动，回车键解释。',
     batchRow0: (L) => `批次第 0 行（共 2 行）：你的文本（${L} 个 Token）。`,
@@ -391,5 +389,27 @@ export default {
     copied: '链接已复制',
     pngButton: 'PNG',
     pngTitle: (name) => `把 “${name}” 下载为 PNG`,
+  },
+
+  view: {
+    switchLabel: '页面显示多少内容',
+    story: '故事',
+    lab: '实验室',
+    storyNote: '故事模式：各部分按教程的顺序排列，从 §1.1 到 §6，细节已折叠。切换到实验室可以看到所有部分和控件。',
+    navLabel: '故事的各个部分',
+    more: '细节',
+    less: '收起细节',
+  },
+
+  bar: {
+    selected: (i, token) => `已选中第 ${i} 个 Token “${token}”，所有视图同时标出它。← → 移动选择；点击或轻触某个图的一行，` +
+      '就选中那一行的 Token。',
+    none: '点击、轻触或用 Tab 选中一个 Token，在所有视图中跟踪它（← → 移动选择）。',
+  },
+
+  legend: {
+    weight: '注意力权重，0 到 1（所有图用同一套颜色）',
+    signed: '数值：负（蓝）、0（白）、正（红）',
+    scale: (name) => `色标：${name}`,
   },
 };
