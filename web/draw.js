@@ -51,6 +51,15 @@ function surface(canvas, width, height) {
   return ctx;
 }
 
+/**
+ * A chart's 2D context at its CSS size (its width and height attributes before the first call), cleared to white
+ * and crisp at the screen's density: returns { ctx, width, height } in CSS px.
+ */
+export function chartSurface(canvas) {
+  const width = parseFloat(canvas.style.width) || canvas.width, height = Math.round((width * canvas.height) / canvas.width);
+  return { ctx: surface(canvas, width, height), width, height };
+}
+
 // Scratch pixels for drawMatrix, reused across calls instead of allocated per draw (a keystroke draws dozens), and
 // written a whole pixel at a time through a 32-bit view.
 let scratchImage = null, scratchPixels = null, scratchCanvas = null;
@@ -256,12 +265,8 @@ export function drawLines(canvas, weights, rows, cols, { offset = 0, leftLabels,
 
 /** Line chart of measured points with a fitted c·n² curve. points: [{n, ms}]; labels: the axis title, ms(v) → text. */
 export function drawCostChart(canvas, points, { axis = '', ms: msText = (v) => v } = {}) {
-  canvas.width = 460;
-  canvas.height = 260;
-  const ctx = canvas.getContext('2d');
-  const L = 56, R = 14, T = 14, B = 36, W = canvas.width - L - R, H = canvas.height - T - B;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const ctx = surface(canvas, 460, 260);
+  const L = 56, R = 14, T = 14, B = 36, W = 460 - L - R, H = 260 - T - B;
   if (points.length === 0) return;
   const nMax = Math.max(...points.map((p) => p.n)), last = points[points.length - 1];
   const c = last.ms / (last.n * last.n);  // fitted through the largest measurement

@@ -2,6 +2,7 @@
 // the fast drawings the model sections repeat for every layer × head on each keystroke. Not the labelled matrices
 // (draw.js) and not what is drawn (sections/).
 import { MASKED, colourOf } from './colours.js';
+import { chartSurface } from './draw.js';
 
 /**
  * Causal weights of one head as a T × T picture: weight(i, j) for j ≤ i, masked grey above the diagonal.
@@ -32,10 +33,8 @@ export function drawCausalPixels(canvas, T, weight) {
  * (k + 1)·every. Live training draws on a linear axis up to xMax, scores on a fixed yMax.
  */
 export function drawLossCurve(canvas, curves, markStep, { label = '', linear = false, xMax: xEnd, yMax: yTop } = {}) {
-  const ctx = canvas.getContext('2d');
-  const L = 44, R = 10, T = 10, B = 30, W = canvas.width - L - R, H = canvas.height - T - B;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const { ctx, width, height } = chartSurface(canvas);  // crisp at the screen's density
+  const L = 44, R = 10, T = 10, B = 30, W = width - L - R, H = height - T - B;
   const points = curves.map((c) => c.values.map((v, k) => [(k + 1) * c.every, v]));
   const all = points.flat();
   if (all.length === 0) return;

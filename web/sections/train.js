@@ -4,7 +4,7 @@
 // (attn.createTrainer) and not the picker (picker.js opens the file).
 import { SERIES } from '../colours.js';
 import { fmt } from '../draw.js';
-import { matrixView, paint, tooltip } from '../canvas.js';
+import { matrixView, paint, pixelTooltip, tooltip } from '../canvas.js';
 import { $, download, headGrid, setText } from '../dom.js';
 import { bestHeads, describeHead } from '../head-labels.js';
 import { label } from '../page.js';
@@ -260,7 +260,10 @@ function drawMaps() {
   for (let k = 0; k < L * H; k++) {
     const cell = cells[k], base = k * T * T;
     cell.classList.toggle('selected', k === sl * H + sh);
-    drawCausalPixels(cell.querySelector('canvas'), T, (i, j) => r.attention[base + i * T + j]);
+    const canvas = cell.querySelector('canvas');
+    drawCausalPixels(canvas, T, (i, j) => r.attention[base + i * T + j]);
+    pixelTooltip(canvas, T, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
+      : S.layers.weightTip(labels[i], labels[j], fmt(r.attention[base + i * T + j]))));
     setText(cell.querySelector('.lh-label'), r.step > 0 ? describeHead(scores, Math.floor(k / H), k % H).title : '');
     const rise = r.ablation.off[k] - r.ablation.all;
     setText(cell.querySelector('.lh-worth'), run.headOn[k] === false ? S.train.offWhileTraining
