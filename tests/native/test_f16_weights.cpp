@@ -217,16 +217,24 @@ TEST_CASE("gpt2 with binary16 weights: the bits of the float32 model, prefill an
       REQUIRE(full.forward(ids.data(), 20, o, b).ok());
       CHECK(same_bits(a.logits, b.logits));
       CHECK(same_bits(a.attention, b.attention));
-      // Decode: one token per step after a prefill, as generation runs.
-      attn::Gpt2Session sa = half.session(), sb = full.session();
+      // Decode: one token per step after a prefill, as generation runs; on 2 threads too (the projections and the
+      // head split over output columns, each column summed by one thread in the same order).
+      attn::Gpt2Session sa = half.session(), sb = full.session(), s2 = half.session();
       o.logits = attn::LogitsFor::last;
       o.attention = false;
+      attn::Gpt2ForwardOptions o2 = o;
+      o2.threads = 2;
+      attn::Gpt2ForwardResult c;
       REQUIRE(sa.append(ids.data(), 9, o, a).ok());
       REQUIRE(sb.append(ids.data(), 9, o, b).ok());
+      REQUIRE(s2.append(ids.data(), 9, o2, c).ok());
+      CHECK(same_bits(a.logits, c.logits));
       for (std::size_t t = 9; t < ids.size(); ++t) {
         REQUIRE(sa.append(&ids[t], 1, o, a).ok());
         REQUIRE(sb.append(&ids[t], 1, o, b).ok());
+        REQUIRE(s2.append(&ids[t], 1, o2, c).ok());
         CHECK(same_bits(a.logits, b.logits));
+        CHECK(same_bits(a.logits, c.logits));
       }
     }
   }

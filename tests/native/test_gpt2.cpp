@@ -100,17 +100,22 @@ TEST_CASE("gpt2: decoding token by token gives the full pass's logits; threads c
   all.logits = attn::LogitsFor::all;
   attn::Gpt2ForwardResult full;
   REQUIRE(model.forward(ids.data(), T, all, full).ok());
-  attn::Gpt2Session s = model.session();
-  attn::Gpt2ForwardResult step;
-  REQUIRE(s.append(ids.data(), prompt, all, step).ok());
-  CHECK(compare(step.logits, std::vector<float>(full.logits.begin(), full.logits.begin() + prompt * V), kGpt2Tol) == "");
-  for (std::size_t t = prompt; t < T; ++t) {
-    REQUIRE(s.append(&ids[t], 1, {}, step).ok());
-    CHECK(step.context == t + 1);
-    CHECK(compare(step.logits, std::vector<float>(full.logits.begin() + t * V, full.logits.begin() + (t + 1) * V), kGpt2Tol) == "");
-  }
   attn::Gpt2ForwardOptions two = all;
   two.threads = 2;
+  attn::Gpt2ForwardOptions one_step, two_steps;  // decode steps on 1 and on 2 threads
+  two_steps.threads = 2;
+  attn::Gpt2Session s = model.session(), s2 = model.session();
+  attn::Gpt2ForwardResult step, step2;
+  REQUIRE(s.append(ids.data(), prompt, all, step).ok());
+  REQUIRE(s2.append(ids.data(), prompt, two, step2).ok());
+  CHECK(compare(step.logits, std::vector<float>(full.logits.begin(), full.logits.begin() + prompt * V), kGpt2Tol) == "");
+  for (std::size_t t = prompt; t < T; ++t) {
+    REQUIRE(s.append(&ids[t], 1, one_step, step).ok());
+    REQUIRE(s2.append(&ids[t], 1, two_steps, step2).ok());
+    CHECK(step.context == t + 1);
+    CHECK(compare(step.logits, std::vector<float>(full.logits.begin() + t * V, full.logits.begin() + (t + 1) * V), kGpt2Tol) == "");
+    CHECK(std::memcmp(step2.logits.data(), step.logits.data(), V * sizeof(float)) == 0);
+  }
   attn::Gpt2ForwardResult threaded;
   REQUIRE(model.forward(ids.data(), T, two, threaded).ok());
   CHECK(std::memcmp(threaded.logits.data(), full.logits.data(), full.logits.size() * sizeof(float)) == 0);

@@ -12,6 +12,42 @@
 
 namespace attn::simd {
 
+/// How Arch widens binary16 to float32: `hardware` says whether it has an instruction for it, and then
+/// widen2(p, lo, hi) converts the 2·W halves at p (lo: the first W, hi: the next W), exactly. The primary template
+/// says no (Kernels::widen2 then uses integer ops); the specialisations below are the arches that do. Each exists
+/// only where its intrinsics are compiled in (the translation unit built for that arch, see kernels/CMakeLists.txt),
+/// so another translation unit sees the primary template and never instantiates the arch's kernels anyway.
+template <class Arch>
+struct F16Convert {
+  static constexpr bool hardware = false;
+};
+
+#if defined(__F16C__)
+/// AVX2 + F16C (every AVX2 processor has F16C): vcvtph2ps, 8 halves per instruction.
+template <>
+struct F16Convert<xsimd::fma3<xsimd::avx2>> {
+  static constexpr bool hardware = true;
+  template <class V>
+  XSIMD_INLINE static void widen2(const std::uint16_t* p, V& lo, V& hi) {
+    lo = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    hi = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8)));
+  }
+};
+#endif
+
+#if defined(__AVX512F__)
+/// AVX-512F: vcvtph2ps on 16 halves per instruction.
+template <>
+struct F16Convert<xsimd::avx512f> {
+  static constexpr bool hardware = true;
+  template <class V>
+  XSIMD_INLINE static void widen2(const std::uint16_t* p, V& lo, V& hi) {
+    lo = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    hi = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)));
+  }
+};
+#endif
+
 template <class Arch>
 struct Kernels {
   using V = xsimd::batch<float, Arch>;
@@ -289,41 +325,19 @@ struct Kernels {
   }
 
   // ---- binary16 weights, widened in registers (kernels.hpp: finite halves only) --------------------------------------
-  // AVX2 (with F16C, which every AVX2 processor has) and AVX-512F convert in hardware. Elsewhere integer ops move
-  // sign, exponent and fraction to where float32 keeps them (4 ops per 2·W halves, see widen2): the float read from
-  // those bits is v·2^−112 (the exponent biases differ by 112), exactly, for normal and subnormal halves. One multiply by 2^112 restores v; a decode step's projection
-  // instead multiplies its row of a by 2^112 once (see row_f16), which gives the same products for fewer operations.
-  // (The intrinsics exist only in the translation units compiled for them, hence the #if.)
-#if defined(__F16C__)
-  static constexpr bool kF16c = std::is_same_v<Arch, xsimd::fma3<xsimd::avx2>>;
-#else
-  static constexpr bool kF16c = false;
-#endif
-#if defined(__AVX512F__)
-  static constexpr bool kAvx512Cvt = std::is_same_v<Arch, xsimd::avx512f>;
-#else
-  static constexpr bool kAvx512Cvt = false;
-#endif
-  static constexpr bool kHardwareWiden = kF16c || kAvx512Cvt;
+  // Arches with a conversion instruction use it (F16Convert<Arch>, below the class). Elsewhere integer ops move
+  // sign, exponent and fraction to where float32 keeps them (5 ops per 2·W halves, see widen2): the float read from
+  // those bits is v·2^−112 (the exponent biases differ by 112), exactly, for normal and subnormal halves. One multiply
+  // by 2^112 restores v; a decode step's projection instead multiplies its row of a by 2^112 once (see row_f16), which
+  // gives the same products for fewer operations.
+  static constexpr bool kHardwareWiden = F16Convert<Arch>::hardware;
 
   /// 2·W halves at p → lo (the first W) and hi (the next W); Exact = false (bit tricks only): v·2^−112.
   template <bool Exact = true>
   XSIMD_INLINE static void widen2(const std::uint16_t* p, V& lo, V& hi) {
-#if defined(__F16C__)
-    if constexpr (kF16c) {
-      lo = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-      hi = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + W)));
-      return;
-    }
-#endif
-#if defined(__AVX512F__)
-    if constexpr (kAvx512Cvt) {
-      lo = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-      hi = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + W)));
-      return;
-    }
-#endif
-    if constexpr (!kHardwareWiden) {
+    if constexpr (kHardwareWiden) {
+      F16Convert<Arch>::widen2(p, lo, hi);
+    } else {
       // Per half, in 16-bit lanes: the float's upper half is sign | 000 | exponent | fraction's top 7 bits, i.e.
       // (h >>arith 3) with the 3 copies of the sign cleared; its lower half is the fraction's last 3 bits, h << 13.
       // Interleaving the two (lower first: little-endian) gives the float bits.
