@@ -153,6 +153,27 @@ TEST_CASE("matmul_bias: a binary16 PackedMatrix gives the bits of its float32 wi
   }
 }
 
+TEST_CASE("PackedMatrix: packing a transposed table gives the matrix of its transpose, float32 and binary16",
+          "[kernels][f16]") {
+  for (std::size_t in : {5u, 130u, 300u})
+    for (std::size_t out : {3u, 64u, 200u}) {
+      INFO("in " << in << " out " << out);
+      const std::vector<std::uint16_t> wt = random_halves(out * in, in * out);  // [out, in]
+      std::vector<std::uint16_t> w(in * out);                                   // [in, out]
+      for (std::size_t o = 0; o < out; ++o)
+        for (std::size_t i = 0; i < in; ++i) w[i * out + o] = wt[o * in + i];
+      attn::PackedMatrix half, half_t, full, full_t;
+      half.pack_f16(w.data(), in, out);
+      half_t.pack_f16_transposed(wt.data(), in, out);
+      full.pack(widened(w).data(), in, out);
+      full_t.pack_transposed(widened(wt).data(), in, out);
+      CHECK(half_t.is_f16());
+      CHECK(same_bits(half_t.unpack(), half.unpack()));
+      CHECK(same_bits(full_t.unpack(), full.unpack()));
+      CHECK(same_bits(full_t.unpack(), widened(w)));
+    }
+}
+
 namespace {
 
 /// A random C=32 GPT-2 whose every tensor is exactly binary16 (as if read from an F16 file), loaded with `options`.

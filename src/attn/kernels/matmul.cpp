@@ -22,16 +22,21 @@ void fill_bias(float* y, std::size_t rows, std::size_t out, const float* b) {
 PackedMatrix::PackedMatrix(const float* w, std::size_t in, std::size_t out) { pack(w, in, out); }
 
 namespace {
-/// Copies w: [in, out] into dst in the panel order of a PackedMatrix of that shape (offset(j, s) → panel start).
+/// Copies w: [in, out] (transposed = false) or the transpose of w: [out, in] (true) into dst in the panel order of a
+/// PackedMatrix of shape [in, out] (offset(j, s) → panel start).
 template <class T, class Offset>
-void pack_panels(const T* w, std::size_t in, std::size_t out, T* dst, const Offset& offset) {
+void pack_panels(const T* w, std::size_t in, std::size_t out, T* dst, const Offset& offset, bool transposed = false) {
   for (std::size_t j = 0; j * PackedMatrix::kPanel < out; ++j)
     for (std::size_t s = 0; s * PackedMatrix::kSlice < in; ++s) {
       const std::size_t nc = std::min(PackedMatrix::kPanel, out - j * PackedMatrix::kPanel);
       const std::size_t kc = std::min(PackedMatrix::kSlice, in - s * PackedMatrix::kSlice);
+      const std::size_t i0 = s * PackedMatrix::kSlice, o0 = j * PackedMatrix::kPanel;
       T* p = dst + offset(j, s);
-      for (std::size_t t = 0; t < kc; ++t)
-        std::memcpy(p + t * nc, w + (s * PackedMatrix::kSlice + t) * out + j * PackedMatrix::kPanel, nc * sizeof(T));
+      if (!transposed)
+        for (std::size_t t = 0; t < kc; ++t) std::memcpy(p + t * nc, w + (i0 + t) * out + o0, nc * sizeof(T));
+      else  // rows of wt read front to back; the writes stay inside one panel (in L1)
+        for (std::size_t c = 0; c < nc; ++c)
+          for (std::size_t t = 0; t < kc; ++t) p[t * nc + c] = w[(o0 + c) * in + i0 + t];
     }
 }
 }  // namespace
@@ -48,6 +53,20 @@ void PackedMatrix::pack_f16(const std::uint16_t* w, std::size_t in, std::size_t 
   data_ = {};
   half_.resize(in * out);
   pack_panels(w, in, out, half_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); });
+}
+
+void PackedMatrix::pack_transposed(const float* wt, std::size_t in, std::size_t out) {
+  in_ = in, out_ = out;
+  half_ = {};
+  data_.resize(in * out);
+  pack_panels(wt, in, out, data_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); }, true);
+}
+
+void PackedMatrix::pack_f16_transposed(const std::uint16_t* wt, std::size_t in, std::size_t out) {
+  in_ = in, out_ = out;
+  data_ = {};
+  half_.resize(in * out);
+  pack_panels(wt, in, out, half_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); }, true);
 }
 
 float PackedMatrix::at(std::size_t i, std::size_t o) const {

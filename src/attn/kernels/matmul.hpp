@@ -24,6 +24,10 @@ class PackedMatrix {
   void pack(const float* w, std::size_t in, std::size_t out);
   /// Packs w: [in, out] binary16 bit patterns, kept as such (every one finite: the kernels widen finite halves only).
   void pack_f16(const std::uint16_t* w, std::size_t in, std::size_t out);
+  /// Packs the transpose of wt: [out, in] (a table whose rows are W's columns, as an LM head [V, C] is), float32 or
+  /// binary16 as pack / pack_f16; no transposed copy is made.
+  void pack_transposed(const float* wt, std::size_t in, std::size_t out);
+  void pack_f16_transposed(const std::uint16_t* wt, std::size_t in, std::size_t out);
 
   std::size_t in() const { return in_; }
   std::size_t out() const { return out_; }

@@ -26,22 +26,6 @@ void gelu(const KernelTable& kt, float* x, std::size_t n, GeluForm form, std::si
   });
 }
 
-/// logits: [n, V] = h: [n, C] · head: [V, C]ᵀ, vocabulary blocks over threads. A binary16 head is widened in
-/// registers for a few rows, or a block at a time into float32 for many (each widened row then serves every row of h).
-void head_logits(const KernelTable& kt, const float* h, std::size_t n, std::size_t C, const Gpt2Table& head,
-                 std::size_t V, float* logits, std::size_t threads) {
-  constexpr std::size_t kVocabBlock = 512, kFewRows = 4;
-  const std::size_t blocks = (V + kVocabBlock - 1) / kVocabBlock;
-  parallel_for(blocks, threads, [&](std::size_t block, std::size_t) {
-    const std::size_t v0 = block * kVocabBlock, nv = std::min(kVocabBlock, V - v0);
-    if (!head.is_f16()) return kt.gemm_nt(n, nv, C, 1.0f, h, C, head.f32.data() + v0 * C, C, logits + v0, V);
-    if (n <= kFewRows) return kt.gemm_nt_f16(n, nv, C, 1.0f, h, C, head.f16.data() + v0 * C, C, logits + v0, V);
-    std::vector<float> rows(nv * C);
-    kt.widen_f16(head.f16.data() + v0 * C, rows.data(), nv * C);
-    kt.gemm_nt(n, nv, C, 1.0f, h, C, rows.data(), C, logits + v0, V);
-  });
-}
-
 }  // namespace
 
 std::size_t Gpt2Weights::decode_bytes() const {
@@ -194,20 +178,20 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   }
   record(L);
 
-  const Gpt2Table& head = w.head();
   if (options.logits != LogitsFor::none) {
     const std::size_t first = options.logits == LogitsFor::all ? 0 : n - 1, m = n - first;
     nn::layer_norm_forward(x.data() + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr,
                            threads);
     r.logits.resize(m * V);
-    head_logits(kt, h.data(), m, C, head, V, r.logits.data(), threads);
+    // logits: [m, V] = ln_f(x) · head: [V, C]ᵀ, on the head packed as [C, V] (see Gpt2Weights::head_packed).
+    matmul_bias(kt, h.data(), m, w.head_packed, nullptr, r.logits.data(), threads);
   }
   if (options.logit_lens) {
     // Each depth's residual of the last token, read out as if it were the last layer's.
     r.logit_lens.resize((L + 1) * V);
     for (std::size_t d = 0; d <= L; ++d) {
       nn::layer_norm_forward(&lens_rows[d * C], 1, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, 1);
-      head_logits(kt, h.data(), 1, C, head, V, &r.logit_lens[d * V], threads);
+      matmul_bias(kt, h.data(), 1, w.head_packed, nullptr, &r.logit_lens[d * V], threads);
     }
   }
   position_ += n;

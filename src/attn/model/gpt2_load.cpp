@@ -225,6 +225,9 @@ Status Gpt2Loader::finish(const Gpt2LoadOptions& options, Gpt2Config& config, Gp
     if (!same) w.lm_head = std::move(head);
   }
   c.tied_head = w.lm_head.empty();
+  const Gpt2Table& head = w.head();  // [V, C] → [C, V] panels for matmul_bias
+  if (head.is_f16()) w.head_packed.pack_f16_transposed(head.f16.data(), C, V);
+  else w.head_packed.pack_transposed(head.f32.data(), C, V);
 
   if (!vocab_ids_.empty()) {
     if (vocab_ids_.size() != V)
