@@ -1,9 +1,11 @@
 // Browser benchmark of live training on the page, in headless Chromium: for seeds 1–5 of the default (induction)
-// task, the step and the seconds of training at which the page marks the induction head formed, and their medians.
-// Reported, not asserted. Run: node bench/train-live.bench.mjs [seeds=5] [task=induction]
+// task, the step and the seconds of training at which the page marks the induction head formed (a head of layer 1:
+// sections/train.js), and their medians; a seed is stopped at maxSteps (default: the run's end) if none has formed.
+// Also the best raw induction score of each layer at the end. Reported, not asserted.
+// Run: node bench/train-live.bench.mjs [seeds=5] [task=induction] [maxSteps]
 import { openBrowser } from '../tests/e2e/browser.mjs';
 
-const SEEDS = Number(process.argv[2] || 5), TASK = process.argv[3] || 'induction';
+const SEEDS = Number(process.argv[2] || 5), TASK = process.argv[3] || 'induction', MAX = Number(process.argv[4] || Infinity);
 const METRIC = TASK === 'induction' ? 'induction' : 'noun_adjective_en';
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b), n = s.length;
@@ -24,12 +26,14 @@ try {
     await page.waitForFunction((s) => window.__train.options?.seed === s && window.__train.step === 0, seed, { timeout: 60000 });
     const t0 = Date.now();
     await page.click('#train-start');
-    await page.waitForFunction((m) => window.__train.formed[m]?.confirmed || window.__train.finished, METRIC,
-      { timeout: 600000, polling: 200 });
+    await page.waitForFunction(([m, max]) => window.__train.formed[m]?.confirmed || window.__train.finished ||
+      window.__train.step >= max, [METRIC, MAX], { timeout: 1800000, polling: 200 });
     const r = await page.evaluate((m) => {
       const t = window.__train, f = t.formed[m];
       return { formed: Boolean(f?.confirmed), step: f?.step ?? null, seconds: f?.seconds ?? null, head: f && [f.l, f.h],
-        value: f?.value ?? null, msPerStep: (1000 * t.seconds) / t.step, stepNow: t.step };
+        value: f?.value ?? null, msPerStep: (1000 * t.seconds) / t.step, stepNow: t.step,
+        bestByLayer: Array.from({ length: t.config.layers }, (_, l) => // the last report's best raw score per layer
+          Math.max(...t.latest.scores[m === 'induction' ? 'induction' : 'noun_adjective'].slice(l * t.config.heads, (l + 1) * t.config.heads))) };
     }, METRIC);
     if (await page.evaluate(() => window.__train.running)) {
       await page.click('#train-start');  // pause
@@ -38,7 +42,9 @@ try {
     rows.push({ seed, ...r, wallSeconds: (Date.now() - t0) / 1000 });
     const at = r.formed ? `step ${r.step} after ${r.seconds.toFixed(1)} s of training (L${r.head[0]} H${r.head[1]}, score ${r.value})`
       : `not formed by step ${r.stepNow}`;
-    console.log(`seed ${seed}: ${METRIC} ${at}; ${r.msPerStep.toFixed(1)} ms a step with measuring`);
+    const byLayer = r.bestByLayer.map((v, l) => `layer ${l} ${v.toFixed(2)}`).join(', ');
+    console.log(`seed ${seed}: ${METRIC} ${at}; best raw score at step ${r.stepNow}: ${byLayer}; ` +
+      `${r.msPerStep.toFixed(1)} ms a step with measuring`);
   }
 } finally {
   await env.close();

@@ -156,7 +156,7 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
   ho.induction_period = (tc.context - 1) / 2, ho.induction_pool = o.corpus.span_pool;
 
   double train_s = 0, measure_s = 0, window_loss = 0, best = 0, induction_loss = 0;
-  std::size_t formed = 0, copies = 0, run_length = 0, window = 0;
+  std::size_t formed = 0, copies = 0, run_length = 0, window = 0, best_at = 0;
   std::string curve = "[";  // the mean loss of each report window
   StepReport r;
   for (std::size_t s = 1; s <= o.max_steps; ++s) {
@@ -173,13 +173,20 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
     HeadReport heads;
     check(measure_heads(model, tokenizer, ho, heads), "head report");
     measure_s += seconds_since(t0);
-    best = heads.induction[heads.best(heads.induction)], induction_loss = heads.induction_loss;
+    // An induction head reads a previous layer (K-composition), so only heads of layer ≥ 1 count: a layer-0 head
+    // that scores is a fixed-offset head matching the probe's period, not one that finds the earlier copy.
+    best_at = tc.heads;
+    for (std::size_t k = tc.heads; k < heads.induction.size(); ++k)
+      if (heads.induction[k] > heads.induction[best_at]) best_at = k;
+    best = heads.induction[best_at], induction_loss = heads.induction_loss;
+    const std::size_t layer0_best = heads.best({heads.induction.begin(), heads.induction.begin() + long(tc.heads)});
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s[%zu, %.3f, %.3f]", curve.size() > 1 ? ", " : "", s, window_loss / window, best);
     curve += buf, window_loss = 0, window = 0;
-    std::fprintf(stderr, "seed %llu step %zu  loss %.3f  previous-token %.3f  induction %.3f  copy loss %.3f\n",
-                 static_cast<unsigned long long>(seed), s, r.loss,
-                 heads.previous_token[heads.best(heads.previous_token)], best, induction_loss);
+    std::fprintf(stderr, "seed %llu step %zu  loss %.3f  previous-token %.3f  induction L%zuH%zu %.3f (layer 0: %.3f)  "
+                 "copy loss %.3f\n", static_cast<unsigned long long>(seed), s, r.loss,
+                 heads.previous_token[heads.best(heads.previous_token)], best_at / tc.heads, best_at % tc.heads, best,
+                 heads.induction[layer0_best], induction_loss);
     run_length = best > o.threshold ? run_length + 1 : 0;
     if (run_length == o.confirm && !formed)
       formed = s - (o.confirm - 1) * o.report_every;  // the page marks the first of the confirming measurements

@@ -105,9 +105,14 @@ const receive = {
   },
 };
 
-/** The scores as head-labels.js reads them ({ heads, metric: [L·H] or { lift } }). */
+/**
+ * The scores as head-labels.js reads them ({ heads, metric: [L·H] or { lift } }). Layer 0's induction scores count as
+ * 0: an induction head reads a previous layer's previous-token head, so a layer-0 head that scores on the probe looks
+ * a fixed distance back (the probe's period), which is not finding the earlier copy. The charts show every raw score.
+ */
 const scoresOf = (r) => r && { layers: run.config.layers, heads: run.config.heads, previous_token: r.scores.previous_token,
-  induction: r.scores.induction, noun_adjective_en: { lift: r.scores.noun_adjective } };
+  induction: r.scores.induction.map((v, k) => (k < run.config.heads ? 0 : v)),
+  noun_adjective_en: { lift: r.scores.noun_adjective } };
 
 /** Marks a watched metric's first step once its best head has been named CONFIRM measurements in a row. */
 function watchForming(r) {
