@@ -183,8 +183,10 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s[%zu, %.3f, %.3f]", curve.size() > 1 ? ", " : "", s, window_loss / window, best);
     curve += buf, window_loss = 0, window = 0;
-    std::fprintf(stderr, "seed %llu step %zu  loss %.3f  previous-token %.3f  induction L%zuH%zu %.3f (layer 0: %.3f)  "
-                 "copy loss %.3f\n", static_cast<unsigned long long>(seed), s, r.loss,
+    std::fprintf(stderr,
+                 "seed %llu step %zu  loss %.3f  previous-token %.3f  induction L%zuH%zu %.3f (layer 0: %.3f)  "
+                 "copy loss %.3f\n",
+                 static_cast<unsigned long long>(seed), s, r.loss,
                  heads.previous_token[heads.best(heads.previous_token)], best_at / tc.heads, best_at % tc.heads, best,
                  heads.induction[layer0_best], induction_loss);
     run_length = best > o.threshold ? run_length + 1 : 0;
