@@ -24,13 +24,15 @@ std::vector<std::uint32_t> ids_of(const val& ids) { return emscripten::convertJS
 class Gpt2Js {
  public:
   /// file: a heap address holding `size` bytes of a safetensors file (freed by the caller right after).
-  val load(std::uintptr_t file, double size, int heads) {
+  /// keep_f16: F16 tensors stay F16 in memory (loadModel's weights: 'f16', the default); false widens them at load.
+  val load(std::uintptr_t file, double size, int heads, bool keep_f16) {
     attn::Gpt2Loader loader;
     attn::Status st = attn::gpt2_loader_from_safetensors(reinterpret_cast<const std::uint8_t*>(file),
                                                          static_cast<std::size_t>(size), loader);
     if (st.ok()) {
       attn::Gpt2LoadOptions o;
       o.heads = heads > 0 ? std::size_t(heads) : 0;
+      o.keep_f16 = keep_f16;
       st = model_.load(loader, o);
     }
     return status_val(st);
@@ -72,9 +74,10 @@ class Gpt2Js {
   }
 
   /// Builds the model from the tensors added since header().
-  val finish(int heads) {
+  val finish(int heads, bool keep_f16) {
     attn::Gpt2LoadOptions o;
     o.heads = heads > 0 ? std::size_t(heads) : 0;
+    o.keep_f16 = keep_f16;
     const attn::Status st = model_.load(loader_, o);
     loader_ = attn::Gpt2Loader();
     stream_ = {};
@@ -89,6 +92,7 @@ class Gpt2Js {
     o.set("tiedHead", c.tied_head), o.set("restrictedVocab", !c.gpt2_ids.empty());
     o.set("gpt2Ids", copy_out(c.gpt2_ids));
     o.set("unkRow", c.unk_row ? int(*c.unk_row) : -1);
+    o.set("weights", weights_format());
     return o;
   }
 
@@ -128,6 +132,16 @@ class Gpt2Js {
   const attn::Gpt2Model& model() const { return model_; }
 
  private:
+  /// The in-memory format of the matrices a decode step reads (the 4 projections of each block and the head):
+  /// 'f16', 'f32', or 'mixed' (an F16 file with a tensor holding ±∞ or NaN, which stays float32).
+  std::string weights_format() const {
+    const attn::Gpt2Weights& w = model_.weights();
+    std::size_t f16 = w.head().is_f16(), all = 1;
+    for (const attn::Gpt2Layer& b : w.layers)
+      for (const attn::PackedMatrix* m : {&b.qkv_w, &b.proj_w, &b.fc_w, &b.out_w}) f16 += m->is_f16(), ++all;
+    return f16 == all ? "f16" : f16 == 0 ? "f32" : "mixed";
+  }
+
   attn::Gpt2Model model_;
   attn::io::SafetensorsHeader stream_;  // the file being streamed in
   attn::Gpt2Loader loader_;

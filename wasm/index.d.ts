@@ -670,6 +670,12 @@ export interface LoadModelOptions {
   nHead?: number;
   /** Called after each tensor is read: bytes of tensors read so far and in all (a Blob/File is read slice by slice). */
   onProgress?: (progress: { loaded: number; total: number }) => void;
+  /**
+   * How an F16 file's weights are held in memory: 'f16' (default) keeps them F16 and widens them inside the
+   * matrix–vector kernels (half the bytes a decode step reads, the same results); 'f32' widens them once at load.
+   * F32 and BF16 files are held as F32 either way. `config.weights` says what was kept.
+   */
+  weights?: 'f32' | 'f16';
 }
 
 export interface Gpt2ModelConfig {
@@ -689,6 +695,11 @@ export interface Gpt2ModelConfig {
   gpt2Ids: Uint32Array;
   /** The row unknown ids map to, or −1. */
   unkRow: number;
+  /**
+   * The in-memory format of the matrices a decode step reads (each block's 4 projections and the head): 'f16',
+   * 'f32', or 'mixed' (an F16 file with a tensor holding ±∞ or NaN, kept as F32).
+   */
+  weights: 'f32' | 'f16' | 'mixed';
 }
 
 export interface ModelForwardOptions {

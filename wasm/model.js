@@ -8,6 +8,9 @@ import { modelExtras } from './model-file.js';
 import { checkHeap, checkOptions, threadsOption } from './options.js';
 
 const LOGITS = ['none', 'last', 'all'];
+/** loadModel's `weights`: 'f16' keeps an F16 file's matrices as F16 in memory (half the bytes a decode step reads,
+ *  the same results: the kernels widen them exactly); 'f32' widens them at load. F32 and BF16 files load as F32. */
+const WEIGHTS = ['f16', 'f32'];
 
 /** The bytes of `source`: ArrayBuffer, a typed array, a Blob/File, a Response, or a URL string (fetched; in Node a path). */
 async function bytesOf(source) {
@@ -89,6 +92,8 @@ function inHeap(module, bytes, what, fn) {
 export async function loadModel(module, maxThreads, source, options) {
   options = checkOptions('loadModel', options);
   const nHead = options.nHead === undefined ? 0 : checkInt('nHead', options.nHead);
+  const weights = options.weights === undefined ? 'f16' : options.weights;
+  if (!WEIGHTS.includes(weights)) throw invalid('weights', "'f32' or 'f16'", weights);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('onProgress', 'a function', onProgress);
   const file = await rangeReader(source);
@@ -115,7 +120,7 @@ export async function loadModel(module, maxThreads, source, options) {
       loaded += t.end - t.begin;
       onProgress?.({ loaded, total });
     }
-    throwIfFailed(native.finish(nHead), 'loadModel');
+    throwIfFailed(native.finish(nHead, weights === 'f16'), 'loadModel');
     const { __metadata__: metadata = {} } = JSON.parse(new TextDecoder().decode(json));
     return new Gpt2Model(module, native, maxThreads, modelExtras(metadata, film));
   } catch (error) {
@@ -134,7 +139,7 @@ class Gpt2Model {
     this.#native = native;
     freeWhenCollected(this, native, this.#generators);  // its generators' native state too
     this.maxThreads = maxThreads;
-    /** { layers, heads, dModel, dFF, vocabSize, context, headDim, tiedHead, restrictedVocab, gpt2Ids, unkRow } */
+    /** { layers, heads, dModel, dFF, vocabSize, context, headDim, tiedHead, restrictedVocab, gpt2Ids, unkRow, weights } */
     this.config = native.config();
     /** The file's __metadata__ strings; headScores, lossCurve and film for our trained models (else null). */
     Object.assign(this, extras);

@@ -86,7 +86,7 @@ export const OPTION_NAMES = Object.freeze({
   tokenizer: ['asset'],
   encode: ['allowSpecial'],
   encodeWithOffsets: ['allowSpecial'],
-  loadModel: ['nHead', 'onProgress'],
+  loadModel: ['nHead', 'onProgress', 'weights'],
   'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'threads'],
   'model.generate': ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'stop', 'probabilities', 'threads'],
   createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'minLrRatio', 'warmup', 'steps', 'seed', 'initScale', 'corpusSeed',

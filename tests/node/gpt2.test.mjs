@@ -17,7 +17,7 @@ test('forward: logits, every attention matrix and the residuals match the float6
   const model = await attn.loadModel(bytes('gpt2-tiny-f32.safetensors'));
   assert.deepEqual({ ...model.config, gpt2Ids: undefined },
     { layers: 2, heads: 4, dModel: 32, dFF: 128, vocabSize: 96, context: 32, headDim: 8, tiedHead: true,
-      restrictedVocab: false, gpt2Ids: undefined, unkRow: -1 });
+      restrictedVocab: false, gpt2Ids: undefined, unkRow: -1, weights: 'f32' });
   const ref = gpt2Forward(loadGpt2Reference(bytes('gpt2-tiny-f32.safetensors')), IDS);
   const r = model.forward(IDS, { logits: 'all', attention: true, residual: true });
   assert.equal(compare(r.logits, ref.logits, TOL.gpt2), '');
@@ -76,6 +76,28 @@ test('the prefixed, F16, BF16 files hold the same model; the untied head differs
   const ref = gpt2Forward(loadGpt2Reference(bytes('gpt2-tiny-untied.safetensors')), IDS);
   assert.equal(compare(untied, ref.logits, TOL.gpt2), '');
   assert.notDeepEqual(untied, base);
+});
+
+test("weights: an F16 file is kept F16 by default or widened with 'f32', with the same bits either way", async () => {
+  const file = bytes('gpt2-tiny-f16.safetensors');
+  const half = await attn.loadModel(file, { nHead: 4 }), full = await attn.loadModel(file, { nHead: 4, weights: 'f32' });
+  const asked = await attn.loadModel(file, { nHead: 4, weights: 'f16' });
+  assert.equal(half.config.weights, 'f16');
+  assert.equal(asked.config.weights, 'f16');
+  assert.equal(full.config.weights, 'f32');
+  const ref = gpt2Forward(loadGpt2Reference(file, 4), IDS);
+  const a = half.forward(IDS, { logits: 'all', attention: true }), b = full.forward(IDS, { logits: 'all', attention: true });
+  assert.equal(compare(a.logits, ref.logits, TOL.gpt2), '');
+  assert.deepEqual(a.logits, b.logits);  // the kernels widen exactly and sum in the float32 kernels' order
+  assert.deepEqual(a.attention, b.attention);
+  const steps = async (m) => { const out = []; for await (const s of m.generate([5, 17, 3], { maxTokens: 8, seed: 3, probabilities: true })) out.push(s); return out; };
+  assert.deepEqual(await steps(half), await steps(full));
+  // An F32 file is held as F32 whatever is asked (nothing is rounded).
+  const f32 = await attn.loadModel(bytes('gpt2-tiny-f32.safetensors'), { weights: 'f16' });
+  assert.equal(f32.config.weights, 'f32');
+  for (const m of [half, full, asked, f32]) m.dispose();
+  for (const weights of ['F16', 'bf16', 16, null])
+    await assert.rejects(attn.loadModel(file, { nHead: 4, weights }), (e) => e.code === 'INVALID_ARGUMENT' && /weights/.test(e.message));
 });
 
 test('generate: greedy equals the reference argmax loop; seeds repeat; stop ids end it', async () => {

@@ -65,6 +65,7 @@ async function misuse(): Promise<void> {
   await init({ thread: true }); // error: thread is a typo of threads
   await attn.tokenizer('gpt2', { assets: new Uint8Array(1) }); // error: assets is a typo of asset
   await attn.loadModel(undefined, { nHeads: 2 }); // error: nHeads is a typo of nHead
+  await attn.loadModel(undefined, { weights: 'bf16' }); // error: weights are held as 'f32' or 'f16'
   await attn.createTrainer({ layer: 2 }); // error: layer is a typo of layers
   tok.encode('x', { allowSpecials: true }); // error: allowSpecials is a typo of allowSpecial
 

@@ -120,13 +120,14 @@ async function main(): Promise<void> {
   own2.dispose();
 
   // The demo's models and embeddings
-  const model = await attn.loadModel(new Uint8Array(0), { nHead: 4 });
+  const model = await attn.loadModel(new Uint8Array(0), { nHead: 4, weights: 'f16' });
   const layers: number = model.config.layers;
+  const held: 'f32' | 'f16' | 'mixed' = model.config.weights;
   const fwd = model.forward([1, 2, 3], { logits: 'all', attention: true, heads: [[0, 1]], residual: true });
   const att: Float32Array | undefined = fwd.attention;
   for await (const step of model.generate([1, 2], { maxTokens: 4, temperature: 0, stop: [50256] })) console.log(step.id, step.probability);
   model.dispose();
-  console.log(layers, att, fwd.logits);
+  console.log(layers, held, att, fwd.logits);
   const teaching = demo(attn).teachingModel();
   const names: string[] = teaching.headNames;
   const emb: Float32Array = teaching.embed(ids, ['Hello', ' <|endoftext|>']);
