@@ -226,7 +226,7 @@ test('at 390 px nothing scrolls sideways but a map (both languages, story and la
           assert.deepEqual(scrollers, [], `${lang} ${view}`);
         }
         await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-        await page.screenshot({ path: join(ARTIFACTS, `design-${lang}-${view}-${width}.png`), fullPage: true });
+        await page.screenshot({ path: join(ARTIFACTS, `design-${lang}-${view}-${width}.png`), fullPage: true, timeout: 120000 });  // a tall page on a busy machine
         assert.deepEqual(page.errors, []);
         await page.close();
       }
