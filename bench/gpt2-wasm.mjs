@@ -1,7 +1,8 @@
 // GPT-2 in WebAssembly, ours against onnxruntime-web (wasm EP, 1 thread) on the same gpt2-small-shaped model (L 12,
 // H 12, C 768, V 50257, P 1024, seeded random weights that are exact in F16, so the F32 and F16 files and the ONNX
-// graph hold the same numbers): prefill of 128 tokens and decode steps at contexts 128 and 1,024, timed in one Node
-// process, the three engines alternating step by step; medians. Outputs are compared before timing.
+// graph hold the same numbers): prefill of 128 and 512 tokens and decode steps at contexts 128 and 1,024, timed in one
+// Node process, the engines alternating step by step; medians. Outputs are compared before timing. Ours also runs the
+// F16 file on 2 threads (the threaded build, dist/mt/) when this engine can start it; the peer stays on 1 thread.
 // Not a test: it asserts nothing about speed. Writes build-bench/gpt2-wasm.json.
 //   node --expose-gc bench/gpt2-wasm.mjs [--quick] [--ours] [--dist <dir>]   (dist/ of this checkout by default; --ours: without the
 //   peer, for quick iterations: ratios are then to our F32 row)
@@ -21,7 +22,8 @@ const CFG = { layers: 12, heads: 12, dModel: 768, dFF: 3072, vocab: 50257, conte
  *  (F16 for our F16 file, else 4), plus the KV cache (float32 keys and values of every earlier token). */
 const decodeBytes = (bytes, context) =>
   (CFG.layers * 12 * CFG.dModel ** 2 + CFG.vocab * CFG.dModel) * bytes + 2 * CFG.layers * context * CFG.dModel * 4;
-const PREFILL = 128, CONTEXTS = [128, 1024], STEPS = QUICK ? 6 : 12, PREFILL_REPS = QUICK ? 3 : 5;
+const PREFILLS = [128, 512], CONTEXTS = [128, 1024], STEPS = QUICK ? 6 : 12, PREFILL_REPS = QUICK ? 3 : 5;
+const PREFILL = PREFILLS[0];  // the length whose logits are compared before timing
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const log = (...m) => console.error('[gpt2-wasm]', ...m);
 
@@ -184,13 +186,14 @@ async function ortEngine(tensors) {
 
 function dispose(feeds) { for (const t of Object.values(feeds)) t.dispose?.(); }
 
-async function oursEngine(attn, file, label) {
+async function oursEngine(attn, file, label, threads = 1) {
   const model = await attn.loadModel(file);
   return {
     name: label,
-    async prefill(n) { return model.forward(ids.slice(0, n), { logits: 'last' }).logits; },
+    threads,
+    async prefill(n) { return model.forward(ids.slice(0, n), { logits: 'last', threads }).logits; },
     async decoder(context, steps) {
-      const it = model.generate(ids.slice(0, context - steps), { maxTokens: steps + 1, temperature: 0, probabilities: false });
+      const it = model.generate(ids.slice(0, context - steps), { maxTokens: steps + 1, temperature: 0, probabilities: false, threads });
       await it.next();  // the prompt
       return { async step() { const r = await it.next(); if (r.done) throw new Error('generation ended early'); }, async close() { await it.return(); } };
     },
@@ -218,6 +221,14 @@ for (const dtype of ['F32', 'F16']) {
   engines.push(await oursEngine(attn, safetensors(tensors, dtype), `ours, ${dtype} file`));
   log(`ours (${dtype} file) loaded`);
 }
+// The threaded build, 2 threads, the F16 file (a second wasm instance; skipped with a reason when it cannot start).
+// init() keeps one instance per module, so the threaded one comes from a second copy of the module (another URL).
+const { init: initMt } = await import(new URL('index.js?threaded', DIST).href);
+const attnMt = await initMt({ threads: true }).catch((error) => ({ threads: 1, threadsReason: error.message }));
+if (attnMt.threads >= 2) {
+  engines.push(await oursEngine(attnMt, safetensors(tensors, 'F16'), 'ours, F16 file, 2 threads', 2));
+  log('ours (F16 file, 2 threads) loaded');
+} else log(`no 2-thread row: ${attnMt.threadsReason}`);
 tensors.clear();
 
 // Same logits before any timing: the F16 file holds the same values, so every engine answers the same up to sums' order.
@@ -257,11 +268,11 @@ const timed = async (fn, into) => {
 };
 const samples = () => engines.map(() => ({ wall: [], cpu: [] }));
 const medians = (s) => ({ ms: s.map((x) => median(x.wall)), cpuMs: s.map((x) => median(x.cpu)) });
-{
-  const s = samples();
-  for (let r = 0; r < PREFILL_REPS; r++) for (const [i, e] of engines.entries()) await timed(() => e.prefill(PREFILL), s[i]);
-  cases.push({ kind: 'prefill', tokens: PREFILL, context: PREFILL, flops: flops(PREFILL, 0), ...medians(s) });
-  log(`prefill ${PREFILL}:`, cases.at(-1).ms.map((x) => x.toFixed(0)).join(' / '), 'ms');
+for (const tokens of PREFILLS) {
+  const s = samples(), reps = tokens > PREFILL ? Math.max(3, PREFILL_REPS - 2) : PREFILL_REPS;
+  for (let r = 0; r < reps; r++) for (const [i, e] of engines.entries()) await timed(() => e.prefill(tokens), s[i]);
+  cases.push({ kind: 'prefill', tokens, context: tokens, flops: flops(tokens, 0), ...medians(s) });
+  log(`prefill ${tokens}:`, cases.at(-1).ms.map((x) => x.toFixed(0)).join(' / '), 'ms');
 }
 for (const context of CONTEXTS) {
   const decoders = [];
@@ -276,11 +287,11 @@ for (const context of CONTEXTS) {
 // ---- table ---------------------------------------------------------------------------------------------------------
 const names = engines.map((e) => e.name);
 const f = (x, d = 1) => x.toFixed(d);
-console.log(`GPT-2 in wasm, 1 thread: ours vs onnxruntime-web on the same gpt2-small-shaped model (random weights; ` +
+console.log(`GPT-2 in wasm, 1 thread unless a row says 2: ours vs onnxruntime-web on the same gpt2-small-shaped model (random weights; ` +
   `logits agree to ${Object.values(check).map((x) => x.toExponential(1)).join(' / ')} relative)`);
 console.log(`wasm f32x4 peak ${f(peak.median)} GFLOP/s (median of 7; best ${f(peak.max)}; ${f(peak.cpuMedian)} per CPU second), ` +
   `read bandwidth ${f(peak.readGBs)} GB/s (${f(peak.readGBsCpu)} per CPU second); load average ${load.map((x) => f(x, 2)).join(' ')}; ` +
-  `decode = median of ${STEPS} steps ending at the context, prefill = median of ${PREFILL_REPS}`);
+  `decode = median of ${STEPS} steps ending at the context, prefill = median of ${PREFILL_REPS} (3 at 512 tokens)`);
 console.log('Each rate is given per wall second, then (in parentheses) per CPU second of this process, against the peak and');
 console.log('bandwidth measured the same way: on a shared machine the CPU figures leave out the time the OS gave to others.');
 console.log(`Each engine's time includes collecting its own JS garbage${globalThis.gc ? '' : ' (not here: run node with --expose-gc)'}.`);
@@ -292,13 +303,20 @@ for (const c of cases)
     const ms = c.ms[i], cpu = c.cpuMs[i], gflops = c.flops / ms / 1e6, gflopsCpu = c.flops / cpu / 1e6;
     const bytes = c.kind === 'decode' ? decodeBytes(name.includes('F16') ? 2 : 4, c.context) : null;
     const gbs = bytes && bytes / ms / 1e6, gbsCpu = bytes && bytes / cpu / 1e6;
-    const pct = (x, of) => `${f((100 * x) / of, 0)} %`;
+    const pct = (x, of) => `${f((100 * x) / of, 0)} %`, lanes = engines[i].threads ?? 1;  // % of lanes × the peak
     console.log(`| ${c.kind} ${c.kind === 'prefill' ? c.tokens : `at ${c.context}`} | ${name} | ${f(ms)} (${f(cpu)}) | ` +
       `${f((c.kind === 'prefill' ? c.tokens : 1) / (ms / 1e3))} | ${f(gflops)} (${f(gflopsCpu)}) | ` +
-      `${pct(gflops, peak.median)} (${pct(gflopsCpu, peak.cpuMedian)}) | ` +
+      `${pct(gflops, lanes * peak.median)} (${pct(gflopsCpu, lanes * peak.cpuMedian)}) | ` +
       `${bytes ? `${f(gbs)} (${f(gbsCpu)}) | ${pct(gbs, peak.readGBs)} (${pct(gbsCpu, peak.readGBsCpu)})` : ' | '} | ` +
       `${i === 0 ? '' : `${f(c.ms[0] / ms, 2)}× (${f(c.cpuMs[0] / cpu, 2)}×)`} |`);
   }
+{  // the threaded row against the same file on 1 thread
+  const one = names.indexOf('ours, F16 file'), two = names.indexOf('ours, F16 file, 2 threads');
+  if (two >= 0)
+    console.log('2 threads / 1 thread, F16 file, wall time: ' +
+      cases.map((c) => `${c.kind} ${c.kind === 'prefill' ? c.tokens : `at ${c.context}`} ${f(c.ms[one] / c.ms[two], 2)}×`).join(', ') +
+      ' (2 threads of this process share a machine others use too; the CPU ms of that row count both threads)');
+}
 mkdirSync(path('../build-bench/'), { recursive: true });
 writeFileSync(path('../build-bench/gpt2-wasm.json'), JSON.stringify({
   date: new Date().toISOString(), loadavg: load, cpu: os.cpus()[0]?.model, engines: names, peak, check, steps: STEPS, cases,
