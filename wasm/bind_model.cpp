@@ -97,7 +97,7 @@ class Gpt2Js {
   }
 
   /// ids: GPT-2 ids; options: { logits: 'none'|'last'|'all', attention, maxAttentionTokens, heads: [[l, h], …],
-  /// residual, logitLens, threads } (checked by model.js).
+  /// residual, logitLens, traceHead: [l, h] or null, threads } (checked by model.js).
   val forward(const val& ids, const val& options) const {
     const std::vector<std::uint32_t> v = ids_of(ids);
     attn::Gpt2ForwardOptions o;
@@ -114,6 +114,8 @@ class Gpt2Js {
     o.residual = options["residual"].as<bool>();
     o.logit_lens = options["logitLens"].as<bool>();
     o.threads = options["threads"].as<std::size_t>();
+    const val trace = options["traceHead"];
+    if (!trace.isNull()) o.trace_head = {{trace[0].as<std::size_t>(), trace[1].as<std::size_t>()}};
     attn::Gpt2ForwardResult r;
     const attn::Status st = model_.forward(v.data(), v.size(), o, r);
     val out = val::object();
@@ -126,6 +128,16 @@ class Gpt2Js {
     out.set("logitLens", copy_out(r.logit_lens));
     std::vector<std::uint32_t> unknown(r.unknown_positions.begin(), r.unknown_positions.end());
     out.set("unknownPositions", copy_out(unknown));
+    if (r.head_trace) {
+      const attn::Gpt2HeadTrace& t = *r.head_trace;
+      val h = val::object();
+      h.set("layer", t.layer), h.set("head", t.head), h.set("headDim", t.head_dim), h.set("scale", t.scale);
+      h.set("input", copy_out(t.input)), h.set("q", copy_out(t.q)), h.set("k", copy_out(t.k)), h.set("v", copy_out(t.v));
+      h.set("rawScores", copy_out(t.raw_scores)), h.set("scaledScores", copy_out(t.scaled_scores));
+      h.set("maskedScores", copy_out(t.masked_scores)), h.set("weights", copy_out(t.weights));
+      h.set("out", copy_out(t.out));
+      out.set("headTrace", h);
+    }
     return out;
   }
 

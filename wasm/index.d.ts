@@ -716,7 +716,34 @@ export interface ModelForwardOptions {
   residual?: boolean;
   /** Each depth's residual of the last token through ln_f and the head: [layers + 1, vocabSize]. */
   logitLens?: boolean;
+  /** [layer, head]: that one head step by step (ModelHeadTrace), for this call's tokens. */
+  traceHead?: [number, number];
   threads?: number;
+}
+
+/**
+ * One head of one layer step by step: X → Q, K, V → scores → ÷√d → mask → softmax → ·V. T = the call's tokens; the
+ * weights are the forward's own, out the head's output before any ablation zeroes it.
+ */
+export interface ModelHeadTrace {
+  layer: number;
+  head: number;
+  headDim: number;
+  /** 1/√headDim. */
+  scale: number;
+  /** [T, dModel] ln_1 of the residual entering the layer: the X of Q = X·W_q. */
+  input: Float32Array;
+  /** [T, headDim] each. */
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  /** [T, T]: Q·Kᵀ, then · scale, then −∞ above the diagonal (causal), then softmax of each row. */
+  rawScores: Float32Array;
+  scaledScores: Float32Array;
+  maskedScores: Float32Array;
+  weights: Float32Array;
+  /** [T, headDim] weights · V. */
+  out: Float32Array;
 }
 
 export interface ModelForwardResult {
@@ -729,6 +756,8 @@ export interface ModelForwardResult {
   logitLens: Float32Array;
   /** Positions whose id the (restricted) vocabulary does not hold: they were read as UNK. */
   unknownPositions: Uint32Array;
+  /** With traceHead: that head step by step. */
+  headTrace?: ModelHeadTrace;
 }
 
 export interface GenerateOptions {

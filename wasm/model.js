@@ -153,8 +153,9 @@ class Gpt2Model {
   /**
    * One pass over ids (GPT-2 token ids, at most config.context). Options: logits 'last' (default) | 'all' | 'none';
    * attention (every layer × head, when ids.length ≤ maxAttentionTokens, default 256); heads: [[layer, head], …]
-   * kept at any length; ablate: [[layer, head], …] switched off (their output zeroed before c_proj); residual; logitLens; threads. Returns { logits [V] or [T, V], attention [L, H, T, T] (or
-   * [len(heads), T, T]), allHeads, residual [L + 1, T, C], logitLens [L + 1, V], unknownPositions }.
+   * kept at any length; ablate: [[layer, head], …] switched off (their output zeroed before c_proj); residual; logitLens;
+   * traceHead: [layer, head] (that head step by step); threads. Returns { logits [V] or [T, V], attention [L, H, T, T] (or
+   * [len(heads), T, T]), allHeads, residual [L + 1, T, C], logitLens [L + 1, V], unknownPositions, headTrace? }.
    */
   forward(ids, options) {
     const native = this.#live('forward');
@@ -163,15 +164,18 @@ class Gpt2Model {
     if (!LOGITS.includes(logits)) throw invalid('logits', "'none', 'last' or 'all'", logits);
     const heads = headPairs('heads', options.heads, this.config);
     const ablate = headPairs('ablate', options.ablate, this.config);
+    const t = options.traceHead;
+    if (t !== undefined && !(Array.isArray(t) && t.length === 2 && t.every(Number.isInteger))) throw invalid('traceHead', 'a [layer, head] pair', t);
+    const traceHead = options.traceHead === undefined ? null : headPairs('traceHead', [options.traceHead], this.config)[0];
     const list = idsOf('forward', ids, '');
     const T = list.length, { layers, heads: H, vocabSize: V } = this.config;
     const wantAll = checkBool('attention', options.attention ?? false);
     const maxAttentionTokens = checkInt('maxAttentionTokens', options.maxAttentionTokens ?? 256);
     checkHeap((wantAll && T <= maxAttentionTokens ? layers * H : heads.length + H) * T * T +
-      (logits === 'all' ? T * V : V), 'this forward pass');
+      (logits === 'all' ? T * V : V) + (traceHead ? 5 * T * T + T * this.config.dModel : 0), 'this forward pass');
     const r = native.forward(list, {
       logits, attention: wantAll, maxAttentionTokens, heads, ablate, residual: checkBool('residual', options.residual ?? false),
-      logitLens: checkBool('logitLens', options.logitLens ?? false), threads: threadsOption(options.threads, this.maxThreads),
+      logitLens: checkBool('logitLens', options.logitLens ?? false), traceHead, threads: threadsOption(options.threads, this.maxThreads),
     });
     throwIfFailed(r.status, 'forward');
     const { status, ...result } = r;

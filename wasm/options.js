@@ -87,7 +87,7 @@ export const OPTION_NAMES = Object.freeze({
   encode: ['allowSpecial'],
   encodeWithOffsets: ['allowSpecial'],
   loadModel: ['nHead', 'onProgress', 'weights'],
-  'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'threads'],
+  'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'traceHead', 'threads'],
   'model.generate': ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'stop', 'probabilities', 'threads'],
   createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'minLrRatio', 'warmup', 'steps', 'seed', 'initScale', 'corpusSeed',
     'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'spanPool', 'threads'],

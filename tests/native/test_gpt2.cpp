@@ -3,6 +3,8 @@
 // (prefix, buffers, tied/untied head, heads, restricted vocabulary) and its refusals. Files: tests/node (wasm).
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -195,6 +197,88 @@ TEST_CASE("gpt2: ablating a head equals zeroing its value columns, in a pass and
   }
   o.ablate_heads = {{2, 0}};
   CHECK(model.forward(ids.data(), T, o, ablated).code == attn::Code::out_of_range);
+}
+
+namespace {
+/// softmax(mask(q·kᵀ·scale)) and its ·v for one head from a trace's own q, k, v, in double: [n, Lk] and [n, D].
+void replay_head(const attn::Gpt2HeadTrace& t, std::size_t n, std::size_t Lk, std::vector<double>& weights,
+                 std::vector<double>& out) {
+  const std::size_t D = t.head_dim, first = Lk - n;
+  weights.assign(n * Lk, 0.0), out.assign(n * D, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    double max = -1e300, sum = 0;
+    std::vector<double> s(Lk);
+    for (std::size_t j = 0; j <= first + i; ++j) {
+      for (std::size_t d = 0; d < D; ++d) s[j] += double(t.q[i * D + d]) * t.k[j * D + d];
+      s[j] /= std::sqrt(double(D));
+      max = std::max(max, s[j]);
+    }
+    for (std::size_t j = 0; j <= first + i; ++j) sum += weights[i * Lk + j] = std::exp(s[j] - max);
+    for (std::size_t j = 0; j <= first + i; ++j) {
+      weights[i * Lk + j] /= sum;
+      for (std::size_t d = 0; d < D; ++d) out[i * D + d] += weights[i * Lk + j] * t.v[j * D + d];
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("gpt2: one head's trace replays — softmax(mask(Q·Kᵀ/√d)) is its attention, ·V its output", "[gpt2][trace]") {
+  attn::Gpt2Model model;
+  REQUIRE(Checkpoint().load(model).ok());
+  const std::size_t T = 11, C = 32, D = 8, V = 96;
+  const auto ids = some_ids(T, V);
+  attn::Gpt2ForwardOptions plain;
+  plain.logits = attn::LogitsFor::all, plain.attention = true;
+  attn::Gpt2ForwardResult base;
+  REQUIRE(model.forward(ids.data(), T, plain, base).ok());
+  CHECK_FALSE(base.head_trace);
+  for (const auto& [layer, head] : std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}, {1, 3}, {1, 2}}) {
+    INFO("layer " << layer << " head " << head);
+    attn::Gpt2ForwardOptions o = plain;
+    o.trace_head = {{layer, head}};
+    attn::Gpt2ForwardResult r;
+    REQUIRE(model.forward(ids.data(), T, o, r).ok());
+    CHECK(r.logits == base.logits);  // tracing changes nothing it computes
+    REQUIRE(r.head_trace);
+    const attn::Gpt2HeadTrace& t = *r.head_trace;
+    CHECK((t.layer == layer && t.head == head && t.head_dim == D));
+    CHECK((t.input.size() == T * C && t.q.size() == T * D && t.k.size() == T * D && t.v.size() == T * D));
+    // The weights are the forward's own (the grid's matrix for this head), and they follow from the returned Q, K.
+    const std::vector<float> grid(base.attention.begin() + (layer * 4 + head) * T * T,
+                                  base.attention.begin() + (layer * 4 + head + 1) * T * T);
+    CHECK(t.weights == grid);
+    std::vector<double> weights, out;
+    replay_head(t, T, T, weights, out);
+    CHECK(compare(t.weights, weights, attn_test::kSdpaTol) == "");
+    CHECK(compare(t.out, out, attn_test::kSdpaTol) == "");
+    // The score steps: raw = q·k, scaled = raw / √d, masked = scaled on and below the diagonal, −∞ above.
+    for (std::size_t i = 0; i < T; ++i)
+      for (std::size_t j = 0; j < T; ++j) {
+        CHECK(t.scaled_scores[i * T + j] == t.raw_scores[i * T + j] * t.scale);
+        CHECK(t.masked_scores[i * T + j] == (j <= i ? t.scaled_scores[i * T + j] : -INFINITY));
+      }
+    // Ablating the traced head zeroes what it adds, not what it computed.
+    o.ablate_heads = {{layer, head}};
+    attn::Gpt2ForwardResult ablated;
+    REQUIRE(model.forward(ids.data(), T, o, ablated).ok());
+    CHECK(ablated.head_trace->out == t.out);
+    CHECK(ablated.logits != base.logits);
+  }
+  // A decode step of a session: one query row against every cached key.
+  attn::Gpt2Session session = model.session();
+  attn::Gpt2ForwardOptions o;
+  attn::Gpt2ForwardResult r;
+  REQUIRE(session.append(ids.data(), T - 1, o, r).ok());
+  o.trace_head = {{1, 1}};
+  REQUIRE(session.append(&ids[T - 1], 1, o, r).ok());
+  REQUIRE(r.head_trace);
+  CHECK((r.head_trace->q.size() == D && r.head_trace->k.size() == T * D));
+  std::vector<double> weights, out;
+  replay_head(*r.head_trace, 1, T, weights, out);
+  CHECK(compare(r.head_trace->weights, weights, attn_test::kSdpaTol) == "");
+  CHECK(compare(r.head_trace->out, out, attn_test::kSdpaTol) == "");
+  o.trace_head = {{2, 0}};
+  CHECK(model.forward(ids.data(), T, o, r).code == attn::Code::out_of_range);
 }
 
 TEST_CASE("gpt2 loader: names with 'transformer.', mask buffers, a tied or untied lm_head", "[gpt2][load]") {

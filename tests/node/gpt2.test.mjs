@@ -32,6 +32,42 @@ test('forward: logits, every attention matrix and the residuals match the float6
   model.dispose();
 });
 
+test('traceHead: the returned Q, K replay to the head\'s attention (÷√d, causal mask, softmax) and ·V to its output', async () => {
+  const model = await attn.loadModel(readFileSync(new URL('../../web/models/tiny-tutor.safetensors', import.meta.url)));
+  const { layers, heads, headDim: D } = model.config;
+  const ids = [32, 39145, 4171, 7185, 1308, 2840, 13];  // " A fluffy blue creature" and a few more GPT-2 ids
+  const T = ids.length;
+  const all = model.forward(ids, { logits: 'all', attention: true });
+  for (const [l, h] of [[0, 0], [layers - 1, heads - 1], [Math.min(2, layers - 1), Math.min(2, heads - 1)]]) {
+    const r = model.forward(ids, { logits: 'all', attention: true, traceHead: [l, h] });
+    const t = r.headTrace;
+    assert.deepEqual([t.layer, t.head, t.headDim, t.q.length, t.k.length, t.v.length, t.out.length], [l, h, D, T * D, T * D, T * D, T * D]);
+    assert.deepEqual(r.logits, all.logits);  // tracing changes nothing
+    assert.deepEqual(t.weights, all.attention.subarray((l * heads + h) * T * T, (l * heads + h + 1) * T * T));
+    const weights = new Float64Array(T * T), out = new Float64Array(T * D);
+    for (let i = 0; i < T; i++) {
+      const s = Array.from({ length: i + 1 }, (_, j) => {
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += t.q[i * D + d] * t.k[j * D + d];
+        return dot / Math.sqrt(D);
+      });
+      const max = Math.max(...s), e = s.map((x) => Math.exp(x - max)), sum = e.reduce((a, b) => a + b, 0);
+      e.forEach((x, j) => {
+        weights[i * T + j] = x / sum;
+        for (let d = 0; d < D; d++) out[i * D + d] += (x / sum) * t.v[j * D + d];
+      });
+      for (let j = 0; j < T; j++) assert.equal(t.maskedScores[i * T + j], j <= i ? t.scaledScores[i * T + j] : -Infinity);
+    }
+    assert.equal(compare(t.weights, weights, TOL.sdpa), '');
+    assert.equal(compare(t.out, out, TOL.sdpa), '');
+    assert.equal(t.input.length, T * model.config.dModel);
+  }
+  assert.equal(all.headTrace, undefined);
+  assert.throws(() => model.forward(ids, { traceHead: [layers, 0] }), (e) => e.code === 'OUT_OF_RANGE' && /traceHead/.test(e.message));
+  assert.throws(() => model.forward(ids, { traceHead: [[0, 0]] }), (e) => e.code === 'INVALID_ARGUMENT' && /traceHead/.test(e.message));
+  model.dispose();
+});
+
 test('a Blob streams tensor by tensor with progress, skipping mask buffers, to the same model', async () => {
   const file = bytes('gpt2-tiny-prefixed.safetensors');
   const seen = [];

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "attn/attention/sdpa.hpp"
@@ -24,6 +25,35 @@ void gelu(const KernelTable& kt, float* x, std::size_t n, GeluForm form, std::si
     if (form == GeluForm::tanh) return kt.gelu_tanh(p, m);
     for (std::size_t i = 0; i < m; ++i) p[i] = 0.5f * p[i] * (1.0f + std::erf(p[i] * 0.7071067811865476f));
   });
+}
+
+/// The step-by-step trace of head `head` (Gpt2HeadTrace): x_in [n, C] (ln_1), q [n, C] of every head, the cache's
+/// k, v ([rows, H·D], first Lk valid), the head's weights [n, Lk] and its output columns of heads_out [n, C].
+void trace_one_head(std::size_t head, std::size_t n, std::size_t Lk, std::size_t C, std::size_t D, const float* x_in,
+                    const float* q, const KvCache& cache, const float* weights, const float* heads_out,
+                    Gpt2HeadTrace& t) {
+  const std::size_t first = Lk - n;  // the position of the first new token
+  t.head = head, t.head_dim = D, t.scale = 1.0f / std::sqrt(float(D));
+  t.input.assign(x_in, x_in + n * C);
+  const auto columns = [&](const float* from, std::size_t rows, std::size_t stride, std::vector<float>& to) {
+    to.resize(rows * D);
+    for (std::size_t i = 0; i < rows; ++i) std::copy_n(from + i * stride + head * D, D, &to[i * D]);
+  };
+  columns(q, n, C, t.q);
+  columns(cache.k(), Lk, cache.k_width(), t.k);
+  columns(cache.v(), Lk, cache.v_width(), t.v);
+  columns(heads_out, n, C, t.out);
+  t.raw_scores.resize(n * Lk), t.scaled_scores.resize(n * Lk), t.masked_scores.resize(n * Lk);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < Lk; ++j) {
+      float dot = 0;
+      for (std::size_t d = 0; d < D; ++d) dot += t.q[i * D + d] * t.k[j * D + d];
+      const std::size_t at = i * Lk + j;
+      t.raw_scores[at] = dot;
+      t.scaled_scores[at] = dot * t.scale;
+      t.masked_scores[at] = j <= first + i ? t.scaled_scores[at] : -std::numeric_limits<float>::infinity();
+    }
+  t.weights.assign(weights, weights + n * Lk);
 }
 
 }  // namespace
@@ -91,6 +121,10 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
                                     ": (" + std::to_string(layer) + ", " + std::to_string(head) +
                                     ") is not a head of a " + std::to_string(cfg.layers) + "x" +
                                     std::to_string(cfg.heads) + " model");
+  if (options.trace_head && (options.trace_head->first >= cfg.layers || options.trace_head->second >= cfg.heads))
+    return Status::out_of_range("trace_head: (" + std::to_string(options.trace_head->first) + ", " +
+                                std::to_string(options.trace_head->second) + ") is not a head of a " +
+                                std::to_string(cfg.layers) + "x" + std::to_string(cfg.heads) + " model");
   std::vector<std::uint32_t> rows(n);
   std::vector<std::size_t> unknown;
   for (std::size_t t = 0; t < n; ++t) {
@@ -104,13 +138,14 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   Gpt2ForwardResult& r = out;
   r.unknown_positions = std::move(unknown);
   r.logits.clear(), r.attention.clear(), r.residual.clear(), r.logit_lens.clear();
+  r.head_trace.reset();
 
   const KernelTable& kt = options.kernels ? *options.kernels : best_kernels();
   const std::size_t C = cfg.d_model, F = cfg.d_ff, H = cfg.heads, D = cfg.head_dim(), L = cfg.layers, V = cfg.vocab;
   const std::size_t Lk = position_ + n, threads = options.threads;
   r.tokens = n, r.context = Lk;
   r.all_heads = options.attention && n <= options.all_attention_max_tokens;
-  const bool keep_heads = r.all_heads || !options.attention_heads.empty();
+  const bool keep_heads = r.all_heads || !options.attention_heads.empty() || options.trace_head;
   if (r.all_heads) r.attention.assign(L * H * n * Lk, 0.0f);
   else if (keep_heads) r.attention.assign(options.attention_heads.size() * n * Lk, 0.0f);
 
@@ -164,6 +199,12 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
       for (std::size_t i = 0; i < options.attention_heads.size(); ++i)
         if (options.attention_heads[i].first == l)
           std::copy_n(&weights_hqk[options.attention_heads[i].second * n * Lk], n * Lk, &r.attention[i * n * Lk]);
+    if (options.trace_head && options.trace_head->first == l) {
+      Gpt2HeadTrace& t = r.head_trace.emplace();
+      t.layer = l;
+      const std::size_t th = options.trace_head->second;
+      trace_one_head(th, n, Lk, C, D, h.data(), q.data(), cache, &weights_hqk[th * n * Lk], heads_out.data(), t);
+    }
     for (const auto& [layer, head] : options.ablate_heads)
       if (layer == l)
         for (std::size_t t = 0; t < n; ++t) std::fill_n(&heads_out[t * C + head * D], D, 0.0f);

@@ -157,8 +157,27 @@ struct Gpt2ForwardOptions {
   std::vector<std::pair<std::size_t, std::size_t>> ablate_heads;  ///< (layer, head) pairs
   bool residual = false;    ///< the residual stream entering each block and after the last: [L + 1, n, C]
   bool logit_lens = false;  ///< each residual of the last token through ln_f and the head: [L + 1, V]
+  /// One head's step-by-step trace (Gpt2HeadTrace) for this (layer, head) only; nothing is kept for other heads.
+  std::optional<std::pair<std::size_t, std::size_t>> trace_head;
   std::size_t threads = 1;  ///< as SdpaOptions::threads; results do not depend on it
   const KernelTable* kernels = nullptr;  ///< nullptr = best_kernels()
+};
+
+/// One head of one layer step by step, for a call's n new tokens (Lk = every token of the session so far):
+/// X → Q, K, V → scores → scaled → masked → softmax → ·V. q, k, v, weights and out are the values the forward
+/// used (the weights are sdpa's); the three score steps are written out here from q and k in plain loops (a
+/// readable record of what sdpa fuses). out is the head's output before any ablation zeroes it.
+struct Gpt2HeadTrace {
+  std::size_t layer = 0, head = 0, head_dim = 0;
+  float scale = 0;                     ///< 1/√head_dim
+  std::vector<float> input;            ///< [n, C] ln_1 of the residual entering the layer: the X of X·W_q
+  std::vector<float> q;                ///< [n, D]
+  std::vector<float> k, v;             ///< [Lk, D]
+  std::vector<float> raw_scores;       ///< [n, Lk] q·kᵀ
+  std::vector<float> scaled_scores;    ///< [n, Lk] raw · scale
+  std::vector<float> masked_scores;    ///< [n, Lk] scaled, −∞ past the query's own position (causal)
+  std::vector<float> weights;          ///< [n, Lk] softmax of each masked row
+  std::vector<float> out;              ///< [n, D] weights · v
 };
 
 /// What one call computed for its n new tokens (keys: every token of the session so far, Lk = position after).
@@ -171,6 +190,7 @@ struct Gpt2ForwardResult {
   std::vector<float> residual;                ///< [L + 1, n, C]
   std::vector<float> logit_lens;              ///< [L + 1, V]
   std::vector<std::size_t> unknown_positions;  ///< inputs mapped to the UNK row (restricted vocabularies)
+  std::optional<Gpt2HeadTrace> head_trace;     ///< when Gpt2ForwardOptions::trace_head asked for one
 };
 
 class Gpt2Model;
