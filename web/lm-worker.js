@@ -70,7 +70,7 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
   }
 
   /** The model's view of a text: top next tokens, every head's weights, the loss on the text, the logit lens. */
-  function analyze({ text, ablate = [], attention = true }) {
+  function analyze({ text, ablate = [], attention = true, traceHead }) {
     if (!model) return { empty: true, noModel: true };
     const start = performance.now();
     const c = model.config;
@@ -81,7 +81,8 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
     if (!c.restrictedVocab && ids.some((id) => id >= V)) return { empty: true, tokens, outOfVocab: V };
     const t0 = performance.now();
     const wantAttention = attention && c.layers * c.heads * T * T <= 24e6;  // at most ~100 MB of weights for the grid
-    const r = model.forward(ids, { logits: 'all', attention: wantAttention, maxAttentionTokens: c.context, ablate, logitLens: true });
+    const trace = traceHead && traceHead[0] < c.layers && traceHead[1] < c.heads ? { traceHead } : {};
+    const r = model.forward(ids, { logits: 'all', attention: wantAttention, maxAttentionTokens: c.context, ablate, logitLens: true, ...trace });
     const ms = performance.now() - t0;
     // Loss on the text: the mean of −log p(next token) over the positions whose next token the model knows.
     let loss = 0, counted = 0;
@@ -99,7 +100,9 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
       tokens: tokens.map((t, i) => ({ ...t, unknown: unknown.has(i) })), layers: c.layers, heads: c.heads,
       attention: r.attention ?? null, top: top(probabilities(r.logits, (T - 1) * V, V), TOP),
       loss: counted ? loss / counted : null, lossCount: counted, lens, ablate, ms, truncated: all.length > T,
-      answerMs: performance.now() - start,
+      headTrace: r.headTrace ?? null,
+      answerMs: performance.now() - start, tokenizeMs: t0 - start,
+      sentAt: performance.timeOrigin + performance.now(),  // with the page's clock: the message's time in transit
     };
   }
 

@@ -4,11 +4,13 @@
 import { $ } from './dom.js';
 import { page, showError } from './page.js';
 import { call } from './rpc.js';
-import { renderLayers } from './sections/layers.js';
+import { renderLayers, selectedHead } from './sections/layers.js';
+import { renderModelSteps } from './sections/model-steps.js';
 import { redrawLens, renderLens } from './sections/lens.js';
 import { renderFilm } from './sections/film.js';
 import { renderPrediction } from './sections/predict.js';
 import { ablated } from './url-state.js';
+import { S } from './strings.js';
 
 /** info: the loaded model's description (modelLoad); analysis: modelAnalyze's latest answer; selected: [l, h]. */
 export const lm = { info: null, analysis: null, selected: null, block: false };
@@ -16,12 +18,28 @@ export const lm = { info: null, analysis: null, selected: null, block: false };
 /** Whether the picker shows a single attention block (the teaching or seeded one) rather than a whole model. */
 export const isBlock = (model) => model === 'teaching' || model === 'seeded';
 
-/** Shows or hides the whole-model sections for the picker's choice. */
+/**
+ * Shows the whole-model sections for the picker's choice: for a single block each keeps its heading and says why it
+ * has nothing to draw (a note under the heading, strings blockOnly.<section>) instead of vanishing.
+ */
 export function showModelSections(model) {
   lm.block = isBlock(model);
   $('block-note').hidden = !lm.block;
-  for (const id of ['s-layers', 's-lens', 's-film']) $(id).hidden = lm.block;
   document.querySelector('#s-predict .lm-body').hidden = lm.block;
+  for (const name of ['layers', 'lens', 'film']) {
+    const section = $(`s-${name}`);
+    let note = section.querySelector(':scope > .lm-block-note');
+    if (!note) {
+      note = document.createElement('p');
+      note.className = 'note lm-block-note';
+      note.dataset.s = `blockOnly.${name}`;
+      note.textContent = S.blockOnly[name];
+      section.querySelector('h2').after(note);
+    }
+    note.hidden = !lm.block;
+    // Out of the way by style, not `hidden`: the sections' own hidden parts (a file without a film) stay as they are.
+    for (const child of section.children) if (child.tagName !== 'H2' && child !== note) child.style.display = lm.block ? 'none' : '';
+  }
 }
 
 /** Re-analyses the text with the loaded model (and the heads switched off), then redraws the model sections. */
@@ -31,19 +49,24 @@ export async function updateModel() {
   try {
     const ablate = [...ablated].map((lh) => lh.split('.').map(Number))
       .filter(([l, h]) => l < lm.info.config.layers && h < lm.info.config.heads);
-    const answer = call('modelAnalyze', { text: page.state.text, ablate });
+    const answer = call('modelAnalyze', { text: page.state.text, ablate, traceHead: selectedHead() });
     const base = ablate.length ? call('modelAnalyzeBase', { text: page.state.text }) : null;
     base?.catch(() => {});  // stale when a newer keystroke came: answered (or ignored) with `answer` below
     const a = await answer;
     a.baseLoss = base ? (await base).loss : a.loss;
     const t1 = performance.now();
     lm.analysis = a;
-    renderPrediction(a);
-    renderLayers(a);
-    renderLens(a);
+    // Each part's time, for bench/model-page.bench.mjs: what a keystroke's frame waits for.
+    const parts = [['prediction', renderPrediction], ['layers', renderLayers], ['steps', renderModelSteps], ['lens', renderLens]]
+      .map(([name, render]) => {
+        const s = performance.now();
+        render(a);
+        return [name, performance.now() - s];
+      });
     const t2 = performance.now();
     window.__lm = { info: lm.info, analysis: a, text: page.state.text };
-    window.__lmTiming = { workerMs: t1 - t0, renderMs: t2 - t1, forwardMs: a.ms, start: t0, end: t2 };
+    window.__lmTiming = { workerMs: t1 - t0, renderMs: t2 - t1, forwardMs: a.ms, start: t0, end: t2,
+      transitMs: performance.timeOrigin + t1 - a.sentAt, render: Object.fromEntries(parts) };
   } catch (e) {
     if (!e.stale) showError(e);
   }
@@ -55,5 +78,6 @@ export function relabelModel() {
   if (!lm.analysis || lm.block) return;
   renderPrediction(lm.analysis);
   renderLayers(lm.analysis);
+  renderModelSteps(lm.analysis);
   redrawLens();
 }

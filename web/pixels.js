@@ -30,9 +30,10 @@ export function drawCausalPixels(canvas, T, weight) {
 /**
  * Loss curves [{ every, values, color }] against step on a logarithmic axis (the film's checkpoints are log-spaced:
  * most of the forming happens early), with a vertical mark at markStep (none when null). Value k is the loss at step
- * (k + 1)·every. Live training draws on a linear axis up to xMax, scores on a fixed yMax.
+ * (k + 1)·every. Live training draws on a linear axis up to xMax, scores on a fixed yMax. event: { step, label }, a
+ * dashed green line with its label (the film's moment induction appears).
  */
-export function drawLossCurve(canvas, curves, markStep, { label = '', linear = false, xMax: xEnd, yMax: yTop } = {}) {
+export function drawLossCurve(canvas, curves, markStep, { label = '', linear = false, xMax: xEnd, yMax: yTop, event } = {}) {
   const { ctx, width, height } = chartSurface(canvas);  // crisp at the screen's density
   const L = 44, R = 10, T = 10, B = 30, W = width - L - R, H = height - T - B;
   const points = curves.map((c) => c.values.map((v, k) => [(k + 1) * c.every, v]));
@@ -62,6 +63,17 @@ export function drawLossCurve(canvas, curves, markStep, { label = '', linear = f
     points[n].forEach(([s, v], k) => (k ? ctx.lineTo(X(s), Y(v)) : ctx.moveTo(X(s), Y(v))));
     ctx.stroke();
   });
+  if (event) {
+    ctx.strokeStyle = ctx.fillStyle = '#0a7d32';
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(X(event.step), T);
+    ctx.lineTo(X(event.step), T + H);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.textAlign = X(event.step) > L + W / 2 ? 'right' : 'left';
+    ctx.fillText(event.label, X(event.step) + (ctx.textAlign === 'right' ? -4 : 4), T + 12);
+  }
   if (markStep === null || markStep === undefined) return;
   ctx.strokeStyle = '#c00';
   ctx.beginPath();

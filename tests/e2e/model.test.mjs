@@ -87,13 +87,62 @@ test('picker: the trained model is the default, its config is shown; the teachin
   assert.match(await page.textContent('#model-config'), new RegExp(`${c.layers} layers × ${c.heads} heads · d_model ${c.dModel}`));
   assert.match(await page.textContent('#file-note'), /never uploaded/);
   assert.equal(await page.$$eval('#layer-grid .lh', (x) => x.length), c.layers * c.heads);
-  await page.selectOption('#model', 'teaching');
-  await page.waitForFunction(() => document.getElementById('s-layers').hidden && document.getElementById('preset').value === 'teaching');
-  assert.equal(await page.isVisible('#block-note'), true);
-  await page.selectOption('#model', 'seeded');
-  await page.waitForFunction(() => document.getElementById('preset').value === 'seeded');
+  // A single block: each whole-model section keeps its heading and says why it draws nothing.
+  for (const block of ['teaching', 'seeded']) {
+    await page.selectOption('#model', block);
+    await page.waitForFunction((b) => document.getElementById('preset').value === b, block);
+    assert.equal(await page.isVisible('#block-note'), true);
+    for (const name of ['layers', 'lens', 'film']) {
+      assert.equal(await page.isVisible(`#h-${name}`), true, `${name}: heading shown`);
+      assert.match(await page.textContent(`#s-${name} > .lm-block-note`), /single attention block/, `${name}: says why`);
+      assert.equal(await page.isVisible(`#s-${name} > .lm-block-note`), true);
+    }
+    assert.equal(await page.isVisible('#layer-grid'), false);
+    assert.equal(await page.isVisible('#film-grid'), false);
+  }
   await page.selectOption('#model', 'trained');
-  await page.waitForFunction(() => !document.getElementById('s-layers').hidden);
+  await page.waitForFunction(() => document.querySelector('#layer-grid').checkVisibility());
+  assert.equal(await page.isVisible('#s-layers > .lm-block-note'), false);
+  assert.deepEqual(page.errors, []);
+});
+
+test('grid ↔ step view: clicking a head brings that layer\'s head step by step, the runtime\'s numbers', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  const ids = tok.encode(TEXT), T = ids.length, { heads: H, headDim: D } = trained.config;
+  const sdpa = JSON.parse(readFileSync(join(ROOT, 'tests', 'tolerances.json'), 'utf8')).tolerances.find((t) => t.name === 'sdpa');
+  const near = (got, ref, what) => assert.ok(Math.abs(got - ref) <= sdpa.atol + sdpa.rtol * Math.abs(ref), `${what}: ${got} vs ${ref}`);
+  for (const [l, h] of [[2, 0], [1, 3]]) {
+    await page.click(`#layer-grid .lh[data-layer="${l}"][data-head="${h}"] canvas`);
+    await page.waitForFunction(([l, h]) => window.__lm.analysis.headTrace?.layer === l && window.__lm.analysis.headTrace.head === h, [l, h]);
+    const a = await page.evaluate(() => {
+      const { headTrace: t, attention } = window.__lm.analysis;
+      return { t: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v) : v])), attention: Array.from(attention) };
+    });
+    assert.deepEqual([await page.getAttribute('#model-steps', 'data-layer'), await page.getAttribute('#model-steps', 'data-head')], [String(l), String(h)]);
+    assert.match(await page.textContent('#model-steps-title'), new RegExp(`Layer ${l}, head ${h}`));
+    assert.equal(await page.$$eval('#model-steps canvas', (c) => c.map((x) => x.dataset.step).join(' ')),
+      'input q k v rawScores scaledScores maskedScores weights out');
+    // The step view's softmax is the grid's map of that head, in the same pass.
+    assert.deepEqual(a.t.weights, a.attention.slice((l * H + h) * T * T, (l * H + h + 1) * T * T));
+    // Its Q, K replay to those weights (÷√d, causal mask, softmax) and the weights · V to its output.
+    for (let i = 0; i < T; i++) {
+      const s = [];
+      for (let j = 0; j <= i; j++) {
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += a.t.q[i * D + d] * a.t.k[j * D + d];
+        s.push(dot / Math.sqrt(D));
+      }
+      const m = Math.max(...s), e = s.map((x) => Math.exp(x - m)), sum = e.reduce((x, y) => x + y, 0);
+      for (let j = 0; j < T; j++) near(a.t.weights[i * T + j], j <= i ? e[j] / sum : 0, `weights ${i},${j}`);
+      for (let d = 0; d < D; d++) near(a.t.out[i * D + d], e.reduce((acc, w, j) => acc + (w / sum) * a.t.v[j * D + d], 0), `out ${i},${d}`);
+    }
+    // And they are the package's numbers in Node on the same file.
+    const ref = trained.forward(ids, { logits: 'none', traceHead: [l, h] }).headTrace;
+    for (const key of ['input', 'q', 'k', 'v', 'scaledScores', 'weights', 'out'])
+      a.t[key].forEach((x, k) => close(x, ref[key][k], `${key} ${k}`));
+  }
+  await page.locator('#model-steps').screenshot({ path: join(ARTIFACTS, 'model-steps-1280.png') });
   assert.deepEqual(page.errors, []);
 });
 
@@ -229,6 +278,35 @@ test('training film: the slider walks the checkpoints; each frame draws every he
   // The first probe's frame, row 1 of head 0: two weights that sum to 1 (within the byte quantisation).
   assert.equal(await page.$eval('#film-grid canvas', (c) => c.width), film.probes[0].ids.length);
   await page.locator('#s-film').screenshot({ path: join(ARTIFACTS, 'model-film-1280.png') });
+  assert.deepEqual(page.errors, []);
+});
+
+test('training film: the marker of the moment induction appears is the step the head metrics give', async () => {
+  const page = await open();
+  const { film, headScores: scores } = trained;
+  // The induction head by the measured scores, scored on the film's repeated probe [BOS, s, s′] (s′ = s but perhaps its
+  // first token) at every checkpoint as head_metrics.hpp defines it; the moment is the first checkpoint from which on
+  // it stays above the naming level.
+  const k = scores.induction.indexOf(Math.max(...scores.induction));
+  const repeats = (ids) => {
+    const P = (ids.length - 1) / 2, rows = [];
+    for (let i = P + 1; Number.isInteger(P) && i < ids.length; i++) if (ids[i] === ids[i - P]) rows.push(i);
+    return rows.length >= P - 1 && P >= 3 ? rows : [];
+  };
+  const p = film.probes.findIndex(({ ids }) => repeats(ids).length > 0);
+  assert.ok(p >= 0, 'the film has a repeated probe');
+  const T = film.probes[p].ids.length, P = (T - 1) / 2, tri = (T * (T + 1)) / 2, LH = scores.layers * scores.heads;
+  const rows = repeats(film.probes[p].ids);
+  const score = (f) => rows.reduce((sum, i) => sum + film.probes[p].frames[(f * LH + k) * tri + (i * (i + 1)) / 2 + i - P + 1] / 255, 0) / rows.length;
+  const { NAMED_ABOVE } = await import('../../web/head-labels.js');
+  let index = film.steps.length;
+  while (index > 0 && score(index - 1) > NAMED_ABOVE.induction) index--;
+  assert.ok(index > 0 && index < film.steps.length, `induction appears during training (checkpoint ${index})`);
+  assert.equal(await page.$eval('#filmStep', (el) => el.list?.options[0]?.value), String(index), 'the slider\'s tick');
+  assert.match(await page.textContent('#film-induction'), new RegExp(`step ${film.steps[index].toLocaleString('en')}: L${Math.floor(k / scores.heads)} H${k % scores.heads}`));
+  await page.click('#film-induction button');
+  assert.deepEqual(await page.evaluate(() => window.__film), { step: film.steps[index], index, probe: p });
+  await page.locator('#s-film').screenshot({ path: join(ARTIFACTS, 'model-film-induction-1280.png') });
   assert.deepEqual(page.errors, []);
 });
 

@@ -2,7 +2,7 @@
 // checkpoints during training and stored in the model file) behind a slider, with the loss curves and the shown
 // checkpoint marked. Not training (tools/train) and not the live model's maps (layers.js).
 import { $, headGrid, setText } from '../dom.js';
-import { describeHead } from '../head-labels.js';
+import { NAMED_ABOVE, describeHead, inductionForming } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
 import { pixelTooltip } from '../canvas.js';
@@ -10,15 +10,16 @@ import { SERIES } from '../colours.js';
 import { fmt } from '../draw.js';
 import { S, language } from '../strings.js';
 
-let film = null, info = null;
+let film = null, info = null, forming = null;
 
 /** Sets the film up for a loaded model (or says the file has none). */
 export function renderFilm(modelInfo) {
   info = modelInfo;
   film = modelInfo?.film ?? null;
   setText($('film-note'), film ? S.film.note : S.film.none);
-  for (const id of ['probe', 'filmStep', 'loss-curve', 'film-grid']) $(id).hidden = !film;
+  for (const id of ['probe', 'filmStep', 'loss-curve', 'film-grid', 'film-induction']) $(id).hidden = !film;
   if (!film) return;
+  renderInduction();
   const probe = $('probe'), keep = Number(probe.value) || 0;
   probe.textContent = '';
   film.probes.forEach((p, k) => probe.add(new Option(p.title.slice(0, 60), k)));
@@ -29,6 +30,39 @@ export function renderFilm(modelInfo) {
   probe.oninput = slider.oninput = drawFrame;
   $('film-grid').dataset.key = '';
   drawFrame();
+}
+
+/**
+ * The moment induction appears (head-labels.js inductionForming): a tick on the slider at that checkpoint, a green
+ * line on the loss curve, a sentence and a button that shows that checkpoint on the repeated-span probe.
+ */
+function renderInduction() {
+  forming = inductionForming(film, info.headScores);
+  const slider = $('filmStep'), note = $('film-induction');
+  let marks = $('film-marks');
+  if (!marks) {
+    marks = document.createElement('datalist');
+    marks.id = 'film-marks';
+    slider.after(marks);
+  }
+  marks.textContent = '';
+  slider.toggleAttribute('list', false);
+  note.textContent = '';
+  note.dataset.index = forming ? String(forming.index) : '';
+  if (!forming) return setText(note, S.film.noInduction);
+  marks.append(new Option('', String(forming.index)));
+  slider.setAttribute('list', marks.id);
+  const { l, h, step, value } = forming;
+  note.append(S.film.induction(step.toLocaleString('en'), S.layers.headName(l, h), value.toFixed(2), NAMED_ABOVE.induction), ' ');
+  const go = document.createElement('button');
+  go.type = 'button';
+  go.textContent = S.film.showInduction;
+  go.onclick = () => {
+    $('probe').value = String(forming.probe);
+    slider.value = String(forming.index);
+    drawFrame();
+  };
+  note.append(go);
 }
 
 function lossAt(step) {
@@ -47,7 +81,8 @@ function drawFrame() {
   const curves = [];
   if (info.lossCurve?.train) curves.push({ ...info.lossCurve.train, color: SERIES[0] });
   if (info.lossCurve?.heldout) curves.push({ ...info.lossCurve.heldout, color: SERIES[1] });
-  drawLossCurve($('loss-curve'), curves, step, { label: S.film.lossCurveLabel });
+  drawLossCurve($('loss-curve'), curves, step, { label: S.film.lossCurveLabel,
+    event: forming && { step: forming.step, label: S.film.inductionMark } });
   const grid = $('film-grid'), labels = p.texts.map(label);
   const cells = headGrid(grid, { key: `${info.name}|${Number($('probe').value)}|${language()}`, layers: L, heads: H,
     title: (l, h) => S.layers.headName(l, h),

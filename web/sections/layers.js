@@ -91,15 +91,19 @@ function headCell(cell, l, h, scores) {
   cell.querySelector('.lh-label').textContent = describeHead(scores, l, h).title;  // a file without head scores: the picker says so once
 }
 
-/** Selects head (l, h) for the enlarged view. */
+/** Selects head (l, h) for the enlarged view (at once, from the weights at hand) and its step-by-step trace. */
 export function select(l, h) {
   lm.selected = [l, h];
   if (lm.analysis) renderLayers(lm.analysis);
+  updateModel();  // the runtime's trace of the newly selected head
 }
+
+/** The head the detail and the step-by-step view show: the clicked one, else the default. */
+export const selectedHead = () => (lm.selected ?? (lm.info ? defaultHead(lm.info) : null));
 
 function renderDetail(a) {
   const info = lm.info, { heads: H } = info.config, T = a.tokens.length;
-  const [l, h] = lm.selected ?? defaultHead(info);
+  const [l, h] = selectedHead();
   setText($('head-detail-title'), S.layers.selectedHead(l, h));
   const box = $('head-detail-sentences');
   box.textContent = '';

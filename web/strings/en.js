@@ -86,6 +86,15 @@ export default {
     charTitle: (char, n) => `“${char}” is ${n} tokens: GPT-2 reads its UTF-8 bytes in ${n} pieces`,
   },
 
+  blockOnly: {
+    layers: 'Nothing to draw here for a single attention block: it is one layer, and its heads are dissected in sections ' +
+      '3 and 4. Every layer × head of a whole model, with head labels and switching heads off, needs the trained model ' +
+      'or a GPT-2 file (pick one above).',
+    lens: 'Nothing to draw here for a single attention block: the logit lens reads a whole model’s residual stream ' +
+      'after each layer through its output head, and a block has neither. Pick the trained model or open a GPT-2 file.',
+    film: 'Nothing to draw here for a single attention block: its weights were built by hand (teaching) or drawn at ' +
+      'random (seeded), never trained, so there are no heads forming to watch. Only our trained model records a film.',
+  },
   predict: {
     heading: 'The next token, and generation',
     blockOnly: 'This is a single attention block with no language-model head of its own: sections 3–9 dissect it. ' +
@@ -154,6 +163,14 @@ export default {
     otherScores: (list) => `its other measured scores (no pattern it stands out for): ${list}`,
   },
 
+  modelSteps: {
+    heading: (l, h) => `Layer ${l}, head ${h}, step by step on your text`,
+    note: 'The selected head of the whole model, as section 3 shows the single block: the numbers of this forward ' +
+      'pass (the runtime’s trace of that one head). Click another map in the grid to bring its head here.',
+    input: (l) => `X: the residual stream entering layer ${l}, after its LayerNorm`,
+    inputFormula: 'X = ln_1(residual)',
+    scaledFormula: (d, scale) => `S ÷ √d_k  (d_k = ${d}: × ${scale})`,
+  },
   lens: {
     heading: 'The logit lens: the prediction forming through depth',
     note: 'What the model would predict for the next token if it stopped after each layer: the residual stream at the ' +
@@ -171,6 +188,12 @@ export default {
     sliderLabel: 'training checkpoint',
     step: (step, loss) => `training step ${step}${loss === null ? '' : ` · training loss ${loss}`}`,
     lossCurveLabel: 'training loss (blue) and held-out loss (orange) against training step (log scale)',
+    induction: (step, head, value, level) => `Induction appears at step ${step}: ${head}, the model's induction head ` +
+      `by its measured scores, scores ${value} there on the repeated probe and stays above ${level} (the level at ` +
+      'which a head is named induction) from then on. The tick on the slider and the green line mark it.',
+    showInduction: 'show that checkpoint',
+    inductionMark: 'induction appears',
+    noInduction: 'No induction head formed in this run (none scores high enough to be named), so there is no moment to mark.',
   },
 
   train: {

@@ -80,6 +80,14 @@ export default {
     charTitle: (char, n) => `“${char}” 占 ${n} 个 Token：GPT-2 把它的 UTF-8 字节分成 ${n} 块来读`,
   },
 
+  blockOnly: {
+    layers: '单独的 Attention 模块在这里没有可画的内容：它只有一层，它的头在第 3、4 节中被拆开讲解。完整模型的每一层 × 每个头、' +
+      '头的标签和关闭头，需要训练好的模型或一个 GPT-2 文件（在上面选择）。',
+    lens: '单独的 Attention 模块在这里没有可画的内容：logit lens 用模型的输出层读取每一层之后的残差流，而单个模块两者都没有。' +
+      '请选择训练好的模型，或者打开一个 GPT-2 文件。',
+    film: '单独的 Attention 模块在这里没有可画的内容：它的权重是手工构造的（教学模型）或随机生成的（随机模型），从未训练过，' +
+      '所以没有头的形成过程可看。只有我们训练的模型记录了训练过程。',
+  },
   predict: {
     heading: '下一个 Token 与文本生成',
     blockOnly: '这是一个单独的 Attention 模块，没有自己的语言模型输出层：第 3–9 节会把它拆开。预测、生成、每一层、' +
@@ -147,6 +155,14 @@ export default {
     otherScores: (list) => `它的其他测量值（没有特别突出的模式）：${list}`,
   },
 
+  modelSteps: {
+    heading: (l, h) => `第 ${l} 层第 ${h} 个头：在你的文本上一步一步地看`,
+    note: '完整模型中选中的头，像第 3 节展示单个模块那样：数字都来自这次前向计算（运行时对这一个头的追踪）。' +
+      '点击网格中的另一张图，就把那个头带到这里。',
+    input: (l) => `X：进入第 ${l} 层的残差流，经过 LayerNorm 之后`,
+    inputFormula: 'X = ln_1(残差流)',
+    scaledFormula: (d, scale) => `S ÷ √d_k  （d_k = ${d}：× ${scale}）`,
+  },
   lens: {
     heading: 'Logit lens：预测如何随深度形成',
     note: '如果模型在每一层之后就停下，它会预测什么：所选位置的残差流经过最后的 LayerNorm 和输出矩阵（unembedding）。' +
@@ -163,6 +179,11 @@ export default {
     sliderLabel: '训练检查点',
     step: (step, loss) => `训练第 ${step} 步${loss === null ? '' : ` · 训练损失 ${loss}`}`,
     lossCurveLabel: '训练损失（蓝）和留出集损失（橙）随训练步数的变化（对数坐标）',
+    induction: (step, head, value, level) => `归纳头在第 ${step} 步出现：${head}（按测得的分数，它是模型的归纳头）` +
+      `在这个检查点上对重复的探针句子得分 ${value}，此后一直高于 ${level}（把一个头称为归纳头的标准）。滑块上的刻度和绿线标出了这一刻。`,
+    showInduction: '显示这个检查点',
+    inductionMark: '归纳头出现',
+    noInduction: '这次训练没有形成归纳头（没有一个头的分数高到可以这样命名），所以没有可标记的时刻。',
   },
 
   train: {
