@@ -21,6 +21,53 @@ using emscripten::val;
 
 std::vector<std::uint32_t> ids_of(const val& ids) { return emscripten::convertJSArrayToNumberVector<std::uint32_t>(ids); }
 
+/// options: { logits: 'none'|'last'|'all', attention, maxAttentionTokens, heads: [[l, h], …], ablate: [[l, h], …],
+/// residual, logitLens, traceHead: [l, h] or null, threads } (checked by model.js).
+attn::Gpt2ForwardOptions forward_options(const val& options) {
+  attn::Gpt2ForwardOptions o;
+  const std::string logits = options["logits"].as<std::string>();
+  o.logits = logits == "all" ? attn::LogitsFor::all : logits == "none" ? attn::LogitsFor::none : attn::LogitsFor::last;
+  o.attention = options["attention"].as<bool>();
+  o.all_attention_max_tokens = options["maxAttentionTokens"].as<std::size_t>();
+  const val heads = options["heads"];
+  for (unsigned i = 0; i < heads["length"].as<unsigned>(); ++i)
+    o.attention_heads.emplace_back(heads[i][0].as<std::size_t>(), heads[i][1].as<std::size_t>());
+  const val ablate = options["ablate"];
+  for (unsigned i = 0; i < ablate["length"].as<unsigned>(); ++i)
+    o.ablate_heads.emplace_back(ablate[i][0].as<std::size_t>(), ablate[i][1].as<std::size_t>());
+  o.residual = options["residual"].as<bool>();
+  o.logit_lens = options["logitLens"].as<bool>();
+  o.threads = options["threads"].as<std::size_t>();
+  const val trace = options["traceHead"];
+  if (!trace.isNull()) o.trace_head = {{trace[0].as<std::size_t>(), trace[1].as<std::size_t>()}};
+  return o;
+}
+
+/// { status, logits, attention, allHeads, residual, logitLens, unknownPositions, headTrace? } of one call.
+val result_val(const attn::Status& st, const attn::Gpt2ForwardResult& r) {
+  val out = val::object();
+  out.set("status", status_val(st));
+  if (!st.ok()) return out;
+  out.set("logits", copy_out(r.logits));
+  out.set("attention", copy_out(r.attention));
+  out.set("allHeads", r.all_heads);
+  out.set("residual", copy_out(r.residual));
+  out.set("logitLens", copy_out(r.logit_lens));
+  std::vector<std::uint32_t> unknown(r.unknown_positions.begin(), r.unknown_positions.end());
+  out.set("unknownPositions", copy_out(unknown));
+  if (r.head_trace) {
+    const attn::Gpt2HeadTrace& t = *r.head_trace;
+    val h = val::object();
+    h.set("layer", t.layer), h.set("head", t.head), h.set("headDim", t.head_dim), h.set("scale", t.scale);
+    h.set("input", copy_out(t.input)), h.set("q", copy_out(t.q)), h.set("k", copy_out(t.k)), h.set("v", copy_out(t.v));
+    h.set("rawScores", copy_out(t.raw_scores)), h.set("scaledScores", copy_out(t.scaled_scores));
+    h.set("maskedScores", copy_out(t.masked_scores)), h.set("weights", copy_out(t.weights));
+    h.set("out", copy_out(t.out));
+    out.set("headTrace", h);
+  }
+  return out;
+}
+
 class Gpt2Js {
  public:
   /// file: a heap address holding `size` bytes of a safetensors file (freed by the caller right after).
@@ -96,49 +143,11 @@ class Gpt2Js {
     return o;
   }
 
-  /// ids: GPT-2 ids; options: { logits: 'none'|'last'|'all', attention, maxAttentionTokens, heads: [[l, h], …],
-  /// residual, logitLens, traceHead: [l, h] or null, threads } (checked by model.js).
+  /// ids: GPT-2 ids; options: as forward_options reads them (checked by model.js).
   val forward(const val& ids, const val& options) const {
     const std::vector<std::uint32_t> v = ids_of(ids);
-    attn::Gpt2ForwardOptions o;
-    const std::string logits = options["logits"].as<std::string>();
-    o.logits = logits == "all" ? attn::LogitsFor::all : logits == "none" ? attn::LogitsFor::none : attn::LogitsFor::last;
-    o.attention = options["attention"].as<bool>();
-    o.all_attention_max_tokens = options["maxAttentionTokens"].as<std::size_t>();
-    const val heads = options["heads"];
-    for (unsigned i = 0; i < heads["length"].as<unsigned>(); ++i)
-      o.attention_heads.emplace_back(heads[i][0].as<std::size_t>(), heads[i][1].as<std::size_t>());
-    const val ablate = options["ablate"];
-    for (unsigned i = 0; i < ablate["length"].as<unsigned>(); ++i)
-      o.ablate_heads.emplace_back(ablate[i][0].as<std::size_t>(), ablate[i][1].as<std::size_t>());
-    o.residual = options["residual"].as<bool>();
-    o.logit_lens = options["logitLens"].as<bool>();
-    o.threads = options["threads"].as<std::size_t>();
-    const val trace = options["traceHead"];
-    if (!trace.isNull()) o.trace_head = {{trace[0].as<std::size_t>(), trace[1].as<std::size_t>()}};
     attn::Gpt2ForwardResult r;
-    const attn::Status st = model_.forward(v.data(), v.size(), o, r);
-    val out = val::object();
-    out.set("status", status_val(st));
-    if (!st.ok()) return out;
-    out.set("logits", copy_out(r.logits));
-    out.set("attention", copy_out(r.attention));
-    out.set("allHeads", r.all_heads);
-    out.set("residual", copy_out(r.residual));
-    out.set("logitLens", copy_out(r.logit_lens));
-    std::vector<std::uint32_t> unknown(r.unknown_positions.begin(), r.unknown_positions.end());
-    out.set("unknownPositions", copy_out(unknown));
-    if (r.head_trace) {
-      const attn::Gpt2HeadTrace& t = *r.head_trace;
-      val h = val::object();
-      h.set("layer", t.layer), h.set("head", t.head), h.set("headDim", t.head_dim), h.set("scale", t.scale);
-      h.set("input", copy_out(t.input)), h.set("q", copy_out(t.q)), h.set("k", copy_out(t.k)), h.set("v", copy_out(t.v));
-      h.set("rawScores", copy_out(t.raw_scores)), h.set("scaledScores", copy_out(t.scaled_scores));
-      h.set("maskedScores", copy_out(t.masked_scores)), h.set("weights", copy_out(t.weights));
-      h.set("out", copy_out(t.out));
-      out.set("headTrace", h);
-    }
-    return out;
+    return result_val(model_.forward(v.data(), v.size(), forward_options(options), r), r);
   }
 
   const attn::Gpt2Model& model() const { return model_; }
@@ -157,6 +166,23 @@ class Gpt2Js {
   attn::Gpt2Model model_;
   attn::io::SafetensorsHeader stream_;  // the file being streamed in
   attn::Gpt2Loader loader_;
+};
+
+/// One sequence read a piece at a time (Gpt2Session): append() reads new tokens after the kept ones, truncate()
+/// forgets the tokens from a position on, so an edited text is re-read from its first changed token only.
+class SessionJs {
+ public:
+  explicit SessionJs(const Gpt2Js& model) : session_(model.model().session()) {}
+  val append(const val& ids, const val& options) {
+    const std::vector<std::uint32_t> v = ids_of(ids);
+    return result_val(session_.append(v.data(), v.size(), forward_options(options), result_), result_);
+  }
+  void truncate(double position) { session_.truncate(static_cast<std::size_t>(position)); }
+  double position() const { return double(session_.position()); }
+
+ private:
+  attn::Gpt2Session session_;
+  attn::Gpt2ForwardResult result_;
 };
 
 /// One generation in progress: the prompt prefilled, then next() samples a token and feeds it back.
@@ -221,6 +247,11 @@ EMSCRIPTEN_BINDINGS(attn_model) {
       .function("finish", &Gpt2Js::finish)
       .function("config", &Gpt2Js::config)
       .function("forward", &Gpt2Js::forward);
+  emscripten::class_<SessionJs>("Gpt2Session")
+      .constructor<const Gpt2Js&>()
+      .function("append", &SessionJs::append)
+      .function("truncate", &SessionJs::truncate)
+      .function("position", &SessionJs::position);
   emscripten::class_<GeneratorJs>("Gpt2Generator")
       .constructor<const Gpt2Js&, const val&, const val&>()
       .function("next", &GeneratorJs::next);

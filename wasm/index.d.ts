@@ -800,11 +800,30 @@ export interface Gpt2Model {
   readonly film: TrainingFilm | null;
   /** One pass over GPT-2 token ids (at most config.context of them). */
   forward(ids: Uint32Array | number[], options?: ModelForwardOptions): ModelForwardResult;
+  /**
+   * One sequence read a piece at a time: the keys and values of every token are kept, so an edited text is re-read
+   * from its first changed token only (truncate, then append the rest).
+   */
+  session(): ModelSession;
   /** Generates after ids, one token per iteration (a KV cache per layer; each step reads one token). */
   generate(ids: Uint32Array | number[], options?: GenerateOptions): AsyncGenerator<GenerationStep, void, void>;
   /** Frees the model's wasm memory; later calls throw AttentionError('DISPOSED'). */
   dispose(): void;
   [Symbol.dispose](): void;
+}
+
+export interface ModelSession {
+  /** Tokens kept (read so far and not truncated). */
+  readonly position: number;
+  /**
+   * Reads ids after the kept tokens: forward()'s options and result for the new tokens (T = ids.length), with the
+   * keys being every kept token too: attention [layers, heads, T, position], headTrace's k and v [position, headDim].
+   */
+  append(ids: Uint32Array | number[], options?: ModelForwardOptions): ModelForwardResult;
+  /** Forgets the tokens from `position` on (a position past the end changes nothing). */
+  truncate(position: number): void;
+  /** Frees its KV caches (the model's dispose() frees them too). */
+  dispose(): void;
 }
 
 export interface LossCurve {

@@ -132,7 +132,7 @@ export async function loadModel(module, maxThreads, source, options) {
 class Gpt2Model {
   #module;
   #native;
-  #generators = new Set();
+  #generators = new Set();  // the native objects that read this model: generators and sessions, freed with it
 
   constructor(module, native, maxThreads, extras) {
     this.#module = module;
@@ -158,8 +158,40 @@ class Gpt2Model {
    * [len(heads), T, T]), allHeads, residual [L + 1, T, C], logitLens [L + 1, V], unknownPositions, headTrace? }.
    */
   forward(ids, options) {
-    const native = this.#live('forward');
-    options = checkOptions('model.forward', options, { label: 'forward: options' });
+    return this.#run('forward', ids, options, 0, (list, o) => this.#live('forward').forward(list, o));
+  }
+
+  /**
+   * A session: one sequence read a piece at a time, the keys and values of every token kept. append(ids, options)
+   * reads ids after the kept tokens (the options and result of forward(), for the new tokens: attention [L, H, n,
+   * position]); truncate(position) forgets the tokens from position on, so an edited text is re-read from its first
+   * changed token. Disposed with the model.
+   */
+  session() {
+    const native = new this.#module.Gpt2Session(this.#live('session'));
+    this.#generators.add(native);
+    const model = this, live = (fn) => {
+      if (!model.#generators.has(native)) throw new AttentionError('DISPOSED', `session.${fn}: this session has been disposed`);
+      return native;
+    };
+    return {
+      get position() {
+        return live('position').position();
+      },
+      append: (ids, options) => this.#run('session.append', ids, options, live('append').position(),
+        (list, o) => live('append').append(list, o)),
+      truncate(position) {
+        live('truncate').truncate(checkInt('position', position, 0));
+      },
+      dispose() {
+        if (model.#generators.delete(native)) native.delete();
+      },
+    };
+  }
+
+  /** Checks forward()'s options for `ids` read after `before` kept tokens, runs call(list, nativeOptions). */
+  #run(fn, ids, options, before, call) {
+    options = checkOptions('model.forward', options, { label: `${fn}: options` });
     const logits = options.logits ?? 'last';
     if (!LOGITS.includes(logits)) throw invalid('logits', "'none', 'last' or 'all'", logits);
     const heads = headPairs('heads', options.heads, this.config);
@@ -167,17 +199,17 @@ class Gpt2Model {
     const t = options.traceHead;
     if (t !== undefined && !(Array.isArray(t) && t.length === 2 && t.every(Number.isInteger))) throw invalid('traceHead', 'a [layer, head] pair', t);
     const traceHead = options.traceHead === undefined ? null : headPairs('traceHead', [options.traceHead], this.config)[0];
-    const list = idsOf('forward', ids, '');
-    const T = list.length, { layers, heads: H, vocabSize: V } = this.config;
+    const list = idsOf(fn, ids, '');
+    const T = list.length, K = before + T, { layers, heads: H, vocabSize: V } = this.config;
     const wantAll = checkBool('attention', options.attention ?? false);
     const maxAttentionTokens = checkInt('maxAttentionTokens', options.maxAttentionTokens ?? 256);
-    checkHeap((wantAll && T <= maxAttentionTokens ? layers * H : heads.length + H) * T * T +
-      (logits === 'all' ? T * V : V) + (traceHead ? 5 * T * T + T * this.config.dModel : 0), 'this forward pass');
-    const r = native.forward(list, {
+    checkHeap((wantAll && T <= maxAttentionTokens ? layers * H : heads.length + H) * T * K +
+      (logits === 'all' ? T * V : V) + (traceHead ? 5 * T * K + T * this.config.dModel : 0), 'this forward pass');
+    const r = call(list, {
       logits, attention: wantAll, maxAttentionTokens, heads, ablate, residual: checkBool('residual', options.residual ?? false),
       logitLens: checkBool('logitLens', options.logitLens ?? false), traceHead, threads: threadsOption(options.threads, this.maxThreads),
     });
-    throwIfFailed(r.status, 'forward');
+    throwIfFailed(r.status, fn);
     const { status, ...result } = r;
     if (!wantAll && heads.length === 0) delete result.attention;
     return result;

@@ -138,6 +138,34 @@ TEST_CASE("gpt2: causal — changing later tokens leaves earlier logits bit-iden
   CHECK(std::memcmp(a.logits.data() + keep * V, b.logits.data() + keep * V, V * sizeof(float)) != 0);
 }
 
+TEST_CASE("gpt2: a session truncated to a shared prefix and fed the rest gives the full pass on the new text", "[gpt2]") {
+  attn::Gpt2Model model;
+  REQUIRE(Checkpoint().load(model).ok());
+  const std::size_t T = 12, V = 96, L = 2, H = 4;
+  auto ids = some_ids(T, V);
+  attn::Gpt2ForwardOptions o;
+  o.logits = attn::LogitsFor::all, o.attention = true;
+  attn::Gpt2Session session = model.session();
+  attn::Gpt2ForwardResult r, full;
+  REQUIRE(session.append(ids.data(), T, o, r).ok());
+  // The text is edited from token 9 on: the session keeps tokens 0..8 and reads the last three again.
+  const std::size_t keep = 9;
+  ids[keep] = (ids[keep] + 1) % V, ids[T - 1] = (ids[T - 1] + 7) % V;
+  session.truncate(keep);
+  CHECK(session.position() == keep);
+  REQUIRE(session.append(&ids[keep], T - keep, o, r).ok());
+  REQUIRE(model.forward(ids.data(), T, o, full).ok());
+  const std::vector<float> last_rows(full.logits.begin() + keep * V, full.logits.end());
+  CHECK(compare(r.logits, last_rows, kGpt2Tol) == "");
+  for (std::size_t lh = 0; lh < L * H; ++lh) {  // r.attention: [L, H, 3, T], the new query rows over every key
+    const std::vector<float> got(r.attention.begin() + lh * (T - keep) * T, r.attention.begin() + (lh + 1) * (T - keep) * T);
+    const std::vector<float> want(full.attention.begin() + (lh * T + keep) * T, full.attention.begin() + (lh + 1) * T * T);
+    CHECK(compare(got, want, kGpt2Tol) == "");
+  }
+  session.truncate(T + 5);  // past the end: nothing changes
+  CHECK(session.position() == T);
+}
+
 TEST_CASE("gpt2: zero Q and K weights give uniform causal attention (the Q | K | V column order)", "[gpt2]") {
   Checkpoint ck;
   const std::size_t C = 32;

@@ -68,6 +68,29 @@ test('traceHead: the returned Q, K replay to the head\'s attention (÷√d, caus
   model.dispose();
 });
 
+test('session: truncated to the shared prefix and fed the rest, it gives the full pass on the edited text', async () => {
+  const model = await attn.loadModel(bytes('gpt2-tiny-f32.safetensors'));
+  const { layers: L, heads: H, vocabSize: V } = model.config;
+  const session = model.session();
+  const options = { logits: 'all', attention: true, logitLens: true };
+  session.append(IDS, options);
+  assert.equal(session.position, IDS.length);
+  const edited = [...IDS.slice(0, 7), 11, 12, 13, 14];  // the text changed from token 7 on, and grew
+  session.truncate(7);
+  const r = session.append(edited.slice(7), options), full = model.forward(edited, options);
+  const T = edited.length, n = T - 7;
+  assert.equal(compare(r.logits, full.logits.slice(7 * V), TOL.gpt2), '');
+  assert.equal(compare(r.logitLens, full.logitLens, TOL.gpt2), '');
+  for (let lh = 0; lh < L * H; lh++)
+    assert.equal(compare(r.attention.subarray(lh * n * T, (lh + 1) * n * T), full.attention.subarray((lh * T + 7) * T, (lh + 1) * T * T), TOL.gpt2), '');
+  assert.throws(() => session.truncate(-1), (e) => e.code === 'INVALID_ARGUMENT' && /position/.test(e.message));
+  session.dispose();
+  assert.throws(() => session.append([1]), (e) => e.code === 'DISPOSED');
+  const other = model.session();
+  model.dispose();
+  assert.throws(() => other.append([1]), (e) => e.code === 'DISPOSED');
+});
+
 test('a Blob streams tensor by tensor with progress, skipping mask buffers, to the same model', async () => {
   const file = bytes('gpt2-tiny-prefixed.safetensors');
   const seen = [];

@@ -16,6 +16,8 @@ class KvCache {
   /// Appends n tokens per batch row. k: [B, n, Hkv·D], v: [B, n, Hkv·Dv].
   Status append(const float* k_bnx, const float* v_bnx, std::size_t n);
   void clear() { length_ = 0; }
+  /// Forgets every token from `length` on (keeps the first min(length, length()) of each batch row).
+  void truncate(std::size_t length) { length_ = length < length_ ? length : length_; }
 
   std::size_t length() const { return length_; }
   std::size_t rows() const { return rows_; }  ///< rows allocated per batch row (≥ length)

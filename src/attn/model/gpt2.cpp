@@ -104,6 +104,12 @@ void Gpt2Session::reset() {
   position_ = 0;
 }
 
+void Gpt2Session::truncate(std::size_t position) {
+  if (position >= position_) return;
+  for (KvCache& cache : caches_) cache.truncate(position);
+  position_ = position;
+}
+
 Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options,
                            Gpt2ForwardResult& out) {
   const Gpt2Config& cfg = model_->config_;

@@ -202,6 +202,9 @@ class Gpt2Session {
   Status append(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options, Gpt2ForwardResult& out);
   std::size_t position() const { return position_; }
   void reset();
+  /// Forgets the tokens from `position` on (a position past the current one changes nothing): an edited text is
+  /// re-read from the first token that changed, the tokens before it kept in the KV caches.
+  void truncate(std::size_t position);
 
  private:
   friend class Gpt2Model;
