@@ -9,6 +9,10 @@ const LENS_TOP = 5;  // tokens shown per depth in the logit lens
 /** Handlers for worker.js, given the initialised package, the GPT-2 tokenizer and the default model's bytes. */
 export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, bytePieces }) {
   let model = null, rowOf = null, info = null;
+  // The last text read, kept in a session (the KV caches of its tokens) with what the page was given for it, so the
+  // next keystroke's text is read from its first changed token: typing at the end of 128 tokens runs the model on
+  // one or two tokens, not on 128. Rows of earlier tokens never change (the model is causal).
+  let session = null, kept = null;  // kept: { ids, key, logits [T, V], attention [L, H, T, T] | null, terms [T − 1] }
 
   /** Softmax of logits[offset, offset + V) (a probability distribution over the model's rows). */
   function probabilities(logits, offset, V) {
@@ -56,8 +60,10 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
   async function load(source, name, progress) {
     const next = await attn.loadModel(source, { onProgress: progress });  // AttentionError('INVALID_DATA', …) for a bad file
     const dtype = await weightsDtype(source);
-    model?.dispose();
+    model?.dispose();  // its session too
     model = next;
+    session = model.session();
+    kept = null;
     const c = model.config;
     rowOf = new Map();
     if (c.restrictedVocab) c.gpt2Ids.forEach((id, r) => rowOf.set(id, r));
@@ -69,39 +75,69 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
     return info;
   }
 
-  /** The model's view of a text: top next tokens, every head's weights, the loss on the text, the logit lens. */
-  function analyze({ text, ablate = [], attention = true, traceHead }) {
+  /**
+   * The model's view of a text: top next tokens, every head's weights, the loss on the text, the logit lens.
+   * incremental: read through the session from the first token that differs from the last call's (the same rows a
+   * full pass gives: tests/node/gpt2.test.mjs holds the session to the full pass); else one full pass.
+   */
+  function analyze({ text, ablate = [], attention = true }, incremental = false) {
     if (!model) return { empty: true, noModel: true };
     const start = performance.now();
     const c = model.config;
     const all = tokenize(text), tokens = all.slice(0, c.context);
     if (tokens.length === 0) return { empty: true, tokens };
-    const ids = tokens.map((t) => t.id), T = ids.length, V = c.vocabSize;
+    const ids = tokens.map((t) => t.id), T = ids.length, V = c.vocabSize, LH = c.layers * c.heads;
     // A file with fewer than GPT-2's rows and no id map cannot read ids past its table: say so instead of running.
     if (!c.restrictedVocab && ids.some((id) => id >= V)) return { empty: true, tokens, outOfVocab: V };
     const t0 = performance.now();
-    const wantAttention = attention && c.layers * c.heads * T * T <= 24e6;  // at most ~100 MB of weights for the grid
-    const trace = traceHead && traceHead[0] < c.layers && traceHead[1] < c.heads ? { traceHead } : {};
-    const r = model.forward(ids, { logits: 'all', attention: wantAttention, maxAttentionTokens: c.context, ablate, logitLens: true, ...trace });
+    const wantAttention = attention && LH * T * T <= 24e6;  // at most ~100 MB of weights for the grid
+    const options = { logits: 'all', attention: wantAttention, maxAttentionTokens: c.context, ablate, logitLens: true };
+    const key = JSON.stringify([ablate, wantAttention]);
+    // Tokens 0 … p − 1 are kept; at least the last token is read again (the lens and the prediction are its).
+    let p = 0;
+    if (incremental && kept?.key === key) while (p < T - 1 && p < kept.ids.length && kept.ids[p] === ids[p]) p++;
+    let r;
+    if (incremental) {
+      session.truncate(p);
+      r = session.append(ids.slice(p), options);
+    } else r = model.forward(ids, options);
     const ms = performance.now() - t0;
-    // Loss on the text: the mean of −log p(next token) over the positions whose next token the model knows.
-    let loss = 0, counted = 0;
-    for (let t = 0; t + 1 < T; t++) {
-      const next = c.restrictedVocab ? rowOf.get(ids[t + 1]) : ids[t + 1];
-      if (next === undefined) continue;
-      const p = probabilities(r.logits, t * V, V);
-      loss -= Math.log(p[next]);
-      counted++;
+    const n = T - p, logits = new Float32Array(T * V);
+    if (p) logits.set(kept.logits.subarray(0, p * V));
+    logits.set(r.logits, p * V);
+    let weights = null;
+    if (wantAttention) {  // [L, H, T, T]: the kept rows (zero past the old end: a token never sees later ones), then the new
+      weights = new Float32Array(LH * T * T);
+      const old = kept?.ids.length ?? 0;
+      for (let lh = 0; lh < LH; lh++) {
+        for (let i = 0; i < p; i++) weights.set(kept.attention.subarray((lh * old + i) * old, (lh * old + i) * old + i + 1), (lh * T + i) * T);
+        weights.set(r.attention.subarray(lh * n * T, (lh + 1) * n * T), (lh * T + p) * T);
+      }
     }
+    // Loss on the text: the mean of −log p(next token) over the positions whose next token the model knows. Term t
+    // reads logits row t and token t + 1: the kept terms before p − 1 hold.
+    const terms = new Float64Array(Math.max(0, T - 1));
+    for (let t = 0; t + 1 < T; t++) {
+      if (t + 1 < p) {
+        terms[t] = kept.terms[t];
+        continue;
+      }
+      const next = c.restrictedVocab ? rowOf.get(ids[t + 1]) : ids[t + 1];
+      terms[t] = next === undefined ? NaN : -Math.log(probabilities(logits, t * V, V)[next]);
+    }
+    let loss = 0, counted = 0;
+    for (const x of terms) if (!Number.isNaN(x)) loss += x, counted++;
+    const unknown = new Set(Array.from(r.unknownPositions, (i) => i + p));
+    if (p) for (const t of kept.unknown) if (t < p) unknown.add(t);
+    if (incremental) kept = { ids, key, logits, attention: weights, terms, unknown };
     const lens = [];
     for (let d = 0; d <= c.layers; d++) lens.push(top(probabilities(r.logitLens, d * V, V), LENS_TOP));
-    const unknown = new Set(r.unknownPositions);
     return {
       tokens: tokens.map((t, i) => ({ ...t, unknown: unknown.has(i) })), layers: c.layers, heads: c.heads,
-      attention: r.attention ?? null, top: top(probabilities(r.logits, (T - 1) * V, V), TOP),
+      attention: weights && weights.slice(),  // a copy: the answer's buffers move to the page, the kept ones stay here
+      top: top(probabilities(logits, (T - 1) * V, V), TOP),
       loss: counted ? loss / counted : null, lossCount: counted, lens, ablate, ms, truncated: all.length > T,
-      headTrace: r.headTrace ?? null,
-      answerMs: performance.now() - start, tokenizeMs: t0 - start,
+      text, reread: n, answerMs: performance.now() - start, tokenizeMs: t0 - start,
       sentAt: performance.timeOrigin + performance.now(),  // with the page's clock: the message's time in transit
     };
   }
@@ -115,7 +151,19 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
       return { ...out, ms: performance.now() - t0 };
     },
 
-    modelAnalyze: analyze,
+    modelAnalyze: (request) => analyze(request, true),
+    /** Some heads' attention weights on a text: { tokens, attention [heads.length, T, T] } (section 4's example). */
+    modelHeadsOn({ text, heads }) {
+      const tokens = tokenize(text).slice(0, model.config.context);
+      return { tokens, attention: model.forward(tokens.map((t) => t.id), { logits: 'none', heads }).attention };
+    },
+    /** One head of one layer step by step on the text (the runtime's trace of a full pass), for the step view. */
+    modelTrace({ text, ablate = [], head }) {
+      const c = model?.config, ids = model ? tokenize(text).slice(0, c.context).map((t) => t.id) : [];
+      if (!ids.length || (!c.restrictedVocab && ids.some((id) => id >= c.vocabSize)) || head[0] >= c.layers || head[1] >= c.heads)
+        return { text, headTrace: null };
+      return { text, ablate, headTrace: model.forward(ids, { logits: 'none', ablate, traceHead: head }).headTrace };
+    },
     /**
      * The logit lens at one position: a causal model's view of position p depends on tokens 0 … p only, so the
      * lens of the prefix's last token is the lens at p.

@@ -6,14 +6,18 @@ import { page, showError } from './page.js';
 import { call } from './rpc.js';
 import { renderLayers, selectedHead } from './sections/layers.js';
 import { renderModelSteps } from './sections/model-steps.js';
+import { redrawMultiHead } from './sections/multi-head.js';
 import { redrawLens, renderLens } from './sections/lens.js';
 import { renderFilm } from './sections/film.js';
 import { renderPrediction } from './sections/predict.js';
 import { ablated } from './url-state.js';
 import { S } from './strings.js';
 
-/** info: the loaded model's description (modelLoad); analysis: modelAnalyze's latest answer; selected: [l, h]. */
-export const lm = { info: null, analysis: null, selected: null, block: false };
+/**
+ * info: the loaded model's description (modelLoad); analysis: modelAnalyze's latest answer; selected: [l, h];
+ * trace: modelTrace's latest answer (the selected head step by step).
+ */
+export const lm = { info: null, analysis: null, selected: null, trace: null, block: false };
 
 /** Whether the picker shows a single attention block (the teaching or seeded one) rather than a whole model. */
 export const isBlock = (model) => model === 'teaching' || model === 'seeded';
@@ -49,7 +53,7 @@ export async function updateModel() {
   try {
     const ablate = [...ablated].map((lh) => lh.split('.').map(Number))
       .filter(([l, h]) => l < lm.info.config.layers && h < lm.info.config.heads);
-    const answer = call('modelAnalyze', { text: page.state.text, ablate, traceHead: selectedHead() });
+    const answer = call('modelAnalyze', { text: page.state.text, ablate });
     const base = ablate.length ? call('modelAnalyzeBase', { text: page.state.text }) : null;
     base?.catch(() => {});  // stale when a newer keystroke came: answered (or ignored) with `answer` below
     const a = await answer;
@@ -57,6 +61,8 @@ export async function updateModel() {
     const t1 = performance.now();
     lm.analysis = a;
     // Each part's time, for bench/model-page.bench.mjs: what a keystroke's frame waits for.
+    const [l, h] = selectedHead(), t = lm.trace;  // the step view's trace, while it is this text's and this head's
+    if (!a.empty && t?.text === a.text && t.ablate === JSON.stringify(ablate) && t.headTrace?.layer === l && t.headTrace.head === h) a.headTrace = t.headTrace;
     const parts = [['prediction', renderPrediction], ['layers', renderLayers], ['steps', renderModelSteps], ['lens', renderLens]]
       .map(([name, render]) => {
         const s = performance.now();
@@ -66,15 +72,41 @@ export async function updateModel() {
     const t2 = performance.now();
     window.__lm = { info: lm.info, analysis: a, text: page.state.text };
     window.__lmTiming = { workerMs: t1 - t0, renderMs: t2 - t1, forwardMs: a.ms, start: t0, end: t2,
-      transitMs: performance.timeOrigin + t1 - a.sentAt, render: Object.fromEntries(parts) };
+      transitMs: performance.timeOrigin + t1 - a.sentAt, render: Object.fromEntries(parts), reread: a.reread };
+    if (stepsOnScreen) updateTrace();
   } catch (e) {
     if (!e.stale) showError(e);
   }
 }
 
+/**
+ * The selected head step by step (a full pass of its own in the worker), asked after the keystroke's frame and only
+ * while the step view is on screen or a head was just clicked: typing with the grid in view never waits for it.
+ */
+export async function updateTrace() {
+  if (!lm.info || lm.block || !lm.analysis || lm.analysis.empty) return;
+  const ablate = lm.analysis.ablate, text = page.state.text;
+  try {
+    const t = await call('modelTrace', { text, ablate, head: selectedHead() });
+    lm.trace = { ...t, ablate: JSON.stringify(t.ablate ?? []) };
+    if (lm.analysis.text !== t.text) return;  // a newer keystroke's analysis is on screen: its own trace follows
+    lm.analysis.headTrace = t.headTrace;
+    renderModelSteps(lm.analysis);
+    window.__lm = { ...window.__lm, analysis: lm.analysis };
+  } catch (e) {
+    if (!e.stale) showError(e);
+  }
+}
+let stepsOnScreen = false;
+new IntersectionObserver(([e]) => {
+  stepsOnScreen = e.isIntersecting;
+  if (stepsOnScreen) updateTrace();
+}, { rootMargin: '200px 0px' }).observe($('model-steps-title'));
+
 /** Redraws the model sections in the page's (new) language from the answers they already have. */
 export function relabelModel() {
   if (lm.info && !lm.block) renderFilm(lm.info);
+  redrawMultiHead();
   if (!lm.analysis || lm.block) return;
   renderPrediction(lm.analysis);
   renderLayers(lm.analysis);

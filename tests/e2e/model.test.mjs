@@ -106,6 +106,44 @@ test('picker: the trained model is the default, its config is shown; the teachin
   assert.deepEqual(page.errors, []);
 });
 
+test('typing re-reads from the first changed token only, and every view equals the package\'s full pass', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  for (const text of [`${TEXT} He`, `${TEXT} He sings`, `${TEXT} He sang.`, 'A fluffy red creature purrs.']) {
+    await typeText(page, text);
+    const a = await lmAnswer(page), ids = tok.encode(text), T = ids.length;
+    const ref = reference(trained, ids), common = text.startsWith(TEXT) ? tok.encode(TEXT).length - 1 : 0;
+    assert.ok(a.reread <= T - Math.min(common, T - 1) + 1, `${text}: re-read ${a.reread} of ${T} tokens`);
+    assertTop(a.top, ref.top, `${text}: next token`);
+    a.lens.forEach((row, d) => assertTop(row, ref.lens[d], `${text}: lens ${d}`));
+    close(a.loss, textLoss(trained, ids, []), `${text}: loss`);
+    assert.equal(a.attention.length, ref.attention.length);
+    a.attention.forEach((w, k) => close(w, ref.attention[k], `${text}: attention ${k}`));
+  }
+  assert.deepEqual(page.errors, []);
+});
+
+test('multi-head example: the quality head and the strongest other noun → adjective head read different words', async () => {
+  const page = await open();
+  await page.waitForFunction(() => document.querySelectorAll('#multi-head .step').length === 2);
+  const s = trained.headScores, H = s.heads;
+  const quality = s.noun_quality_en.lift.indexOf(Math.max(...s.noun_quality_en.lift));
+  const lifts = s.noun_adjective_en.lift.map((v, k) => (k === quality ? -Infinity : v));
+  const other = lifts.indexOf(Math.max(...lifts));
+  const cards = await page.$$eval('#multi-head .step', (c) => c.map((x) => ({ l: Number(x.dataset.layer), h: Number(x.dataset.head), reads: x.dataset.reads })));
+  assert.deepEqual(cards.map(({ l, h }) => [l, h]), [quality, other].map((k) => [Math.floor(k / H), k % H]));
+  // What each reads is the package's weight from "creature" onto "fluffy" and "blue" in the same sentence.
+  const ids = tok.encode(TEXT), words = Array.from(ids, (id) => tok.tokenText(id).trim()), q = words.indexOf('creature');
+  const r = trained.forward(ids, { logits: 'none', heads: cards.map(({ l, h }) => [l, h]) }), T = ids.length;
+  cards.forEach((c, k) => {
+    const on = (w) => r.attention[(k * T + q) * T + words.indexOf(w)];
+    assert.equal(c.reads, on('fluffy') > on('blue') ? 'fluffy' : 'blue', `${c.l}.${c.h} reads`);
+  });
+  assert.notEqual(cards[0].reads, cards[1].reads, 'the two heads read different words');
+  await page.locator('#multi-head').screenshot({ path: join(ARTIFACTS, 'model-multi-head-1280.png') });
+  assert.deepEqual(page.errors, []);
+});
+
 test('grid ↔ step view: clicking a head brings that layer\'s head step by step, the runtime\'s numbers', async () => {
   const page = await open();
   await typeText(page, TEXT);

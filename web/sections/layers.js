@@ -5,7 +5,7 @@ import { matrixView, pixelTooltip, tooltip } from '../canvas.js';
 import { $, headGrid, setText } from '../dom.js';
 import { fmt } from '../draw.js';
 import { bestHeads, describeHead } from '../head-labels.js';
-import { lm, updateModel } from '../lm.js';
+import { lm, updateModel, updateTrace } from '../lm.js';
 import { label, page } from '../page.js';
 import { drawCausalPixels } from '../pixels.js';
 import { S, language } from '../strings.js';
@@ -95,7 +95,7 @@ function headCell(cell, l, h, scores) {
 export function select(l, h) {
   lm.selected = [l, h];
   if (lm.analysis) renderLayers(lm.analysis);
-  updateModel();  // the runtime's trace of the newly selected head
+  updateTrace();  // the runtime's trace of the newly selected head
 }
 
 /** The head the detail and the step-by-step view show: the clicked one, else the default. */

@@ -3,10 +3,11 @@
 // model's config. Not the loading itself (lm-worker.js asks attn.loadModel) and not the views of the model.
 import { $, setText } from '../dom.js';
 import { isBlock, lm, showModelSections, updateModel } from '../lm.js';
-import { errorText, page } from '../page.js';
+import { errorText, page, showError } from '../page.js';
 import { callWithProgress } from '../rpc.js';
 import { S } from '../strings.js';
 import { renderFilm } from './film.js';
+import { renderMultiHead } from './multi-head.js';
 import { renderLayers } from './layers.js';
 
 /** Fills the picker's options (before the URL's state is written into the controls), or renames them. */
@@ -101,7 +102,7 @@ async function load(request, name) {
   try {
     const info = await callWithProgress('modelLoad', onProgress, request);  // a File is passed by reference
     lm.info = { ...info, source: request.source };
-    lm.selected = null;
+    lm.selected = lm.trace = null;
   } catch (e) {
     $('model-progress').hidden = true;
     if (!e.stale) fail(name, e.key ? errorText(e) : e.message);
@@ -114,6 +115,7 @@ async function load(request, name) {
   describeLoaded();
   window.__modelError = null;
   renderFilm(info);
+  renderMultiHead(info).catch((e) => e.stale || showError(e));
   await updateModel();
   if (!lm.analysis) renderLayers(null);
   window.__modelReady = true;
