@@ -81,3 +81,21 @@ function repeatedRows(ids) {
   for (let i = P + 1; i < T; i++) if (ids[i] === ids[i - P]) rows.push(i);
   return rows.length >= P - 1 ? rows : [];
 }
+
+/**
+ * The multi-head example (§4): the model's noun → quality adjective head, and beside it the strongest other
+ * noun → adjective head, both picked from the measured head scores: [{ l, h, metric, shown }] (empty when the model has
+ * no such pair). What each of them reads in a sentence is for the page to measure on it, not assumed here.
+ */
+export function adjectiveHeadPair(scores) {
+  const best = bestHeads(scores), quality = best.noun_quality_en;
+  if (!quality?.named) return [];
+  const lifts = values(scores, 'noun_adjective_en');
+  let other = -1;
+  lifts.forEach((v, k) => {
+    if (k !== quality.l * scores.heads + quality.h && v > NAMED_ABOVE.noun_adjective_en && (other < 0 || v > lifts[other])) other = k;
+  });
+  if (other < 0) return [];
+  return [{ l: quality.l, h: quality.h, metric: 'noun_quality_en', shown: quality.shown },
+    { l: Math.floor(other / scores.heads), h: other % scores.heads, metric: 'noun_adjective_en', shown: shown('noun_adjective_en', lifts[other]) }];
+}

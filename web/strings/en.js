@@ -163,6 +163,14 @@ export default {
     otherScores: (list) => `its other measured scores (no pattern it stands out for): ${list}`,
   },
 
+  multiHead: {
+    heading: 'Several heads at once, in the trained model',
+    note: (text) => `The trained model on “${text}”: its noun → quality adjective head and, beside it, its strongest ` +
+      'other noun → adjective head, both picked by their measured scores. Each reads a different word for the noun: ' +
+      'together they gather more than either alone — the reason for several heads.',
+    reads: (noun, shares, word) => `The row of “${noun}” puts ${shares}: this head reads “${word}”.`,
+    none: 'The loaded model has no two noun → adjective heads to compare (only our trained model is measured for them).',
+  },
   modelSteps: {
     heading: (l, h) => `Layer ${l}, head ${h}, step by step on your text`,
     note: 'The selected head of the whole model, as section 3 shows the single block: the numbers of this forward ' +
