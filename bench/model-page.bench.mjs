@@ -60,7 +60,10 @@ try {
     `median ${median(times).toFixed(1)} ms, p90 ${p90(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}; one 60 Hz frame is 16.7 ms)`);
   // Where the time goes (medians over the keystrokes): the worker's forward and the rest of its answer, the message
   // in transit, the page's drawing by section; tokens re-read per keystroke when the page reads incrementally.
-  const part = (f) => median(parts.map(f).filter((x) => Number.isFinite(x))).toFixed(1);
+  const part = (f) => {
+    const xs = parts.map(f).filter((x) => Number.isFinite(x));
+    return xs.length ? median(xs).toFixed(1) : '–';
+  };
   console.log(`  parts (medians): worker answer ${part((m) => m.answerMs)} ms = tokenize ${part((m) => m.tokenizeMs)} + forward ` +
     `${part((m) => m.forwardMs)} + rest; round trip ${part((m) => m.workerMs)} ms (transit ${part((m) => m.transitMs)} ms); drawing ` +
     `${part((m) => m.renderMs)} ms (${['prediction', 'layers', 'steps', 'lens'].map((k) => `${k} ${part((m) => m.render?.[k])}`).join(', ')}); ` +

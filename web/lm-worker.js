@@ -99,7 +99,8 @@ export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, by
     let r;
     if (incremental) {
       session.truncate(p);
-      r = session.append(ids.slice(p), options);
+      // A few tokens are too little work to share: waking the thread pool would cost more than it saves.
+      r = session.append(ids.slice(p), T - p <= 8 ? { ...options, threads: 1 } : options);
     } else r = model.forward(ids, options);
     const ms = performance.now() - t0;
     const n = T - p, logits = new Float32Array(T * V);
