@@ -3,7 +3,7 @@
 import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
 import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
-import { checkHeap, checkOptions, enumValue, growRows, implOf, optionalFloat, prepareMask, projectTakes, sdpaTakes, threadsOption,
+import { checkHeap, checkOptions, enumValue, growRows, implOf, optionalFloat, prepareMask, sdpaTakes, threadsOption,
   workspaceBytes } from './options.js';
 
 const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
@@ -36,36 +36,34 @@ function prepareMhaConfig(module, o) {
   const bias = checkBool('bias', o.bias ?? false);
   const seed = o.seed === undefined ? 0 : o.seed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
-  checkHeap(dModel * heads * headDim + 2 * contextDim * kvHeads * (headDim + valueDim) + heads * valueDim * dModel +
+  // The four matrices twice (as given, and packed for the projections; attention/mha.hpp) and the position table.
+  checkHeap(2 * (dModel * heads * headDim + contextDim * kvHeads * (headDim + valueDim) + heads * valueDim * dModel) +
     maxLen * dModel, 'this MultiHeadAttention');
   return { dModel, heads, kvHeads, headDim, valueDim, contextDim, maxLen, bias, positional, positionalName, seed };
 }
 
 /**
  * Bytes MultiHeadAttention::forward allocates for a call (attention/mha.cpp): the intermediates (workspace takes, or
- * with a trace vectors it keeps), the projections' panels and the sdpa scratch.
+ * with a trace vectors it keeps) and the sdpa scratch. The projections take nothing (their weights are packed once).
  */
 function forwardBytes(config, { batch, qLen, contextLen, threads }, impl, trace) {
   const { dModel: E, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv } = config;
   const Lk = contextLen || qLen, rowsQ = batch * qLen, rowsK = batch * Lk, scores = batch * H * qLen * Lk;
   const intermediates = [rowsQ * E, qLen * E, rowsQ * H * D, rowsK * Hkv * D, rowsK * Hkv * Dv, rowsQ * H * Dv].map((n) => 4 * n);
   const sdpa = sdpaTakes({ batch, qLen, kvLen: Lk, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, trace);
-  const panels = [...projectTakes(rowsQ, threads), ...projectTakes(rowsK, threads), ...projectTakes(rowsK, threads)];
-  if (!trace) return workspaceBytes([...intermediates, ...panels, ...sdpa, ...projectTakes(rowsQ, threads)]);
+  if (!trace) return workspaceBytes([...intermediates, ...sdpa]);
   // Kept: the intermediates, weights, masked/raw/scaled scores, visible (bytes), lse, row sums, x and out copies,
   // one transposed K per worker.
   const kept = intermediates.reduce((a, b) => a + b, 0) + 4 * (4 * scores + 2 * batch * H * qLen + 2 * rowsQ * E +
     Math.min(batch * H, threads) * D * Lk) + scores;
-  return kept + workspaceBytes([...panels, ...sdpa, ...projectTakes(rowsQ, threads)]);
+  return kept + workspaceBytes(sdpa);
 }
 
 /** Bytes MultiHeadAttention::decode allocates for n new tokens (attention/mha.cpp), besides the cache's growth. */
 function decodeBytes(config, { batch, qLen: n, threads }, impl, kvLen) {
   const { dModel: E, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv } = config, rows = batch * n;
   return workspaceBytes([rows * E, rows * H * D, rows * Hkv * D, rows * Hkv * Dv, rows * H * Dv, n * E].map((x) => 4 * x)
-    .concat(projectTakes(rows, threads), projectTakes(rows, threads), projectTakes(rows, threads),
-      sdpaTakes({ batch, qLen: n, kvLen, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, false),
-      projectTakes(rows, threads)));
+    .concat(sdpaTakes({ batch, qLen: n, kvLen, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, false)));
 }
 
 const hasNaN = (a) => a.some(Number.isNaN);

@@ -59,9 +59,6 @@ export function sdpaTakes({ batch, qLen, kvLen, heads, kvHeads, headDim, valueDi
 /** Rows per batch row a KvCache holding `rows` grows to for `needed` (attention/kv_cache.cpp grow()); 0: no growth. */
 export const growRows = (rows, needed) => (needed > rows ? Math.max(needed, 2 * rows, 16) : 0);
 
-/** The Workspace takes (bytes) of attn::MultiHeadAttention::project over `rows` rows (attention/mha.cpp). */
-export const projectTakes = (rows, threads) => (rows < 16 ? [] : [4 * workerCount(Math.ceil(rows / 128), threads) * 128 * 64]);
-
 // The option names each API takes, the one list (index.d.ts declares the same; a test compares them). A name not
 // listed is refused: a typo such as `casual` must not silently compute something else.
 const MASK_OPTIONS = ['causal', 'window', 'keyPadding', 'bias', 'biasShape', 'scale', 'impl', 'threads'];

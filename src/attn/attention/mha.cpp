@@ -3,7 +3,7 @@
 #include "attn/attention/mha.hpp"
 
 #include <cmath>
-#include <cstring>
+#include <algorithm>
 #include <string>
 
 #include "attn/core/parallel.hpp"
@@ -16,6 +16,8 @@ namespace {
 std::string size_message(const char* name, std::size_t expected, std::size_t got) {
   return std::string(name) + ": expected " + std::to_string(expected) + " floats, got " + std::to_string(got);
 }
+
+const float* bias_or_null(const std::vector<float>& b) { return b.empty() ? nullptr : b.data(); }
 
 void fill_xavier(Rng& rng, std::vector<float>& w, std::size_t fan_in, std::size_t fan_out) {
   // Xavier/Glorot uniform; 6/(in+out) and its sqrt are correctly rounded, so every platform gets the same bits.
@@ -57,6 +59,7 @@ Status MultiHeadAttention::init_random(const MhaConfig& c, std::uint64_t seed) {
   }
   config_ = c;
   weights_ = std::move(w);
+  pack_weights();
   return Status::success();
 }
 
@@ -76,6 +79,7 @@ Status MultiHeadAttention::init_weights(const MhaConfig& c, MhaWeights w) {
     if (ch.data.size() != ch.expected) return Status::invalid_argument(size_message(ch.name, ch.expected, ch.data.size()));
   config_ = c;
   weights_ = std::move(w);
+  pack_weights();
   return Status::success();
 }
 
@@ -95,37 +99,14 @@ void MultiHeadAttention::add_positions(const float* x, std::size_t batch, std::s
     for (std::size_t i = 0; i < len * E; ++i) out[b * len * E + i] = x[b * len * E + i] + pe[i];
 }
 
-void MultiHeadAttention::project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in,
-                                 const std::vector<float>& w, const std::vector<float>& b, std::size_t out_cols,
-                                 float* y, std::size_t threads, Workspace& ws) const {
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < out_cols; ++c) y[r * out_cols + c] = b.empty() ? 0.f : b[c];
-  // A copy pays off only when many rows reuse it: a decode step (a row or a few) reads W once, in place.
-  constexpr std::size_t kSlice = 128, kPanel = 64, kMinRows = 16, kRowBlock = 128;
-  if (rows < kMinRows) {
-    kt.gemm_nn_acc(rows, out_cols, in, x, in, w.data(), out_cols, y, out_cols);
-    return;
-  }
-  // W goes in blocks of kSlice input features × kPanel outputs, each copied into a dense panel first: the kernel
-  // then runs a block of x's rows past a panel that stays in L1. (W's own rows are out_cols floats apart; at
-  // d_model 768 that stride folds a column strip onto a few L1 sets, and all of W does not fit in L2.) Row blocks
-  // are the unit of work for threads; a row's arithmetic does not depend on its block, so results do not depend
-  // on the thread count.
-  const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
-  float* panels = ws.take<float>(worker_count(blocks, threads) * kSlice * kPanel);
-  parallel_for(blocks, threads, [&](std::size_t block, std::size_t worker) {
-    float* panel = panels + worker * kSlice * kPanel;
-    const std::size_t r0 = block * kRowBlock, nr = rows - r0 < kRowBlock ? rows - r0 : kRowBlock;
-    for (std::size_t k0 = 0; k0 < in; k0 += kSlice) {
-      const std::size_t kc = in - k0 < kSlice ? in - k0 : kSlice;
-      for (std::size_t j0 = 0; j0 < out_cols; j0 += kPanel) {
-        const std::size_t nc = out_cols - j0 < kPanel ? out_cols - j0 : kPanel;
-        for (std::size_t t = 0; t < kc; ++t)
-          std::memcpy(panel + t * nc, w.data() + (k0 + t) * out_cols + j0, nc * sizeof(float));
-        kt.gemm_nn_acc(nr, nc, kc, x + r0 * in + k0, in, panel, nc, y + r0 * out_cols + j0, out_cols);
-      }
-    }
-  });
+void MultiHeadAttention::pack_weights() {
+  const MhaConfig& c = config_;
+  const std::size_t E = c.d_model, Ec = c.context_dim_or_default(), H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default();
+  w_q_.pack(weights_.w_q.data(), E, H * D);
+  w_k_.pack(weights_.w_k.data(), Ec, Hkv * D);
+  w_v_.pack(weights_.w_v.data(), Ec, Hkv * Dv);
+  w_o_.pack(weights_.w_o.data(), H * Dv, E);
 }
 
 Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_t q_len, const float* context,
@@ -142,7 +123,7 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
   if (c.positional == Positional::learned && o.first_position + q_len > c.max_len)
     return Status::out_of_range("positions up to " + std::to_string(o.first_position + q_len - 1) +
                                 " are beyond the learned table (max_len " + std::to_string(c.max_len) + ")");
-  const std::size_t E = c.d_model, Ec = c.context_dim_or_default(), H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t E = c.d_model, H = c.heads, Hkv = c.kv_heads_or_default();
   const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default();
   const std::size_t Lk = context ? context_len : q_len;
   const SdpaShape shape{batch, q_len, Lk, H, Hkv, D, Dv, 0};
@@ -174,12 +155,12 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
   float* k = buffer(t.k, batch * Lk * Hkv * D);
   float* v = buffer(t.v, batch * Lk * Hkv * Dv);
   const float* kv_source = context ? context : xs;
-  project(kt, xs, batch * q_len, E, weights_.w_q, weights_.b_q, H * D, q, o.threads, ws);
-  project(kt, kv_source, batch * Lk, Ec, weights_.w_k, weights_.b_k, Hkv * D, k, o.threads, ws);
-  project(kt, kv_source, batch * Lk, Ec, weights_.w_v, weights_.b_v, Hkv * Dv, v, o.threads, ws);
+  matmul_bias(kt, xs, batch * q_len, w_q_, bias_or_null(weights_.b_q), q, o.threads);
+  matmul_bias(kt, kv_source, batch * Lk, w_k_, bias_or_null(weights_.b_k), k, o.threads);
+  matmul_bias(kt, kv_source, batch * Lk, w_v_, bias_or_null(weights_.b_v), v, o.threads);
   float* heads_out = buffer(t.heads_out, batch * q_len * H * Dv);
   if (Status st = sdpa(shape, q, k, v, heads_out, so); !st.ok()) return st;
-  project(kt, heads_out, batch * q_len, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads, ws);
+  matmul_bias(kt, heads_out, batch * q_len, w_o_, bias_or_null(weights_.b_o), out, o.threads);
 
   if (trace) {
     t.batch = batch, t.q_len = q_len, t.kv_len = Lk;
@@ -247,9 +228,9 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
   float* v = ws.take<float>(B * n * Hkv * Dv);
   float* heads = ws.take<float>(B * n * H * Dv);
   add_positions(x, B, n, first, xp, nullptr, ws);
-  project(kt, xp, B * n, E, weights_.w_q, weights_.b_q, H * D, q, o.threads, ws);
-  project(kt, xp, B * n, E, weights_.w_k, weights_.b_k, Hkv * D, k, o.threads, ws);
-  project(kt, xp, B * n, E, weights_.w_v, weights_.b_v, Hkv * Dv, v, o.threads, ws);
+  matmul_bias(kt, xp, B * n, w_q_, bias_or_null(weights_.b_q), q, o.threads);
+  matmul_bias(kt, xp, B * n, w_k_, bias_or_null(weights_.b_k), k, o.threads);
+  matmul_bias(kt, xp, B * n, w_v_, bias_or_null(weights_.b_v), v, o.threads);
   SdpaOptions so;
   so.mask = o.mask;
   so.mask.causal = true;  // the new tokens are the last n of the sequence: bottom-right alignment
@@ -260,7 +241,7 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
   if (Status st = cache.append(k, v, n); !st.ok()) return st;
   const SdpaShape shape{B, n, cache.length(), H, Hkv, D, Dv, cache.rows()};
   if (Status st = sdpa(shape, q, cache.k(), cache.v(), heads, so); !st.ok()) return st;
-  project(kt, heads, B * n, H * Dv, weights_.w_o, weights_.b_o, E, out, o.threads, ws);
+  matmul_bias(kt, heads, B * n, w_o_, bias_or_null(weights_.b_o), out, o.threads);
   return Status::success();
 }
 

@@ -8,8 +8,9 @@
 
 #include "attn/attention/kv_cache.hpp"
 #include "attn/attention/sdpa.hpp"
-#include "attn/core/status.hpp"
 #include "attn/attention/positional.hpp"
+#include "attn/core/status.hpp"
+#include "attn/kernels/matmul.hpp"
 
 namespace attn {
 
@@ -101,12 +102,12 @@ class MultiHeadAttention {
  private:
   void add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first, float* out,
                      std::vector<float>* table, Workspace& ws) const;
-  /// y[rows, out_cols] = x[rows, in] · w[in, out_cols] + b, rows split over `threads` (as SdpaOptions::threads).
-  void project(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const std::vector<float>& w,
-               const std::vector<float>& b, std::size_t out_cols, float* y, std::size_t threads, Workspace& ws) const;
+  void pack_weights();
 
   MhaConfig config_{};
   MhaWeights weights_{};
+  /// weights_'s matrices packed once for matmul_bias (the projections read these; weights() returns the originals).
+  PackedMatrix w_q_, w_k_, w_v_, w_o_;
 };
 
 }  // namespace attn

@@ -2,6 +2,7 @@
 // Not used at all in a WebAssembly build without pthreads, where everything runs on the calling thread.
 #include "attn/core/parallel.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -19,8 +20,9 @@ std::size_t hardware_threads() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : (n < ATTN_WASM_POOL_SIZE ? n : ATTN_WASM_POOL_SIZE);
 #else
-  const unsigned n = std::thread::hardware_concurrency();
-  return n ? n : 1;
+  // Read once: glibc's hardware_concurrency() reads /sys on every call (~10 µs), and every parallel_for asks.
+  static const std::size_t n = std::max(1u, std::thread::hardware_concurrency());
+  return n;
 #endif
 }
 
