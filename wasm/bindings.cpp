@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "attn/attention/heads.hpp"
 #include "attn/attention/mha.hpp"
 #include "attn/attention/sdpa.hpp"
 #include "attn/core/parallel.hpp"
@@ -416,6 +417,9 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("decode", &MhaJs::decode);
   function("sdpa", &sdpa_call);
   function("cost", &cost);
+  function("validateHeadGroups", +[](std::size_t heads, std::size_t kv_heads) {
+    return status_val(attn::validate_head_groups(heads, kv_heads));
+  });
   function("teachingModel", &teaching_model);
   function("teachingEmbeddings", &teaching_embeddings);
   function("seededEmbeddings", &seeded_embeddings);

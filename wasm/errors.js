@@ -83,8 +83,11 @@ export function checkBool(name, value) {
   return value;
 }
 
-/** Grouped-query heads: kvHeads must divide heads (attn::validate_head_groups is the same rule in C++). */
-export function checkHeadGroups(heads, kvHeads) {
-  if (heads % kvHeads !== 0)
-    throw new AttentionError('INVALID_ARGUMENT', `kvHeads: expected a divisor of heads (${heads}), received ${kvHeads}`);
+/**
+ * A failed core status as an AttentionError. A core message about one argument begins with its C++ name
+ * (`kv_heads: expected …`); `names` maps such a leading name to the one the JS API gives that argument.
+ */
+export function statusError(status, names = {}, prefix = '') {
+  const message = status.message.replace(/^[a-z]+(?:_[a-z]+)+(?=:)/, (w) => names[w] ?? w);
+  return new AttentionError(status.code, prefix + message);
 }

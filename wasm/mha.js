@@ -1,6 +1,6 @@
 // The MultiHeadAttention class (and its KV-cache Decoder) bound to one wasm instance: config and weight checks,
 // forward with an optional trace, decoding. Not the C++ block (attention/mha.hpp) and not option rules (options.js).
-import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
+import { AttentionError, checkAttached, checkBool, checkFloat32, checkInt, invalid } from './errors.js';
 import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
 import { checkHeap, checkOptions, enumValue, growRows, implOf, optionalFloat, prepareMask, sdpaTakes, threadsOption,
@@ -22,7 +22,8 @@ function prepareMhaConfig(module, o) {
   const dModel = checkInt('dModel', o.dModel);
   const heads = checkInt('heads', o.heads ?? 1);
   const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
-  checkHeadGroups(heads, kvHeads);
+  throwIfFailed(module.validateHeadGroups(heads, kvHeads));  // the core's rule, before anything is sized
+  // headDim is needed to size the weights, so its default's rule is checked here too (attn::validate_head_dim).
   if (o.headDim === undefined && dModel % heads !== 0)
     throw new AttentionError('INVALID_ARGUMENT', `headDim: required when dModel (${dModel}) is not divisible by heads (${heads})`);
   const headDim = checkInt('headDim', o.headDim ?? dModel / heads);

@@ -1,6 +1,6 @@
 // Option checking for the JS API, one place per rule: sizes, heap limits, masks, enums, threads; it turns user
 // options into the plain call objects the bindings take. Not the API (index.js, kv-cache.js, mha.js call it).
-import { AttentionError, checkAttached, checkBool, checkFloat32, checkHeadGroups, checkInt, invalid } from './errors.js';
+import { AttentionError, checkAttached, checkBool, checkFloat32, checkInt, invalid, statusError } from './errors.js';
 
 // wasm32 memory stops at 2 GiB; a C++ allocation beyond it would abort the instance, so refuse such calls up front.
 export const HEAP_LIMIT = 2 ** 31 - 2 ** 26;
@@ -152,8 +152,17 @@ export function enumValue(module, enumName, option, value) {
   throw invalid(option, `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`, value);
 }
 
+// attention()'s arguments by their C++ names (SdpaShape's fields), for the core's messages.
+const ATTENTION_NAMES = { kv_heads: 'kvHeads', head_dim: 'headDim', value_dim: 'valueDim', q_len: 'qLen',
+  kv_len: 'kvLen' };
+
 export function throwIfFailed(status) {
-  if (status.code !== 'OK') throw new AttentionError(status.code, status.message);
+  if (status.code !== 'OK') throw statusError(status, ATTENTION_NAMES);
+}
+
+/** Grouped-query heads: the core's rule (attn::validate_head_groups), asked before a call is sized. */
+export function checkHeadGroups(module, heads, kvHeads) {
+  throwIfFailed(module.validateHeadGroups(heads, kvHeads));
 }
 
 export function alignOf(module, name, value) {
@@ -280,7 +289,7 @@ export function prepareAttention(module, o, cache = null) {
   const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
   const headDim = checkInt('headDim', o.headDim);
   const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
-  checkHeadGroups(heads, kvHeads);
+  checkHeadGroups(module, heads, kvHeads);
   const q = checkFloat32('q', o.q, batch * qLen * heads * headDim, `[batch=${batch}, qLen=${qLen}, heads·headDim=${heads * headDim}]`);
   const k = cache ? null : checkFloat32('k', o.k, batch * kvLen * kvHeads * headDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·headDim=${kvHeads * headDim}]`);
   const v = cache ? null : checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);

@@ -260,7 +260,7 @@ TEST_CASE("cost calculator reproduces published figures", "[cost]") {
   CHECK(attn::attention_cost({12, 5, 0, 0, 0, 1, 1, 2, false}, &mha).message ==
         "d_model (12) must be divisible by heads (5) when head_dim is not given");
   CHECK(attn::attention_cost({12, 4, 3, 0, 0, 1, 1, 2, false}, &mha).message ==
-        "heads (4) must be a multiple of kv_heads (3)");
+        "kv_heads: expected a divisor of heads (4), received 3");
 }
 
 TEST_CASE("MHA errors name the argument", "[mha][errors]") {

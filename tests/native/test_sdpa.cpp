@@ -252,8 +252,8 @@ TEST_CASE("bad input is an error that names the argument", "[sdpa][errors]") {
     return attn::sdpa(s, buf.data(), buf.data(), buf.data(), buf.data(), o);
   };
   CHECK(err({1, 0, 2, 1, 1, 2, 2}).message == "q_len must be >= 1, got 0");
-  CHECK(err({1, 2, 2, 4, 3, 2, 2}).message == "heads (4) must be a multiple of kv_heads (3)");
-  CHECK(err({1, 2, 2, 2, 4, 2, 2}).message == "heads (2) must be a multiple of kv_heads (4)");
+  CHECK(err({1, 2, 2, 4, 3, 2, 2}).message == "kv_heads: expected a divisor of heads (4), received 3");
+  CHECK(err({1, 2, 2, 2, 4, 2, 2}).message == "kv_heads: expected a divisor of heads (2), received 4");
   attn::SdpaOptions o;
   o.mask.window_left = -1;
   CHECK(err({1, 2, 2, 1, 1, 2, 2}, o).message == "window.left must be >= 0 (or absent), got -1");

@@ -32,9 +32,7 @@ Status validate_mha(const MhaConfig& c) {
   if (c.heads == 0) return Status::invalid_argument("heads must be >= 1, got 0");
   const std::size_t hkv = c.kv_heads_or_default();
   if (Status st = validate_head_groups(c.heads, hkv); !st.ok()) return st;
-  if (c.head_dim == 0 && c.d_model % c.heads != 0)
-    return Status::invalid_argument("d_model (" + std::to_string(c.d_model) + ") must be divisible by heads (" +
-                                    std::to_string(c.heads) + ") when head_dim is not given");
+  if (Status st = validate_head_dim(c.d_model, c.heads, c.head_dim); !st.ok()) return st;
   if (c.positional == Positional::learned && c.max_len == 0)
     return Status::invalid_argument("max_len must be >= 1 for learned positions, got 0");
   return Status::success();

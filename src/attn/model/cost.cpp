@@ -16,9 +16,7 @@ Status attention_cost(const CostConfig& c, Cost* out) {
     if (!st.ok()) return st;
   const std::uint64_t E = c.d_model, H = c.heads, Hkv = c.kv_heads ? c.kv_heads : c.heads;
   if (Status st = validate_head_groups(H, Hkv); !st.ok()) return st;
-  if (!c.head_dim && E % H != 0)
-    return Status::invalid_argument("d_model (" + std::to_string(E) + ") must be divisible by heads (" +
-                                    std::to_string(H) + ") when head_dim is not given");
+  if (Status st = validate_head_dim(E, H, c.head_dim); !st.ok()) return st;
   const std::uint64_t D = c.head_dim ? c.head_dim : E / H, Dv = c.value_dim ? c.value_dim : D;
   const std::uint64_t b = c.bias ? 1 : 0, L = c.layers, n = c.context;
   Cost r{};
