@@ -13,6 +13,7 @@
 #include "attn/tokenizer/bpe.hpp"
 #include "attn/train/corpus.hpp"
 #include "attn/train/sha256.hpp"
+#include "gpt2_asset.hpp"
 
 using attn::tok::Gpt2Tokenizer;
 using attn::train::CorpusGenerator;
@@ -24,17 +25,7 @@ using attn::train::Split;
 
 namespace {
 
-const char* const kAsset = ATTN_BINARY_DIR "/gpt2-bpe.bin";
-
-const Gpt2Tokenizer& tokenizer() {
-  static Gpt2Tokenizer tok = [] {
-    Gpt2Tokenizer t;
-    const attn::Status st = t.load_file(kAsset);
-    if (!st.ok()) FAIL("cannot load " << kAsset << ": " << st.message);
-    return t;
-  }();
-  return tok;
-}
+const Gpt2Tokenizer& tokenizer() { return attn_test::gpt2_tokenizer(); }
 
 std::string bytes_of(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& at) {
   std::vector<std::uint32_t> picked;

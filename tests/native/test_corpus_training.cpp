@@ -7,14 +7,10 @@
 #include "attn/train/corpus.hpp"
 #include "attn/train/head_report.hpp"
 #include "attn/train/trainer.hpp"
-
-namespace {
-const char* const kAsset = ATTN_BINARY_DIR "/gpt2-bpe.bin";
-}
+#include "gpt2_asset.hpp"
 
 TEST_CASE("200 steps on the corpus lower the held-out loss", "[corpus][trainer]") {
-  attn::tok::Gpt2Tokenizer tok;
-  REQUIRE(tok.load_file(kAsset).ok());
+  const attn::tok::Gpt2Tokenizer& tok = attn_test::gpt2_tokenizer();
   const attn::train::TrainingVocabulary vocab = attn::train::training_vocabulary(tok, attn::train::tutorial_texts());
   attn::train::TrainerConfig c;
   c.layers = 2, c.heads = 2, c.d_model = 32, c.seq = c.context = 32, c.batch = 8, c.vocab = vocab.gpt2_ids.size();

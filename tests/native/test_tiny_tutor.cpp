@@ -13,11 +13,11 @@
 #include "attn/model/gpt2.hpp"
 #include "attn/train/corpus.hpp"
 #include "attn/train/head_report.hpp"
+#include "gpt2_asset.hpp"
 
 namespace {
 
 const char* const kModel = ATTN_SOURCE_DIR "/web/models/tiny-tutor.safetensors";
-const char* const kAsset = ATTN_BINARY_DIR "/gpt2-bpe.bin";
 
 std::vector<std::uint8_t> read_all(const char* path) {
   std::ifstream f(path, std::ios::binary);
@@ -50,13 +50,12 @@ struct Shipped {
   std::vector<std::uint8_t> bytes;
   attn::io::SafetensorsFile file;
   attn::Gpt2Model model;
-  attn::tok::Gpt2Tokenizer tokenizer;
+  const attn::tok::Gpt2Tokenizer& tokenizer = attn_test::gpt2_tokenizer();
   Shipped() : bytes(read_all(kModel)) {
     REQUIRE(attn::io::read_safetensors(bytes.data(), bytes.size(), file).ok());
     attn::Gpt2Loader loader;
     REQUIRE(attn::gpt2_loader_from_safetensors(bytes.data(), bytes.size(), loader).ok());
     REQUIRE(model.load(loader).ok());
-    REQUIRE(tokenizer.load_file(kAsset).ok());
   }
   const std::string& meta(const char* key) const {
     INFO("metadata " << key);

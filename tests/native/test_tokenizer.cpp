@@ -12,6 +12,7 @@
 #include "attn/tokenizer/bpe.hpp"
 #include "attn/tokenizer/pretokenize.hpp"
 #include "attn/tokenizer/unicode.hpp"
+#include "gpt2_asset.hpp"
 
 using attn::tok::BpeAlgorithm;
 using attn::tok::CharClass;
@@ -21,7 +22,7 @@ using attn::tok::SpecialTokens;
 
 namespace {
 
-const char* const kAsset = ATTN_BINARY_DIR "/gpt2-bpe.bin";
+using attn_test::kGpt2Asset;
 const char* const kExpected = ATTN_BINARY_DIR "/tokenizer-corpus.r50k.tsv";
 
 std::string read_file(const char* path) {
@@ -31,15 +32,7 @@ std::string read_file(const char* path) {
   return ss.str();
 }
 
-const Gpt2Tokenizer& tokenizer() {
-  static Gpt2Tokenizer tok = [] {
-    Gpt2Tokenizer t;
-    const attn::Status st = t.load_file(kAsset);
-    if (!st.ok()) FAIL("cannot load " << kAsset << ": " << st.message);
-    return t;
-  }();
-  return tok;
-}
+const Gpt2Tokenizer& tokenizer() { return attn_test::gpt2_tokenizer(); }
 
 struct Case {
   std::string text;
@@ -167,9 +160,7 @@ TEST_CASE("ids equal js-tiktoken r50k_base on the whole corpus", "[tokenizer]") 
 
 TEST_CASE("round trip, offsets and both merge loops on the corpus", "[tokenizer]") {
   const Gpt2Tokenizer& t = tokenizer();
-  Gpt2Tokenizer scan, heap;
-  REQUIRE(scan.load_file(kAsset).ok());
-  REQUIRE(heap.load_file(kAsset).ok());
+  Gpt2Tokenizer scan = attn_test::load_gpt2_tokenizer(), heap = attn_test::load_gpt2_tokenizer();
   scan.set_bpe_algorithm(BpeAlgorithm::scan);  // pieces > 128 bytes still use the heap
   heap.set_bpe_algorithm(BpeAlgorithm::heap);
   for (const Case& c : load_cases()) {
@@ -305,9 +296,7 @@ TEST_CASE("any bytes encode and round-trip through decode_bytes", "[tokenizer]")
 }
 
 TEST_CASE("very long words use the heap loop and agree with the scan loop", "[tokenizer]") {
-  Gpt2Tokenizer scan, heap;
-  REQUIRE(scan.load_file(kAsset).ok());
-  REQUIRE(heap.load_file(kAsset).ok());
+  Gpt2Tokenizer scan = attn_test::load_gpt2_tokenizer(), heap = attn_test::load_gpt2_tokenizer();
   heap.set_bpe_algorithm(BpeAlgorithm::heap);
   scan.set_bpe_algorithm(BpeAlgorithm::scan);
   std::mt19937 gen(7);
@@ -348,7 +337,7 @@ TEST_CASE("errors are values that name the problem", "[tokenizer]") {
 }
 
 TEST_CASE("corrupt assets are rejected with a message", "[tokenizer]") {
-  const std::string good = read_file(kAsset);
+  const std::string good = read_file(kGpt2Asset);
   REQUIRE(good.size() > 500000);
   Gpt2Tokenizer u;
   REQUIRE(u.load(good.data(), good.size()).ok());
