@@ -185,55 +185,45 @@ class SessionJs {
   attn::Gpt2ForwardResult result_;
 };
 
-/// One generation in progress: the prompt prefilled, then next() samples a token and feeds it back.
+/// One generation in progress (attn::Generator), stepped from JS's async iterator.
 class GeneratorJs {
  public:
+  /// options: { maxTokens, temperature, topK, topP, seed, stop: [GPT-2 ids], threads } (types checked by model.js).
   GeneratorJs(const Gpt2Js& model, const val& prompt, const val& options)
-      : model_(&model.model()), session_(model_->session()), rng_(0) {
-    prompt_ = ids_of(prompt);
-    sampling_.temperature = options["temperature"].as<float>();
-    sampling_.top_k = options["topK"].as<std::size_t>();
-    sampling_.top_p = options["topP"].as<float>();
-    rng_ = attn::Rng(static_cast<std::uint64_t>(options["seed"].as<double>()));
-    threads_ = options["threads"].as<std::size_t>();
-  }
+      : generator_(model.model(), ids_of(prompt), generate_options(options)) {}
 
-  /// { status, id, probability, probabilities? } for the next token; the first call also reads the prompt.
+  /// { status, id, probability, position, last, probabilities? } for the next token; the first call reads the prompt.
   val next(bool with_probabilities) {
     val out = val::object();
-    attn::Gpt2ForwardOptions fo;
-    fo.threads = threads_;
-    attn::Status st;
-    if (!started_) {
-      st = session_.append(prompt_.data(), prompt_.size(), fo, step_);
-      started_ = true;
-    } else {
-      st = session_.append(&last_, 1, fo, step_);
-    }
-    attn::SampledToken t;
-    if (st.ok()) st = attn::sample_token(step_.logits.data(), step_.logits.size(), sampling_, rng_, t);
+    attn::GenerationStep step;
+    const attn::Status st = generator_.next(step);
     out.set("status", status_val(st));
     if (!st.ok()) return out;
-    last_ = model_->gpt2_id_of(t.row);
-    out.set("id", last_), out.set("probability", t.probability), out.set("position", session_.position());
+    out.set("id", step.gpt2_id), out.set("probability", step.probability), out.set("position", step.position);
+    out.set("last", step.last);
     if (with_probabilities) {
       std::vector<double> p;
-      attn::sampling_probabilities(step_.logits.data(), step_.logits.size(), sampling_.temperature, p);
+      attn::sampling_probabilities(step.logits, step.vocab, temperature_, p);
       out.set("probabilities", copy_out(std::vector<float>(p.begin(), p.end())));
     }
     return out;
   }
 
  private:
-  const attn::Gpt2Model* model_;
-  attn::Gpt2Session session_;
-  attn::Rng rng_;
-  attn::SamplingOptions sampling_;
-  std::vector<std::uint32_t> prompt_;
-  attn::Gpt2ForwardResult step_;
-  std::uint32_t last_ = 0;
-  std::size_t threads_ = 1;
-  bool started_ = false;
+  attn::GenerateOptions generate_options(const val& options) {
+    attn::GenerateOptions o;
+    o.max_tokens = options["maxTokens"].as<std::size_t>();
+    o.sampling.temperature = temperature_ = options["temperature"].as<float>();
+    o.sampling.top_k = options["topK"].as<std::size_t>();
+    o.sampling.top_p = options["topP"].as<float>();
+    o.seed = static_cast<std::uint64_t>(options["seed"].as<double>());
+    o.stop_ids = ids_of(options["stop"]);
+    o.threads = options["threads"].as<std::size_t>();
+    return o;
+  }
+
+  float temperature_ = 1;
+  attn::Generator generator_;
 };
 
 }  // namespace

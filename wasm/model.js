@@ -1,7 +1,7 @@
 // attn.loadModel(): a GPT-2 checkpoint (safetensors, Hugging Face layout or ours) in the wasm heap, with forward
 // passes that return every attention matrix, and generation as an async iterator. Not the runtime (C++:
 // attn/model/gpt2.hpp) and not tokenization (tokenizer.js): ids in, ids out.
-import { AttentionError, checkBool, checkInt, invalid } from './errors.js';
+import { AttentionError, checkBool, checkInt, invalid, statusError } from './errors.js';
 import { disposed, freeWhenCollected } from './finalize.js';
 import { runtimeImport } from './instance.js';
 import { modelExtras } from './model-file.js';
@@ -41,8 +41,11 @@ async function bytesOf(source) {
   throw invalid('source', 'an ArrayBuffer, Uint8Array, Blob, Response, URL string or (in Node) a path', source);
 }
 
+// generate()'s options by their C++ names (GenerateOptions, SamplingOptions), for the core's messages.
+const GENERATE_NAMES = { top_p: 'topP', top_k: 'topK', max_tokens: 'maxTokens' };
+
 function throwIfFailed(status, fn) {
-  if (status.code !== 'OK') throw new AttentionError(status.code, `${fn}: ${status.message}`);
+  if (status.code !== 'OK') throw statusError(status, GENERATE_NAMES, `${fn}: `);
 }
 
 /** [[layer, head], …] of this model (default none). */
@@ -224,29 +227,30 @@ class Gpt2Model {
     this.#live('generate');
     options = checkOptions('model.generate', options, { label: 'generate: options' });
     const prompt = idsOf('generate', ids, '');
+    // Types here (what crosses into wasm); ranges (temperature, topP) and when to stop are the C++ Generator's.
     const maxTokens = checkInt('maxTokens', options.maxTokens ?? 16);
     const temperature = options.temperature ?? 1;
-    if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature))
-      throw invalid('temperature', 'a finite number >= 0', temperature);
+    if (typeof temperature !== 'number') throw invalid('temperature', 'a finite number >= 0', temperature);
     const topK = checkInt('topK', options.topK ?? 0, 0);
     const topP = options.topP ?? 1;
-    if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) throw invalid('topP', 'a number in (0, 1]', topP);
+    if (typeof topP !== 'number') throw invalid('topP', 'a number in (0, 1]', topP);
     const seed = options.seed ?? 0;
     if (!Number.isSafeInteger(seed) || seed < 0) throw invalid('seed', 'a non-negative safe integer', seed);
-    const stop = new Set(options.stop ?? []);
+    // Stop ids: anything that is not a GPT-2 id can never be generated, so it is dropped rather than refused.
+    const stop = Array.from(options.stop ?? []).filter((id) => Number.isInteger(id) && id >= 0 && id < 2 ** 32);
     const withProbabilities = checkBool('probabilities', options.probabilities ?? false);
     const gen = new this.#module.Gpt2Generator(this.#native, prompt, {
-      temperature, topK, topP, seed, threads: threadsOption(options.threads, this.maxThreads),
+      maxTokens, temperature, topK, topP, seed, stop, threads: threadsOption(options.threads, this.maxThreads),
     });
     this.#generators.add(gen);
     try {
-      for (let i = 0; i < maxTokens; i++) {
+      for (;;) {
         this.#live('generate');
         const step = gen.next(withProbabilities);
         throwIfFailed(step.status, 'generate');
-        const { status, ...out } = step;
+        const { status, last, ...out } = step;
         yield out;
-        if (stop.has(out.id) || out.position >= this.config.context) return;
+        if (last) return;
       }
     } finally {
       this.#generators.delete(gen);

@@ -153,3 +153,32 @@ TEST_CASE("generate: greedy equals recomputing the full pass each step; seeds re
           }).ok());
   CHECK(a.size() == 3);
 }
+
+TEST_CASE("Generator: generate()'s steps one call at a time; the last is marked, a call after it refused", "[generate]") {
+  const attn::Gpt2Model m = small_model();
+  const std::vector<std::uint32_t> prompt = {3, 14, 15, 9};
+  attn::GenerateOptions o;
+  o.max_tokens = 30, o.seed = 7, o.sampling.top_k = 10;  // the context (24) ends it first
+  std::vector<attn::GenerationStep> steps;
+  std::vector<std::uint32_t> ids;
+  REQUIRE(attn::generate(m, prompt.data(), prompt.size(), o, ids, [&](const attn::GenerationStep& s) {
+            steps.push_back(s);
+            return true;
+          }).ok());
+  attn::Generator g(m, prompt, o);
+  attn::GenerationStep s;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    REQUIRE(!g.done());
+    REQUIRE(g.next(s).ok());
+    CHECK(s.gpt2_id == ids[i]);
+    CHECK(s.probability == steps[i].probability);
+    CHECK(s.position == prompt.size() + i);
+    CHECK(s.last == (i + 1 == steps.size()));
+  }
+  CHECK(s.position == 24);
+  CHECK(g.done());
+  CHECK(g.next(s).code == attn::Code::out_of_range);
+  attn::GenerateOptions bad;
+  bad.sampling.temperature = -1;
+  CHECK(attn::generate(m, prompt.data(), prompt.size(), bad, ids).message.find("temperature") != std::string::npos);
+}

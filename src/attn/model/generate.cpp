@@ -1,33 +1,52 @@
-// generate(): prefill, then sample → feed back, one token per step, on one Gpt2Session.
+// Generator: prefill, then sample → feed back, one token per step, on one Gpt2Session; generate() loops over it.
 #include "attn/model/generate.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace attn {
 
+Generator::Generator(const Gpt2Model& model, std::vector<std::uint32_t> prompt, GenerateOptions options)
+    : model_(&model),
+      options_(std::move(options)),
+      prompt_(std::move(prompt)),
+      session_(model.session()),
+      rng_(options_.seed),
+      done_(options_.max_tokens == 0) {}
+
+Status Generator::next(GenerationStep& step) {
+  if (done_) return Status::out_of_range("generate: generation has ended");
+  Gpt2ForwardOptions fo;
+  fo.threads = options_.threads, fo.kernels = options_.kernels;
+  if (produced_ == 0) {
+    if (Status st = validate_sampling(options_.sampling); !st.ok()) return st;
+    if (Status st = session_.append(prompt_.data(), prompt_.size(), fo, forward_); !st.ok()) return st;
+  } else if (Status st = session_.append(&last_id_, 1, fo, forward_); !st.ok()) {
+    return st;
+  }
+  const std::size_t V = model_->config().vocab;
+  SampledToken t;
+  if (Status st = sample_token(forward_.logits.data(), V, options_.sampling, rng_, t); !st.ok()) return st;
+  step = GenerationStep();
+  step.index = produced_++, step.gpt2_id = last_id_ = model_->gpt2_id_of(t.row), step.probability = t.probability;
+  const auto& stops = options_.stop_ids;
+  step.stop = std::find(stops.begin(), stops.end(), step.gpt2_id) != stops.end();
+  step.position = session_.position();
+  // The token is fed at the next call; a full context has no room for it.
+  step.last = done_ = step.stop || produced_ == options_.max_tokens || step.position >= model_->config().context;
+  step.logits = forward_.logits.data(), step.vocab = V;
+  return Status::success();
+}
+
 Status generate(const Gpt2Model& model, const std::uint32_t* prompt, std::size_t n, const GenerateOptions& options,
                 std::vector<std::uint32_t>& out, const std::function<bool(const GenerationStep&)>& on_step) {
-  if (Status st = validate_sampling(options.sampling); !st.ok()) return st;
   out.clear();
-  Gpt2Session session = model.session();
-  Gpt2ForwardOptions fo;
-  fo.threads = options.threads, fo.kernels = options.kernels;
-  Gpt2ForwardResult r;
-  if (Status st = session.append(prompt, n, fo, r); !st.ok()) return st;
-  Rng rng(options.seed);
-  const std::size_t V = model.config().vocab, context = model.config().context;
-  for (std::size_t i = 0; i < options.max_tokens; ++i) {
-    SampledToken t;
-    if (Status st = sample_token(r.logits.data(), V, options.sampling, rng, t); !st.ok()) return st;
-    GenerationStep step;
-    step.index = i, step.gpt2_id = model.gpt2_id_of(t.row), step.probability = t.probability;
-    step.stop = std::find(options.stop_ids.begin(), options.stop_ids.end(), step.gpt2_id) != options.stop_ids.end();
-    step.logits = r.logits.data(), step.vocab = V;
+  Generator generator(model, std::vector<std::uint32_t>(prompt, prompt + (prompt ? n : 0)), options);
+  GenerationStep step;
+  while (!generator.done()) {
+    if (Status st = generator.next(step); !st.ok()) return st;
     out.push_back(step.gpt2_id);
-    const bool go_on = on_step ? on_step(step) : true;
-    if (!go_on || step.stop || session.position() >= context || i + 1 == options.max_tokens) break;
-    const std::uint32_t next = step.gpt2_id;
-    if (Status st = session.append(&next, 1, fo, r); !st.ok()) return st;
+    if (on_step && !on_step(step)) break;
   }
   return Status::success();
 }

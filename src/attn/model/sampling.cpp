@@ -12,7 +12,7 @@ Status validate_sampling(const SamplingOptions& o) {
   if (!(o.temperature >= 0.0f) || !std::isfinite(o.temperature))
     return Status::invalid_argument("temperature: expected a finite number >= 0, received " + std::to_string(o.temperature));
   if (!(o.top_p > 0.0f && o.top_p <= 1.0f))
-    return Status::invalid_argument("top_p: expected 0 < top_p <= 1, received " + std::to_string(o.top_p));
+    return Status::invalid_argument("top_p: expected a number in (0, 1], received " + std::to_string(o.top_p));
   return Status::success();
 }
 
