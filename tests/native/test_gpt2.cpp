@@ -1,6 +1,7 @@
 // The GPT-2 runtime (attn/model/gpt2.hpp) on small random models built in memory: forward against the float64
 // oracle (gpt2_ref.hpp) on every kernel table, decode == full pass, causality by perturbation, the loader's rules
-// (prefix, buffers, tied/untied head, heads, restricted vocabulary) and its refusals. Files: tests/node (wasm).
+// (prefix, buffers, tied/untied head, heads, restricted vocabulary) and its refusals, and that a session's steady
+// calls allocate nothing (alloc_count.hpp). Files: tests/node (wasm).
 #include <catch2/catch_test_macros.hpp>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "attn/model/gpt2.hpp"
 #include "attn/model/gpt2_ref.hpp"
+#include "alloc_count.hpp"
 #include "tolerance.hpp"
 
 using attn_test::compare;
@@ -484,4 +486,65 @@ TEST_CASE("gpt2 fixtures: F32, prefixed, F16 and BF16 files give the same logits
   CHECK_FALSE(untied.config().tied_head);
   attn::Gpt2Model no_heads;
   CHECK(load_fixture("gpt2-tiny-prefixed.safetensors", no_heads).message.find("heads") != std::string::npos);
+}
+
+TEST_CASE("gpt2: a session's steady decode steps, truncate + re-read and repeated prefills allocate nothing; a "
+          "workspace changes no bit",
+          "[gpt2][workspace]") {
+  // A float32 model built in memory and the F16 fixture kept as binary16 (a prefill of >= 16 rows widens its panels).
+  attn::Gpt2Model f32, f16;
+  REQUIRE(Checkpoint().load(f32).ok());
+  REQUIRE(load_fixture("gpt2-tiny-f16.safetensors", f16, 4).ok());
+  REQUIRE(f16.weights().layers[0].fc_w.is_f16());
+  const auto ids = some_ids(24, 96);
+  for (const attn::Gpt2Model* model : {&f32, &f16})
+    for (std::size_t threads : {1u, 2u})
+      for (bool traced : {false, true}) {
+        INFO((model == &f16 ? "f16" : "f32") << " threads " << threads << " traced " << traced);
+        attn::Gpt2ForwardOptions o;
+        o.threads = threads;
+        if (traced) o.logits = attn::LogitsFor::all, o.attention = true, o.residual = true, o.logit_lens = true;
+        // Prefill 4 tokens, 20 decode steps, then forget all but 6 and re-read the other 18 (an edit at token 6):
+        // the first round grows the caches and the workspace, the second (after reset(), which keeps their memory)
+        // must not allocate and must give the same bits.
+        attn::Gpt2Session session = model->session();
+        attn::Gpt2ForwardResult r;
+        const auto round = [&](long& allocated, std::vector<float>& decoded, std::vector<float>& reread) {
+          session.reset();
+          const long before = attn_test::allocations();
+          REQUIRE(session.append(ids.data(), 4, o, r).ok());
+          for (std::size_t t = 4; t < ids.size(); ++t) REQUIRE(session.append(&ids[t], 1, o, r).ok());
+          const long mid = attn_test::allocations();
+          decoded = r.logits;  // copied outside the counted spans
+          session.truncate(6);
+          const long again = attn_test::allocations();
+          REQUIRE(session.append(&ids[6], ids.size() - 6, o, r).ok());
+          allocated = (mid - before) + (attn_test::allocations() - again);
+          reread = r.logits;
+        };
+        long grew = 0, steady = 0;
+        std::vector<float> decoded1, reread1, decoded2, reread2;
+        round(grew, decoded1, reread1);
+        round(steady, decoded2, reread2);
+        CHECK(grew > 0);
+        CHECK(steady == 0);
+        CHECK(decoded2 == decoded1);
+        CHECK(reread2 == reread1);
+        // A whole prefill again on the same session, and the same with a caller-owned workspace.
+        attn::Workspace ws;
+        attn::Gpt2ForwardOptions with_ws = o;
+        with_ws.workspace = &ws;
+        for (const attn::Gpt2ForwardOptions* opts : {&o, &with_ws}) {
+          session.reset();
+          REQUIRE(session.append(ids.data(), ids.size(), *opts, r).ok());  // warm-up
+          const auto logits = r.logits, attention = r.attention;
+          session.reset();
+          const long before = attn_test::allocations();
+          REQUIRE(session.append(ids.data(), ids.size(), *opts, r).ok());
+          CHECK(attn_test::allocations() - before == 0);
+          CHECK(r.logits == logits);
+          CHECK(r.attention == attention);
+        }
+        CHECK(ws.high_water_bytes() > 0);  // the call's scratch came from the caller's workspace
+      }
 }

@@ -1,30 +1,19 @@
 // The caller-owned workspace: spans are aligned and given back by frames, and with a workspace a steady stream of
 // sdpa calls (every implementation), MHA forwards and MHA decode steps allocates nothing after the first — counted
-// by replacing the global operator new of this test program. Results equal those without a workspace, to the bit.
+// by alloc_count.hpp's operator new (a GPT-2 session's count is in test_gpt2). Results equal those without a
+// workspace, to the bit.
 #include <catch2/catch_test_macros.hpp>
 
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "attn/attention/mha.hpp"
 #include "attn/attention/sdpa.hpp"
 #include "attn/core/workspace.hpp"
+#include "alloc_count.hpp"
 #include "tolerance.hpp"
 
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using attn_test::allocations;
 
 TEST_CASE("workspace: aligned spans, frames give them back, growth folds into one block", "[workspace]") {
   attn::Workspace ws;
@@ -40,14 +29,14 @@ TEST_CASE("workspace: aligned spans, frames give them back, growth folds into on
     big[(1 << 20) - 1] = 1.0f;
   }
   CHECK(ws.capacity_bytes() >= ws.high_water_bytes());
-  const long before = g_allocations;
+  const long before = allocations();
   {
     const attn::Workspace::Frame f(ws);
     CHECK(ws.take<float>(3) != nullptr);
     (void)ws.take<float>(1000);
     (void)ws.take<float>(1 << 20);
   }
-  CHECK(g_allocations == before);  // the same sizes again fit in the folded block
+  CHECK(allocations() == before);  // the same sizes again fit in the folded block
 }
 
 TEST_CASE("with a workspace, steady sdpa calls, MHA forwards and decode steps allocate nothing", "[workspace]") {
@@ -64,9 +53,9 @@ TEST_CASE("with a workspace, steady sdpa calls, MHA forwards and decode steps al
       REQUIRE(attn::sdpa(shape, q.data(), k.data(), v.data(), plain.data(), o).ok());
       o.workspace = &ws;
       REQUIRE(attn::sdpa(shape, q.data(), k.data(), v.data(), out.data(), o).ok());  // warm-up: the arena grows
-      const long before = g_allocations;
+      const long before = allocations();
       for (int i = 0; i < 10; ++i) REQUIRE(attn::sdpa(shape, q.data(), k.data(), v.data(), out.data(), o).ok());
-      CHECK(g_allocations - before == 0);
+      CHECK(allocations() - before == 0);
       CHECK(out == plain);
     }
   }
@@ -74,9 +63,9 @@ TEST_CASE("with a workspace, steady sdpa calls, MHA forwards and decode steps al
   attn::SdpaOptions d;
   d.workspace = &ws;
   REQUIRE(attn::sdpa(one, q.data(), k.data(), v.data(), out.data(), d).ok());
-  long before = g_allocations;
+  long before = allocations();
   for (int i = 0; i < 10; ++i) REQUIRE(attn::sdpa(one, q.data(), k.data(), v.data(), out.data(), d).ok());
-  CHECK(g_allocations - before == 0);
+  CHECK(allocations() - before == 0);
 
   attn::MultiHeadAttention mha;
   REQUIRE(mha.init_random({64, 8, 2, 0, 0, 0, true, attn::Positional::sinusoidal, 0}, 5).ok());
@@ -87,9 +76,9 @@ TEST_CASE("with a workspace, steady sdpa calls, MHA forwards and decode steps al
   REQUIRE(mha.forward(x.data(), 2, 20, nullptr, 0, y_plain.data(), mo).ok());
   mo.workspace = &ws;
   REQUIRE(mha.forward(x.data(), 2, 20, nullptr, 0, y.data(), mo).ok());
-  before = g_allocations;
+  before = allocations();
   for (int i = 0; i < 10; ++i) REQUIRE(mha.forward(x.data(), 2, 20, nullptr, 0, y.data(), mo).ok());
-  CHECK(g_allocations - before == 0);
+  CHECK(allocations() - before == 0);
   CHECK(y == y_plain);
 
   attn::KvCache cache = mha.make_cache(2);
@@ -98,7 +87,7 @@ TEST_CASE("with a workspace, steady sdpa calls, MHA forwards and decode steps al
   dec.workspace = &ws;
   for (int i = 0; i < 20; ++i) REQUIRE(mha.decode(x.data() + 0, 1, cache, step.data(), dec).ok());  // grow the cache
   cache.clear();  // keeps its memory
-  before = g_allocations;
+  before = allocations();
   for (int i = 0; i < 16; ++i) REQUIRE(mha.decode(x.data(), 1, cache, step.data(), dec).ok());
-  CHECK(g_allocations - before == 0);
+  CHECK(allocations() - before == 0);
 }

@@ -83,7 +83,7 @@ std::vector<float> PackedMatrix::unpack() const {
 }
 
 void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const PackedMatrix& w, const float* b,
-                 float* y, std::size_t threads) {
+                 float* y, std::size_t threads, Workspace* ws) {
   const std::size_t in = w.in(), out = w.out();
   const std::size_t strips = (out + PackedMatrix::kPanel - 1) / PackedMatrix::kPanel;
   const std::size_t slices = (in + PackedMatrix::kSlice - 1) / PackedMatrix::kSlice;
@@ -114,12 +114,17 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const 
   const std::size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
   const std::size_t groups = std::min(strips, std::max<std::size_t>(1, 4 * worker_count(strips, threads) / blocks));
   const std::size_t per_group = (strips + groups - 1) / groups;
-  parallel_for(blocks * groups, threads, [&](std::size_t item, std::size_t) {
+  // A binary16 matrix: room for one widened panel per worker, taken before the loop (the workspace is one thread's).
+  constexpr std::size_t kPanelFloats = PackedMatrix::kSlice * PackedMatrix::kPanel;
+  Workspace own;
+  Workspace& room = ws ? *ws : own;
+  const Workspace::Frame frame(room);
+  float* widened = w.is_f16() ? room.take<float>(worker_count(blocks * groups, threads) * kPanelFloats) : nullptr;
+  parallel_for(blocks * groups, threads, [&](std::size_t item, std::size_t worker) {
     const std::size_t block = item / groups, group = item % groups;
     const std::size_t r0 = block * kRowBlock, nr = std::min(kRowBlock, rows - r0);
-    std::vector<float> widened(w.is_f16() ? PackedMatrix::kSlice * PackedMatrix::kPanel : 0);
     for (std::size_t j = group * per_group; j < std::min(strips, (group + 1) * per_group); ++j)
-      strip(r0, nr, j, widened.empty() ? nullptr : widened.data());
+      strip(r0, nr, j, widened ? widened + worker * kPanelFloats : nullptr);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "attn/core/workspace.hpp"
 #include "attn/kernels/kernels.hpp"
 
 namespace attn {
@@ -55,9 +56,10 @@ class PackedMatrix {
 /// y: [rows, out] = x: [rows, in] · w + b: [out] (b may be null: no bias). Work is split over `threads` (as
 /// SdpaOptions::threads): row blocks for many rows, column strips for a few; the bits do not depend on the split.
 /// A binary16 w gives the bits of its float32 widening: a few rows widen in registers (gemm_nn_acc_f16), a block of
-/// rows widens each panel once into float32 and runs gemm_nn_acc.
+/// rows widens each panel once into float32 (one panel's room per worker, from ws) and runs gemm_nn_acc.
+/// ws: that room; nullptr = allocated per call (a caller that must not allocate passes its workspace).
 void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const PackedMatrix& w, const float* b,
-                 float* y, std::size_t threads);
+                 float* y, std::size_t threads, Workspace* ws = nullptr);
 
 /// The same on an unpacked w: [in, out], packing it on the fly (a block of rows reuses each panel it copies).
 void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, std::size_t in, const float* w,

@@ -98,9 +98,15 @@ Status Gpt2Model::forward(const std::uint32_t* ids, std::size_t n, const Gpt2For
 Gpt2Session::Gpt2Session(const Gpt2Model* model) : model_(model) { reset(); }
 
 void Gpt2Session::reset() {
-  caches_.clear();
   const Gpt2Config& c = model_->config_;
-  for (std::size_t l = 0; l < c.layers; ++l) caches_.emplace_back(1, c.heads, c.head_dim(), c.head_dim());
+  // New caches only when the model's shape is not theirs (a first reset, or a model loaded since).
+  const bool fits = caches_.size() == c.layers &&
+                    std::all_of(caches_.begin(), caches_.end(), [&](const KvCache& kv) { return kv.k_width() == c.d_model; });
+  if (!fits) {
+    caches_.clear();
+    for (std::size_t l = 0; l < c.layers; ++l) caches_.emplace_back(1, c.heads, c.head_dim(), c.head_dim());
+  }
+  for (KvCache& cache : caches_) cache.clear();  // keeps its memory for the next sequence
   position_ = 0;
 }
 
@@ -131,18 +137,22 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     return Status::out_of_range("trace_head: (" + std::to_string(options.trace_head->first) + ", " +
                                 std::to_string(options.trace_head->second) + ") is not a head of a " +
                                 std::to_string(cfg.layers) + "x" + std::to_string(cfg.heads) + " model");
-  std::vector<std::uint32_t> rows(n);
-  std::vector<std::size_t> unknown;
+  // Every per-call buffer comes from ws, given back when the call returns (frame).
+  Workspace& ws = options.workspace ? *options.workspace : workspace_;
+  const Workspace::Frame frame(ws);
+  std::uint32_t* rows = ws.take<std::uint32_t>(n);  // [n] vocabulary rows
+  std::size_t* unknown = ws.take<std::size_t>(n);   // the first `unknowns` of them: positions mapped to UNK
+  std::size_t unknowns = 0;
   for (std::size_t t = 0; t < n; ++t) {
     if (!model_->row_of(ids[t], rows[t]))
       return Status::out_of_range("ids[" + std::to_string(t) + "] = " + std::to_string(ids[t]) +
                                   " is not in the model's vocabulary of " + std::to_string(cfg.vocab));
     if (!cfg.gpt2_ids.empty() && cfg.unk_row && rows[t] == *cfg.unk_row && ids[t] != cfg.gpt2_ids[rows[t]])
-      unknown.push_back(t);
+      unknown[unknowns++] = t;
   }
   // Checks are over: fill `out`, reusing its buffers (a decode loop then allocates nothing per step).
   Gpt2ForwardResult& r = out;
-  r.unknown_positions = std::move(unknown);
+  r.unknown_positions.assign(unknown, unknown + unknowns);
   r.logits.clear(), r.attention.clear(), r.residual.clear(), r.logit_lens.clear();
   r.head_trace.reset();
 
@@ -155,17 +165,11 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   if (r.all_heads) r.attention.assign(L * H * n * Lk, 0.0f);
   else if (keep_heads) r.attention.assign(options.attention_heads.size() * n * Lk, 0.0f);
 
-  // x: [n, C] the residual stream.
-  // Scratch kept by the session: a steady stream of calls of one size allocates (and page-faults) nothing.
-  Scratch& sc = scratch_;
-  const auto sized = [](std::vector<float>& v, std::size_t size) -> std::vector<float>& {
-    if (v.size() < size) v.resize(size);
-    return v;
-  };
-  std::vector<float>&x = sized(sc.x, n * C), &h = sized(sc.h, n * C), &qkv = sized(sc.qkv, n * 3 * C);
-  std::vector<float>&q = sized(sc.q, n * C), &k = sized(sc.k, n * C), &v = sized(sc.v, n * C);
-  std::vector<float>&heads_out = sized(sc.heads_out, n * C), &mlp = sized(sc.mlp, n * F);
-  std::vector<float>& weights_hqk = sized(sc.weights, keep_heads ? H * n * Lk : 0);
+  // x: [n, C] the residual stream; h: [n, C] a block's normalised input, or its output before the residual add.
+  float *x = ws.take<float>(n * C), *h = ws.take<float>(n * C), *qkv = ws.take<float>(n * 3 * C);
+  float *q = ws.take<float>(n * C), *k = ws.take<float>(n * C), *v = ws.take<float>(n * C);
+  float *heads_out = ws.take<float>(n * C), *mlp = ws.take<float>(n * F);
+  float* weights_hqk = keep_heads ? ws.take<float>(H * n * Lk) : nullptr;  // [H, n, Lk] one layer's weights
   for (std::size_t t = 0; t < n; ++t) {
     float* xt = &x[t * C];
     if (w.wte.is_f16()) kt.widen_f16(&w.wte.f16[rows[t] * C], xt, C);
@@ -173,9 +177,10 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     for (std::size_t c = 0; c < C; ++c) xt[c] += w.wpe[(position_ + t) * C + c];
   }
   if (options.residual) r.residual.reserve((L + 1) * n * C);
-  std::vector<float> lens_rows(options.logit_lens ? (L + 1) * C : 0);  // [L + 1, C] the last token's residuals
+  // lens_rows: [L + 1, C] the last token's residual at each depth.
+  float* lens_rows = options.logit_lens ? ws.take<float>((L + 1) * C) : nullptr;
   const auto record = [&](std::size_t depth) {
-    if (options.residual) r.residual.insert(r.residual.end(), x.begin(), x.begin() + n * C);
+    if (options.residual) r.residual.insert(r.residual.end(), x, x + n * C);
     if (options.logit_lens) std::copy_n(&x[(n - 1) * C], C, &lens_rows[depth * C]);
   };
 
@@ -183,24 +188,25 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
     const Gpt2Layer& b = w.layers[l];
     record(l);
     // Attention: Q | K | V columns of one projection, head h at columns h·D of each third.
-    nn::layer_norm_forward(x.data(), n, C, b.ln1_g.data(), b.ln1_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, threads);
-    matmul_bias(kt, h.data(), n, b.qkv_w, b.qkv_b.data(), qkv.data(), threads);
+    nn::layer_norm_forward(x, n, C, b.ln1_g.data(), b.ln1_b.data(), cfg.ln_eps, h, nullptr, nullptr, threads);
+    matmul_bias(kt, h, n, b.qkv_w, b.qkv_b.data(), qkv, threads, &ws);
     for (std::size_t t = 0; t < n; ++t) {
       std::copy_n(&qkv[t * 3 * C], C, &q[t * C]);
       std::copy_n(&qkv[t * 3 * C + C], C, &k[t * C]);
       std::copy_n(&qkv[t * 3 * C + 2 * C], C, &v[t * C]);
     }
     KvCache& cache = caches_[l];
-    if (Status st = cache.append(k.data(), v.data(), n); !st.ok()) return st;
+    if (Status st = cache.append(k, v, n); !st.ok()) return st;
     SdpaShape shape{1, n, Lk, H, H, D, D, cache.rows()};
     SdpaOptions so;
     so.mask.causal = true;
     so.mask.causal_align = Align::bottom_right;  // the new tokens are the last Lk positions
     so.kernels = &kt;
     so.threads = threads;
-    if (keep_heads) so.weights_bhqk = weights_hqk.data();
-    if (Status st = sdpa(shape, q.data(), cache.k(), cache.v(), heads_out.data(), so); !st.ok()) return st;
-    if (r.all_heads) std::copy_n(weights_hqk.begin(), H * n * Lk, r.attention.begin() + l * H * n * Lk);
+    so.workspace = &ws;
+    if (keep_heads) so.weights_bhqk = weights_hqk;
+    if (Status st = sdpa(shape, q, cache.k(), cache.v(), heads_out, so); !st.ok()) return st;
+    if (r.all_heads) std::copy_n(weights_hqk, H * n * Lk, r.attention.begin() + l * H * n * Lk);
     else
       for (std::size_t i = 0; i < options.attention_heads.size(); ++i)
         if (options.attention_heads[i].first == l)
@@ -209,36 +215,36 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
       Gpt2HeadTrace& t = r.head_trace.emplace();
       t.layer = l;
       const std::size_t th = options.trace_head->second;
-      trace_one_head(th, n, Lk, C, D, h.data(), q.data(), cache, &weights_hqk[th * n * Lk], heads_out.data(), t);
+      trace_one_head(th, n, Lk, C, D, h, q, cache, &weights_hqk[th * n * Lk], heads_out, t);
     }
     for (const auto& [layer, head] : options.ablate_heads)
       if (layer == l)
         for (std::size_t t = 0; t < n; ++t) std::fill_n(&heads_out[t * C + head * D], D, 0.0f);
-    matmul_bias(kt, heads_out.data(), n, b.proj_w, b.proj_b.data(), h.data(), threads);
+    matmul_bias(kt, heads_out, n, b.proj_w, b.proj_b.data(), h, threads, &ws);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
     // MLP.
-    nn::layer_norm_forward(x.data(), n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, threads);
-    matmul_bias(kt, h.data(), n, b.fc_w, b.fc_b.data(), mlp.data(), threads);
-    gelu(kt, mlp.data(), n * F, cfg.gelu, threads);
-    matmul_bias(kt, mlp.data(), n, b.out_w, b.out_b.data(), h.data(), threads);
+    nn::layer_norm_forward(x, n, C, b.ln2_g.data(), b.ln2_b.data(), cfg.ln_eps, h, nullptr, nullptr, threads);
+    matmul_bias(kt, h, n, b.fc_w, b.fc_b.data(), mlp, threads, &ws);
+    gelu(kt, mlp, n * F, cfg.gelu, threads);
+    matmul_bias(kt, mlp, n, b.out_w, b.out_b.data(), h, threads, &ws);
     for (std::size_t i = 0; i < n * C; ++i) x[i] += h[i];
   }
   record(L);
 
   if (options.logits != LogitsFor::none) {
     const std::size_t first = options.logits == LogitsFor::all ? 0 : n - 1, m = n - first;
-    nn::layer_norm_forward(x.data() + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr,
+    nn::layer_norm_forward(x + first * C, m, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h, nullptr, nullptr,
                            threads);
     r.logits.resize(m * V);
     // logits: [m, V] = ln_f(x) · head: [V, C]ᵀ, on the head packed as [C, V] (see Gpt2Weights::head_packed).
-    matmul_bias(kt, h.data(), m, w.head_packed, nullptr, r.logits.data(), threads);
+    matmul_bias(kt, h, m, w.head_packed, nullptr, r.logits.data(), threads, &ws);
   }
   if (options.logit_lens) {
     // Each depth's residual of the last token, read out as if it were the last layer's.
     r.logit_lens.resize((L + 1) * V);
     for (std::size_t d = 0; d <= L; ++d) {
-      nn::layer_norm_forward(&lens_rows[d * C], 1, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h.data(), nullptr, nullptr, 1);
-      matmul_bias(kt, h.data(), 1, w.head_packed, nullptr, &r.logit_lens[d * V], threads);
+      nn::layer_norm_forward(&lens_rows[d * C], 1, C, w.lnf_g.data(), w.lnf_b.data(), cfg.ln_eps, h, nullptr, nullptr, 1);
+      matmul_bias(kt, h, 1, w.head_packed, nullptr, &r.logit_lens[d * V], threads, &ws);
     }
   }
   position_ += n;

@@ -139,6 +139,7 @@ Status gpt2_loader_from_safetensors(const std::uint8_t* file, std::size_t size, 
 }  // namespace attn
 
 #include "attn/attention/kv_cache.hpp"
+#include "attn/core/workspace.hpp"
 #include "attn/kernels/kernels.hpp"
 
 namespace attn {
@@ -161,6 +162,10 @@ struct Gpt2ForwardOptions {
   std::optional<std::pair<std::size_t, std::size_t>> trace_head;
   std::size_t threads = 1;  ///< as SdpaOptions::threads; results do not depend on it
   const KernelTable* kernels = nullptr;  ///< nullptr = best_kernels()
+  /// Scratch for the call (activations, attention tiles, widened binary16 panels); nullptr = the session's own.
+  /// Either way it is kept between calls, so a steady stream of calls of one size (decode steps, reset() or
+  /// truncate() + the same tokens again) allocates nothing.
+  Workspace* workspace = nullptr;
 };
 
 /// One head of one layer step by step, for a call's n new tokens (Lk = every token of the session so far):
@@ -199,8 +204,10 @@ class Gpt2Model;
 class Gpt2Session {
  public:
   /// Reads n GPT-2 token ids (prefill when n > 1, one decode step when n = 1): the same computation either way.
+  /// `out`'s vectors are reused: with the same `out`, a steady-state call allocates nothing (a head trace aside).
   Status append(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options, Gpt2ForwardResult& out);
   std::size_t position() const { return position_; }
+  /// Back to position 0; the KV caches and the workspace keep their memory.
   void reset();
   /// Forgets the tokens from `position` on (a position past the current one changes nothing): an edited text is
   /// re-read from the first token that changed, the tokens before it kept in the KV caches.
@@ -212,9 +219,7 @@ class Gpt2Session {
   const Gpt2Model* model_;
   std::vector<KvCache> caches_;
   std::size_t position_ = 0;
-  struct Scratch {
-    std::vector<float> x, h, qkv, q, k, v, heads_out, mlp, weights;
-  } scratch_;
+  Workspace workspace_;  // used when the call's options give none
 };
 
 class Gpt2Model {
@@ -225,7 +230,8 @@ class Gpt2Model {
   const Gpt2Config& config() const { return config_; }
   const Gpt2Weights& weights() const { return weights_; }
 
-  /// One pass over ids (T ≤ context) from position 0.
+  /// One pass over ids (T ≤ context) from position 0 on a new session: its KV caches and scratch are allocated and
+  /// given back per call. A loop of passes keeps one session instead (reset() + append(): nothing allocated).
   Status forward(const std::uint32_t* ids, std::size_t n, const Gpt2ForwardOptions& options,
                  Gpt2ForwardResult& out) const;
   Gpt2Session session() const { return Gpt2Session(this); }

@@ -50,10 +50,12 @@ Status record_frame(const Gpt2Model& model, std::size_t step, Film& film) {
   fo.all_attention_max_tokens = c.context;
   fo.logits = LogitsFor::none;
   Gpt2ForwardResult r;
+  Gpt2Session session = model.session();  // one for every probe: its caches and scratch are reused
   for (std::size_t p = 0; p < film.ids.size(); ++p) {
     const std::vector<std::uint32_t>& ids = film.ids[p];
     const std::size_t T = std::min(ids.size(), c.context);
-    if (Status st = model.forward(ids.data(), T, fo, r); !st.ok()) return st;
+    session.reset();
+    if (Status st = session.append(ids.data(), T, fo, r); !st.ok()) return st;
     std::vector<std::uint8_t>& out = film.frames[p];
     for (std::size_t lh = 0; lh < c.layers * c.heads; ++lh)
       for (std::size_t i = 0; i < T; ++i)

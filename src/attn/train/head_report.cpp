@@ -81,6 +81,11 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
   fo.logits = LogitsFor::all;
   fo.threads = options.threads;
   Gpt2ForwardResult r;
+  Gpt2Session session = model.session();  // one for every pass: its caches and scratch are reused
+  const auto pass = [&](const std::vector<std::uint32_t>& ids) {
+    session.reset();
+    return session.append(ids.data(), ids.size(), fo, r);
+  };
 
   // Previous-token and induction: [BOS, x₁…x_P, x₁…x_P], x drawn from the corpus's word tokens the model knows
   // (never-trained byte tokens of a restricted vocabulary would measure the embedding, not the head).
@@ -100,7 +105,7 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
     std::vector<std::uint32_t> ids{kEndOfText};
     for (std::size_t i = 0; i < P; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
     ids.insert(ids.end(), ids.begin() + 1, ids.end());
-    if (Status st = model.forward(ids.data(), ids.size(), fo, r); !st.ok()) return st;
+    if (Status st = pass(ids); !st.ok()) return st;
     const AttentionStack a{L, H, ids.size(), r.attention.data()};
     if (Status st = add_previous_token_scores(a, prev); !st.ok()) return st;
     if (Status st = add_induction_scores(a, P, induction); !st.ok()) return st;
@@ -133,7 +138,7 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
     ++d;
     std::vector<std::uint32_t> ids{kEndOfText};
     ids.insert(ids.end(), doc.ids.begin(), doc.ids.end());
-    if (Status st = model.forward(ids.data(), ids.size(), fo, r); !st.ok()) return st;
+    if (Status st = pass(ids); !st.ok()) return st;
     const AttentionStack a{L, H, ids.size(), r.attention.data()};
     std::vector<unsigned char> control(ids.size(), 1);
     control[0] = 0;
