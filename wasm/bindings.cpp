@@ -81,7 +81,7 @@ struct SdpaResultJs {
   std::string impl;
 };
 
-SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
+attn::SdpaOptions to_options(const SdpaCall& c) {
   attn::SdpaOptions o;
   if (c.has_scale) o.scale = c.scale;
   o.mask = to_mask(c.mask);
@@ -90,6 +90,11 @@ SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
   o.lse_bhq = ptr<float>(c.lse);
   o.impl = c.impl;
   o.threads = c.threads;
+  return o;
+}
+
+SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
+  const attn::SdpaOptions o = to_options(c);
   const attn::SdpaShape shape = to_shape(c, kv_rows);
   const attn::Status st = attn::sdpa(shape, ptr<const float>(c.q), ptr<const float>(c.k), ptr<const float>(c.v),
                                      ptr<float>(c.out), o);
@@ -97,6 +102,12 @@ SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
 }
 
 SdpaResultJs sdpa_call(const SdpaCall& c) { return sdpa(c); }
+
+/// Heap bytes the sdpa call `c` (its buffers not yet placed: addresses 0) takes for scratch; return_weights: it will
+/// return weights. A double: the count may pass wasm32's 4 GiB (the JS layer refuses such calls with it).
+double sdpa_scratch_bytes(const SdpaCall& c, bool return_weights) {
+  return double(attn::sdpa_scratch_bytes(to_shape(c), to_options(c), return_weights));
+}
 
 struct MhaConfigJs {
   std::size_t d_model, heads, kv_heads, head_dim, value_dim, context_dim, max_len;
@@ -135,10 +146,10 @@ class KvCacheJs {
   KvCacheJs(std::size_t batch, std::size_t kv_heads, std::size_t head_dim, std::size_t value_dim)
       : cache(batch, kv_heads, head_dim, value_dim) {}
   std::size_t length() const { return cache.length(); }
-  /// Rows allocated per batch row (≥ length): the JS layer sizes the next growth from it before appending.
-  std::size_t rows() const { return cache.rows(); }
   std::size_t bytes_per_token() const { return cache.bytes_per_token(); }
   std::size_t bytes_in_use() const { return cache.bytes_in_use(); }
+  /// Heap bytes appending n tokens allocates (the cache's growth; 0 when they fit).
+  double append_bytes(std::size_t n) const { return double(cache.append_bytes(n)); }
   void clear() { cache.clear(); }
   /// Appends n tokens per batch row from heap addresses k: [B, n, Hkv·D], v: [B, n, Hkv·Dv].
   StatusJs append(uintptr_t k, uintptr_t v, std::size_t n) {
@@ -208,6 +219,14 @@ class MhaJs {
     tr.set("rowSums", copy_out(t.row_sums));
     r.set("trace", tr);
     return r;
+  }
+
+  /// Heap bytes forward (traced or not) and decode take for the call `c` (addresses not yet placed).
+  double forward_bytes(const ForwardCall& c, bool traced) const {
+    return double(mha_.forward_bytes(c.batch, c.q_len, c.context_len, to_options(c), traced));
+  }
+  double decode_bytes(const KvCacheJs& cache, const ForwardCall& c) const {
+    return double(mha_.decode_bytes(c.q_len, cache.cache, to_options(c)));
   }
 
   StatusJs decode(KvCacheJs& cache, const ForwardCall& c) const {
@@ -401,9 +420,9 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   class_<KvCacheJs>("KvCache")
       .constructor<std::size_t, std::size_t, std::size_t, std::size_t>()
       .function("length", &KvCacheJs::length)
-      .function("rows", &KvCacheJs::rows)
       .function("bytesPerToken", &KvCacheJs::bytes_per_token)
       .function("bytesInUse", &KvCacheJs::bytes_in_use)
+      .function("appendBytes", &KvCacheJs::append_bytes)
       .function("clear", &KvCacheJs::clear)
       .function("append", &KvCacheJs::append)
       .function("attend", &KvCacheJs::attend);
@@ -414,8 +433,11 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("weights", &MhaJs::weights)
       .function("forward", &MhaJs::forward)
       .function("forwardTrace", &MhaJs::forward_trace)
+      .function("forwardBytes", &MhaJs::forward_bytes)
+      .function("decodeBytes", &MhaJs::decode_bytes)
       .function("decode", &MhaJs::decode);
   function("sdpa", &sdpa_call);
+  function("sdpaScratchBytes", &sdpa_scratch_bytes);
   function("cost", &cost);
   function("validateHeadGroups", +[](std::size_t heads, std::size_t kv_heads) {
     return status_val(attn::validate_head_groups(heads, kv_heads));

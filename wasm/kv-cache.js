@@ -3,7 +3,7 @@
 import { AttentionError, checkFloat32, checkInt, invalid } from './errors.js';
 import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
-import { checkHeap, checkOptions, growRows, maxAbs, prepareAttention, throwIfFailed } from './options.js';
+import { checkHeap, checkOptions, maxAbs, prepareAttention, throwIfFailed } from './options.js';
 
 /** A KV cache living in the wasm heap (see Attention#kvCache). */
 export class KvCache {
@@ -46,8 +46,8 @@ export class KvCache {
       throw invalid('k', `a Float32Array of n·${kRow} floats ([batch=${batch}, n, kvHeads·headDim=${kvHeads * headDim}])`, k);
     const n = k.length / kRow;
     checkFloat32('v', v, n * vRow, `[batch=${batch}, n=${n}, kvHeads·valueDim=${kvHeads * valueDim}]`);
-    // Growing allocates the new blocks while the old ones are still held; k and v are copied in first.
-    checkHeap(growRows(cache.rows(), cache.length() + n) * (kRow + vRow) + n * (kRow + vRow), 'growing the KV cache', this.#module);
+    // k and v are copied in first; then the cache's growth, as C++ reports it (attn::KvCache::append_bytes).
+    checkHeap(n * (kRow + vRow), 'growing the KV cache', this.#module, cache.appendBytes(n));
     const { result } = withHeap(this.#module, { k: { input: k }, v: { input: v } }, (a) => cache.append(a.k, a.v, n));
     throwIfFailed(result);
     this.#maxAbsK = Math.max(this.#maxAbsK, maxAbs(k));

@@ -3,14 +3,17 @@
 import { AttentionError, checkAttached, checkBool, checkFloat32, checkInt, invalid } from './errors.js';
 import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
-import { checkHeap, checkOptions, enumValue, growRows, implOf, optionalFloat, prepareMask, sdpaTakes, threadsOption,
-  workspaceBytes } from './options.js';
+import { NO_POINTERS, checkHeap, checkOptions, enumValue, implOf, optionalFloat, prepareMask, threadsOption,
+  withAddresses } from './options.js';
 
 const WEIGHT_NAMES = { wQ: 'w_q', wK: 'w_k', wV: 'w_v', wO: 'w_o', bQ: 'b_q', bK: 'b_k', bV: 'b_v', bO: 'b_o', positions: 'positions' };
 // The C++ block's messages name its fields; the JS caller knows them by these names.
 const JS_NAMES = { ...Object.fromEntries(Object.entries(WEIGHT_NAMES).map(([js, cpp]) => [cpp, `weights.${js}`])),
   max_len: 'maxLen', d_model: 'dModel', kv_heads: 'kvHeads', head_dim: 'headDim', value_dim: 'valueDim',
   context_dim: 'contextDim', first_position: 'firstPosition', q_len: 'length', context_len: 'contextLength' };
+
+/** A forward call to size before its arrays are placed in the heap (every address 0). */
+const sizing = (call) => withAddresses(call, NO_POINTERS);
 
 function throwIfFailed(status) {
   if (status.code !== 'OK')
@@ -41,30 +44,6 @@ function prepareMhaConfig(module, o) {
   checkHeap(2 * (dModel * heads * headDim + contextDim * kvHeads * (headDim + valueDim) + heads * valueDim * dModel) +
     maxLen * dModel, 'this MultiHeadAttention');
   return { dModel, heads, kvHeads, headDim, valueDim, contextDim, maxLen, bias, positional, positionalName, seed };
-}
-
-/**
- * Bytes MultiHeadAttention::forward allocates for a call (attention/mha.cpp): the intermediates (workspace takes, or
- * with a trace vectors it keeps) and the sdpa scratch. The projections take nothing (their weights are packed once).
- */
-function forwardBytes(config, { batch, qLen, contextLen, threads }, impl, trace) {
-  const { dModel: E, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv } = config;
-  const Lk = contextLen || qLen, rowsQ = batch * qLen, rowsK = batch * Lk, scores = batch * H * qLen * Lk;
-  const intermediates = [rowsQ * E, qLen * E, rowsQ * H * D, rowsK * Hkv * D, rowsK * Hkv * Dv, rowsQ * H * Dv].map((n) => 4 * n);
-  const sdpa = sdpaTakes({ batch, qLen, kvLen: Lk, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, trace);
-  if (!trace) return workspaceBytes([...intermediates, ...sdpa]);
-  // Kept: the intermediates, weights, masked/raw/scaled scores, visible (bytes), lse, row sums, x and out copies,
-  // one transposed K per worker.
-  const kept = intermediates.reduce((a, b) => a + b, 0) + 4 * (4 * scores + 2 * batch * H * qLen + 2 * rowsQ * E +
-    Math.min(batch * H, threads) * D * Lk) + scores;
-  return kept + workspaceBytes(sdpa);
-}
-
-/** Bytes MultiHeadAttention::decode allocates for n new tokens (attention/mha.cpp), besides the cache's growth. */
-function decodeBytes(config, { batch, qLen: n, threads }, impl, kvLen) {
-  const { dModel: E, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv } = config, rows = batch * n;
-  return workspaceBytes([rows * E, rows * H * D, rows * Hkv * D, rows * Hkv * Dv, rows * H * Dv, n * E].map((x) => 4 * x)
-    .concat(sdpaTakes({ batch, qLen: n, kvLen, heads: H, kvHeads: Hkv, headDim: D, valueDim: Dv, threads }, impl, false)));
 }
 
 const hasNaN = (a) => a.some(Number.isNaN);
@@ -103,7 +82,7 @@ export function makeMultiHeadAttention(module) {
       batch, qLen, contextLen, firstPosition, hasScale: scale !== undefined, scale: scale ?? 0, impl: implOf(module, o.impl),
       mask, x: 0, context: 0, out: 0, threads: threadsOption(o.threads, module.maxThreads()),
     };
-    return { call, x, context, arrays, shape: [batch, qLen, dModel], implName: o.impl === undefined ? 'auto' : o.impl,
+    return { call, x, context, arrays, shape: [batch, qLen, dModel],
       io: x.length * 2 + (context?.length ?? 0) + (arrays.bias?.length ?? 0) + (arrays.keyPadding?.length ?? 0) / 4 };
   }
 
@@ -148,10 +127,8 @@ export function makeMultiHeadAttention(module) {
       checkOptions('decoder.step', options, { label: 'step: options' });
       const cache = this.#live();
       const p = prepareForward(this.#owner.config, x, { ...options, batch: this.batch }, { allowContext: false });
-      // The cache grows (new blocks while the old are held) inside the call, next to its intermediates.
-      const kvLen = cache.length() + p.call.qLen;
-      checkHeap(p.io + growRows(cache.rows(), kvLen) * this.batch * (cache.bytesPerToken() / 4), 'this decoding step', module,
-        decodeBytes(this.#owner.config, p.call, p.implName, kvLen));
+      // Its scratch and the cache's growth, as C++ reports them (MultiHeadAttention::decode_bytes).
+      checkHeap(p.io, 'this decoding step', module, this.#owner._handle().decodeBytes(cache, sizing(p.call)));
       const { result, outputs } = run(p, (call) => this.#owner._handle().decode(cache, call));
       throwIfFailed(result);
       refuseOverflow(outputs.out, this.#owner._finiteWeights(), [x],
@@ -238,7 +215,7 @@ export function makeMultiHeadAttention(module) {
       const p = prepareForward(this.config, x, options, { allowContext: true });
       const wantTrace = checkBool('trace', options.trace ?? false);
       checkHeap(p.io, wantTrace ? 'this traced forward pass' : 'this forward pass', module,
-        forwardBytes(this.config, p.call, p.implName, wantTrace));
+        handle.forwardBytes(sizing(p.call), wantTrace));  // as C++ reports it (MultiHeadAttention::forward_bytes)
       const { result, outputs } = run(p, (call) => (wantTrace ? handle.forwardTrace(call) : { status: handle.forward(call) }));
       throwIfFailed(result.status);
       refuseOverflow(outputs.out, this.#finiteWeights, [x, p.context, p.arrays.bias && p.arrays.bias.map((b) => (b === -Infinity ? 0 : b))]);

@@ -21,44 +21,6 @@ export function checkHeap(floats, what, module = null, extraBytes = 0) {
       `${(HEAP_LIMIT / 2 ** 30).toFixed(2)} GiB limit: use a shorter sequence, fewer heads, or no weights/trace`);
 }
 
-// ---- Sizing the C++ side's scratch before a call (each mirrors the C++ code named; keep them in step) ----------
-
-/** Threads a parallel loop over n items uses (attn::worker_count). */
-export const workerCount = (n, threads) => Math.max(1, Math.min(n, threads));
-
-/**
- * Peak bytes an attn::Workspace holds for these takes (bytes each), in order (core/workspace.cpp): a take that does
- * not fit the last block opens a new one of at least twice its size (64 KiB at first); blocks are 64-byte aligned.
- */
-export function workspaceBytes(takes) {
-  const round = (n) => Math.ceil(Math.max(n, 1) / 64) * 64;
-  let total = 0, size = 0, used = 0;
-  for (const take of takes.map(round)) {
-    if (size === 0 || size - used < take) {
-      size = Math.max(take, size === 0 ? 2 ** 16 : size * 2), used = 0;
-      total += size + 64;
-    }
-    used += take;
-  }
-  return total;
-}
-
-/**
- * The Workspace takes (bytes) of one attn::sdpa call (attention/sdpa.cpp: run_decode, run_fused, run_materialized),
- * `impl` the name the call resolves to ('auto' resolved as choose_impl does).
- */
-export function sdpaTakes({ batch, qLen, kvLen, heads, kvHeads, headDim, valueDim, threads }, implName, weights) {
-  const impl = implName !== 'auto' ? implName : weights ? 'materialized' : qLen === 1 ? 'decode' : 'fused';
-  const keysT = headDim * (kvLen + 16), valuesPacked = kvLen * valueDim;
-  if (impl === 'decode') return [4 * workerCount(batch * kvHeads, threads) * (heads / kvHeads) * kvLen];
-  const workers = workerCount(batch * heads, threads);
-  if (impl === 'fused') return [4 * workers * (32 * 128 + 32 * valueDim + keysT + valuesPacked), 8 * workers * 32];
-  return [4 * workers * (keysT + valuesPacked + (weights ? 0 : qLen * kvLen))];
-}
-
-/** Rows per batch row a KvCache holding `rows` grows to for `needed` (attention/kv_cache.cpp grow()); 0: no growth. */
-export const growRows = (rows, needed) => (needed > rows ? Math.max(needed, 2 * rows, 16) : 0);
-
 // The option names each API takes, the one list (index.d.ts declares the same; a test compares them). A name not
 // listed is refused: a typo such as `casual` must not silently compute something else.
 const MASK_OPTIONS = ['causal', 'window', 'keyPadding', 'bias', 'biasShape', 'scale', 'impl', 'threads'];
@@ -319,14 +281,14 @@ export function prepareAttention(module, o, cache = null) {
   }
   const threads = threadsOption(o.threads, module.maxThreads());
   const impl = implOf(module, o.impl);
-  const io = q.length + (k?.length ?? 0) + (v?.length ?? 0) + batch * qLen * heads * valueDim + (returnWeights ? scores : 0) +
-    (returnLse ? batch * heads * qLen : 0) + (arrays.bias?.length ?? 0) + (arrays.keyPadding?.length ?? 0) / 4;
-  checkHeap(io, 'this attention call', module, workspaceBytes(sdpaTakes({ batch, qLen, kvLen, heads, kvHeads, headDim,
-    valueDim, threads }, o.impl === undefined ? 'auto' : o.impl, returnWeights)));
   const call = {
     batch, qLen, kvLen, heads, kvHeads, headDim, valueDim,
     hasScale: scale !== undefined, scale: scale ?? 0, impl, mask, threads,
   };
+  const io = q.length + (k?.length ?? 0) + (v?.length ?? 0) + batch * qLen * heads * valueDim + (returnWeights ? scores : 0) +
+    (returnLse ? batch * heads * qLen : 0) + (arrays.bias?.length ?? 0) + (arrays.keyPadding?.length ?? 0) / 4;
+  // The C++ scratch, as C++ reports it (attn::sdpa_scratch_bytes).
+  checkHeap(io, 'this attention call', module, module.sdpaScratchBytes(withAddresses(call, NO_POINTERS), returnWeights));
   return { call, q, k, v, ...arrays, returnWeights, returnLse, views: outputs === 'view', into };
 }
 

@@ -2,6 +2,7 @@
 // Not the attention itself (MultiHeadAttention::decode reads it in place through SdpaShape::kv_rows).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "attn/core/status.hpp"
@@ -30,9 +31,13 @@ class KvCache {
   /// Bytes one token adds per sequence: Hkv·(D + Dv) floats — what multi-query and grouped-query shrink.
   std::size_t bytes_per_token() const { return (k_width_ + v_width_) * sizeof(float); }
   std::size_t bytes_in_use() const { return batch_ * length_ * bytes_per_token(); }
+  /// Heap bytes append(n) allocates: the grown K and V storage when n more tokens do not fit (the old storage is
+  /// still held while it is copied), else 0. 64-bit: a wasm32 caller sizes appends past its address space.
+  std::uint64_t append_bytes(std::size_t n) const;
 
  private:
   void grow(std::size_t min_rows);
+  std::size_t grown_rows(std::size_t min_rows) const;  ///< rows per batch row after growing to hold min_rows
 
   std::size_t batch_, k_width_, v_width_, length_ = 0, rows_ = 0;
   std::vector<float> k_, v_;

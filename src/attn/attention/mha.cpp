@@ -2,8 +2,10 @@
 // Not kernels or masks: projections go through the kernel table, attention through attn::sdpa.
 #include "attn/attention/mha.hpp"
 
-#include <cmath>
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "attn/core/parallel.hpp"
@@ -18,6 +20,28 @@ std::string size_message(const char* name, std::size_t expected, std::size_t got
 }
 
 const float* bias_or_null(const std::vector<float>& b) { return b.empty() ? nullptr : b.data(); }
+
+/// The intermediates of one pass, in floats, in the order forward and decode take them (from the workspace, or as a
+/// trace's vectors): x + positions [B, Lq, E], positions [Lq, E], q [B, Lq, H·D], k [B, Lk, Hkv·D],
+/// v [B, Lk, Hkv·Dv], heads_out [B, Lq, H·Dv] (decode: Lq = Lk = n). 64-bit: also sizes calls past wasm32's reach.
+std::array<std::uint64_t, 6> intermediates(const MhaConfig& c, std::uint64_t B, std::uint64_t Lq, std::uint64_t Lk) {
+  const std::uint64_t E = c.d_model, H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::uint64_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default();
+  return {B * Lq * E, Lq * E, B * Lq * H * D, B * Lk * Hkv * D, B * Lk * Hkv * Dv, B * Lq * H * Dv};
+}
+
+/// sdpa's options for a pass; decoding: causal and windows aligned bottom-right (the new tokens are the last n).
+SdpaOptions sdpa_options(const MhaOptions& o, bool decoding) {
+  SdpaOptions so;
+  so.mask = o.mask;
+  if (decoding) {
+    so.mask.causal = true;
+    so.mask.causal_align = Align::bottom_right;
+    so.mask.window_align = Align::bottom_right;
+  }
+  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
+  return so;
+}
 
 void fill_xavier(Rng& rng, std::vector<float>& w, std::size_t fan_in, std::size_t fan_out) {
   // Xavier/Glorot uniform; 6/(in+out) and its sqrt are correctly rounded, so every platform gets the same bits.
@@ -86,10 +110,9 @@ KvCache MultiHeadAttention::make_cache(std::size_t batch) const {
 }
 
 void MultiHeadAttention::add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first,
-                                       float* out, std::vector<float>* table, Workspace& ws) const {
+                                       float* pe, float* out) const {
   const std::size_t E = config_.d_model;
-  float* pe = table ? (table->assign(len * E, 0.f), table->data()) : ws.take<float>(len * E);
-  if (!table) std::fill(pe, pe + len * E, 0.f);
+  std::fill(pe, pe + len * E, 0.f);
   if (config_.positional == Positional::sinusoidal) sinusoidal_encoding(first, len, E, pe);
   if (config_.positional == Positional::learned)
     for (std::size_t i = 0; i < len * E; ++i) pe[i] = weights_.positions[first * E + i];
@@ -127,8 +150,7 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
   const SdpaShape shape{batch, q_len, Lk, H, Hkv, D, Dv, 0};
   const std::size_t scores = batch * H * q_len * Lk;
 
-  SdpaOptions so;
-  so.mask = o.mask, so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads;
+  SdpaOptions so = sdpa_options(o, false);
   Workspace own;  // used only when the caller gave none
   Workspace& ws = o.workspace ? *o.workspace : own;
   const Workspace::Frame frame(ws);
@@ -147,16 +169,21 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
     if (trace) return kept.resize(n), kept.data();
     return ws.take<float>(n);
   };
-  float* xs = buffer(t.x, batch * q_len * E);
-  add_positions(x, batch, q_len, o.first_position, xs, trace ? &t.positions : nullptr, ws);
-  float* q = buffer(t.q, batch * q_len * H * D);
-  float* k = buffer(t.k, batch * Lk * Hkv * D);
-  float* v = buffer(t.v, batch * Lk * Hkv * Dv);
+  const auto sizes = intermediates(c, batch, q_len, Lk);
+  float* xs = buffer(t.x, std::size_t(sizes[0]));
+  float* pe = buffer(t.positions, std::size_t(sizes[1]));
+  add_positions(x, batch, q_len, o.first_position, pe, xs);
+  float* q = buffer(t.q, std::size_t(sizes[2]));
+  float* k = buffer(t.k, std::size_t(sizes[3]));
+  float* v = buffer(t.v, std::size_t(sizes[4]));
   const float* kv_source = context ? context : xs;
   matmul_bias(kt, xs, batch * q_len, w_q_, bias_or_null(weights_.b_q), q, o.threads);
   matmul_bias(kt, kv_source, batch * Lk, w_k_, bias_or_null(weights_.b_k), k, o.threads);
   matmul_bias(kt, kv_source, batch * Lk, w_v_, bias_or_null(weights_.b_v), v, o.threads);
-  float* heads_out = buffer(t.heads_out, batch * q_len * H * Dv);
+  float* heads_out = buffer(t.heads_out, std::size_t(sizes[5]));
+  // The trace's Q·Kᵀ below needs one transposed K per worker: taken before sdpa's scratch (forward_bytes sizes it so).
+  const std::size_t trace_workers = trace ? worker_count(batch * H, o.threads) : 0;
+  float* keys_t = trace ? ws.take<float>(trace_workers * D * Lk) : nullptr;
   if (Status st = sdpa(shape, q, k, v, heads_out, so); !st.ok()) return st;
   matmul_bias(kt, heads_out, batch * q_len, w_o_, bias_or_null(weights_.b_o), out, o.threads);
 
@@ -168,12 +195,11 @@ Status MultiHeadAttention::forward(const float* x, std::size_t batch, std::size_
     const float scale = sdpa_scale(shape, o.scale);
     // Q·Kᵀ per (batch row, head) as sdpa computes it — the NN kernel against K transposed, summing in the same
     // order — so scaled = scale·raw equals sdpa's own scores bit for bit wherever a key is visible.
-    std::vector<std::vector<float>> kT(worker_count(batch * H, o.threads));
     parallel_for(batch * H, o.threads, [&](std::size_t bh, std::size_t worker) {
       const std::size_t b = bh / H, h = bh % H;
-      kT[worker].resize(D * Lk);
-      kt.transpose(Lk, D, t.k.data() + b * Lk * Hkv * D + kv_head_of(h, H, Hkv) * D, Hkv * D, kT[worker].data(), Lk);
-      kt.gemm_nn(q_len, Lk, D, 1.0f, t.q.data() + b * q_len * H * D + h * D, H * D, kT[worker].data(), Lk,
+      float* kT = keys_t + worker * D * Lk;  // [D, Lk]
+      kt.transpose(Lk, D, t.k.data() + b * Lk * Hkv * D + kv_head_of(h, H, Hkv) * D, Hkv * D, kT, Lk);
+      kt.gemm_nn(q_len, Lk, D, 1.0f, t.q.data() + b * q_len * H * D + h * D, H * D, kT, Lk,
                  t.raw_scores.data() + bh * q_len * Lk, Lk);
     });
     for (std::size_t i = 0; i < scores; ++i) t.scaled_scores[i] = scale * t.raw_scores[i];
@@ -207,7 +233,7 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
     return Status::invalid_argument("decode is for self-attention; this module was built for cross-attention");
   if (o.mask.key_padding_bk || o.mask.bias)
     return Status::invalid_argument("decode: key padding and bias are not supported (they index the whole cache)");
-  const std::size_t E = c.d_model, H = c.heads, Hkv = c.kv_heads_or_default();
+  const std::size_t H = c.heads, Hkv = c.kv_heads_or_default();
   const std::size_t D = c.head_dim_or_default(), Dv = c.value_dim_or_default(), B = cache.batch();
   const std::size_t first = cache.length();
   if (B == 0 || cache.k_width() != Hkv * D || cache.v_width() != Hkv * Dv)
@@ -220,27 +246,64 @@ Status MultiHeadAttention::decode(const float* x, std::size_t n, KvCache& cache,
   Workspace own;  // used only when the caller gave none
   Workspace& ws = o.workspace ? *o.workspace : own;
   const Workspace::Frame frame(ws);
-  float* xp = ws.take<float>(B * n * E);
-  float* q = ws.take<float>(B * n * H * D);
-  float* k = ws.take<float>(B * n * Hkv * D);
-  float* v = ws.take<float>(B * n * Hkv * Dv);
-  float* heads = ws.take<float>(B * n * H * Dv);
-  add_positions(x, B, n, first, xp, nullptr, ws);
+  const auto sizes = intermediates(c, B, n, n);
+  float* xp = ws.take<float>(std::size_t(sizes[0]));
+  float* pe = ws.take<float>(std::size_t(sizes[1]));
+  float* q = ws.take<float>(std::size_t(sizes[2]));
+  float* k = ws.take<float>(std::size_t(sizes[3]));
+  float* v = ws.take<float>(std::size_t(sizes[4]));
+  float* heads = ws.take<float>(std::size_t(sizes[5]));
+  add_positions(x, B, n, first, pe, xp);
   matmul_bias(kt, xp, B * n, w_q_, bias_or_null(weights_.b_q), q, o.threads);
   matmul_bias(kt, xp, B * n, w_k_, bias_or_null(weights_.b_k), k, o.threads);
   matmul_bias(kt, xp, B * n, w_v_, bias_or_null(weights_.b_v), v, o.threads);
-  SdpaOptions so;
-  so.mask = o.mask;
-  so.mask.causal = true;  // the new tokens are the last n of the sequence: bottom-right alignment
-  so.mask.causal_align = Align::bottom_right;
-  so.mask.window_align = Align::bottom_right;
-  so.scale = o.scale, so.impl = o.impl, so.kernels = o.kernels, so.threads = o.threads, so.workspace = &ws;
+  SdpaOptions so = sdpa_options(o, true);
+  so.workspace = &ws;
   if (Status st = validate_sdpa({B, n, first + n, H, Hkv, D, Dv, 0}, so); !st.ok()) return st;
   if (Status st = cache.append(k, v, n); !st.ok()) return st;
   const SdpaShape shape{B, n, cache.length(), H, Hkv, D, Dv, cache.rows()};
   if (Status st = sdpa(shape, q, cache.k(), cache.v(), heads, so); !st.ok()) return st;
   matmul_bias(kt, heads, B * n, w_o_, bias_or_null(weights_.b_o), out, o.threads);
   return Status::success();
+}
+
+// ---- sizing: what a call takes, from the same sizes the calls above use ---------------------------------------------
+
+std::uint64_t MultiHeadAttention::forward_bytes(std::size_t batch, std::size_t q_len, std::size_t context_len,
+                                                const MhaOptions& o, bool traced) const {
+  const MhaConfig& c = config_;
+  const std::size_t Lk = context_len ? context_len : q_len;
+  const std::uint64_t H = c.heads, D = c.head_dim_or_default();
+  const SdpaShape shape{batch, q_len, Lk, c.heads, c.kv_heads_or_default(), c.head_dim_or_default(),
+                        c.value_dim_or_default(), 0};
+  const auto sizes = intermediates(c, batch, q_len, Lk);
+  WorkspaceSize ws;
+  std::uint64_t kept = 0;  // heap bytes outside the workspace: the trace's vectors
+  if (!traced) {
+    for (std::uint64_t n : sizes) ws.take<float>(n);
+  } else {
+    // MhaTrace: the intermediates, x_in and out [B, Lq, E], raw / scaled / masked scores and weights
+    // [B, H, Lq, Lk], lse and row sums [B, H, Lq], kv_head [H] and the visibility bytes [B, H, Lq, Lk].
+    const std::uint64_t scores = batch * H * q_len * Lk, rows = batch * H * q_len, x = batch * q_len * c.d_model;
+    for (std::uint64_t n : sizes) kept += 4 * n;
+    kept += 4 * (2 * x + 4 * scores + 2 * rows + H) + scores;
+    const std::uint64_t workers = worker_count(std::min<std::uint64_t>(batch * H, SIZE_MAX), o.threads);
+    ws.take<float>(workers * D * Lk);  // one transposed K per worker
+  }
+  add_sdpa_scratch(shape, sdpa_options(o, false), traced, ws);
+  return kept + ws.peak_bytes();
+}
+
+std::uint64_t MultiHeadAttention::decode_bytes(std::size_t n, const KvCache& cache, const MhaOptions& o) const {
+  const MhaConfig& c = config_;
+  const std::size_t B = cache.batch();
+  const SdpaShape shape{B, n, cache.length() + n, c.heads, c.kv_heads_or_default(), c.head_dim_or_default(),
+                        c.value_dim_or_default(), 0};
+  WorkspaceSize ws;
+  for (std::uint64_t size : intermediates(c, B, n, n)) ws.take<float>(size);
+  add_sdpa_scratch(shape, sdpa_options(o, true), false, ws);
+  // The cache grows while the intermediates are held (its old storage too, while copied): counted on top.
+  return ws.peak_bytes() + cache.append_bytes(n);
 }
 
 }  // namespace attn

@@ -99,9 +99,18 @@ class MultiHeadAttention {
   /// A cache shaped for this module.
   KvCache make_cache(std::size_t batch) const;
 
+  /// Heap bytes forward(…, options, traced ? trace : nullptr) takes at its peak without a workspace: its scratch
+  /// (intermediates, sdpa's tiles) and, traced, the trace's vectors. context_len = 0: self-attention. The wasm layer
+  /// refuses calls that would not fit its heap with it; 64-bit, so calls past wasm32's reach are sized too.
+  std::uint64_t forward_bytes(std::size_t batch, std::size_t q_len, std::size_t context_len, const MhaOptions& options,
+                              bool traced) const;
+  /// The same for decode(x, n, cache, …, options): its scratch and the cache's growth (KvCache::append_bytes).
+  std::uint64_t decode_bytes(std::size_t n, const KvCache& cache, const MhaOptions& options) const;
+
  private:
-  void add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first, float* out,
-                     std::vector<float>* table, Workspace& ws) const;
+  /// out: [batch, len, E] = x + pe, with pe: [len, E] filled with the positions first … first + len − 1.
+  void add_positions(const float* x, std::size_t batch, std::size_t len, std::size_t first, float* pe,
+                     float* out) const;
   void pack_weights();
 
   MhaConfig config_{};

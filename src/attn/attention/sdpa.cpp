@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -77,7 +78,8 @@ void mask_row(const Plan& p, std::size_t b, std::size_t h, std::size_t i, std::s
 // kT[d, j] = k[j, d] for the Lk rows of one (batch row, kv head): scores become a plain NN product Q·Kᵀ,
 // which the register-tiled kernel runs at full width. kT: [D, ldk]. ldk is padded past Lk so that rows are not
 // a power of two apart (4 KiB strides alias in L1 and halve the kernel's speed at Lk = 1024, 2048, …).
-std::size_t keys_stride(std::size_t kv_len) { return kv_len + 16; }
+constexpr std::size_t kKeysPad = 16;
+std::size_t keys_stride(std::size_t kv_len) { return kv_len + kKeysPad; }
 
 void transpose_keys(const Plan& p, const float* k_bh, float* kT) {
   p.kt->transpose(p.Lk, p.D, k_bh, p.k_row, kT, keys_stride(p.Lk));
@@ -142,15 +144,44 @@ KeyRange block_key_range(const Plan& p, std::size_t i0, std::size_t rows) {
   return {lo, hi};
 }
 
+// ---- scratch: what each implementation takes from the workspace, decided here once ---------------------------------
+/// One call's scratch: per worker, `floats()` floats (its parts in the order the run uses them) and `states`
+/// online-softmax states. sdpa takes exactly this; sdpa_scratch_bytes sizes it. In 64 bits: a wasm32 caller sizes
+/// calls past its address space (to refuse them).
+struct Scratch {
+  std::uint64_t workers = 0, parts[4] = {0, 0, 0, 0}, states = 0;
+  std::uint64_t floats() const { return parts[0] + parts[1] + parts[2] + parts[3]; }
+};
+
+/// weights_out: the weights go to the caller's buffer (the materialized path then keeps no logits of its own).
+Scratch scratch_for(SdpaImpl impl, const SdpaShape& s, const MaskSpec& mask, bool weights_out, std::size_t threads) {
+  using U = std::uint64_t;
+  const U B = s.batch, Lq = s.q_len, Lk = s.kv_len, H = s.heads, Hkv = s.kv_heads_or_default(), D = s.head_dim;
+  const U Dv = s.value_dim_or_default(), keys_t = D * (Lk + kKeysPad);
+  const auto workers = [&](U items) {
+    return U(worker_count(std::size_t(std::min<U>(items, std::numeric_limits<std::size_t>::max())), threads));
+  };
+  Scratch sc;
+  if (impl == SdpaImpl::decode) {  // the logits [group, cols] of one kv head's query group
+    const KeyRange r = key_range(mask, 0, 1, s.kv_len);
+    sc.workers = workers(B * Hkv), sc.parts[0] = H / Hkv * (r.hi > r.lo ? U(r.hi - r.lo) : 1);
+  } else if (impl == SdpaImpl::fused) {  // a logit tile, the output accumulator, K transposed, V packed
+    sc.workers = workers(B * H), sc.states = kTileQ;
+    sc.parts[0] = kTileQ * kTileK, sc.parts[1] = kTileQ * Dv, sc.parts[2] = keys_t, sc.parts[3] = Lk * Dv;
+  } else {  // K transposed, V packed, and the logits unless they go to the caller's weights
+    sc.workers = workers(B * H);
+    sc.parts[0] = keys_t, sc.parts[1] = Lk * Dv, sc.parts[2] = weights_out ? 0 : Lq * Lk;
+  }
+  return sc;
+}
+
 // Materializes the [Lq, Lk] logits of one (b, h) at a time: needed when weights or scores are returned.
+// scratch: [workers, K transposed | V packed | logits] as scratch_for sizes it.
 void run_materialized(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
-                      Workspace& ws) {
-  // Per worker: K transposed [D, stride], V packed [Lk, Dv], and the logits [Lq, Lk] unless they go to weights_bhqk.
-  const std::size_t workers = worker_count(p.B * p.H, o.threads);
-  const std::size_t kt_n = p.D * keys_stride(p.Lk), vp_n = p.Lk * p.Dv, logits_n = o.weights_bhqk ? 0 : p.Lq * p.Lk;
-  float* scratch = ws.take<float>(workers * (kt_n + vp_n + logits_n));
+                      const Scratch& sc, float* scratch) {
+  const std::size_t kt_n = std::size_t(sc.parts[0]), vp_n = std::size_t(sc.parts[1]);
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
-    float* kT = scratch + worker * (kt_n + vp_n + logits_n);
+    float* kT = scratch + worker * std::size_t(sc.floats());
     float* vp = kT + kt_n;
     float* logits = vp + vp_n;
     float* s = o.weights_bhqk ? o.weights_bhqk + bh * p.Lq * p.Lk : logits;
@@ -185,13 +216,13 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
 
 // Lq = 1: the query heads that share a kv head are one small matrix, so K and V are read once per kv head,
 // and only the keys in the mask's range are touched (a sliding window costs O(window), not O(Lk)).
+// scratch: [workers, logits [group, cols]] as scratch_for sizes it.
 void run_decode(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
-                Workspace& ws) {
+                const Scratch& sc, float* scratch) {
   const KeyRange r = key_range(*p.mask, 0, 1, p.Lk);
-  const std::size_t cols = r.hi - r.lo, per_worker = p.group * (cols ? cols : 1);
-  float* scratch = ws.take<float>(worker_count(p.B * p.Hkv, o.threads) * per_worker);  // logits [group, cols]
+  const std::size_t cols = r.hi - r.lo;
   parallel_for(p.B * p.Hkv, o.threads, [&](std::size_t item, std::size_t worker) {
-    float* s = scratch + worker * per_worker;
+    float* s = scratch + worker * std::size_t(sc.floats());
     const std::size_t b = item / p.Hkv, hk = item % p.Hkv, h0 = hk * p.group;
     float* o_g = out + b * p.o_row + h0 * p.Dv;
     zero_rows(o_g, p.group, p.Dv, p.Dv);
@@ -217,17 +248,13 @@ void run_decode(const Plan& p, const float* q, const float* k, const float* v, f
 // FlashAttention-2 style: per query tile, stream key tiles inside the tile's key range, keeping a running max m,
 // sum l and unnormalised output O per row; no [Lq, Lk] buffer. Key tiles outside every row's range are never
 // visited; rows whose part of a tile is fully masked are skipped in it.
+// scratch: [workers, logit tile [kTileQ, kTileK] | accumulator [kTileQ, Dv] | K transposed | V packed] and
+// states: [workers, kTileQ] each row's online-softmax state, as scratch_for sizes them.
 void run_fused(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
-               Workspace& ws) {
-  // Per worker: a logit tile [kTileQ, kTileK], the output accumulator [kTileQ, Dv], K transposed, V packed, and
-  // each row's online-softmax state.
-  const std::size_t workers = worker_count(p.B * p.H, o.threads);
-  const std::size_t s_n = kTileQ * kTileK, acc_n = kTileQ * p.Dv, kt_n = p.D * keys_stride(p.Lk), vp_n = p.Lk * p.Dv;
-  const std::size_t per_worker = s_n + acc_n + kt_n + vp_n;
-  float* scratch = ws.take<float>(workers * per_worker);
-  OnlineSoftmax* states = ws.take<OnlineSoftmax>(workers * kTileQ);
+               const Scratch& sc, float* scratch, OnlineSoftmax* states) {
+  const std::size_t s_n = std::size_t(sc.parts[0]), acc_n = std::size_t(sc.parts[1]), kt_n = std::size_t(sc.parts[2]);
   parallel_for(p.B * p.H, o.threads, [&](std::size_t bh, std::size_t worker) {
-    float* s = scratch + worker * per_worker;
+    float* s = scratch + worker * std::size_t(sc.floats());
     float* acc = s + s_n;
     float* kT = acc + acc_n;
     float* vp = kT + kt_n;
@@ -300,11 +327,29 @@ float sdpa_scale(const SdpaShape& shape, std::optional<float> scale) {
   return scale ? *scale : 1.0f / std::sqrt(static_cast<float>(shape.head_dim));
 }
 
-SdpaImpl choose_impl(const SdpaShape& shape, const SdpaOptions& o) {
-  if (o.impl != SdpaImpl::automatic) return o.impl;
-  if (o.weights_bhqk || o.scores_bhqk) return SdpaImpl::materialized;
+SdpaImpl choose_impl(const SdpaShape& shape, SdpaImpl asked, bool returns_weights) {
+  if (asked != SdpaImpl::automatic) return asked;
+  if (returns_weights) return SdpaImpl::materialized;
   if (shape.q_len == 1) return SdpaImpl::decode;
   return SdpaImpl::fused;
+}
+
+SdpaImpl choose_impl(const SdpaShape& shape, const SdpaOptions& o) {
+  return choose_impl(shape, o.impl, o.weights_bhqk || o.scores_bhqk);
+}
+
+void add_sdpa_scratch(const SdpaShape& shape, const SdpaOptions& o, bool returns_weights, WorkspaceSize& size) {
+  const bool weights = returns_weights || o.weights_bhqk;
+  const Scratch sc =
+      scratch_for(choose_impl(shape, o.impl, weights || o.scores_bhqk), shape, o.mask, weights, o.threads);
+  size.take<float>(sc.workers * sc.floats());
+  if (sc.states) size.take<OnlineSoftmax>(sc.workers * sc.states);
+}
+
+std::uint64_t sdpa_scratch_bytes(const SdpaShape& shape, const SdpaOptions& options, bool returns_weights) {
+  WorkspaceSize size;
+  add_sdpa_scratch(shape, options, returns_weights, size);
+  return size.peak_bytes();
 }
 
 Status validate_sdpa(const SdpaShape& s, const SdpaOptions& o) {
@@ -344,15 +389,19 @@ Status sdpa(const SdpaShape& shape, const float* q, const float* k, const float*
   Workspace own;  // used only when the caller gave none: scratch then lives for this call
   Workspace& ws = options.workspace ? *options.workspace : own;
   const Workspace::Frame frame(ws);
-  switch (choose_impl(shape, options)) {
+  const SdpaImpl impl = choose_impl(shape, options);
+  const Scratch sc = scratch_for(impl, shape, options.mask, options.weights_bhqk != nullptr, options.threads);
+  float* scratch = ws.take<float>(std::size_t(sc.workers * sc.floats()));
+  OnlineSoftmax* states = sc.states ? ws.take<OnlineSoftmax>(std::size_t(sc.workers * sc.states)) : nullptr;
+  switch (impl) {
     case SdpaImpl::decode:
-      run_decode(plan, q, k, v, out, options, ws);
+      run_decode(plan, q, k, v, out, options, sc, scratch);
       break;
     case SdpaImpl::fused:
-      run_fused(plan, q, k, v, out, options, ws);
+      run_fused(plan, q, k, v, out, options, sc, scratch, states);
       break;
     default:
-      run_materialized(plan, q, k, v, out, options, ws);
+      run_materialized(plan, q, k, v, out, options, sc, scratch);
       break;
   }
   return Status::success();

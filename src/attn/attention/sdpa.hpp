@@ -2,6 +2,7 @@
 // Not the projections or the model (attention/mha.hpp), and not the oracle (attention/ref.hpp).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "attn/attention/masks.hpp"
@@ -58,5 +59,15 @@ float sdpa_scale(const SdpaShape& shape, std::optional<float> scale);
 
 /// The implementation `sdpa` would run for these options.
 SdpaImpl choose_impl(const SdpaShape& shape, const SdpaOptions& options);
+/// The same rule for a call sized before its buffers exist: `asked` unless automatic; then materialized when
+/// weights or scores are returned, decode when Lq = 1, else fused.
+SdpaImpl choose_impl(const SdpaShape& shape, SdpaImpl asked, bool returns_weights);
+
+/// Heap bytes sdpa's scratch takes at its peak for this call: what a call without a workspace adds to the heap,
+/// and what a new workspace's peak_bytes() is after it. returns_weights: sized as if weights_bhqk were given (a
+/// caller sizing a call before its buffers exist). 64-bit: a wasm32 caller sizes calls past its address space.
+std::uint64_t sdpa_scratch_bytes(const SdpaShape& shape, const SdpaOptions& options, bool returns_weights = false);
+/// The same takes added to `size` (a caller whose own scratch is taken first, as MultiHeadAttention's is).
+void add_sdpa_scratch(const SdpaShape& shape, const SdpaOptions& options, bool returns_weights, WorkspaceSize& size);
 
 }  // namespace attn
