@@ -24,10 +24,7 @@
 #include "attn/train/head_report.hpp"
 #include "attn/train/row_stream.hpp"
 #include "attn/train/trainer.hpp"
-
-#ifndef ATTN_GPT2_ASSET_DEFAULT
-#define ATTN_GPT2_ASSET_DEFAULT "gpt2-bpe.bin"
-#endif
+#include "option_reader.hpp"
 
 namespace {
 
@@ -60,21 +57,9 @@ Options parse(int argc, char** argv) {
   t.layers = 2, t.heads = 4, t.d_model = 64, t.seq = t.context = 32, t.batch = 16, t.warmup = 50, t.steps = 3000;
   t.threads = 1;
   o.corpus.repeated_span_share = 1, o.corpus.span_min = 10, o.corpus.span_max = 15, o.corpus.span_pool = 24;
-  for (int i = 1; i < argc; ++i) {
-    const std::string key = argv[i];
-    if (i + 1 >= argc) fail("option " + key + " needs a value");
-    const std::string value = argv[++i];
-    char* end = nullptr;
-    const double number = std::strtod(value.c_str(), &end);
-    const bool numeric = !value.empty() && *end == '\0' && number >= 0;
-    const auto whole = [&]() -> std::size_t {
-      if (!numeric || number != double(std::size_t(number))) fail(key + " needs a whole number, given '" + value + "'");
-      return std::size_t(number);
-    };
-    const auto positive = [&]() -> double {
-      if (!numeric) fail(key + " needs a number, given '" + value + "'");
-      return number;
-    };
+  for (tools::OptionReader r(argc, argv, fail); r.next();) {
+    const std::string& key = r.key();
+    const std::string& value = r.text();
     if (key == "--bpe")
       o.bpe = value;
     else if (key == "--seeds") {
@@ -85,57 +70,57 @@ Options parse(int argc, char** argv) {
         at = comma == std::string::npos ? value.size() : comma + 1;
       }
     } else if (key == "--layers")
-      t.layers = whole();
+      t.layers = r.whole();
     else if (key == "--heads")
-      t.heads = whole();
+      t.heads = r.whole();
     else if (key == "--d-model")
-      t.d_model = whole();
+      t.d_model = r.whole();
     else if (key == "--d-ff")
-      t.d_ff = whole();
+      t.d_ff = r.whole();
     else if (key == "--seq")
-      t.seq = t.context = whole();
+      t.seq = t.context = r.whole();
     else if (key == "--batch")
-      t.batch = whole();
+      t.batch = r.whole();
     else if (key == "--lr")
-      t.lr = float(positive());
+      t.lr = float(r.number());
     else if (key == "--min-lr-ratio")
-      t.min_lr_ratio = float(positive());
+      t.min_lr_ratio = float(r.number());
     else if (key == "--weight-decay")
-      t.weight_decay = float(positive());
+      t.weight_decay = float(r.number());
     else if (key == "--beta2")
-      t.beta2 = float(positive());
+      t.beta2 = float(r.number());
     else if (key == "--init-scale")
-      t.init_scale = float(positive());
+      t.init_scale = float(r.number());
     else if (key == "--warmup")
-      t.warmup = whole();
+      t.warmup = r.whole();
     else if (key == "--steps")
-      t.steps = whole();
+      t.steps = r.whole();
     else if (key == "--max-steps")
-      o.max_steps = whole();
+      o.max_steps = r.whole();
     else if (key == "--span-min")
-      o.corpus.span_min = whole();
+      o.corpus.span_min = r.whole();
     else if (key == "--span-max")
-      o.corpus.span_max = whole();
+      o.corpus.span_max = r.whole();
     else if (key == "--span-pool")
-      o.corpus.span_pool = whole();
+      o.corpus.span_pool = r.whole();
     else if (key == "--repeat-share")
-      o.corpus.repeated_span_share = positive();
+      o.corpus.repeated_span_share = r.number();
     else if (key == "--chinese-share")
-      o.corpus.chinese_share = positive();
+      o.corpus.chinese_share = r.number();
     else if (key == "--report-every")
-      o.report_every = std::max<std::size_t>(1, whole());
+      o.report_every = std::max<std::size_t>(1, r.whole());
     else if (key == "--report-docs")
-      o.report_docs = whole();
+      o.report_docs = r.whole();
     else if (key == "--report-sequences")
-      o.report_sequences = whole();
+      o.report_sequences = r.whole();
     else if (key == "--threshold")
-      o.threshold = positive();
+      o.threshold = r.number();
     else if (key == "--confirm")
-      o.confirm = std::max<std::size_t>(1, whole());
+      o.confirm = std::max<std::size_t>(1, r.whole());
     else if (key == "--threads")
-      t.threads = whole();
+      t.threads = r.whole();
     else if (key == "--run-on")
-      o.run_on = positive();
+      o.run_on = r.number();
     else
       fail("unknown option " + key + " (see the comment at the top of tools/train/live_sweep.cpp)");
   }

@@ -24,10 +24,8 @@
 #include "attn/train/film.hpp"
 #include "attn/train/head_report.hpp"
 #include "attn/train/trainer.hpp"
+#include "option_reader.hpp"
 
-#ifndef ATTN_GPT2_ASSET_DEFAULT
-#define ATTN_GPT2_ASSET_DEFAULT "gpt2-bpe.bin"
-#endif
 
 namespace {
 
@@ -55,46 +53,34 @@ void check(const Status& st, const char* what) {
 Options parse(int argc, char** argv) {
   Options o;
   o.trainer.steps = 16000, o.trainer.warmup = 200, o.trainer.threads = 2;
-  for (int i = 1; i < argc; ++i) {
-    const std::string key = argv[i];
-    if (i + 1 >= argc) fail("option " + key + " needs a value");
-    const std::string value = argv[++i];
-    char* end = nullptr;
-    const double number = std::strtod(value.c_str(), &end);
-    const bool numeric = !value.empty() && *end == '\0' && number >= 0;
-    const auto whole = [&]() -> std::size_t {
-      if (!numeric || number != double(std::size_t(number))) fail(key + " needs a whole number, given '" + value + "'");
-      return std::size_t(number);
-    };
-    if (key == "--out") o.out = value;
-    else if (key == "--report") o.report = value;
-    else if (key == "--state") o.state = value;
-    else if (key == "--log") o.log = value;
-    else if (key == "--bpe") o.bpe = value;
-    else if (key == "--layers") o.trainer.layers = whole();
-    else if (key == "--heads") o.trainer.heads = whole();
-    else if (key == "--d-model") o.trainer.d_model = whole();
-    else if (key == "--seq") o.trainer.seq = o.trainer.context = whole();
-    else if (key == "--batch") o.trainer.batch = whole();
-    else if (key == "--steps") o.trainer.steps = whole();
-    else if (key == "--warmup") o.trainer.warmup = whole();
-    else if (key == "--seed") o.trainer.seed = whole();
-    else if (key == "--corpus-seed") o.corpus_seed = whole();
-    else if (key == "--threads") o.trainer.threads = whole();
-    else if (key == "--eval-every") o.eval_every = std::max<std::size_t>(1, whole());
-    else if (key == "--state-every") o.state_every = std::max<std::size_t>(100, whole() / 100 * 100);  // whole loss windows
-    else if (key == "--film-frames") o.film_frames = whole();
-    else if (key == "--report-docs") o.report_docs = whole();
-    else if (key == "--span-min") o.span_min = whole();
-    else if (key == "--span-pool") o.span_pool = whole();
-    else if (key == "--span-max") o.span_max = whole();
-    else if (key == "--repeat-share" || key == "--chinese-share") {
-      if (!numeric || number > 1) fail(key + " needs a share in [0, 1]");
-      (key == "--repeat-share" ? o.repeat_share : o.chinese_share) = number;
-    } else if (key == "--lr") {
-      if (!numeric || number <= 0) fail("--lr needs a positive number");
-      o.trainer.lr = float(number);
-    } else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
+  for (tools::OptionReader r(argc, argv, fail); r.next();) {
+    const std::string& key = r.key();
+    if (key == "--out") o.out = r.text();
+    else if (key == "--report") o.report = r.text();
+    else if (key == "--state") o.state = r.text();
+    else if (key == "--log") o.log = r.text();
+    else if (key == "--bpe") o.bpe = r.text();
+    else if (key == "--layers") o.trainer.layers = r.whole();
+    else if (key == "--heads") o.trainer.heads = r.whole();
+    else if (key == "--d-model") o.trainer.d_model = r.whole();
+    else if (key == "--seq") o.trainer.seq = o.trainer.context = r.whole();
+    else if (key == "--batch") o.trainer.batch = r.whole();
+    else if (key == "--steps") o.trainer.steps = r.whole();
+    else if (key == "--warmup") o.trainer.warmup = r.whole();
+    else if (key == "--seed") o.trainer.seed = r.whole();
+    else if (key == "--corpus-seed") o.corpus_seed = r.whole();
+    else if (key == "--threads") o.trainer.threads = r.whole();
+    else if (key == "--eval-every") o.eval_every = std::max<std::size_t>(1, r.whole());
+    else if (key == "--state-every") o.state_every = std::max<std::size_t>(100, r.whole() / 100 * 100);  // whole loss windows
+    else if (key == "--film-frames") o.film_frames = r.whole();
+    else if (key == "--report-docs") o.report_docs = r.whole();
+    else if (key == "--span-min") o.span_min = r.whole();
+    else if (key == "--span-pool") o.span_pool = r.whole();
+    else if (key == "--span-max") o.span_max = r.whole();
+    else if (key == "--repeat-share") o.repeat_share = r.share();
+    else if (key == "--chinese-share") o.chinese_share = r.share();
+    else if (key == "--lr") o.trainer.lr = float(r.positive());
+    else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
   }
   if (o.out.empty() && o.report.empty()) fail("--out FILE (train) or --report FILE (measure a model) is required");
   if (o.state.empty()) o.state = o.out + ".state";
