@@ -163,10 +163,11 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
     measure_s += seconds_since(t0);
     // An induction head reads a previous layer (K-composition), so only heads of layer ≥ 1 count: a layer-0 head
     // that scores is a fixed-offset head matching the probe's period, not one that finds the earlier copy.
+    // A 1-layer model has no such head: its best stays 0.
     best_at = tc.heads;
     for (std::size_t k = tc.heads; k < heads.induction.size(); ++k)
       if (heads.induction[k] > heads.induction[best_at]) best_at = k;
-    best = heads.induction[best_at], induction_loss = heads.induction_loss;
+    best = best_at < heads.induction.size() ? heads.induction[best_at] : 0, induction_loss = heads.induction_loss;
     const std::size_t layer0_best = heads.best({heads.induction.begin(), heads.induction.begin() + long(tc.heads)});
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s[%zu, %.3f, %.3f]", curve.size() > 1 ? ", " : "", s, window_loss / window, best);
