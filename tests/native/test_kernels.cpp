@@ -4,6 +4,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "attn/kernels/kernels.hpp"
@@ -36,6 +37,28 @@ TEST_CASE("gemm_nt matches double dot products on every table", "[kernels]") {
         INFO(attn::isa_name(isa) << " k=" << k << " n=" << n);
         CHECK(compare(c, ref, kKernelTol) == "");
       }
+  }
+}
+
+TEST_CASE("gemm_nt gives every dot the bits of a 1 × 1 call, whatever block computes it, on every table", "[kernels]") {
+  // Blocking (rows in pairs, b rows in fours, four lane sums at once) may share loads and shuffles but not change a
+  // sum's order: the trained model's bytes depend on it.
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t k : kSizes)
+      for (std::size_t m : {std::size_t(1), std::size_t(2), std::size_t(3), std::size_t(5)})
+        for (std::size_t n = 1; n <= 9; ++n) {
+          const std::size_t lda = k + 3, ldb = k + 1, ldc = n + 2;
+          auto a = random_vector(m * lda + 1, 11 + k), b = random_vector(n * ldb + 1, 12 + n);
+          for (std::size_t i = 0; i < a.size(); i += 3) a[i] *= 1e3f;  // mixed magnitudes: any reordering shows
+          std::vector<float> c(m * ldc, -7.f), one(m * ldc, -7.f);
+          kt.gemm_nt(m, n, k, 0.5f, a.data() + 1, lda, b.data() + 1, ldb, c.data(), ldc);
+          for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+              kt.gemm_nt(1, 1, k, 0.5f, a.data() + 1 + i * lda, lda, b.data() + 1 + j * ldb, ldb, &one[i * ldc + j], 1);
+          INFO(attn::isa_name(isa) << " m=" << m << " n=" << n << " k=" << k);
+          CHECK(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0);
+        }
   }
 }
 

@@ -48,52 +48,124 @@ struct F16Convert<xsimd::avx512f> {
 };
 #endif
 
+/// Four lane sums at once, each bit-identical to xsimd::reduce_add of its batch (the same pairs added in the same
+/// tree; float addition is commutative, so only the tree matters): out[q] = reduce_add(s[q]). The primary template
+/// calls reduce_add four times; the specialisations below do the same tree with shared shuffles, and exist only in the
+/// translation unit compiled for their arch (as F16Convert).
+template <class Arch>
+struct Reduce4 {
+  template <class V>
+  XSIMD_INLINE static void sums(const V* s, float* out) {
+    for (int q = 0; q < 4; ++q) out[q] = xsimd::reduce_add(s[q]);
+  }
+};
+
+#if defined(__AVX2__) && defined(__FMA__)
+/// xsimd's AVX sum of x[0, 8): t = low half + high half, then (t0 + t1) + (t2 + t3).
+template <>
+struct Reduce4<xsimd::fma3<xsimd::avx2>> {
+  template <class V>
+  XSIMD_INLINE static void sums(const V* s, float* out) {
+    const __m256 ab = _mm256_add_ps(_mm256_permute2f128_ps(s[0], s[1], 0x20), _mm256_permute2f128_ps(s[0], s[1], 0x31));
+    const __m256 cd = _mm256_add_ps(_mm256_permute2f128_ps(s[2], s[3], 0x20), _mm256_permute2f128_ps(s[2], s[3], 0x31));
+    const __m256 pairs = _mm256_hadd_ps(ab, cd);        // [a01 a23 c01 c23 | b01 b23 d01 d23]
+    const __m256 sums = _mm256_hadd_ps(pairs, pairs);   // [a c a c | b d b d]
+    const __m128 lo = _mm256_castps256_ps128(sums), hi = _mm256_extractf128_ps(sums, 1);
+    out[0] = _mm_cvtss_f32(lo);
+    out[1] = _mm_cvtss_f32(hi);
+    out[2] = _mm_cvtss_f32(_mm_movehdup_ps(lo));
+    out[3] = _mm_cvtss_f32(_mm_movehdup_ps(hi));
+  }
+};
+#endif
+
+#if defined(__AVX512F__)
+/// xsimd's AVX-512F sum of x[0, 16): r = (Q0 + Q1) + (Q2 + Q3) over its four quarters, then (r0 + r1) + (r2 + r3).
+template <>
+struct Reduce4<xsimd::avx512f> {
+  template <class V>
+  XSIMD_INLINE static void sums(const V* s, float* out) {
+    // Quarters paired within each batch: [a(Q0+Q1) a(Q2+Q3) b(Q0+Q1) b(Q2+Q3)], the same for c, d.
+    const __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(s[0], s[1], 0x88), _mm512_shuffle_f32x4(s[0], s[1], 0xDD));
+    const __m512 cd = _mm512_add_ps(_mm512_shuffle_f32x4(s[2], s[3], 0x88), _mm512_shuffle_f32x4(s[2], s[3], 0xDD));
+    const __m512 r = _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, 0x88), _mm512_shuffle_f32x4(ab, cd, 0xDD));  // [ra rb rc rd]
+    const __m512 h = _mm512_add_ps(r, _mm512_shuffle_ps(r, r, 0xB1));   // [r0+r1, ·, r2+r3, ·] in each quarter
+    const __m512 t = _mm512_add_ps(h, _mm512_shuffle_ps(h, h, 0x4E));   // (r0+r1) + (r2+r3) in lane 0 of each quarter
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, t);
+    for (int q = 0; q < 4; ++q) out[q] = lanes[4 * q];
+  }
+};
+#endif
+
+#if defined(__wasm_simd128__)
+/// xsimd's wasm sum of x[0, 4): (x0 + x2) + (x1 + x3).
+template <>
+struct Reduce4<xsimd::wasm> {
+  template <class V>
+  XSIMD_INLINE static void sums(const V* s, float* out) {
+    const v128_t ab = wasm_f32x4_add(wasm_i32x4_shuffle(s[0], s[1], 0, 1, 4, 5), wasm_i32x4_shuffle(s[0], s[1], 2, 3, 6, 7));
+    const v128_t cd = wasm_f32x4_add(wasm_i32x4_shuffle(s[2], s[3], 0, 1, 4, 5), wasm_i32x4_shuffle(s[2], s[3], 2, 3, 6, 7));
+    // ab = [a0+a2, a1+a3, b0+b2, b1+b3], cd the same for c, d.
+    const v128_t sums = wasm_f32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 2, 4, 6), wasm_i32x4_shuffle(ab, cd, 1, 3, 5, 7));
+    wasm_v128_store(out, sums);
+  }
+};
+#endif
+
 template <class Arch>
 struct Kernels {
   using V = xsimd::batch<float, Arch>;
   static constexpr size_t W = V::size;
 
-  // c[i, j] = alpha · dot(a_i, b_j): four b rows share each load of a_i; lanes reduced once per dot.
+  // c[i, j] = alpha · dot(a_i, b_j). Every dot has one order whatever block computes it: lane-wise FMAs over
+  // t < kv, the lanes summed as xsimd::reduce_add sums them, then the tail t ≥ kv in order; blocking only shares
+  // loads (and Reduce4 shares the lane sums' shuffles), so it never changes a bit (test_kernels holds it to 1 × 1 calls).
   static void gemm_nt(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b,
                       size_t ldb, float* c, size_t ldc) {
     const size_t kv = k - k % W;
-    for (size_t i = 0; i < m; ++i) {
-      const float* ai = a + i * lda;
-      size_t j = 0;
-      for (; j + 4 <= n; j += 4) {
-        const float* b0 = b + j * ldb;
-        const float* b1 = b0 + ldb;
-        const float* b2 = b1 + ldb;
-        const float* b3 = b2 + ldb;
-        V s0(0.f), s1(0.f), s2(0.f), s3(0.f);
-        for (size_t t = 0; t < kv; t += W) {
-          const V x = V::load_unaligned(ai + t);
-          s0 = xsimd::fma(x, V::load_unaligned(b0 + t), s0);
-          s1 = xsimd::fma(x, V::load_unaligned(b1 + t), s1);
-          s2 = xsimd::fma(x, V::load_unaligned(b2 + t), s2);
-          s3 = xsimd::fma(x, V::load_unaligned(b3 + t), s3);
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) dot_rows<2>(n, k, kv, alpha, a + i * lda, lda, b, ldb, c + i * ldc, ldc);
+    if (i < m) dot_rows<1>(n, k, kv, alpha, a + i * lda, lda, b, ldb, c + i * ldc, ldc);
+  }
+
+  // gemm_nt's rows a[0, R) against every b row: blocks of R × 4 dots (each load of b serves R rows, each load of a
+  // serves 4 b rows), then the b rows left over one at a time.
+  template <size_t R>
+  static void dot_rows(size_t n, size_t k, size_t kv, float alpha, const float* a, size_t lda, const float* b,
+                       size_t ldb, float* c, size_t ldc) {
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const float* bj = b + j * ldb;
+      V s[R][4];
+      for (size_t r = 0; r < R; ++r)
+        for (size_t q = 0; q < 4; ++q) s[r][q] = V(0.f);
+      for (size_t t = 0; t < kv; t += W) {
+        V x[R];
+        for (size_t r = 0; r < R; ++r) x[r] = V::load_unaligned(a + r * lda + t);
+        for (size_t q = 0; q < 4; ++q) {
+          const V y = V::load_unaligned(bj + q * ldb + t);
+          for (size_t r = 0; r < R; ++r) s[r][q] = xsimd::fma(x[r], y, s[r][q]);
         }
-        float r0 = xsimd::reduce_add(s0), r1 = xsimd::reduce_add(s1);
-        float r2 = xsimd::reduce_add(s2), r3 = xsimd::reduce_add(s3);
-        for (size_t t = kv; t < k; ++t) {
-          r0 += ai[t] * b0[t];
-          r1 += ai[t] * b1[t];
-          r2 += ai[t] * b2[t];
-          r3 += ai[t] * b3[t];
-        }
-        float* ci = c + i * ldc + j;
-        ci[0] = alpha * r0;
-        ci[1] = alpha * r1;
-        ci[2] = alpha * r2;
-        ci[3] = alpha * r3;
       }
-      for (; j < n; ++j) {
-        const float* bj = b + j * ldb;
+      for (size_t r = 0; r < R; ++r) {
+        float sum[4];
+        Reduce4<Arch>::sums(s[r], sum);
+        const float* ar = a + r * lda;
+        for (size_t t = kv; t < k; ++t)
+          for (size_t q = 0; q < 4; ++q) sum[q] += ar[t] * bj[q * ldb + t];
+        for (size_t q = 0; q < 4; ++q) c[r * ldc + j + q] = alpha * sum[q];
+      }
+    }
+    for (; j < n; ++j) {
+      const float* bj = b + j * ldb;
+      for (size_t r = 0; r < R; ++r) {
+        const float* ar = a + r * lda;
         V s(0.f);
-        for (size_t t = 0; t < kv; t += W) s = xsimd::fma(V::load_unaligned(ai + t), V::load_unaligned(bj + t), s);
-        float r = xsimd::reduce_add(s);
-        for (size_t t = kv; t < k; ++t) r += ai[t] * bj[t];
-        c[i * ldc + j] = alpha * r;
+        for (size_t t = 0; t < kv; t += W) s = xsimd::fma(V::load_unaligned(ar + t), V::load_unaligned(bj + t), s);
+        float sum = xsimd::reduce_add(s);
+        for (size_t t = kv; t < k; ++t) sum += ar[t] * bj[t];
+        c[r * ldc + j] = alpha * sum;
       }
     }
   }
