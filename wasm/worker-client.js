@@ -1,16 +1,29 @@
 // The main-thread half of attention-wasm's worker helper: createAttentionWorker() starts worker.js and returns an
-// object whose methods mirror the API but return promises. Not for Node (no Web Worker there): browsers only.
+// object whose methods mirror the API but return promises. Not for Node (no Web Worker there): browsers only, and
+// not the worker side (worker-host.js, whose protocol this speaks).
 //
 // Inputs are copied to the worker (structured clone; your arrays stay usable); results come back transferred.
 // Errors reject with the same AttentionError (code + message) the main thread would throw.
 import { AttentionError } from './errors.js';
 
 function reviveError(e) {
-  if (e.name === 'AttentionError') return new AttentionError(e.code, e.message);
-  const error = new Error(e.message);
-  error.name = e.name;
-  if (e.code !== undefined) error.code = e.code;
-  return error;
+  let error;
+  if (e.name === 'AttentionError') error = new AttentionError(e.code, e.message);
+  else {
+    error = new Error(e.message);
+    error.name = e.name;
+    if (e.code !== undefined) error.code = e.code;
+  }
+  return Object.assign(error, e.details);  // e.g. an application's message key and arguments
+}
+
+/** loadModel's source as something a worker can receive and read as the main thread would. */
+async function sendableSource(source) {
+  // A relative URL means the page's, not the worker script's.
+  if (source instanceof URL) return source.href;
+  if (typeof source === 'string') return new URL(source, globalThis.document?.baseURI ?? globalThis.location?.href).href;
+  if (typeof Response !== 'undefined' && source instanceof Response) return source.blob();
+  return source;  // ArrayBuffer, typed array, Blob: cloned (a Blob's bytes are not copied)
 }
 
 /**
@@ -34,6 +47,7 @@ export function createAttentionWorker(worker) {
     const { id, ok, value, error } = event.data ?? {};
     const p = pending.get(id);
     if (!p) return;
+    if ('progress' in event.data) return p.onProgress?.(event.data.progress);  // a partial answer: more to come
     pending.delete(id);
     if (ok) p.resolve(value);
     else p.reject(reviveError(error));
@@ -46,19 +60,21 @@ export function createAttentionWorker(worker) {
   });
   w.addEventListener('messageerror', () => failAll(new AttentionError('WORKER_FAILED', 'attention worker: a message could not be deserialized')));
 
-  function call(target, method, args = []) {
+  /** Posts request (with a fresh id) and resolves to its answer; onProgress gets each progress message before it. */
+  function send(request, what, { onProgress, transfer = [] } = {}) {
     if (closed) return Promise.reject(closed);
     return new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, onProgress });
       try {
-        w.postMessage({ id, target, method, args });
+        w.postMessage({ id, ...request }, transfer);
       } catch (error) {  // e.g. a function in the options: it cannot be cloned
         pending.delete(id);
-        reject(new AttentionError('INVALID_ARGUMENT', `${method}: arguments cannot be sent to a worker (${error.message})`));
+        reject(new AttentionError('INVALID_ARGUMENT', `${what}: arguments cannot be sent to a worker (${error.message})`));
       }
     });
   }
+  const call = (target, method, args = [], extra) => send({ target, method, args, ...extra?.request }, method, extra);
 
   const handle = (h) => ({ id: h.ref, dispose: () => call(h.ref, 'dispose') });
 
@@ -111,6 +127,56 @@ export function createAttentionWorker(worker) {
     };
   }
 
+  function session(h) {
+    return {
+      ...handle(h),
+      /** Tokens kept (read so far and not truncated). */
+      position: () => call(h.ref, 'get', ['position']),
+      append: (ids, options) => call(h.ref, 'append', [ids, options]),
+      truncate: (position) => call(h.ref, 'truncate', [position]),
+    };
+  }
+
+  /**
+   * An async iterator over a Generation in the worker, made by start() at the first next() (like the main thread's
+   * async generator, nothing runs or fails before): each next() asks for one step; break/return ends it there.
+   */
+  function generation(start) {
+    let made = null, done = false;
+    const ref = async () => (await (made ??= start())).ref;
+    return {
+      async next() {
+        if (done) return { done: true, value: undefined };
+        const step = await call(await ref(), 'next').catch((error) => {
+          done = true;  // a failed generator is finished, as on the main thread
+          throw error;
+        });
+        if (step.done) done = true;
+        return step;
+      },
+      async return(value) {
+        if (done || !made) return (done = true), { done: true, value };
+        done = true;
+        return call(await ref(), 'return');
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  function model(h) {
+    const m = {
+      ...handle(h),
+      ...h.props,
+      forward: (ids, options) => call(h.ref, 'forward', [ids, options]),
+      session: async () => session(await call(h.ref, 'session')),
+      generate: (ids, options) => generation(() => call(h.ref, 'generate', [ids, options])),
+    };
+    if (typeof Symbol.asyncDispose === 'symbol') m[Symbol.asyncDispose] = m.dispose;
+    return m;
+  }
+
   return {
     /** The underlying Worker. */
     worker: w,
@@ -127,6 +193,21 @@ export function createAttentionWorker(worker) {
     tokenizer: async (name) => tokenizer(await call(0, 'tokenizer', [name])),
     /** attn.kvCache(options) inside the worker: the cache stays there; append/attention copy only the new arrays. */
     kvCache: async (options) => kvCache(await call(0, 'kvCache', [options])),
+    /**
+     * attn.loadModel(source, options) inside the worker; resolves to a Model handle (config, headScores, … as on the
+     * main thread; forward, session, generate and dispose return promises). onProgress gets { loaded, total }.
+     */
+    async loadModel(source, options) {
+      let onProgress;  // a function cannot be sent: the worker posts progress messages instead
+      if (typeof options?.onProgress === 'function') ({ onProgress, ...options } = options);
+      const request = { progress: onProgress !== undefined };
+      return model(await call(0, 'loadModel', [await sendableSource(source), options], { onProgress, request }));
+    },
+    /**
+     * One of the application's own handlers (serveAttentionWorker({ handlers }) in the worker): handlers[name](input).
+     * onProgress gets what the handler reports with progress(); transfer: buffers of input to move, not copy.
+     */
+    call: (name, input, { onProgress, transfer } = {}) => send({ handler: name, input }, name, { onProgress, transfer }),
     /** Stops the worker; pending and later calls reject with AttentionError('DISPOSED'). */
     terminate() {
       w.terminate();
