@@ -6,8 +6,14 @@
 const TOP = 10;      // tokens shown in the prediction bars
 const LENS_TOP = 5;  // tokens shown per depth in the logit lens
 
-/** Handlers for worker.js, given the initialised package, the GPT-2 tokenizer and the default model's bytes. */
-export function modelHandlers({ attn, tok, tokenize, defaultModel, pageError, bytePieces }) {
+/**
+ * Handlers for worker.js, given `ready` (resolves to the initialised package and the GPT-2 tokenizer) and the default
+ * model's bytes. worker.js runs a handler only once `ready` has resolved, and this file's reaction to it was
+ * registered first (at the worker's start), so attn and tok are set by then.
+ */
+export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePieces }) {
+  let attn, tok;
+  ready.then((lib) => ({ attn, tok } = lib), () => {});  // a failed start is reported by every handler's await
   let model = null, rowOf = null, info = null;
   // The last text read, kept in a session (the KV caches of its tokens) with what the page was given for it, so the
   // next keystroke's text is read from its first changed token: typing at the end of 128 tokens runs the model on

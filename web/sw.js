@@ -13,6 +13,7 @@ const FILES = [
   'sections/cost.js', 'sections/decode.js', 'sections/heads.js', 'sections/next-tokens.js', 'sections/positions.js',
   'sections/steps.js', 'sections/tokens.js', 'sections/variants.js', 'sections/model-steps.js', 'sections/multi-head.js',
   'dist/index.js', 'dist/version.js', 'dist/attn.mjs', 'dist/attn.wasm', 'dist/errors.js', 'dist/finalize.js', 'dist/heap.js', 'dist/tokenizer.js', 'dist/trace.js', 'dist/instance.js', 'dist/options.js', 'dist/kv-cache.js', 'dist/mha.js', 'dist/model.js', 'dist/model-file.js', 'dist/trainer.js', 'dist/demo.js',
+  'dist/worker-client.js', 'dist/worker-host.js',
   'dist/gpt2-bpe.bin', 'dist/mt/attn_mt.mjs', 'dist/mt/attn_mt.wasm', 'dist/mt/attn_mt.worker.js',
 ];
 

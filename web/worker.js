@@ -1,8 +1,16 @@
 // The demo's compute side, in a Web Worker so typing never waits for the math: tokenizer, models, traces,
-// variants, timings and costs, all from attention-wasm. Not drawing: app.js draws what this returns.
+// variants, timings and costs, all from attention-wasm. Not drawing: app.js draws what this returns, and not the
+// protocol: the package's worker host (serveAttentionWorker) answers the page's createAttentionWorker client with
+// the handlers below, run here so that one keystroke is one round trip.
+import { serveAttentionWorker } from '/dist/worker-host.js';
+import { headAverage, headSlice, init, permutationDiff } from '/dist/index.js';
+import { demo as demoOf } from '/dist/demo.js';
+import { POSITIONS_PAIR } from './examples.js';
+import { modelHandlers } from './lm-worker.js';
+import { bytePieces } from './pieces.js';
 
 const MAX_TOKENS = 256;  // traces grow as heads·L²; beyond this the page would draw millions of cells
-let attn, demo, tok, teaching, permutationDiff, headAverage, headSlice, bytePieces, POSITIONS_PAIR;
+let attn, demo, tok, teaching;
 const seeded = new Map();  // config key → MultiHeadAttention
 // The page runs two of these workers (rpc.js): the one for the whole model (named 'model') fetches our trained model
 // at once, while the package's wasm loads, so the two downloads run in parallel.
@@ -13,26 +21,20 @@ const defaultModelBytes = !modelRole ? Promise.reject(pageError('noModel')) : fe
   return r.arrayBuffer();
 });
 defaultModelBytes.catch(() => {});  // reported when the page asks for the model, not as an unhandled rejection
-let modelHandlers = {};
 
 /** An error the page words itself: S.errors[key](...args) in the page's language (the message is the key). */
 function pageError(key, ...args) {
   return Object.assign(new Error(key), { key, args });
 }
 
-// The library is imported dynamically so that onmessage (at the end of this file) is installed when the worker
-// starts: with a static import, messages sent while the module graph still loads would find no listener.
+// The package, its tokenizer and the teaching model; every handler waits for them (the worker host is installed at
+// once, below, so that no request sent while they load is lost).
 const ready = (async () => {
-  ({ bytePieces } = await import('./pieces.js'));
-  ({ POSITIONS_PAIR } = await import('./examples.js'));
-  const lib = await import('/dist/index.js');
-  attn = await lib.init();
-  demo = (await import('/dist/demo.js')).demo(attn);
-  ({ permutationDiff, headAverage, headSlice } = lib);
+  attn = await init();
+  demo = demoOf(attn);
   tok = await attn.tokenizer('gpt2');
   teaching = demo.teachingModel();
-  const { modelHandlers: make } = await import('./lm-worker.js');
-  modelHandlers = make({ attn, tok, tokenize, defaultModel: () => defaultModelBytes, pageError, bytePieces });
+  return { attn, tok };
 })();
 
 /**
@@ -245,19 +247,11 @@ const handlers = {
   },
 };
 
-function transferables(value, found = new Set()) {
-  if (ArrayBuffer.isView(value)) found.add(value.buffer);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) transferables(v, found);
-  return [...found];
-}
-
-self.onmessage = async ({ data: { id, method, args } }) => {
-  try {
-    await ready;
-    const handler = handlers[method] ?? modelHandlers[method];
-    const result = await handler(...args, (progress) => self.postMessage({ id, progress }));
-    self.postMessage({ id, result }, transferables(result));
-  } catch (error) {
-    self.postMessage({ id, error: { name: error.name, code: error.code, message: error.message, key: error.key, args: error.args } });
-  }
+const modelSide = modelHandlers({ ready, tokenize, defaultModel: () => defaultModelBytes, pageError, bytePieces });
+const whenReady = (handler) => async (input, { progress }) => {
+  await ready;
+  return handler(input, progress);
 };
+serveAttentionWorker({
+  handlers: Object.fromEntries(Object.entries({ ...handlers, ...modelSide }).map(([name, h]) => [name, whenReady(h)])),
+});
