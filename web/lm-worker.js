@@ -17,8 +17,9 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
   let model = null, rowOf = null, info = null;
   // The last text read, kept in a session (the KV caches of its tokens) with what the page was given for it, so the
   // next keystroke's text is read from its first changed token: typing at the end of 128 tokens runs the model on
-  // one or two tokens, not on 128. Rows of earlier tokens never change (the model is causal).
-  let session = null, kept = null;  // kept: { ids, key, logits [T, V], attention [L, H, T, T] | null, terms [T − 1] }
+  // one or two tokens, not on 128. Rows of earlier tokens never change (the model is causal), so the answer carries the
+  // attention rows of the re-read tokens only: the page keeps the earlier ones (lm.js), this worker keeps none.
+  let session = null, kept = null;  // kept: { ids, key, logits [T, V], terms [T − 1], unknown }
 
   /** Softmax of logits[offset, offset + V) (a probability distribution over the model's rows). */
   function probabilities(logits, offset, V) {
@@ -85,8 +86,10 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
    * The model's view of a text: top next tokens, every head's weights, the loss on the text, the logit lens.
    * incremental: read through the session from the first token that differs from the last call's (the same rows a
    * full pass gives: tests/node/gpt2.test.mjs holds the session to the full pass); else one full pass.
+   * have: the ids whose attention rows the page holds for these heads switched off (none: it holds none). The answer's
+   * attention is [L, H, T − attentionFrom, T], the rows from attentionFrom on: earlier rows equal the page's.
    */
-  function analyze({ text, ablate = [], attention = true }, incremental = false) {
+  function analyze({ text, ablate = [], attention = true, have = null }, incremental = false) {
     if (!model) return { empty: true, noModel: true };
     const start = performance.now();
     const c = model.config;
@@ -99,9 +102,15 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
     const wantAttention = attention && LH * T * T <= 24e6;  // at most ~100 MB of weights for the grid
     const options = { logits: 'all', attention: wantAttention, maxAttentionTokens: c.context, ablate, logitLens: true };
     const key = JSON.stringify([ablate, wantAttention]);
-    // Tokens 0 … p − 1 are kept; at least the last token is read again (the lens and the prediction are its).
+    // Tokens 0 … p − 1 are kept; at least the last token is read again (the lens and the prediction are its), and
+    // every token whose attention rows the page lacks.
     let p = 0;
     if (incremental && kept?.key === key) while (p < T - 1 && p < kept.ids.length && kept.ids[p] === ids[p]) p++;
+    if (wantAttention) {
+      let held = 0;
+      while (held < p && held < (have?.length ?? 0) && have[held] === ids[held]) held++;
+      p = held;
+    }
     let r;
     if (incremental) {
       session.truncate(p);
@@ -112,15 +121,6 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
     const n = T - p, logits = new Float32Array(T * V);
     if (p) logits.set(kept.logits.subarray(0, p * V));
     logits.set(r.logits, p * V);
-    let weights = null;
-    if (wantAttention) {  // [L, H, T, T]: the kept rows (zero past the old end: a token never sees later ones), then the new
-      weights = new Float32Array(LH * T * T);
-      const old = kept?.ids.length ?? 0;
-      for (let lh = 0; lh < LH; lh++) {
-        for (let i = 0; i < p; i++) weights.set(kept.attention.subarray((lh * old + i) * old, (lh * old + i) * old + i + 1), (lh * T + i) * T);
-        weights.set(r.attention.subarray(lh * n * T, (lh + 1) * n * T), (lh * T + p) * T);
-      }
-    }
     // Loss on the text: the mean of −log p(next token) over the positions whose next token the model knows. Term t
     // reads logits row t and token t + 1: the kept terms before p − 1 hold.
     const terms = new Float64Array(Math.max(0, T - 1));
@@ -136,12 +136,12 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
     for (const x of terms) if (!Number.isNaN(x)) loss += x, counted++;
     const unknown = new Set(Array.from(r.unknownPositions, (i) => i + p));
     if (p) for (const t of kept.unknown) if (t < p) unknown.add(t);
-    if (incremental) kept = { ids, key, logits, attention: weights, terms, unknown };
+    if (incremental) kept = { ids, key, logits, terms, unknown };
     const lens = [];
     for (let d = 0; d <= c.layers; d++) lens.push(top(probabilities(r.logitLens, d * V, V), LENS_TOP));
     return {
       tokens: tokens.map((t, i) => ({ ...t, unknown: unknown.has(i) })), layers: c.layers, heads: c.heads,
-      attention: weights && weights.slice(),  // a copy: the answer's buffers move to the page, the kept ones stay here
+      attention: wantAttention ? r.attention : null, attentionFrom: p,  // [L, H, n, T], the session's own copy: it moves to the page
       top: top(probabilities(logits, (T - 1) * V, V), TOP),
       loss: counted ? loss / counted : null, lossCount: counted, lens, ablate, ms, truncated: all.length > T,
       text, reread: n, answerMs: performance.now() - start, tokenizeMs: t0 - start,

@@ -53,11 +53,18 @@ export async function updateModel() {
   try {
     const ablate = [...ablated].map((lh) => lh.split('.').map(Number))
       .filter(([l, h]) => l < lm.info.config.layers && h < lm.info.config.heads);
-    const answer = call('modelAnalyze', { text: page.state.text, ablate });
+    // The rows the page holds: the worker sends only the attention rows from the first token they do not cover.
+    const held = lm.analysis?.attention && analysedModel === lm.info && JSON.stringify(lm.analysis.ablate) === JSON.stringify(ablate)
+      ? lm.analysis : null;
+    const answer = call('modelAnalyze', { text: page.state.text, ablate, have: held?.tokens.map((t) => t.id) ?? null });
     const base = ablate.length ? call('modelAnalyzeBase', { text: page.state.text }) : null;
     base?.catch(() => {});  // stale when a newer keystroke came: answered (or ignored) with `answer` below
     const a = await answer;
     a.baseLoss = base ? (await base).loss : a.loss;
+    if (a.attention) a.attention = withHeldRows(a, held);
+    a.version = ++analyses;
+    a.heldVersion = held?.version ?? null;  // the analysis whose attention rows before attentionFrom this one shares
+    analysedModel = lm.info;
     const t1 = performance.now();
     lm.analysis = a;
     // Each part's time, for bench/model-page.bench.mjs: what a keystroke's frame waits for.
@@ -77,6 +84,31 @@ export async function updateModel() {
   } catch (e) {
     if (!e.stale) showError(e);
   }
+}
+
+let analyses = 0, analysedModel = null;  // analyses answered so far; the model lm.analysis is of
+
+/**
+ * The answer's attention rows [L, H, T − from, T] (from = a.attentionFrom) below the held analysis's rows 0 … from − 1:
+ * the whole [L, H, T, T]. The held buffer is written in place when the length is unchanged (typing within the last
+ * token), so a keystroke allocates nothing of size T²; the held analysis is being replaced, nothing reads it after.
+ */
+function withHeldRows(a, held) {
+  const from = a.attentionFrom, T = a.tokens.length, rows = a.attention, n = T - from;
+  if (from === 0) return rows;
+  const LH = rows.length / (n * T), oldT = held.tokens.length, old = held.attention;
+  let all = old;
+  if (oldT !== T) {  // a row of another length: copied cell by cell (a row of token i holds i + 1 weights)
+    all = new Float32Array(LH * T * T);
+    for (let lh = 0; lh < LH; lh++) {
+      for (let i = 0; i < from; i++) {
+        const src = (lh * oldT + i) * oldT, dst = (lh * T + i) * T;
+        for (let j = 0; j <= i; j++) all[dst + j] = old[src + j];
+      }
+    }
+  }
+  for (let lh = 0; lh < LH; lh++) all.set(rows.subarray(lh * n * T, (lh + 1) * n * T), (lh * T + from) * T);
+  return all;
 }
 
 /**

@@ -1,31 +1,35 @@
 // Small attention maps drawn one pixel per cell (scaled up by CSS), and the loss-curve chart of the training film:
 // the fast drawings the model sections repeat for every layer × head on each keystroke. Not the labelled matrices
 // (draw.js) and not what is drawn (sections/).
-import { MASKED, colourOf } from './colours.js';
+import { MASKED, pixel32, pixelsOf, stepOf } from './colours.js';
 import { chartSurface } from './draw.js';
 
 /**
  * Causal weights of one head as a T × T picture: weight(i, j) for j ≤ i, masked grey above the diagonal.
- * weight(i, j) is a number in [0, 1].
+ * weight: (i, j) → a number in [0, 1], or the weights themselves [T, T] (row i, column j at i·T + j).
+ * from: rows 0 … from − 1 are left as drawn (the canvas already shows them for these weights: a causal model's
+ * earlier rows do not change when a text grows or its last token changes); rows from … T − 1 are drawn. The picture
+ * is the same pixel for pixel as a whole redraw (tests/e2e/model.test.mjs compares them).
  */
-export function drawCausalPixels(canvas, T, weight) {
-  if (canvas.width !== T) canvas.width = T;
-  if (canvas.height !== T) canvas.height = T;
-  const ctx = canvas.getContext('2d');
-  const image = ctx.createImageData(T, T), px = image.data;
-  for (let i = 0; i < T; i++) {
-    for (let j = 0; j < T; j++) {
-      const at = 4 * (i * T + j);
-      if (j > i) px[at] = MASKED[0], px[at + 1] = MASKED[1], px[at + 2] = MASKED[2];
-      else {
-        const [r, g, b] = colourOf('weight', weight(i, j));  // the weights' scale of every map (colours.js)
-        px[at] = r, px[at + 1] = g, px[at + 2] = b;
-      }
-      px[at + 3] = 255;
-    }
+export function drawCausalPixels(canvas, T, weight, from = 0) {
+  let image = images.get(canvas);
+  if (canvas.width !== T || canvas.height !== T || !image || image.width !== T) {
+    canvas.width = canvas.height = T;  // resizing clears the canvas: every row is drawn
+    image = new ImageData(T, T);
+    images.set(canvas, image);
+    from = 0;
   }
-  ctx.putImageData(image, 0, 0);
+  const px = new Uint32Array(image.data.buffer), colours = pixelsOf('weight'), masked = pixel32(MASKED);
+  const at = typeof weight === 'function' ? weight : (i, j) => weight[i * T + j];
+  for (let i = from; i < T; i++) {
+    const row = i * T;
+    for (let j = 0; j <= i; j++) px[row + j] = colours[stepOf('weight', at(i, j))];  // the weights' scale of every map
+    px.fill(masked, row + i + 1, row + T);
+  }
+  if (from < T) canvas.getContext('2d').putImageData(image, 0, 0, 0, from, T, T - from);
 }
+// Each canvas's picture as last drawn, so a redraw of some rows writes only those.
+const images = new WeakMap();
 
 /**
  * Loss curves [{ every, values, color }] against step on a logarithmic axis (the film's checkpoints are log-spaced:

@@ -106,12 +106,34 @@ test('picker: the trained model is the default, its config is shown; the teachin
   assert.deepEqual(page.errors, []);
 });
 
+/**
+ * Each map of the layer grid as drawn, and the same map drawn whole on a fresh canvas by the page's own drawer, as
+ * RGBA bytes: a map redrawn from some row on must equal a whole redraw pixel for pixel.
+ */
+const gridPixels = (page) => page.evaluate(async () => {
+  const { drawCausalPixels } = await import('/pixels.js');
+  const a = window.__lm.analysis, T = a.tokens.length, bytes = (c) => Array.from(c.getContext('2d').getImageData(0, 0, T, T).data);
+  return [...document.querySelectorAll('#layer-grid canvas')].map((canvas, lh) => {
+    const whole = document.createElement('canvas');
+    drawCausalPixels(whole, T, a.attention.subarray(lh * T * T, (lh + 1) * T * T));
+    return { drawn: bytes(canvas), whole: bytes(whole) };
+  });
+});
+
 test('typing re-reads from the first changed token only, and every view equals the package\'s full pass', async () => {
   const page = await open();
   await typeText(page, TEXT);
-  for (const text of [`${TEXT} He`, `${TEXT} He sings`, `${TEXT} He sang.`, 'A fluffy red creature purrs.']) {
+  let partial = 0;
+  // Growing, the last token changed at the same length (the held rows are written in place), shrinking, an early edit.
+  for (const text of [`${TEXT} He`, `${TEXT} He sings`, `${TEXT} He sang.`, `${TEXT} He sang!`, `${TEXT} He`, 'A fluffy red creature purrs.']) {
     await typeText(page, text);
     const a = await lmAnswer(page), ids = tok.encode(text), T = ids.length;
+    // The grid's maps (only the changed rows redrawn when the answer carried rows from attentionFrom on) equal whole redraws.
+    if (a.heldVersion !== null && a.attentionFrom > 0) partial++;
+    for (const [lh, m] of (await gridPixels(page)).entries()) {
+      assert.equal(m.drawn.length, 4 * T * T, `${text}: map ${lh} is T × T`);
+      assert.ok(m.drawn.every((x, k) => x === m.whole[k]), `${text}: map ${lh} equals a whole redraw`);
+    }
     const ref = reference(trained, ids), common = text.startsWith(TEXT) ? tok.encode(TEXT).length - 1 : 0;
     assert.ok(a.reread <= T - Math.min(common, T - 1) + 1, `${text}: re-read ${a.reread} of ${T} tokens`);
     assertTop(a.top, ref.top, `${text}: next token`);
@@ -120,6 +142,7 @@ test('typing re-reads from the first changed token only, and every view equals t
     assert.equal(a.attention.length, ref.attention.length);
     a.attention.forEach((w, k) => close(w, ref.attention[k], `${text}: attention ${k}`));
   }
+  assert.ok(partial >= 3, `the page kept its rows and took only the new ones (${partial} times)`);
   assert.deepEqual(page.errors, []);
 });
 

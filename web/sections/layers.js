@@ -32,7 +32,10 @@ export function renderLayers(a) {
       cell.classList.toggle('selected', lm.selected?.[0] === l && lm.selected?.[1] === h);
       if (!a.attention) continue;
       const base = (l * H + h) * T * T, w = a.attention;
-      drawCausalPixels(canvas, T, (i, j) => w[base + i * T + j]);
+      // Only the rows this analysis changed, when the canvas shows the analysis it was built on (lm.js).
+      const shown = drawn.get(canvas), from = shown === a.version ? T : shown === a.heldVersion && shown != null ? a.attentionFrom : 0;
+      drawCausalPixels(canvas, T, w.subarray(base, base + T * T), from);
+      drawn.set(canvas, a.version);
       pixelTooltip(canvas, T, T, (i, j) => (j > i ? S.layers.maskedTip(labels[i], labels[j])
         : S.layers.weightTip(labels[i], labels[j], fmt(w[base + i * T + j]))), 'both');
     }
@@ -42,6 +45,9 @@ export function renderLayers(a) {
   renderDetail(a);
   renderTutorialNote(a);
 }
+
+// Which analysis (lm.js: version) each map of the grid shows.
+const drawn = new WeakMap();
 
 /** The indices of the tokens holding any byte of the first `word` in `text` (a Chinese word: all its pieces). */
 function wordTokens(tokens, text, word) {
