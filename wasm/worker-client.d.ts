@@ -1,9 +1,10 @@
 // Hand-written declarations for worker-client.js: the API of index.d.ts, run in a Web Worker, returning promises.
-// Not the worker side (worker.js has no exports) and not a Node API (Node has no Web Worker).
+// Not the worker side (worker-host.d.ts) and not a Node API (Node has no Web Worker).
 import type {
   AttentionOptions, AttentionResult, Cost, CostConfig, DecoderOptions, DecoderStepOptions, EncodeOptions,
-  EncodedWithOffsets, ForwardOptions, ForwardResult, KvCacheAttentionOptions, KvCacheOptions, KvCacheResult, MemoryUse,
-  MhaConfig, MhaWeights, MultiHeadAttentionOptions, TokenizerName, Exact,
+  EncodedWithOffsets, ForwardOptions, ForwardResult, GenerateOptions, GenerationStep, Gpt2Model, KvCacheAttentionOptions,
+  KvCacheOptions, KvCacheResult, LoadModelOptions, MemoryUse, MhaConfig, MhaWeights, ModelForwardOptions,
+  ModelForwardResult, ModelSource, MultiHeadAttentionOptions, TokenizerName, Exact,
 } from './index.js';
 
 /** A KvCache living in the worker (see KvCache in index.d.ts). */
@@ -61,6 +62,38 @@ export interface RemoteTokenizer {
   dispose(): Promise<void>;
 }
 
+/** A ModelSession living in the worker (see ModelSession in index.d.ts). */
+export interface RemoteModelSession {
+  readonly id: number;
+  /** Tokens kept (read so far and not truncated). */
+  position(): Promise<number>;
+  /** Reads ids after the kept tokens; the result's arrays are transferred back. */
+  append(ids: Uint32Array | number[], options?: ModelForwardOptions): Promise<ModelForwardResult>;
+  truncate(position: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A Gpt2Model living in the worker (see Gpt2Model in index.d.ts): the same properties, copied when it loaded, and
+ * the same calls returning promises. Results' typed arrays are transferred back.
+ */
+export interface RemoteModel extends Readonly<Pick<Gpt2Model, 'config' | 'metadata' | 'headScores' | 'lossCurve' | 'film'>> {
+  readonly id: number;
+  forward(ids: Uint32Array | number[], options?: ModelForwardOptions): Promise<ModelForwardResult>;
+  session(): Promise<RemoteModelSession>;
+  /** One step per message: each iteration asks the worker for the next token; a `break` ends it there. */
+  generate(ids: Uint32Array | number[], options?: GenerateOptions): AsyncIterableIterator<GenerationStep>;
+  /** Frees the model's wasm memory in the worker (its sessions too); later calls reject with 'DISPOSED'. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** call()'s options: progress reports of the handler, and buffers of the input to move instead of copy. */
+export interface CallOptions<P = unknown> {
+  onProgress?: (progress: P) => void;
+  transfer?: Transferable[];
+}
+
 export interface AttentionWorker {
   /** The underlying module Worker. */
   readonly worker: Worker;
@@ -73,6 +106,18 @@ export interface AttentionWorker {
   createMultiHeadAttention(options: MultiHeadAttentionOptions): Promise<RemoteMultiHeadAttention>;
   tokenizer(name?: TokenizerName): Promise<RemoteTokenizer>;
   kvCache(options: KvCacheOptions): Promise<RemoteKvCache>;
+  /**
+   * loadModel() in the worker. A URL string is read relative to the page (not to the worker script); the bytes of an
+   * ArrayBuffer or typed array are copied, a Blob/File is read in the worker slice by slice. onProgress gets each
+   * { loaded, total } the worker reports. Rejects with the AttentionError loadModel() throws (e.g. 'INVALID_DATA').
+   */
+  loadModel(source?: ModelSource, options?: LoadModelOptions): Promise<RemoteModel>;
+  /**
+   * One of your own handlers, served in the same worker by serveAttentionWorker({ handlers }) (worker-host.js):
+   * resolves to what handlers[name](input, { progress }) returns. Rejects with its error (code, message and its own
+   * other fields), or AttentionError('INVALID_ARGUMENT') for a name the worker does not serve.
+   */
+  call<T = unknown, P = unknown>(name: string, input?: unknown, options?: CallOptions<P>): Promise<T>;
   /** Stops the worker; pending and later calls reject with AttentionError('DISPOSED'). */
   terminate(): void;
 }

@@ -2,6 +2,7 @@
 // and no other line may (tests/node/types.test.mjs checks both). Not run.
 import { init, AttentionError, type MultiHeadAttention } from 'attention-wasm';
 import { createAttentionWorker } from 'attention-wasm/worker-client';
+import { serveAttentionWorker } from 'attention-wasm/worker-host';
 import { demo } from 'attention-wasm/demo';
 
 async function misuse(): Promise<void> {
@@ -76,6 +77,12 @@ async function misuse(): Promise<void> {
   const aw = createAttentionWorker(42); // error: a URL, string or Worker
   const out: Float32Array = aw.attention({ q, k: q, v: q, qLen: 2, headDim: 4 }).out; // error: a promise
   await createAttentionWorker(new URL("x:y")).attention({ q, k: q, v: q, qLen: 2, headDim: 4, casual: true }); // error: casual is a typo of causal
-  console.log(w, n, out);
+  const model = await createAttentionWorker().loadModel(new ArrayBuffer(8));
+  const logits: Float32Array = model.forward([1]).logits; // error: a promise
+  for (const step of model.generate([1])) console.log(step); // error: an async iterator, not a sync one
+  await model.session().append([1]); // error: session() is a promise in the worker
+  await createAttentionWorker().loadModel(new ArrayBuffer(8), { onProgres: () => {} }); // error: onProgres is a typo of onProgress
+  serveAttentionWorker({ handlers: { f: 42 } }); // error: a handler is a function
+  console.log(w, n, out, logits);
 }
 misuse();

@@ -5,7 +5,8 @@ import {
   type Attention, type AttentionErrorCode, type AttentionOptions, type Cost, type Decoder, type EncodedWithOffsets, type KvCache,
   type ForwardResult, type MhaConfig, type MhaTrace, type MhaWeights, type MultiHeadAttention, type Tokenizer,
 } from 'attention-wasm';
-import { createAttentionWorker, type AttentionWorker, type RemoteKvCache, type RemoteMultiHeadAttention } from 'attention-wasm/worker-client';
+import { createAttentionWorker, type AttentionWorker, type RemoteKvCache, type RemoteModel, type RemoteModelSession, type RemoteMultiHeadAttention } from 'attention-wasm/worker-client';
+import { serveAttentionWorker, type WorkerHandler } from 'attention-wasm/worker-host';
 import { demo, type NextToken } from 'attention-wasm/demo';
 
 const v: string = version;
@@ -167,6 +168,23 @@ async function main(): Promise<void> {
   const rcShape: number = rc.shape.kvHeads + (await rc.length()) + (await rc.bytesInUse());
   await rc.clear();
   await rc.dispose();
+  // Models in the worker: the same names and results as in-thread, promised; generation as an async iterator.
+  const rmodel: RemoteModel = await aw.loadModel('models/tiny-tutor.safetensors', { onProgress: ({ loaded, total }) => console.log(loaded / total) });
+  await aw.loadModel(new Blob([]), { weights: 'f32' });
+  const rlayers: number = rmodel.config.layers + (rmodel.headScores?.layers ?? 0);
+  const rlogits: Float32Array = (await rmodel.forward([1, 2, 3], { logits: 'all', attention: true })).logits;
+  const rsession: RemoteModelSession = await rmodel.session();
+  const rpos: number = await rsession.position();
+  const rattn: Float32Array | undefined = (await rsession.append(new Uint32Array([4]), { attention: true })).attention;
+  await rsession.truncate(0);
+  await rsession.dispose();
+  for await (const s of rmodel.generate([1, 2], { maxTokens: 4, seed: 1 })) console.log(s.id, s.probability, s.position);
+  await rmodel.dispose();
+  // An application's own method in the same worker and protocol.
+  const mine: { n: number } = await aw.call<{ n: number }, number>('count', { text: 'hi' }, { onProgress: (p: number) => console.log(p) });
+  const handler: WorkerHandler = (input: { text: string }, { progress }) => (progress(1), { n: input.text.length });
+  serveAttentionWorker({ handlers: { count: handler, twice: async (x: number) => 2 * x } });
+  console.log(rlayers, rlogits, rpos, rattn, mine);
   aw.terminate();
   console.log(v, simd, backend, pkgVersion, out, weights, lse, outShape, impl, maybe, flops, inUse, heap, traced, batch, qLen,
     kvLen, heads, kvHeads, headDim, valueDim, dModel, untraced, shape, crossOut, step, counts, asError, back, size, bytes,
