@@ -12,6 +12,7 @@ import os from 'node:os';
 
 import { gpt2Onnx } from './onnx-model.mjs';
 import { loadOrt } from './peers.mjs';
+import { wasmPeak } from './wasm-peak.mjs';
 
 const path = (p) => new URL(p, import.meta.url);
 const args = process.argv.slice(2);
@@ -101,42 +102,6 @@ function flops(n, past) {
   let keys = 0;
   for (let t = 0; t < n; t++) keys += past + t + 1;
   return L * (2 * 12 * C * C * n + 4 * C * keys) + 2 * C * V;
-}
-
-// ---- the wasm f32x4 peak of this engine, measured here (same probe as bench/run.mjs) ------------------------------
-async function wasmPeak() {
-  const require = createRequire(import.meta.url);
-  const create = require(path('../build-wasm/bench/roofline_wasm.cjs').pathname);
-  const m = await create({ wasmBinary: readFileSync(path('../build-wasm/bench/roofline_wasm.wasm')) });
-  let iters = 1 << 16;
-  for (;;) {
-    const t = performance.now();
-    m._peak_f32x4(iters, 1);
-    const ms = performance.now() - t;
-    if (ms > 40) { iters = Math.round(iters * 100 / ms); break; }
-    iters *= 4;
-  }
-  // Each probe in wall time and in CPU time (see `timed` below).
-  const g = { wall: [], cpu: [] }, bw = { wall: [], cpu: [] };
-  for (let r = 0; r < 7; r++) {
-    const t = performance.now(), c = process.cpuUsage();
-    m._peak_f32x4(iters, 1 + r);
-    const cpu = process.cpuUsage(c);
-    g.wall.push(iters * 96 / (performance.now() - t) / 1e6), g.cpu.push(iters * 96 / ((cpu.user + cpu.system) / 1e3) / 1e6);
-  }
-  const n = 64 << 20, p = m._alloc_floats(n);  // 256 MB: far past any cache, like a decode step's weights
-  if (!p) throw new Error('roofline_wasm: allocation failed');
-  for (let r = 0; r < 6; r++) {
-    const t = performance.now(), c = process.cpuUsage();
-    m._read_f32x4(p, n);
-    const cpu = process.cpuUsage(c);
-    if (r) bw.wall.push(n * 4 / (performance.now() - t) / 1e6), bw.cpu.push(n * 4 / ((cpu.user + cpu.system) / 1e3) / 1e6);
-  }
-  m._free_floats(p);
-  return {
-    median: median(g.wall), max: Math.max(...g.wall), cpuMedian: median(g.cpu),
-    readGBs: median(bw.wall), readGBsCpu: median(bw.cpu),
-  };
 }
 
 // ---- the engines ---------------------------------------------------------------------------------------------------
@@ -241,7 +206,8 @@ for (const e of engines.slice(1)) {
 log('logits agree:', JSON.stringify(check));
 
 const peak = await wasmPeak();
-log(`wasm f32x4 peak ${peak.median.toFixed(1)} GFLOP/s (median; best ${peak.max.toFixed(1)}; per CPU second ${peak.cpuMedian.toFixed(1)}), ` +
+log(`wasm f32x4 peak ${peak.gflops.toFixed(1)} GFLOP/s (best of every run of every loop; ${peak.gflopsCpu.toFixed(1)} per CPU second; ` +
+  `fastest loop: ${peak.form}), ` +
   `read ${peak.readGBs.toFixed(1)} GB/s (per CPU second ${peak.readGBsCpu.toFixed(1)})`);
 
 const cases = [];
@@ -289,7 +255,8 @@ const names = engines.map((e) => e.name);
 const f = (x, d = 1) => x.toFixed(d);
 console.log(`GPT-2 in wasm, 1 thread unless a row says 2: ours vs onnxruntime-web on the same gpt2-small-shaped model (random weights; ` +
   `logits agree to ${Object.values(check).map((x) => x.toExponential(1)).join(' / ')} relative)`);
-console.log(`wasm f32x4 peak ${f(peak.median)} GFLOP/s (median of 7; best ${f(peak.max)}; ${f(peak.cpuMedian)} per CPU second), ` +
+console.log(`wasm f32x4 peak ${f(peak.gflops)} GFLOP/s (${f(peak.gflopsCpu)} per CPU second): the best run of the fastest of ` +
+  `${peak.forms.length} mul+add loops (${peak.form}; its median ${f(peak.gflopsMedian)}), an upper bound for every row; ` +
   `read bandwidth ${f(peak.readGBs)} GB/s (${f(peak.readGBsCpu)} per CPU second); load average ${load.map((x) => f(x, 2)).join(' ')}; ` +
   `decode = median of ${STEPS} steps ending at the context, prefill = median of ${PREFILL_REPS} (3 at 512 tokens)`);
 console.log('Each rate is given per wall second, then (in parentheses) per CPU second of this process, against the peak and');
@@ -306,7 +273,7 @@ for (const c of cases)
     const pct = (x, of) => `${f((100 * x) / of, 0)} %`, lanes = engines[i].threads ?? 1;  // % of lanes × the peak
     console.log(`| ${c.kind} ${c.kind === 'prefill' ? c.tokens : `at ${c.context}`} | ${name} | ${f(ms)} (${f(cpu)}) | ` +
       `${f((c.kind === 'prefill' ? c.tokens : 1) / (ms / 1e3))} | ${f(gflops)} (${f(gflopsCpu)}) | ` +
-      `${pct(gflops, lanes * peak.median)} (${pct(gflopsCpu, lanes * peak.cpuMedian)}) | ` +
+      `${pct(gflops, lanes * peak.gflops)} (${pct(gflopsCpu, lanes * peak.gflopsCpu)}) | ` +
       `${bytes ? `${f(gbs)} (${f(gbsCpu)}) | ${pct(gbs, peak.readGBs)} (${pct(gbsCpu, peak.readGBsCpu)})` : ' | '} | ` +
       `${i === 0 ? '' : `${f(c.ms[0] / ms, 2)}× (${f(c.cpuMs[0] / cpu, 2)}×)`} |`);
   }

@@ -6,13 +6,13 @@
 // Usage: node --expose-gc bench/run.mjs [--quick] [--no-native] [--no-peers]   (ATTN_BENCH_QUICK=1 = --quick)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { maxAbsDiff, seeded, sum } from './inputs.mjs';
 import * as peers from './peers.mjs';
+import { wasmPeak } from './wasm-peak.mjs';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick') || process.env.ATTN_BENCH_QUICK === '1';
@@ -71,40 +71,12 @@ const results = {
   peaks: {}, cases: [],
 };
 
-function wasmRoofline() {
-  const require = createRequire(import.meta.url);
-  const create = require(path('../build-wasm/bench/roofline_wasm.cjs'));
-  return create({ wasmBinary: readFileSync(path('../build-wasm/bench/roofline_wasm.wasm')) }).then((m) => {
-    const reps = QUICK ? 7 : 11;
-    let iters = 1 << 16;
-    for (;;) {  // calibrate to ~150 ms (also warms the JIT up)
-      const t = performance.now();
-      m._peak_f32x4(iters, 1);
-      const ms = performance.now() - t;
-      if (ms > 40) { iters = Math.round(iters * 150 / ms); break; }
-      iters *= 4;
-    }
-    const g = [];
-    for (let r = 0; r < reps; r++) {
-      const t = performance.now();
-      m._peak_f32x4(iters, 1 + r);
-      g.push(iters * 96 / (performance.now() - t) / 1e6);
-    }
-    const n = (QUICK ? 64 : 128) << 20, p = m._alloc_floats(n);
-    if (!p) throw new Error('roofline_wasm: allocation failed');
-    m._read_f32x4(p, n);
-    const bw = [];
-    for (let r = 0; r < (QUICK ? 5 : 7); r++) {
-      const t = performance.now();
-      m._read_f32x4(p, n);
-      bw.push(n * 4 / (performance.now() - t) / 1e6);
-    }
-    m._free_floats(p);
-    return {
-      op: 'f32x4.mul + f32x4.add, 12 chains', gflops_median: median(g), gflops_max: Math.max(...g),
-      read_bandwidth: { gbs_median: median(bw), gbs_max: Math.max(...bw), bytes: n * 4 },
-    };
-  });
+async function wasmRoofline() {
+  const p = await wasmPeak({ reps: QUICK ? 7 : 11, readBytes: (QUICK ? 256 : 512) << 20, readReps: QUICK ? 6 : 8 });
+  return {
+    op: `f32x4.mul + f32x4.add, fastest of ${p.forms.length} loops: ${p.form}`, gflops_median: p.gflopsMedian,
+    gflops_max: p.gflops, forms: p.forms, read_bandwidth: { gbs_median: p.readGBs, gbs_max: p.readGBsMax, bytes: p.readBytes },
+  };
 }
 
 log(`mode ${MODE}: ${cases.length} cases`);
@@ -490,7 +462,7 @@ if (np) {
   out.push(`native peak (FMA; sse2: mul+add), best of ${np.reps} [median]: ${list.join(', ')} GFLOP/s; ` +
     `streaming read ${f(np.read_bandwidth.gbs_max)} [${f(np.read_bandwidth.gbs_median)}] GB/s`);
 }
-out.push(`wasm peak (f32x4 mul+add), best [median]: ${f(wp.gflops_max)} [${f(wp.gflops_median)}] GFLOP/s; ` +
+out.push(`wasm peak (f32x4 mul+add, ${wp.op}), best [median]: ${f(wp.gflops_max)} [${f(wp.gflops_median)}] GFLOP/s; ` +
   `streaming read ${f(wp.read_bandwidth.gbs_max)} [${f(wp.read_bandwidth.gbs_median)}] GB/s`);
 const hp = results.heap;
 out.push(hp?.heapAfter ? `wasm heap high-water, fused causal S=${hp.seq} H=${hp.heads} D=${hp.headDim}: ${(hp.heapAfter / 2 ** 20).toFixed(1)} MiB ` +
