@@ -36,3 +36,23 @@ test('MultiHeadAttention.forward with threads equals one thread', () => {
   assert.deepEqual(m.forward(x, { batch: 3, causal: true }).out, m.forward(x, { batch: 3, causal: true, threads: 1 }).out);
   m.dispose();
 });
+
+test('GPT-2: forward and generation on 2 threads give the 1-thread bits (F32 and F16 weights)', async () => {
+  const { readFileSync } = await import('node:fs');
+  // 20 tokens: the projections take the packed row-block path; generation's steps take the column-strip path.
+  const ids = Array.from({ length: 20 }, (_, t) => (t * 37 + 5) % 96);
+  for (const [file, weights] of [['gpt2-tiny-f32.safetensors', 'f32'], ['gpt2-tiny-f16.safetensors', 'f16']]) {
+    const model = await attn.loadModel(new Uint8Array(readFileSync(new URL(`../data/${file}`, import.meta.url))), { weights });
+    const one = model.forward(ids, { logits: 'all', attention: true, threads: 1 });
+    const two = model.forward(ids, { logits: 'all', attention: true, threads: 2 });
+    assert.deepEqual(two.logits, one.logits, file);
+    assert.deepEqual(two.attention, one.attention, file);
+    const steps = async (threads) => {
+      const out = [];
+      for await (const s of model.generate(ids.slice(0, 5), { maxTokens: 8, seed: 3, probabilities: true, threads })) out.push(s);
+      return out;
+    };
+    assert.deepEqual(await steps(2), await steps(1), file);
+    model.dispose();
+  }
+});

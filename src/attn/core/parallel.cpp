@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -14,14 +16,19 @@ namespace attn {
 std::size_t hardware_threads() {
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
   return 1;
-#elif defined(__EMSCRIPTEN_PTHREADS__)
-  // Never more threads than the pool started with the module: a thread beyond it would need the (blocked)
-  // calling thread's event loop to start.
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : (n < ATTN_WASM_POOL_SIZE ? n : ATTN_WASM_POOL_SIZE);
 #else
-  // Read once: glibc's hardware_concurrency() reads /sys on every call (~10 µs), and every parallel_for asks.
-  static const std::size_t n = std::max(1u, std::thread::hardware_concurrency());
+  // Read once: every parallel_for asks, and the answer is slow to get (glibc reads /sys, ~10 µs; emscripten on Node
+  // calls os.cpus(), ~100 µs).
+  static const std::size_t n = [] {
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+#if defined(__EMSCRIPTEN_PTHREADS__)
+    // Never more threads than the pool started with the module: a thread beyond it would need the (blocked)
+    // calling thread's event loop to start.
+    return std::min<std::size_t>(cores, ATTN_WASM_POOL_SIZE);
+#else
+    return cores;
+#endif
+  }();
   return n;
 #endif
 }
@@ -47,14 +54,36 @@ std::size_t worker_count(std::size_t n, std::size_t threads) {
 
 namespace {
 
+/// How long a waiting thread polls before it sleeps. A decode step makes ~60 parallel_for calls a few µs apart;
+/// waking a sleeping thread costs ~10 µs natively and more in wasm (Atomics.wait/notify), so waits that short spin.
+constexpr std::chrono::microseconds kSpin{50};
+
+/// Polls ready() for up to kSpin; true as soon as it holds, false if it still does not after kSpin.
+template <class Ready>
+bool spin_until(const Ready& ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned i = 1;; ++i) {
+    if (ready()) return true;
+    if (i % 64 == 0 && std::chrono::steady_clock::now() > until) return ready();
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+}
+
 // Threads started on first use and kept: starting a thread per call costs more than a small attention call.
-// One job at a time (callers hold `run_lock`); the caller is worker 0 and helpers take workers 1 … w−1.
+// One job at a time (callers hold `run_lock_`); the caller is worker 0 and helpers take workers 1 … w−1.
+// A job is one atomic word: generation, open, workers, joined. A helper joins an open job of its generation (if its
+// id < workers) by counting itself in; the caller runs items too, then closes the job and waits only for the helpers
+// that joined. So a helper that is late (asleep, or descheduled on a busy machine) never holds the caller up, and
+// never reads a job's fields after it closed. Waits spin briefly, then sleep.
 class Pool {
  public:
   ~Pool() {
     {
       std::lock_guard<std::mutex> lock(m_);
-      stop_ = true;
+      stop_.store(true, std::memory_order_relaxed);
+      job_.store(next_generation(), std::memory_order_release);
     }
     wake_.notify_all();
     for (auto& t : threads_) t.join();
@@ -63,34 +92,67 @@ class Pool {
   void run(std::size_t n, std::size_t workers, const ItemFn& fn) {
     std::lock_guard<std::mutex> job_lock(run_lock_);
     while (threads_.size() + 1 < workers) threads_.emplace_back([this, id = threads_.size() + 1] { loop(id); });
+    bool sleepers;
     {
       std::lock_guard<std::mutex> lock(m_);
-      fn_ = &fn, n_ = n, workers_ = workers, next_ = 0, busy_ = workers - 1, ++generation_;
+      fn_ = &fn, n_ = n;
+      next_.store(0, std::memory_order_relaxed);
+      job_.store(next_generation() | kOpen | std::uint64_t(workers) << kWorkersShift, std::memory_order_release);
+      sleepers = sleepers_ > 0;
     }
-    wake_.notify_all();
+    if (sleepers) wake_.notify_all();
     work(0);
+    const auto done = [this] { return (job_.load(std::memory_order_acquire) & kJoinedMask) == 0; };
+    if ((job_.fetch_and(~kOpen, std::memory_order_acq_rel) & kJoinedMask) == 0 || spin_until(done)) return;
     std::unique_lock<std::mutex> lock(m_);
-    done_.wait(lock, [this] { return busy_ == 0; });
+    caller_sleeps_ = true;
+    done_.wait(lock, done);
+    caller_sleeps_ = false;
   }
 
  private:
+  // job_: generation (bits 32…63) | open (bit 31) | workers (bits 16…30) | helpers joined (bits 0…15).
+  static constexpr std::uint64_t kOpen = std::uint64_t(1) << 31, kJoinedMask = 0xffff;
+  static constexpr int kWorkersShift = 16;
+  static constexpr std::uint64_t kWorkersMask = 0x7fff;
+  static std::uint64_t generation(std::uint64_t job) { return job >> 32; }
+
+  std::uint64_t next_generation() const {
+    return (generation(job_.load(std::memory_order_relaxed)) + 1) << 32;
+  }
+
   void work(std::size_t worker) {
     const InJob in_job;
     for (std::size_t i = next_++; i < n_; i = next_++) (*fn_)(i, worker);
   }
 
+  /// Counts helper `id` into the job of generation `gen` if that job is still open and needs it.
+  bool join(std::size_t id, std::uint64_t gen) {
+    std::uint64_t job = job_.load(std::memory_order_acquire);
+    while (generation(job) == gen && (job & kOpen) && id < ((job >> kWorkersShift) & kWorkersMask))
+      if (job_.compare_exchange_weak(job, job + 1, std::memory_order_acq_rel, std::memory_order_acquire)) return true;
+    return false;
+  }
+
   void loop(std::size_t id) {
-    std::size_t seen = 0;
-    std::unique_lock<std::mutex> lock(m_);
+    std::uint64_t seen = 0;  // the generation of the last job this helper looked at
     while (true) {
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      if (id >= workers_) continue;  // not needed for this job
-      lock.unlock();
+      const auto fresh = [&] { return generation(job_.load(std::memory_order_acquire)) != seen; };
+      if (!spin_until(fresh)) {
+        std::unique_lock<std::mutex> lock(m_);
+        ++sleepers_;
+        wake_.wait(lock, fresh);
+        --sleepers_;
+      }
+      if (stop_.load(std::memory_order_acquire)) return;
+      seen = generation(job_.load(std::memory_order_acquire));
+      if (!join(id, seen)) continue;
       work(id);
-      lock.lock();
-      if (--busy_ == 0) done_.notify_one();
+      const std::uint64_t before = job_.fetch_sub(1, std::memory_order_acq_rel);
+      if ((before & kJoinedMask) == 1 && !(before & kOpen)) {  // the last helper out of a closed job
+        std::lock_guard<std::mutex> lock(m_);
+        if (caller_sleeps_) done_.notify_one();
+      }
     }
   }
 
@@ -98,9 +160,11 @@ class Pool {
   std::condition_variable wake_, done_;
   std::vector<std::thread> threads_;
   const ItemFn* fn_ = nullptr;
-  std::size_t n_ = 0, workers_ = 0, busy_ = 0, generation_ = 0;
+  std::size_t n_ = 0, sleepers_ = 0;
+  std::atomic<std::uint64_t> job_{0};
   std::atomic<std::size_t> next_{0};
-  bool stop_ = false;
+  std::atomic<bool> stop_{false};
+  bool caller_sleeps_ = false;
 };
 
 }  // namespace
