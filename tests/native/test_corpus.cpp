@@ -403,3 +403,53 @@ TEST_CASE("span_pool limits repeated spans to the first word tokens", "[corpus]"
   o.span_pool = 1;
   CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
 }
+
+TEST_CASE("a gap of random filler between the copies: exact copies at distances that vary, by seed", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  CorpusOptions o = options(5, Split::train);
+  o.repeated_span_share = 1.0, o.span_pool = 64, o.span_min = 4, o.span_max = 8, o.span_gap_min = 0,
+  o.span_gap_max = 12;
+  REQUIRE(attn::train::validate(tk, o).ok());
+  const auto pool = attn::train::span_tokens(tk);
+  const std::set<std::uint32_t> allowed(pool.begin(), pool.begin() + 64);
+  CorpusGenerator gen(tk, o), again(tk, o);
+  std::map<std::size_t, std::size_t> distances, gaps;  // how often each occurred
+  for (int i = 0; i < 2000; ++i) {
+    const Document d = gen.next();
+    REQUIRE(d.ids == again.next().ids);  // deterministic by seed
+    REQUIRE(d.repeated_span);
+    REQUIRE(d.period >= 4);
+    REQUIRE(d.period <= 8);
+    REQUIRE(d.gap <= 12);
+    const std::size_t distance = d.period + d.gap;
+    REQUIRE(d.ids.size() == distance + d.period);
+    for (std::size_t t = 0; t < d.period; ++t) REQUIRE(d.ids[t + distance] == d.ids[t]);  // the copy is exact
+    for (std::uint32_t id : d.ids) REQUIRE(allowed.count(id) == 1);
+    ++distances[distance], ++gaps[d.gap];
+  }
+  // Every distance 4 … 20 and every gap 0 … 12 occurs; none dominates (uniform gaps: 1/13 each ≈ 154 of 2000).
+  CHECK(distances.size() == 17);
+  CHECK(gaps.size() == 13);
+  for (const auto& [gap, n] : gaps) CHECK((n > 100 && n < 210));
+  // The filler is random: the token after the first copy equals the copy's first token about 1/64 of the time.
+  std::size_t same = 0, with_gap = 0;
+  CorpusGenerator third(tk, o);
+  for (int i = 0; i < 2000; ++i) {
+    const Document d = third.next();
+    if (d.gap == 0) continue;
+    ++with_gap, same += d.ids[d.period] == d.ids[0];
+  }
+  CHECK(same < with_gap / 16);
+
+  // A fixed gap draws nothing more: gap 0 … 0 gives the documents written before gaps existed (copies back to back).
+  CorpusOptions plain = options(5, Split::train);
+  plain.repeated_span_share = 1.0, plain.span_pool = 64, plain.span_min = 4, plain.span_max = 8;
+  CorpusGenerator back_to_back(tk, plain);
+  for (int i = 0; i < 50; ++i) {
+    const Document d = back_to_back.next();
+    REQUIRE(d.gap == 0);
+    REQUIRE(d.ids.size() == 2 * d.period);
+  }
+  o.span_gap_min = 13;
+  CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
+}

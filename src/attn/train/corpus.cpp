@@ -372,6 +372,8 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
   if (options.span_min < 1 || options.span_min > options.span_max || options.span_max > 4096)
     return Status::invalid_argument("span_min, span_max: need 1 <= span_min <= span_max <= 4096");
   if (options.span_pool == 1) return Status::invalid_argument("span_pool: 0 (all) or at least 2 tokens");
+  if (options.span_gap_min > options.span_gap_max || options.span_gap_max > 4096)
+    return Status::invalid_argument("span_gap_min, span_gap_max: need span_gap_min <= span_gap_max <= 4096");
   return Status::success();
 }
 
@@ -443,9 +445,13 @@ Document CorpusGenerator::repeated_span_document() {
   Document doc;
   doc.repeated_span = true;
   doc.period = options_.span_min + below(options_.span_max - options_.span_min + 1);
-  doc.ids.resize(2 * doc.period);
-  for (std::size_t i = 0; i < doc.period; ++i)
-    doc.ids[i] = doc.ids[i + doc.period] = span_pool_[below(span_pool_.size())];
+  // No draw for a fixed gap, so documents without a gap come out as they always did (the same stream by seed).
+  const std::size_t gaps = options_.span_gap_max - options_.span_gap_min + 1;
+  doc.gap = options_.span_gap_min + (gaps > 1 ? below(gaps) : 0);
+  const std::size_t distance = doc.period + doc.gap;
+  doc.ids.resize(distance + doc.period);
+  for (std::size_t i = 0; i < doc.period; ++i) doc.ids[i] = doc.ids[i + distance] = span_pool_[below(span_pool_.size())];
+  for (std::size_t i = doc.period; i < distance; ++i) doc.ids[i] = span_pool_[below(span_pool_.size())];
   return doc;
 }
 

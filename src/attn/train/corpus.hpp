@@ -18,7 +18,10 @@
 //                       fixed signature verb, so the pronoun row must find the gender-matched name (他 → 小明).
 //   repetition          ~70 % of creature stories repeat the noun phrase verbatim ("Again, the fluffy blue creature
 //                       purrs." / 后来，那只毛茸茸的蓝色怪兽打呼噜。) for previous-token and induction heads.
-//   repeated spans      `repeated_span_share` of documents are 8–32 random word tokens, then the same again.
+//   repeated spans      `repeated_span_share` of documents are 8–32 random word tokens, then (after a gap of
+//                       random filler tokens, span_gap_min–span_gap_max, none by default) the same again. A gap that
+//                       varies makes the distance between the copies vary, so no head that looks a fixed distance
+//                       back can copy: only a previous-token head and an induction head reading it can.
 //   minimal pairs       Chinese only: 我打他。他哭了。 / 他打我。我哭了。 — whoever is hit cries, so order matters.
 // A document is 1–4 stories (each English or Chinese, Chinese with probability `chinese_share`) joined by "\n"
 // (its own token, so every story starts a fresh pre-token), 5–280 tokens, 55 on average (5 % over 128) with the default
@@ -59,6 +62,9 @@ struct CorpusOptions {
   /// leaves a tiny model nothing to learn in a span but copying (natively, 2 layers of d 64 on 15-token spans only,
   /// lr 3e-3 over 4,000 steps, seed 1: the induction phase change came at ~1,700 steps; not every setting gets one).
   std::size_t span_pool = 0;
+  /// Random filler tokens (from the same pool) between the two copies, drawn uniformly from [span_gap_min,
+  /// span_gap_max]: the copies stand span + gap apart. 0, 0 (the default) writes the copies back to back.
+  std::size_t span_gap_min = 0, span_gap_max = 0;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
@@ -93,6 +99,7 @@ struct Document {
   std::vector<Probe> probes;
   bool repeated_span = false;
   std::size_t period = 0;                        ///< span length (tokens) for repeated-span documents, else 0
+  std::size_t gap = 0;                           ///< filler tokens between the copies (repeated-span documents)
   std::size_t stories = 0, chinese_stories = 0;  ///< story counts (0 for repeated-span documents)
 };
 
