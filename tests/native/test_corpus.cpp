@@ -404,7 +404,7 @@ TEST_CASE("span_pool limits repeated spans to the first word tokens", "[corpus]"
   CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
 }
 
-TEST_CASE("a gap of random filler between the copies: exact copies at distances that vary, by seed", "[corpus]") {
+TEST_CASE("a gap of random filler before each copy: exact copies at distances that vary, by seed", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   CorpusOptions o = options(5, Split::train);
   o.repeated_span_share = 1.0, o.span_pool = 64, o.span_min = 4, o.span_max = 8, o.span_gap_min = 0,
@@ -450,6 +450,31 @@ TEST_CASE("a gap of random filler between the copies: exact copies at distances 
     REQUIRE(d.gap == 0);
     REQUIRE(d.ids.size() == 2 * d.period);
   }
-  o.span_gap_min = 13;
+  // More copies: every one exact, each after a gap of 0 … 12 random tokens.
+  o.span_copies = 4;
+  CorpusGenerator four(tk, o);
+  std::set<std::size_t> later_gaps;
+  for (int i = 0; i < 500; ++i) {
+    const Document d = four.next();
+    std::size_t at = d.period + d.gap, copies = 1;  // where the second copy starts
+    for (;;) {
+      for (std::size_t t = 0; t < d.period; ++t) REQUIRE(d.ids[at + t] == d.ids[t]);
+      ++copies, at += d.period;
+      if (copies == 4) break;
+      // The next copy starts after a gap: the first position from which the span follows and fits in 0 … 12.
+      std::size_t gap = 0;
+      while (gap <= 12 && !(at + gap + d.period <= d.ids.size() && at + gap + d.period * (4 - copies) <= d.ids.size() &&
+                            std::equal(d.ids.begin(), d.ids.begin() + std::ptrdiff_t(d.period),
+                                       d.ids.begin() + std::ptrdiff_t(at + gap))))
+        ++gap;
+      REQUIRE(gap <= 12);
+      later_gaps.insert(gap), at += gap;
+    }
+    REQUIRE(at == d.ids.size());
+  }
+  CHECK(later_gaps.size() == 13);
+  o.span_copies = 1;
+  CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
+  o.span_copies = 2, o.span_gap_min = 13;
   CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
 }

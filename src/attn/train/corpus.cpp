@@ -374,6 +374,8 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
   if (options.span_pool == 1) return Status::invalid_argument("span_pool: 0 (all) or at least 2 tokens");
   if (options.span_gap_min > options.span_gap_max || options.span_gap_max > 4096)
     return Status::invalid_argument("span_gap_min, span_gap_max: need span_gap_min <= span_gap_max <= 4096");
+  if (options.span_copies < 2 || options.span_copies > 64)
+    return Status::invalid_argument("span_copies: need 2 <= span_copies <= 64");
   return Status::success();
 }
 
@@ -452,6 +454,14 @@ Document CorpusGenerator::repeated_span_document() {
   doc.ids.resize(distance + doc.period);
   for (std::size_t i = 0; i < doc.period; ++i) doc.ids[i] = doc.ids[i + distance] = span_pool_[below(span_pool_.size())];
   for (std::size_t i = doc.period; i < distance; ++i) doc.ids[i] = span_pool_[below(span_pool_.size())];
+  for (std::size_t c = 2; c < options_.span_copies; ++c) {  // more copies, each after its own gap
+    const std::size_t gap = options_.span_gap_min + (gaps > 1 ? below(gaps) : 0);
+    for (std::size_t i = 0; i < gap; ++i) doc.ids.push_back(span_pool_[below(span_pool_.size())]);
+    for (std::size_t i = 0; i < doc.period; ++i) {
+      const std::uint32_t id = doc.ids[i];
+      doc.ids.push_back(id);
+    }
+  }
   return doc;
 }
 

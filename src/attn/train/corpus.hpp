@@ -65,6 +65,9 @@ struct CorpusOptions {
   /// Random filler tokens (from the same pool) between the two copies, drawn uniformly from [span_gap_min,
   /// span_gap_max]: the copies stand span + gap apart. 0, 0 (the default) writes the copies back to back.
   std::size_t span_gap_min = 0, span_gap_max = 0;
+  /// Copies of the span per document (at least 2), each after its own gap: from the third on, a copy can be read
+  /// from any earlier one, and more of the document is predictable by copying.
+  std::size_t span_copies = 2;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
@@ -99,7 +102,7 @@ struct Document {
   std::vector<Probe> probes;
   bool repeated_span = false;
   std::size_t period = 0;                        ///< span length (tokens) for repeated-span documents, else 0
-  std::size_t gap = 0;                           ///< filler tokens between the copies (repeated-span documents)
+  std::size_t gap = 0;                           ///< filler tokens between the first two copies (repeated-span documents)
   std::size_t stories = 0, chinese_stories = 0;  ///< story counts (0 for repeated-span documents)
 };
 
