@@ -42,10 +42,18 @@ function update({ recompute = true } = {}) {
 }
 page.update = update;  // the sections call it when a view-only control changes
 
+let computes = 0;  // compute() calls so far: a newer one takes over from an older one waiting for the model
+
 async function compute() {
+  const mine = ++computes;
+  // The whole model first, and the single block's trace once the model's views are drawn: the model is what the page
+  // opens on, and on a busy machine the block's worker and drawing would take turns with the keystroke's frame.
+  await updateModel();  // never throws: it shows its own errors
+  // (A hidden page has no frames: at most 100 ms.)
+  if (lm.info && !lm.block) await new Promise((painted) => (requestAnimationFrame(() => setTimeout(painted, 0)), setTimeout(painted, 100)));
+  if (mine !== computes) return;
   const t0 = performance.now();
   try {
-    updateModel();  // the whole model first: the worker answers in order, and the model is what the page opens on
     const answer = call('analyze', page.state);
     history.replaceState(null, '', stateToHash(page.state));  // while the worker computes, not before it starts
     const a = await answer;
