@@ -26,7 +26,7 @@ using emscripten::val;
 class TrainerJs {
  public:
   /// asset: gpt2-bpe.bin's bytes; o: { layers, heads, dModel, seq, batch, lr, minLrRatio, warmup, steps, seed,
-  /// initScale, corpusSeed, repeatShare, chineseShare, spanMin, spanMax, spanGapMin, spanGapMax, spanPool, threads } (checked by trainer.js).
+  /// initScale, corpusSeed, repeatShare, chineseShare, spanMin, spanMax, spanGapMin, spanGapMax, spanCopies, spanPool, threads } (checked by trainer.js).
   val init(const val& asset, const val& o) {
     const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(asset);
     if (attn::Status st = tok_.load(bytes.data(), bytes.size()); !st.ok()) return status_val(st);
@@ -37,6 +37,7 @@ class TrainerJs {
     co.span_min = o["spanMin"].as<std::size_t>(), co.span_max = o["spanMax"].as<std::size_t>();
     co.span_pool = o["spanPool"].as<std::size_t>();
     co.span_gap_min = o["spanGapMin"].as<std::size_t>(), co.span_gap_max = o["spanGapMax"].as<std::size_t>();
+    co.span_copies = o["spanCopies"].as<std::size_t>();
     if (attn::Status st = attn::train::validate(tok_, co); !st.ok()) return status_val(st);
     vocab_ = attn::train::training_vocabulary(tok_, attn::train::tutorial_texts());
     attn::train::TrainerConfig c;

@@ -604,7 +604,7 @@ export interface Attention {
 
 export interface TrainerOptions {
   /** Defaults: 2 layers, 4 heads, dModel 64, seq 32, batch 16, lr 3e-3, minLrRatio 0.1, warmup 50, steps 3000 (the
-   * schedule's length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanGapMin 0, spanGapMax 0, spanPool 0. */
+   * schedule's length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanGapMin 0, spanGapMax 0, spanCopies 2, spanPool 0. */
   layers?: number;
   heads?: number;
   dModel?: number;
@@ -631,6 +631,8 @@ export interface TrainerOptions {
    * A gap that varies makes the copies' distance vary, so only an induction head (not a fixed-offset one) copies. */
   spanGapMin?: number;
   spanGapMax?: number;
+  /** Copies of the span per document (2 to 64), each after its own gap; default 2. */
+  spanCopies?: number;
   /** Repeated spans draw from this many word tokens (0: all of them). A small pool (e.g. 24) with repeatShare 1
    * leaves the model nothing to learn in a span but copying: the task for induction heads. */
   spanPool?: number;

@@ -9,7 +9,7 @@ import { checkOptions, threadsOption } from './options.js';
 /** Options and their defaults: a model small enough to train in a page (≈ 0.2 M parameters with its vocabulary). */
 const DEFAULTS = {
   layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, lr: 3e-3, minLrRatio: 0.1, warmup: 50, steps: 3000, seed: 1, initScale: 1,
-  corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12, spanGapMin: 0, spanGapMax: 0, spanPool: 0,
+  corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12, spanGapMin: 0, spanGapMax: 0, spanCopies: 2, spanPool: 0,
 };
 
 function throwIfFailed(status, fn) {
@@ -25,7 +25,7 @@ function share(name, value) {
 export function createTrainer(module, maxThreads, asset, options) {
   options = checkOptions('createTrainer', options);
   const o = { ...DEFAULTS, ...options };
-  for (const key of ['layers', 'heads', 'dModel', 'seq', 'batch', 'steps', 'spanMin', 'spanMax']) checkInt(key, o[key]);
+  for (const key of ['layers', 'heads', 'dModel', 'seq', 'batch', 'steps', 'spanMin', 'spanMax', 'spanCopies']) checkInt(key, o[key]);
   for (const key of ['warmup', 'seed', 'corpusSeed', 'spanPool', 'spanGapMin', 'spanGapMax']) checkInt(key, o[key], 0);
   if (typeof o.lr !== 'number' || !(o.lr > 0 && o.lr < 1)) throw invalid('lr', 'a number in (0, 1)', o.lr);
   share('minLrRatio', o.minLrRatio);

@@ -39,6 +39,7 @@ test('bad trainer options and calls are refused with a reason', async () => {
   await assert.rejects(attn.createTrainer({ spanMin: 9, spanMax: 3 }), (e) => e.code === 'INVALID_ARGUMENT' && /span_min/.test(e.message));
   await assert.rejects(attn.createTrainer({ spanGapMin: 5, spanGapMax: 2 }), (e) => e.code === 'INVALID_ARGUMENT' && /span_gap_min/.test(e.message));
   await assert.rejects(attn.createTrainer({ spanGapMax: -1 }), (e) => e.code === 'INVALID_ARGUMENT' && /spanGapMax/.test(e.message));
+  await assert.rejects(attn.createTrainer({ spanCopies: 1 }), (e) => e.code === 'INVALID_ARGUMENT' && /span_copies/.test(e.message));
   await assert.rejects(attn.createTrainer({ minLrRatio: 1.5 }), (e) => e.code === 'INVALID_ARGUMENT' && /minLrRatio/.test(e.message));
   await assert.rejects(attn.createTrainer({ initScale: 0 }), (e) => e.code === 'INVALID_ARGUMENT' && /initScale/.test(e.message));
   const tr = await attn.createTrainer(small);
