@@ -31,6 +31,13 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
     for (let r = 0; r < V; r++) p[r] /= sum;
     return p;
   }
+  /** −log p(row) under the softmax of logits[offset, offset + V): log Σ exp − the row's logit, no distribution built. */
+  function surprise(logits, offset, V, row) {
+    let max = -Infinity, sum = 0;
+    for (let r = 0; r < V; r++) max = Math.max(max, logits[offset + r]);
+    for (let r = 0; r < V; r++) sum += Math.exp(logits[offset + r] - max);
+    return Math.log(sum) - (logits[offset + row] - max);
+  }
   // A row of the output layer is a GPT-2 id (restricted vocabularies map rows through config.gpt2Ids).
   const idOfRow = (r) => (model.config.restrictedVocab ? model.config.gpt2Ids[r] : r);
   const textOfRow = (r) => (model.config.restrictedVocab && r === model.config.unkRow ? '⟨UNK⟩' : readable(idOfRow(r)));
@@ -39,8 +46,15 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
     const text = tok.tokenText(id);
     return text.includes('\uFFFD') ? `⟨${Array.from(tok.tokenBytes(id), (b) => b.toString(16).padStart(2, '0')).join('\u202f')}⟩` : text;
   };
+  /** The k most probable rows, most probable first (ties: the lower row first), in one pass: no sort of all V rows. */
   function top(p, k) {
-    const rows = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, k);
+    const rows = [];
+    for (let r = 0; r < p.length; r++) {
+      if (rows.length === k && !(p[r] > p[rows[k - 1]])) continue;
+      let at = Math.min(rows.length, k - 1);
+      for (; at > 0 && p[rows[at - 1]] < p[r]; at--) rows[at] = rows[at - 1];
+      rows[at] = r;
+    }
     return rows.map((r) => ({ row: r, id: idOfRow(r), text: textOfRow(r), prob: p[r] }));
   }
 
@@ -130,7 +144,7 @@ export function modelHandlers({ ready, tokenize, defaultModel, pageError, bytePi
         continue;
       }
       const next = c.restrictedVocab ? rowOf.get(ids[t + 1]) : ids[t + 1];
-      terms[t] = next === undefined ? NaN : -Math.log(probabilities(logits, t * V, V)[next]);
+      terms[t] = next === undefined ? NaN : surprise(logits, t * V, V, next);
     }
     let loss = 0, counted = 0;
     for (const x of terms) if (!Number.isNaN(x)) loss += x, counted++;
