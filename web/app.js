@@ -38,17 +38,19 @@ function update({ recompute = true } = {}) {
     return render();
   }
   clearTimeout(computeTimer);
+  modelDrawn = updateModel();  // asked at once, not after the timer: the keystroke's frame waits for the model's answer
   computeTimer = setTimeout(compute, 0);
 }
 page.update = update;  // the sections call it when a view-only control changes
 
 let computes = 0;  // compute() calls so far: a newer one takes over from an older one waiting for the model
+let modelDrawn = null;  // the latest updateModel(): resolves once the model's views are drawn (it never throws)
 
 async function compute() {
   const mine = ++computes;
   // The whole model first, and the single block's trace once the model's views are drawn: the model is what the page
   // opens on, and on a busy machine the block's worker and drawing would take turns with the keystroke's frame.
-  await updateModel();  // never throws: it shows its own errors
+  await modelDrawn;
   // (A hidden page has no frames: at most 100 ms.)
   if (lm.info && !lm.block) await new Promise((painted) => (requestAnimationFrame(() => setTimeout(painted, 0)), setTimeout(painted, 100)));
   if (mine !== computes) return;
