@@ -33,6 +33,7 @@ set_target_properties(attn_roofline_wasm PROPERTIES OUTPUT_NAME roofline_wasm SU
   RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bench")
 target_link_options(attn_roofline_wasm PRIVATE -O3
   -sMODULARIZE=1 -sEXPORT_NAME=createRoofline -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
-  -sEXPORTED_FUNCTIONS=_peak_f32x4,_peak_f32x4_forms,_peak_f32x4_flops,_peak_f32x4_name,_alloc_floats,_free_floats,_read_f32x4)
+  -sEXPORTED_FUNCTIONS=_peak_f32x4,_peak_f32x4_forms,_peak_f32x4_flops,_peak_f32x4_name,_alloc_floats,_free_floats,_read_f32x4
+  -sEXPORTED_RUNTIME_METHODS=UTF8ToString)
 add_custom_command(TARGET attn_roofline_wasm POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy "${PROJECT_BINARY_DIR}/bench/roofline_wasm.js" "${PROJECT_BINARY_DIR}/bench/roofline_wasm.cjs")
