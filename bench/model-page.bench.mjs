@@ -19,7 +19,8 @@ try {
     cold.push(await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now())))));
     await context.close();
   }
-  if (cold.length) console.log(`cold load to the first prediction: median ${median(cold).toFixed(0)} ms (${cold.map((x) => x.toFixed(0)).join(', ')})`);
+  if (cold.length) console.log(`cold load to the first prediction: median ${median(cold).toFixed(0)} ms (${cold.map((x) => x.toFixed(0)).join(', ')}); ` +
+    `load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 
   // 128 tokens of the stories the model was trained on.
   const page = await env.newPage({ width: 1280, height: 800 });
@@ -41,7 +42,11 @@ try {
     }
     await page.evaluate(() => document.getElementById('s-layers').scrollIntoView());
     const times = [], parts = [];
+    // Typing with pauses (PACED=1): each keystroke once the previous one's single-block views are drawn too, as
+    // between the keys of a typist (~100 ms); else back to back, the next key as soon as the model's frame is painted.
+    const paced = process.env.PACED === '1';
     for (let r = 0; r < 21; r++) {
+      if (paced) await page.waitForFunction(() => window.__state?.state.text === document.getElementById('text').value, null, { timeout: 60000 });
       const m = await page.evaluate((suffix) => new Promise((resolve) => {
         const el = document.getElementById('text');
         const target = el.value.slice(0, -1) + suffix;
@@ -61,7 +66,7 @@ try {
     }
     const last = parts[parts.length - 1];
     if (process.env.VERBOSE) console.log(JSON.stringify(parts.slice(-3)));
-    console.log(`keystroke to painted frame, trained model, ${last.tokens} tokens, all ${await page.evaluate(() => document.querySelectorAll('#layer-grid .lh').length)} heads drawn: ` +
+    console.log(`keystroke to painted frame${paced ? ' (paced)' : ''}, trained model, ${last.tokens} tokens, all ${await page.evaluate(() => document.querySelectorAll('#layer-grid .lh').length)} heads drawn: ` +
       `median ${median(times).toFixed(1)} ms, p90 ${p90(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}; one 60 Hz frame is 16.7 ms)`);
     // Where the time goes (medians over the keystrokes): the worker's forward and the rest of its answer, the message
     // in transit, the page's drawing by section; tokens re-read per keystroke when the page reads incrementally.
@@ -75,21 +80,27 @@ try {
       `drawn to the next frame ${part((m) => m.frameMs)} ms; tokens re-read ${part((m) => m.reread ?? m.tokens)}; load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
   }
 
-  // Generation: 100 tokens after a short prompt, greedy and sampled.
-  await page.fill('#text', 'Tom and Anna went to the park.');
-  await page.waitForFunction(() => window.__lm.text === 'Tom and Anna went to the park.');
-  for (const temperature of only && only !== 'generation' ? [] : ['0', '0.8']) {
-    await page.fill('#temperature', temperature);
-    await page.fill('#maxTokens', '96');
+  // Generation: 96 tokens after a short prompt, greedy and sampled, in the lab (where its controls are).
+  const lab = !only || only === 'generation' ? await env.newPage({ width: 1280, height: 800 }) : null;
+  if (lab) {
+    await lab.goto(env.url + '#view=lab');
+    await lab.waitForFunction(() => window.__modelReady && window.__lm, null, { timeout: 60000 });
+    await lab.fill('#text', 'Tom and Anna went to the park.');
+    await lab.waitForFunction(() => window.__lm.text === 'Tom and Anna went to the park.');
+  }
+  for (const temperature of lab ? ['0', '0.8'] : []) {
+    await lab.fill('#temperature', temperature);
+    await lab.fill('#maxTokens', '96');
     const speeds = [];
     for (let r = 0; r < 3; r++) {
-      await page.evaluate(() => (window.__generation = null));
-      await page.click('#generate');
-      await page.waitForFunction(() => window.__generation, null, { timeout: 60000 });
-      const g = await page.evaluate(() => window.__generation);
+      await lab.evaluate(() => (window.__generation = null));
+      await lab.click('#generate');
+      await lab.waitForFunction(() => window.__generation, null, { timeout: 60000 });
+      const g = await lab.evaluate(() => window.__generation);
       speeds.push(g.ids.length / (g.ms / 1000));
     }
-    console.log(`generation in the page, temperature ${temperature}: median ${median(speeds).toFixed(0)} tokens/s`);
+    console.log(`generation in the page, temperature ${temperature}: median ${median(speeds).toFixed(0)} tokens/s ` +
+      `(${speeds.map((x) => x.toFixed(0)).join(', ')}); load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
   }
 
   // A GPT-2-small-sized file (random F16 weights, tests/e2e/gpt2-small-file.mjs) opened through the file picker, then
