@@ -16,7 +16,7 @@ const env = await openBrowser();
 const rows = [];
 try {
   const page = await env.newPage({ width: 1280, height: 800 });
-  await page.goto(env.url);
+  await page.goto(env.url + '#view=lab');  // the lab view holds the live-training section
   await page.waitForFunction(() => window.__ready === true, null, { timeout: 60000 });
   await page.locator('#s-train').scrollIntoViewIfNeeded();  // the charts and maps are drawn, as a learner sees them
   await page.selectOption('#train-task', TASK);
