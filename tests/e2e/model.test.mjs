@@ -218,8 +218,11 @@ test('prediction: the bars are the package\'s next-token probabilities; unknown 
   close(a.loss, textLoss(trained, ids, []), 'loss on the text');
   // A word outside the trained vocabulary is read as UNK and greyed.
   await typeText(page, 'A fluffy blue xylophone');
-  const unknown = await page.$$eval('#tokens .chip.unknown', (c) => c.length);
   const r = trained.forward(tok.encode('A fluffy blue xylophone'), { logits: 'none' });
+  // The chips are redrawn by the single block's answer, which comes after the model's frame: wait for it.
+  await page.waitForFunction((n) => document.querySelectorAll('#tokens .chip.unknown').length === n,
+    r.unknownPositions.length, { timeout: 10000 }).catch(() => {});  // the assertion below reports a miss
+  const unknown = await page.$$eval('#tokens .chip.unknown', (c) => c.length);
   assert.equal(unknown, r.unknownPositions.length);
   assert.ok(unknown > 0, 'the test text has a word the model does not know');
   await page.screenshot({ path: join(ARTIFACTS, 'model-1280.png') });
