@@ -7,7 +7,7 @@
 //   node --expose-gc bench/gpt2-wasm.mjs [--quick] [--ours] [--dist <dir>]   (dist/ of this checkout by default; --ours: without the
 //   peer, for quick iterations: ratios are then to our F32 row)
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 
 import { gpt2Onnx } from './onnx-model.mjs';
@@ -176,6 +176,9 @@ function relDiff(a, b) {
 // ---- run ---------------------------------------------------------------------------------------------------------
 const t0 = performance.now();
 const load = os.loadavg();
+// The peak probe runs after the engines load (minutes in): say now when it is not built.
+if (!existsSync(path('../build-wasm/bench/roofline_wasm.cjs')))
+  throw new Error('build-wasm/bench/roofline_wasm.cjs is missing: `npm run bench` builds it (or `cmake --build build-wasm --target attn_roofline_wasm`)');
 log(`weights (seeded, F16-exact) …`);
 const tensors = randomGpt2(CFG, 2024);
 const { init } = await import(new URL('index.js', DIST).href);
@@ -291,3 +294,4 @@ writeFileSync(path('../build-bench/gpt2-wasm.json'), JSON.stringify({
 }, null, 2));
 log(`done in ${((performance.now() - t0) / 1e3).toFixed(0)} s`);
 for (const e of engines) e.dispose?.();
+process.exit(0);  // the threaded instance's workers would keep Node running
