@@ -43,6 +43,7 @@ function update({ recompute = true } = {}) {
 }
 page.update = update;  // the sections call it when a view-only control changes
 
+const BLOCK_PAUSE_MS = 120;  // typing pause after which the single block's views follow the model's
 let computes = 0;  // compute() calls so far: a newer one takes over from an older one waiting for the model
 let modelDrawn = null;  // the latest updateModel(): resolves once the model's views are drawn (it never throws)
 
@@ -51,14 +52,19 @@ async function compute() {
   // The whole model first, and the single block's trace once the model's views are drawn: the model is what the page
   // opens on, and on a busy machine the block's worker and drawing would take turns with the keystroke's frame.
   await modelDrawn;
-  // (A hidden page has no frames: at most 100 ms.)
-  if (lm.info && !lm.block) await new Promise((painted) => (requestAnimationFrame(() => setTimeout(painted, 0)), setTimeout(painted, 100)));
+  if (lm.info && !lm.block) {
+    // After the model's frame is painted (a hidden page has no frames: at most 100 ms), and only once typing pauses:
+    // keys that come back to back then each get the model's answer without the block's work in between.
+    await new Promise((painted) => (requestAnimationFrame(() => setTimeout(painted, 0)), setTimeout(painted, 100)));
+    await new Promise((paused) => setTimeout(paused, BLOCK_PAUSE_MS));
+  }
   if (mine !== computes) return;
   const t0 = performance.now();
   try {
     const answer = call('analyze', page.state);
     history.replaceState(null, '', stateToHash(page.state));  // while the worker computes, not before it starts
     const a = await answer;
+    if (mine !== computes && lm.info && !lm.block) return;  // a newer keystroke's compute draws its own answer
     const t1 = performance.now();
     page.analysis = a;
     render();

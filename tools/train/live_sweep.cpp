@@ -8,7 +8,7 @@
 //   [--batch 16]
 //              [--lr 3e-3] [--min-lr-ratio 0.1] [--weight-decay 0.1] [--beta2 0.95]
 //              [--init-scale 1] [--warmup 50] [--steps 3000] [--max-steps =steps]
-//              [--span-min 10] [--span-max 15] [--span-gap-min 0] [--span-gap-max 0] [--span-copies 2] [--span-pool 24] [--repeat-share 1] [--chinese-share 0.35]
+//              [--span-min 10] [--span-max 15] [--span-gap-min 0] [--span-gap-max 0] [--span-copies 2] [--span-pool 24] [--alternation-share 0] [--repeat-share 1] [--chinese-share 0.35]
 //              [--report-every 50]
 //              [--report-docs 10] [--report-sequences 3] [--threshold 0.2] [--confirm 2] [--threads 1]
 //              [--run-on 1]
@@ -109,6 +109,8 @@ Options parse(int argc, char** argv) {
       o.corpus.span_copies = r.whole();
     else if (key == "--span-pool")
       o.corpus.span_pool = r.whole();
+    else if (key == "--alternation-share")
+      o.corpus.alternation_share = r.number();
     else if (key == "--repeat-share")
       o.corpus.repeated_span_share = r.number();
     else if (key == "--chinese-share")
@@ -216,12 +218,12 @@ int main(int argc, char** argv) {
       "{\"options\": {\"layers\": %zu, \"heads\": %zu, \"d_model\": %zu, \"seq\": %zu, \"batch\": %zu, "
       "\"d_ff\": %zu, \"lr\": %g, \"min_lr_ratio\": %g, \"weight_decay\": %g, \"beta2\": %g, \"init_scale\": %g, "
       "\"warmup\": %zu, \"steps\": %zu, \"max_steps\": %zu, "
-      "\"span_min\": %zu, \"span_max\": %zu, \"span_gap_min\": %zu, \"span_gap_max\": %zu, \"span_copies\": %zu, \"span_pool\": %zu, \"repeat_share\": %g, \"chinese_share\": %g, "
+      "\"span_min\": %zu, \"span_max\": %zu, \"span_gap_min\": %zu, \"span_gap_max\": %zu, \"span_copies\": %zu, \"span_pool\": %zu, \"alternation_share\": %g, \"repeat_share\": %g, \"chinese_share\": %g, "
       "\"report_every\": %zu, "
       "\"threshold\": %g, \"confirm\": %zu, \"threads\": %zu, \"vocab\": %zu}}\n",
       t.layers, t.heads, t.d_model, t.seq, t.batch, t.ff(), double(t.lr), double(t.min_lr_ratio),
       double(t.weight_decay), double(t.beta2), double(t.init_scale), t.warmup, t.steps, o.max_steps, o.corpus.span_min,
-      o.corpus.span_max, o.corpus.span_gap_min, o.corpus.span_gap_max, o.corpus.span_copies, o.corpus.span_pool, o.corpus.repeated_span_share, o.corpus.chinese_share, o.report_every,
+      o.corpus.span_max, o.corpus.span_gap_min, o.corpus.span_gap_max, o.corpus.span_copies, o.corpus.span_pool, o.corpus.alternation_share, o.corpus.repeated_span_share, o.corpus.chinese_share, o.report_every,
       o.threshold, o.confirm, t.threads, vocab.gpt2_ids.size());
   std::fflush(stdout);
   for (std::uint64_t seed : o.seeds) run(o, tokenizer, vocab, seed);

@@ -376,6 +376,8 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
     return Status::invalid_argument("span_gap_min, span_gap_max: need span_gap_min <= span_gap_max <= 4096");
   if (options.span_copies < 2 || options.span_copies > 64)
     return Status::invalid_argument("span_copies: need 2 <= span_copies <= 64");
+  if (!(options.alternation_share >= 0.0 && options.alternation_share <= 1.0))
+    return Status::invalid_argument("alternation_share: must be in [0, 1]");
   return Status::success();
 }
 
@@ -443,7 +445,20 @@ void CorpusGenerator::minimal_pair_story(Draft& s) {
   render_minimal_pair(s, hitter, hit);
 }
 
+Document CorpusGenerator::alternation_document() {
+  Document doc;
+  doc.repeated_span = true;
+  doc.period = 2;
+  const std::size_t n = span_pool_.size(), i = below(n);
+  std::size_t j = below(n - 1);
+  if (j == i) j = n - 1;  // two different tokens, each ordered pair equally likely
+  doc.ids.resize(8 + below(9));
+  for (std::size_t k = 0; k < doc.ids.size(); ++k) doc.ids[k] = span_pool_[k % 2 ? j : i];
+  return doc;
+}
+
 Document CorpusGenerator::repeated_span_document() {
+  if (options_.alternation_share > 0 && chance(options_.alternation_share)) return alternation_document();
   Document doc;
   doc.repeated_span = true;
   doc.period = options_.span_min + below(options_.span_max - options_.span_min + 1);

@@ -68,6 +68,11 @@ struct CorpusOptions {
   /// Copies of the span per document (at least 2), each after its own gap: from the third on, a copy can be read
   /// from any earlier one, and more of the document is predictable by copying.
   std::size_t span_copies = 2;
+  /// Share of repeated-span documents that instead alternate two pool tokens (a b a b …, 8–16 tokens): each next
+  /// token is the one before the current one, so a head that reads the previous token predicts them by itself. The
+  /// induction head of the other spans reads such a head (K-composition); without one it has nothing to match.
+  /// 0 (the default) writes none and draws nothing, so other streams stay as they were.
+  double alternation_share = 0;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
@@ -146,6 +151,7 @@ class CorpusGenerator {
   void pronoun_story(bool chinese, Draft& s);
   void minimal_pair_story(Draft& s);
   Document repeated_span_document();
+  Document alternation_document();
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(rng_.next_u64() % n); }
   bool chance(double p) { return static_cast<double>(rng_.next_u64() >> 11) * 0x1.0p-53 < p; }
 
