@@ -404,6 +404,40 @@ TEST_CASE("span_pool limits repeated spans to the first word tokens", "[corpus]"
   CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
 }
 
+TEST_CASE("alternation documents: two different pool tokens in turn, 8 to 16 long; share 0 draws nothing", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  CorpusOptions o = options(6, Split::train);
+  o.repeated_span_share = 1.0, o.span_pool = 24, o.span_min = 4, o.span_max = 8, o.alternation_share = 0.5;
+  REQUIRE(attn::train::validate(tk, o).ok());
+  const auto pool = attn::train::span_tokens(tk);
+  const std::set<std::uint32_t> allowed(pool.begin(), pool.begin() + 24);
+  CorpusGenerator gen(tk, o), again(tk, o);
+  std::size_t alternations = 0;
+  std::set<std::size_t> lengths;
+  std::set<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  for (int i = 0; i < 2000; ++i) {
+    const Document d = gen.next();
+    REQUIRE(d.ids == again.next().ids);  // deterministic by seed
+    REQUIRE(d.repeated_span);
+    for (std::uint32_t id : d.ids) REQUIRE(allowed.count(id) == 1);
+    if (d.period != 2) continue;  // a repeated span (4 … 8 tokens a copy)
+    ++alternations, lengths.insert(d.ids.size());
+    REQUIRE(d.ids[0] != d.ids[1]);
+    for (std::size_t t = 2; t < d.ids.size(); ++t) REQUIRE(d.ids[t] == d.ids[t - 2]);
+    pairs.insert({d.ids[0], d.ids[1]});
+  }
+  CHECK((alternations > 900 && alternations < 1100));  // half of 2000
+  CHECK(lengths == std::set<std::size_t>{8, 9, 10, 11, 12, 13, 14, 15, 16});
+  CHECK(pairs.size() > 300);  // of 24 · 23 = 552 ordered pairs
+
+  // Share 0 writes none (and draws nothing: test_tiny_tutor regenerates the shipped model's corpus by its hash).
+  o.alternation_share = 0;
+  CorpusGenerator plain(tk, o);
+  for (int i = 0; i < 500; ++i) REQUIRE(plain.next().period >= 4);
+  o.alternation_share = 1.5;
+  CHECK(attn::train::validate(tk, o).code == attn::Code::invalid_argument);
+}
+
 TEST_CASE("a gap of random filler before each copy: exact copies at distances that vary, by seed", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   CorpusOptions o = options(5, Split::train);

@@ -191,6 +191,38 @@ TEST_CASE("init_scale widens every initial spread by its factor and leaves the g
   CHECK(c.check().code == attn::Code::invalid_argument);
 }
 
+TEST_CASE("attention_only: the MLP weights start and stay 0 while the rest trains as in the model with MLPs", "[trainer]") {
+  TrainerConfig c = tiny_config();
+  c.steps = 20, c.warmup = 2, c.lr = 1e-2f;
+  Gpt2Trainer full(c);
+  c.attention_only = true;
+  Gpt2Trainer attention(c);
+  CHECK(attention.fingerprint() != full.fingerprint());
+  const auto is_mlp_weight = [](const attn::train::ParamTensor& t) {
+    return t.name.find(".mlp.") != std::string::npos && t.decay;
+  };
+  // Every other tensor starts as in the model with MLPs (same draws).
+  for (const auto& t : full.tensors())
+    for (std::size_t i = t.offset; i < t.offset + t.size; ++i)
+      REQUIRE(attention.params()[i] == (is_mlp_weight(t) ? 0.0f : full.params()[i]));
+  const std::vector<std::uint32_t> rows = random_rows(c.batch * (c.seq + 1), c.vocab, 5);
+  attn::train::StepReport r{}, first{};
+  for (int s = 0; s < 20; ++s) {
+    REQUIRE(attention.train_step(rows.data(), r).ok());
+    if (s == 0) first = r;
+  }
+  CHECK(r.loss < first.loss);  // it learns
+  bool out_bias_moved = false;
+  for (const auto& t : attention.tensors()) {
+    INFO(t.name);
+    for (std::size_t i = t.offset; i < t.offset + t.size; ++i) {
+      if (is_mlp_weight(t)) REQUIRE(attention.params()[i] == 0.0f);
+      if (t.name.find("mlp.c_proj.bias") != std::string::npos) out_bias_moved |= attention.params()[i] != 0.0f;
+    }
+  }
+  CHECK(out_bias_moved);  // the one MLP parameter with a gradient: a constant added to the residual
+}
+
 TEST_CASE("a saved checkpoint loads in the runtime with the trainer's numbers", "[trainer]") {
   TrainerConfig c = tiny_config();
   Gpt2Trainer t(c);

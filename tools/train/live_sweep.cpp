@@ -7,7 +7,7 @@
 //   live_sweep [--bpe gpt2-bpe.bin] [--seeds 1,2,3] [--layers 2] [--heads 4] [--d-model 64] [--d-ff 0 = 4·d] [--seq 32]
 //   [--batch 16]
 //              [--lr 3e-3] [--min-lr-ratio 0.1] [--weight-decay 0.1] [--beta2 0.95]
-//              [--init-scale 1] [--warmup 50] [--steps 3000] [--max-steps =steps]
+//              [--init-scale 1] [--attention-only 0] [--warmup 50] [--steps 3000] [--max-steps =steps]
 //              [--span-min 10] [--span-max 15] [--span-gap-min 0] [--span-gap-max 0] [--span-copies 2] [--span-pool 24] [--alternation-share 0] [--repeat-share 1] [--chinese-share 0.35]
 //              [--report-every 50]
 //              [--report-docs 10] [--report-sequences 3] [--threshold 0.2] [--confirm 2] [--threads 1]
@@ -109,6 +109,8 @@ Options parse(int argc, char** argv) {
       o.corpus.span_copies = r.whole();
     else if (key == "--span-pool")
       o.corpus.span_pool = r.whole();
+    else if (key == "--attention-only")
+      t.attention_only = r.whole() != 0;
     else if (key == "--alternation-share")
       o.corpus.alternation_share = r.number();
     else if (key == "--repeat-share")
@@ -177,14 +179,15 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
       if (heads.induction[k] > heads.induction[best_at]) best_at = k;
     best = best_at < heads.induction.size() ? heads.induction[best_at] : 0, induction_loss = heads.induction_loss;
     const std::size_t layer0_best = heads.best({heads.induction.begin(), heads.induction.begin() + long(tc.heads)});
+    const std::size_t prev_at = heads.best(heads.previous_token);
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s[%zu, %.3f, %.3f]", curve.size() > 1 ? ", " : "", s, window_loss / window, best);
     curve += buf, window_loss = 0, window = 0;
     std::fprintf(stderr,
-                 "seed %llu step %zu  loss %.3f  previous-token %.3f  induction L%zuH%zu %.3f (layer 0: %.3f)  "
+                 "seed %llu step %zu  loss %.3f  previous-token L%zuH%zu %.3f  induction L%zuH%zu %.3f (layer 0: %.3f)  "
                  "copy loss %.3f\n",
-                 static_cast<unsigned long long>(seed), s, r.loss,
-                 heads.previous_token[heads.best(heads.previous_token)], best_at / tc.heads, best_at % tc.heads, best,
+                 static_cast<unsigned long long>(seed), s, r.loss, prev_at / tc.heads, prev_at % tc.heads,
+                 heads.previous_token[prev_at], best_at / tc.heads, best_at % tc.heads, best,
                  heads.induction[layer0_best], induction_loss);
     run_length = best > o.threshold ? run_length + 1 : 0;
     if (run_length == o.confirm && !formed)
@@ -216,13 +219,13 @@ int main(int argc, char** argv) {
   const TrainerConfig& t = o.trainer;
   std::printf(
       "{\"options\": {\"layers\": %zu, \"heads\": %zu, \"d_model\": %zu, \"seq\": %zu, \"batch\": %zu, "
-      "\"d_ff\": %zu, \"lr\": %g, \"min_lr_ratio\": %g, \"weight_decay\": %g, \"beta2\": %g, \"init_scale\": %g, "
+      "\"d_ff\": %zu, \"lr\": %g, \"min_lr_ratio\": %g, \"weight_decay\": %g, \"beta2\": %g, \"init_scale\": %g, \"attention_only\": %d, "
       "\"warmup\": %zu, \"steps\": %zu, \"max_steps\": %zu, "
       "\"span_min\": %zu, \"span_max\": %zu, \"span_gap_min\": %zu, \"span_gap_max\": %zu, \"span_copies\": %zu, \"span_pool\": %zu, \"alternation_share\": %g, \"repeat_share\": %g, \"chinese_share\": %g, "
       "\"report_every\": %zu, "
       "\"threshold\": %g, \"confirm\": %zu, \"threads\": %zu, \"vocab\": %zu}}\n",
       t.layers, t.heads, t.d_model, t.seq, t.batch, t.ff(), double(t.lr), double(t.min_lr_ratio),
-      double(t.weight_decay), double(t.beta2), double(t.init_scale), t.warmup, t.steps, o.max_steps, o.corpus.span_min,
+      double(t.weight_decay), double(t.beta2), double(t.init_scale), int(t.attention_only), t.warmup, t.steps, o.max_steps, o.corpus.span_min,
       o.corpus.span_max, o.corpus.span_gap_min, o.corpus.span_gap_max, o.corpus.span_copies, o.corpus.span_pool, o.corpus.alternation_share, o.corpus.repeated_span_share, o.corpus.chinese_share, o.report_every,
       o.threshold, o.confirm, t.threads, vocab.gpt2_ids.size());
   std::fflush(stdout);

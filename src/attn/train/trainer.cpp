@@ -101,6 +101,8 @@ Gpt2Trainer::Gpt2Trainer(const TrainerConfig& config) : config_(config), kt_(&be
                       : ends_with(t.name, "c_proj.weight")       ? residual_std
                                                                 : base;
     for (std::size_t i = 0; i < t.size; ++i) w[i] = std * normal(rng);
+    // Drawn, then cleared: every other tensor starts as in the model with MLPs.
+    if (config.attention_only && t.name.find(".mlp.") != std::string::npos) std::fill_n(w, t.size, 0.0f);
   }
 }
 
@@ -359,8 +361,10 @@ std::string Gpt2Trainer::fingerprint() const {
                 double(c.min_lr_ratio), double(c.beta1), double(c.beta2), double(c.adam_eps), double(c.weight_decay),
                 double(c.clip), c.warmup, c.steps, static_cast<unsigned long long>(c.seed), c.threads);
   // Named only when it differs from GPT-2's, so the state files of earlier runs still continue.
-  if (c.init_scale != 1.0f) return buf + (" init_scale=" + std::to_string(double(c.init_scale)));
-  return buf;
+  std::string text = buf;
+  if (c.init_scale != 1.0f) text += " init_scale=" + std::to_string(double(c.init_scale));
+  if (c.attention_only) text += " attention_only";
+  return text;
 }
 
 Status Gpt2Trainer::save_state(const std::map<std::string, std::string>& metadata, std::vector<io::TensorToWrite> tensors,
