@@ -26,7 +26,7 @@ using emscripten::val;
 class TrainerJs {
  public:
   /// asset: gpt2-bpe.bin's bytes; o: { layers, heads, dModel, seq, batch, lr, minLrRatio, warmup, steps, seed,
-  /// initScale, corpusSeed, repeatShare, chineseShare, spanMin, spanMax, spanGapMin, spanGapMax, spanCopies, spanPool, threads } (checked by trainer.js).
+  /// initScale, corpusSeed, repeatShare, chineseShare, spanMin, spanMax, spanGapMin, spanGapMax, spanCopies, spanPool, alternationShare, attentionOnly, threads } (checked by trainer.js).
   val init(const val& asset, const val& o) {
     const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(asset);
     if (attn::Status st = tok_.load(bytes.data(), bytes.size()); !st.ok()) return status_val(st);
@@ -38,6 +38,7 @@ class TrainerJs {
     co.span_pool = o["spanPool"].as<std::size_t>();
     co.span_gap_min = o["spanGapMin"].as<std::size_t>(), co.span_gap_max = o["spanGapMax"].as<std::size_t>();
     co.span_copies = o["spanCopies"].as<std::size_t>();
+    co.alternation_share = o["alternationShare"].as<double>();
     if (attn::Status st = attn::train::validate(tok_, co); !st.ok()) return status_val(st);
     vocab_ = attn::train::training_vocabulary(tok_, attn::train::tutorial_texts());
     attn::train::TrainerConfig c;
@@ -46,6 +47,7 @@ class TrainerJs {
     c.batch = o["batch"].as<std::size_t>(), c.vocab = vocab_.gpt2_ids.size();
     c.lr = o["lr"].as<float>(), c.min_lr_ratio = o["minLrRatio"].as<float>(), c.warmup = o["warmup"].as<std::size_t>(), c.steps = o["steps"].as<std::size_t>();
     c.seed = std::uint64_t(o["seed"].as<double>()), c.init_scale = o["initScale"].as<float>(), c.threads = o["threads"].as<std::size_t>();
+    c.attention_only = o["attentionOnly"].as<bool>();
     if (attn::Status st = c.check(); !st.ok()) return status_val(st);
     trainer_ = std::make_unique<attn::train::Gpt2Trainer>(c);
     model_step_ = kNoModel;

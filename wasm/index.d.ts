@@ -604,7 +604,8 @@ export interface Attention {
 
 export interface TrainerOptions {
   /** Defaults: 2 layers, 4 heads, dModel 64, seq 32, batch 16, lr 3e-3, minLrRatio 0.1, warmup 50, steps 3000 (the
-   * schedule's length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanGapMin 0, spanGapMax 0, spanCopies 2, spanPool 0. */
+   * schedule's length), seed 1, corpusSeed 1, repeatShare 0.5, chineseShare 0.35, spanMin 3, spanMax 12, spanGapMin 0, spanGapMax 0, spanCopies 2, spanPool 0,
+   * alternationShare 0, attentionOnly false. */
   layers?: number;
   heads?: number;
   dModel?: number;
@@ -636,6 +637,11 @@ export interface TrainerOptions {
   /** Repeated spans draw from this many word tokens (0: all of them). A small pool (e.g. 24) with repeatShare 1
    * leaves the model nothing to learn in a span but copying: the task for induction heads. */
   spanPool?: number;
+  /** Share of repeated-span documents that instead alternate two pool tokens (a b a b …, 8–16 tokens), in [0, 1]:
+   * a head that reads the previous token predicts them by itself, and an induction head reads such a head. */
+  alternationShare?: number;
+  /** MLP weights start at 0 and stay there (attention-only blocks); default false. */
+  attentionOnly?: boolean;
   threads?: number;
 }
 

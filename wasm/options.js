@@ -49,7 +49,7 @@ export const OPTION_NAMES = Object.freeze({
   'model.forward': ['logits', 'attention', 'maxAttentionTokens', 'heads', 'ablate', 'residual', 'logitLens', 'traceHead', 'threads'],
   'model.generate': ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'stop', 'probabilities', 'threads'],
   createTrainer: ['layers', 'heads', 'dModel', 'seq', 'batch', 'lr', 'minLrRatio', 'warmup', 'steps', 'seed', 'initScale', 'corpusSeed',
-    'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'spanGapMin', 'spanGapMax', 'spanCopies', 'spanPool', 'threads'],
+    'repeatShare', 'chineseShare', 'spanMin', 'spanMax', 'spanGapMin', 'spanGapMax', 'spanCopies', 'spanPool', 'alternationShare', 'attentionOnly', 'threads'],
   'trainer.headScores': ['documents', 'sequences'],
   'trainer.save': ['dtype'],
   'demo.nextTokens': ['model', 'out', 'seed', 'k', 'vocabSize'],

@@ -10,6 +10,7 @@ import { checkOptions, threadsOption } from './options.js';
 const DEFAULTS = {
   layers: 2, heads: 4, dModel: 64, seq: 32, batch: 16, lr: 3e-3, minLrRatio: 0.1, warmup: 50, steps: 3000, seed: 1, initScale: 1,
   corpusSeed: 1, repeatShare: 0.5, chineseShare: 0.35, spanMin: 3, spanMax: 12, spanGapMin: 0, spanGapMax: 0, spanCopies: 2, spanPool: 0,
+  alternationShare: 0, attentionOnly: false,
 };
 
 function throwIfFailed(status, fn) {
@@ -31,7 +32,8 @@ export function createTrainer(module, maxThreads, asset, options) {
   share('minLrRatio', o.minLrRatio);
   if (typeof o.initScale !== 'number' || !(o.initScale > 0 && o.initScale <= 100))
     throw invalid('initScale', 'a number in (0, 100]', o.initScale);  // the rate cosine-decays to lr · minLrRatio at `steps` (1: constant after warm-up)
-  share('repeatShare', o.repeatShare), share('chineseShare', o.chineseShare);
+  share('repeatShare', o.repeatShare), share('chineseShare', o.chineseShare), share('alternationShare', o.alternationShare);
+  if (typeof o.attentionOnly !== 'boolean') throw invalid('attentionOnly', 'true or false', o.attentionOnly);
   const native = new module.Gpt2Trainer();
   try {
     throwIfFailed(native.init(asset, { ...o, threads: threadsOption(options.threads, maxThreads) }), 'createTrainer');
