@@ -11,7 +11,7 @@
 //              [--span-min 10] [--span-max 15] [--span-gap-min 0] [--span-gap-max 0] [--span-copies 2] [--span-pool 24] [--alternation-share 0] [--repeat-share 1] [--chinese-share 0.35]
 //              [--report-every 50]
 //              [--report-docs 10] [--report-sequences 3] [--threshold 0.2] [--confirm 2] [--threads 1]
-//              [--run-on 1]
+//              [--run-on 1] [--out path-prefix]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,6 +47,7 @@ struct Options {
   CorpusOptions corpus;
   std::size_t max_steps = 0, report_every = 50, report_docs = 10, report_sequences = 3, confirm = 2;
   double threshold = 0.2;
+  std::string out;    ///< where each seed's final model goes (".seed<N>.safetensors" appended), if anywhere
   double run_on = 1;  ///< after both marks, go on to run_on × the later one's step (1: stop there)
 };
 
@@ -129,6 +130,8 @@ Options parse(int argc, char** argv) {
       o.confirm = std::max<std::size_t>(1, r.whole());
     else if (key == "--threads")
       t.threads = r.whole();
+    else if (key == "--out")
+      o.out = value;
     else if (key == "--run-on")
       o.run_on = r.number();
     else
@@ -195,6 +198,13 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
     // Copying for real: the loss on the second copy below 1 nat (ln of a 24-token pool is 3.18).
     if (!copies && induction_loss < 1.0) copies = s;
     if (formed && copies && s >= o.run_on * std::max(formed, copies)) break;
+  }
+  if (!o.out.empty()) {  // the final model, for a closer look (e.g. its attention in the runtime)
+    std::vector<std::uint8_t> bytes;
+    check(trainer.save(io::DType::F32, {}, bytes), "save");
+    const std::string path = o.out + ".seed" + std::to_string(seed) + ".safetensors";
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) fail("cannot write " + path);
   }
   std::printf(
       "{\"seed\": %llu, \"formed_step\": %s, \"copies_step\": %s, \"steps_run\": %zu, \"train_seconds\": %.2f, "

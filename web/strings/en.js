@@ -206,15 +206,17 @@ export default {
 
   train: {
     heading: 'Train a model live and watch its heads form',
-    note: 'A GPT-2 of 2 layers × 4 heads (d_model 64, about 0.13 M parameters) trains here, in WebAssembly in a ' +
-      'worker on your machine, on real GPT-2 tokens. The induction task is nothing but random spans of 4–7 tokens ' +
-      'written twice, in a context of 16 tokens. An induction head would solve it anywhere: a layer-1 head that reads ' +
-      'a layer-0 previous-token head and looks at the token after the earlier copy of the current one. Measured in ' +
-      'Chromium (seeds 1–5), this small model takes a shortcut instead: by a median of step 250 (27 s) its layer-0 ' +
-      'heads each look a fixed distance back — one per span length — and the loss falls; their induction scores on ' +
-      'the probe (period 7) rise although they cannot find an earlier copy. So the page marks an induction head only ' +
-      'in layer 1, and in the first 600 steps none formed. The toy stories (a context of 32) mix in the tutorial’s ' +
-      'grammar (adjectives before a noun), where a noun → adjective head forms in a few hundred steps.',
+    note: 'A GPT-2 of 2 layers × 4 heads (d_model 64) trains here, in WebAssembly in a worker on your machine, on ' +
+      'real GPT-2 tokens. The induction task: random spans of 4–8 tokens written twice with 0–12 random tokens ' +
+      'between, so the distance between the copies varies and no head that looks a fixed distance back can copy; ' +
+      'and documents that alternate two tokens (a b a b …), which a previous-token head predicts by itself. The ' +
+      'blocks are attention only. First a sharp previous-token head forms in layer 0 (a few hundred steps); ' +
+      'then, after a long plateau, a layer-1 head learns to read it and look at the token after the earlier copy of ' +
+      'the current one — the induction head — and the loss on the probe’s second copy falls. Measured natively ' +
+      '(tools/train/live_sweep), that took 11,550–11,650 steps (seed 1); in this page allow several minutes. Some ' +
+      'seeds copy through a variant (match two tokens back, read the neighbour’s previous token) that the induction ' +
+      'score does not see: the heads’ worth under the maps shows it. The toy stories (a context of 32) mix in the ' +
+      'tutorial’s grammar (adjectives before a noun), where a noun → adjective head forms in a few hundred steps.',
     task: 'task',
     tasks: {
       induction: 'induction: repeated random spans',
@@ -228,13 +230,13 @@ export default {
     reset: 'reset',
     save: 'save as .safetensors',
     use: 'use this model on the page',
-    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or its 3,000 steps end.',
+    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or its run ends (20,000 steps for the induction task, 3,000 for the stories).',
     starting: 'starting the trainer…',
     failed: (why) => `Training stopped: ${why}`,
     status: (step, steps, loss, seconds, ms) => `step ${step} of ${steps} · loss ${loss} · ${seconds} s of training (${ms} ms a step, measuring included)`,
     notYet: {
       previous_token: 'No previous-token head yet.',
-      induction: 'No induction head in layer 1 yet (a layer-0 curve that rises is a head looking a fixed distance back).',
+      induction: 'No induction head in layer 1 yet (it comes after a long plateau; a layer-0 curve that rises is a head looking a fixed distance back).',
       noun_adjective_en: 'No noun → adjective head yet.',
     },
     formed: {
