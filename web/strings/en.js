@@ -213,7 +213,8 @@ export default {
       'blocks are attention only. First a sharp previous-token head forms in layer 0 (a few hundred steps); ' +
       'then, after a long plateau, a layer-1 head learns to read it and look at the token after the earlier copy of ' +
       'the current one — the induction head — and the loss on the probe’s second copy falls. Measured natively ' +
-      '(tools/train/live_sweep), that took 11,550–11,650 steps (seed 1); in this page allow several minutes. Some ' +
+      '(tools/train/live_sweep), that took 11,550–11,650 steps (seed 1), but not every seed gets there: seed 3 had ' +
+      'not by 24,000 steps, and in Chromium (20.5 ms a step) seed 1 had not by 16,000 (5.5 minutes). Some ' +
       'seeds copy through a variant (match two tokens back, read the neighbour’s previous token) that the induction ' +
       'score does not see: the heads’ worth under the maps shows it. The toy stories (a context of 32) mix in the ' +
       'tutorial’s grammar (adjectives before a noun), where a noun → adjective head forms in a few hundred steps.',
