@@ -7,7 +7,7 @@ const CACHE = 'attention-wasm-page';
 // Everything the page can load, fetched at install: the first visit is not yet controlled by this worker.
 const FILES = [
   './', 'index.html', 'style.css', 'app.js', 'canvas.js', 'colours.js', 'selection.js', 'story.js', 'dom.js', 'draw.js', 'export.js', 'page.js', 'rpc.js', 'url-state.js', 'worker.js',
-  'strings.js', 'strings/en.js', 'strings/zh.js', 'examples.js', 'pieces.js', 'tutorial.js', 'tutorial.zh.md', 'tutorial.en.md', 'lm.js', 'lm-worker.js', 'head-labels.js', 'pixels.js', 'models/tiny-tutor.safetensors',
+  'strings.js', 'strings/en.js', 'strings/zh.js', 'examples.js', 'pieces.js', 'tutorial.js', 'tutorial.zh.md', 'tutorial.en.md', 'lm.js', 'lm-worker.js', 'head-labels.js', 'forming.js', 'pixels.js', 'models/tiny-tutor.safetensors',
   'train-worker.js', 'sections/train.js',
   'sections/picker.js', 'sections/predict.js', 'sections/layers.js', 'sections/lens.js', 'sections/film.js',
   'sections/cost.js', 'sections/decode.js', 'sections/heads.js', 'sections/next-tokens.js', 'sections/positions.js',

@@ -6,15 +6,13 @@ import { SERIES } from '../colours.js';
 import { fmt } from '../draw.js';
 import { matrixView, paint, pixelTooltip, tooltip } from '../canvas.js';
 import { $, download, headGrid, setText } from '../dom.js';
+import { TASK_HEAD, WATCHED, scoresOf as scoresOfRun, watchForming } from '../forming.js';
 import { bestHeads, describeHead } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels, drawLossCurve } from '../pixels.js';
 import { S } from '../strings.js';
 import { openFile } from './picker.js';
 
-// The metrics watched for a head forming, per task (named as head-labels.js names a head: above its threshold).
-const WATCHED = { induction: ['previous_token', 'induction'], stories: ['previous_token', 'noun_adjective_en'] };
-const CONFIRM = 2;  // a head counts as formed when it stays named for this many measurements in a row
 
 let worker = null;
 const run = { config: null, probe: null, task: 'induction', steps: 0, reportEvery: 50, losses: [], reports: [],
@@ -84,7 +82,7 @@ const receive = {
   report(r) {
     run.latest = r;
     if (r.step > 0) run.reports.push(r);
-    watchForming(r);
+    watchForming(run.formed, run.task, r, run.config);
     scheduleDraw();
   },
   state({ running, finished }) {
@@ -105,32 +103,8 @@ const receive = {
   },
 };
 
-/**
- * The scores as head-labels.js reads them ({ heads, metric: [L·H] or { lift } }). Layer 0's induction scores count as
- * 0: an induction head reads a previous layer's previous-token head, so a layer-0 head that scores on the probe looks
- * a fixed distance back (the probe's period), which is not finding the earlier copy. The charts show every raw score.
- */
-const scoresOf = (r) => r && { layers: run.config.layers, heads: run.config.heads, previous_token: r.scores.previous_token,
-  induction: r.scores.induction.map((v, k) => (k < run.config.heads ? 0 : v)),
-  noun_adjective_en: { lift: r.scores.noun_adjective } };
-
-/** Marks a watched metric's first step once its best head has been named CONFIRM measurements in a row. */
-function watchForming(r) {
-  if (r.step === 0) return;
-  const best = bestHeads(scoresOf(r));
-  for (const metric of WATCHED[run.task]) {
-    if (run.formed[metric]?.confirmed) continue;
-    const b = best[metric];
-    if (!b?.named) {
-      delete run.formed[metric];
-      continue;
-    }
-    const f = (run.formed[metric] ??= { step: r.step, seconds: r.seconds, count: 0 });
-    f.count++;
-    f.l = b.l, f.h = b.h, f.value = b.shown;
-    if (f.count >= CONFIRM) f.confirmed = true;
-  }
-}
+/** A report's scores as head-labels.js reads them, on this run's model (forming.js). */
+const scoresOf = (r) => scoresOfRun(r, run.config);
 
 /** The mean loss over the steps in (from, to]. */
 function meanLoss(from, to) {
@@ -176,7 +150,8 @@ function draw() {
       run.losses.length ? run.losses.at(-1).toFixed(3) : '–', run.seconds.toFixed(1), msPerStep));
   drawForming();
   const formedAt = (m) => (run.formed[m]?.confirmed ? run.formed[m].step : null);
-  const phase = formedAt(WATCHED[run.task].at(-1));  // the phase change: the task's second head formed
+  // The phase change: the task's last watched mark (for induction, the copying itself).
+  const phase = formedAt(WATCHED[run.task].at(-1));
   const chart = (id, curves, options) => {
     const canvas = $(id);
     paint(canvas, 400, 180, () => drawLossCurve(canvas, curves, options.mark ?? null,
@@ -208,7 +183,7 @@ function drawForming() {
     const f = run.formed[metric];
     if (!f?.confirmed) return S.train.notYet[metric];
     const before = meanLoss(f.step - 200, f.step - 100), now = meanLoss(run.step - 100, run.step);
-    return S.train.formed[metric](f.step.toLocaleString('en'), f.seconds.toFixed(1), S.layers.headName(f.l, f.h), f.value,
+    return S.train.formed[metric](f.step.toLocaleString('en'), f.seconds.toFixed(1), f.l === undefined ? '' : S.layers.headName(f.l, f.h), f.value,
       before === null ? '–' : before.toFixed(2), now === null ? '–' : now.toFixed(2));
   });
   setText(box, lines.join(' '));
@@ -284,8 +259,8 @@ function drawMaps() {
     : S.layers.weightTip(labels[i], labels[j], fmt(weights[i * T + j]))));
 }
 
-/** The head enlarged before any click: the one with the best score of the task's last watched metric. */
+/** The head enlarged before any click: the one with the best score of the task's own head metric. */
 function defaultHead(r) {
-  const metric = WATCHED[run.task].at(-1), best = bestHeads(scoresOf(r))[metric];
+  const best = bestHeads(scoresOf(r))[TASK_HEAD[run.task]];
   return best && r.step > 0 ? [best.l, best.h] : [run.config.layers - 1, 0];
 }

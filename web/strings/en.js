@@ -239,6 +239,7 @@ export default {
       previous_token: 'No previous-token head yet.',
       induction: 'No induction head in layer 1 yet (it comes after a long plateau; a layer-0 curve that rises is a head looking a fixed distance back).',
       noun_adjective_en: 'No noun → adjective head yet.',
+      copying: 'Not copying yet: the probe’s second copy still costs more than 1 nat a token.',
     },
     formed: {
       previous_token: (step, seconds, head, value, before, now) => `Previous-token head formed at step ${step} (${seconds} s): ${head}, score ${value}.`,
@@ -246,6 +247,8 @@ export default {
         `${head}, induction score ${value}; loss ${before} just before, ${now} now.`,
       noun_adjective_en: (step, seconds, head, value, before, now) => `Noun → adjective head formed at step ${step} ` +
         `(${seconds} s): ${head}, lift ${value}; loss ${before} just before, ${now} now.`,
+      copying: (step, seconds, head, value, before, now) => `The model copies from step ${step} (${seconds} s): the ` +
+        `probe’s second copy costs ${value} nats a token (the phase change); training loss ${before} just before, ${now} now.`,
     },
     lossLabel: 'training loss against step (the red line: the step the head formed)',
     prevLabel: 'previous-token score of each head against step',

@@ -225,6 +225,7 @@ export default {
       previous_token: '还没有形成看前一个 Token 的头。',
       induction: '第 1 层还没有形成归纳头（它在一段很长的平台期之后才出现；第 0 层上升的曲线是往回看固定距离的头）。',
       noun_adjective_en: '还没有形成名词 → 形容词的头。',
+      copying: '还不会照抄：探针第二遍每个 Token 的损失仍高于 1 纳特。',
     },
     formed: {
       previous_token: (step, seconds, head, value, before, now) => `看前一个 Token 的头在第 ${step} 步（${seconds} 秒）形成：${head}，分数 ${value}。`,
@@ -232,6 +233,8 @@ export default {
         `归纳分数 ${value}；损失在此之前为 ${before}，现在为 ${now}。`,
       noun_adjective_en: (step, seconds, head, value, before, now) => `名词 → 形容词的头在第 ${step} 步（${seconds} 秒）` +
         `形成：${head}，提升 ${value}；损失在此之前为 ${before}，现在为 ${now}。`,
+      copying: (step, seconds, head, value, before, now) => `模型从第 ${step} 步（${seconds} 秒）起会照抄：探针第二遍` +
+        `每个 Token 的损失为 ${value} 纳特（相变）；训练损失在此之前为 ${before}，现在为 ${now}。`,
     },
     lossLabel: '训练损失随步数的变化（红线：头形成的那一步）',
     prevLabel: '每个头的“前一个 Token”分数随步数的变化',
