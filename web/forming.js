@@ -1,8 +1,7 @@
-// When live training marks something as formed (sections/train.js draws the marks): a head for each watched metric
-// (named as head-labels.js names a head, above its level), and for the induction task the behaviour itself — the model
-// copies once the probe's second copy costs under COPYING nats a token (ln 64 ≈ 4.2 before), whichever heads do it:
-// some seeds copy through a variant the induction score misses (README, "Train live"). Pure: tests feed it reports.
-// Not the measuring (the trainer's head scores) and not the drawing (sections/train.js).
+// When live training marks something formed (sections/train.js draws it; not the measuring, not the drawing): a head
+// per watched metric (named as head-labels.js names one), and on the induction task the copying itself — the probe's
+// second copy under COPYING nats a token (ln 64 ≈ 4.2 before), whichever heads do it: some seeds copy through a
+// variant the induction score misses (README, "Train live"). Pure: tests feed it reports.
 import { bestHeads } from './head-labels.js';
 
 /** Per task: the head metrics watched (the task's own head last), then any behaviour. */
