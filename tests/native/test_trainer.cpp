@@ -221,6 +221,30 @@ TEST_CASE("attention_only: the MLP weights start and stay 0 while the rest train
     }
   }
   CHECK(out_bias_moved);  // the one MLP parameter with a gradient: a constant added to the residual
+
+  // Its steps skip the MLP's arithmetic: the model with MLPs whose MLP weights are 0 gives the same loss, gradients
+  // and parameters, bit for bit (the output bias's gradient sums the rows in linear_backward's order), step by step.
+  c.attention_only = false;
+  Gpt2Trainer zeroed(c);
+  zeroed.params() = Gpt2Trainer([&] { TrainerConfig a = c; a.attention_only = true; return a; }()).params();
+  Gpt2Trainer skipping(attention.config());
+  skipping.params() = zeroed.params();
+  for (int s = 0; s < 5; ++s) {
+    const std::vector<std::uint32_t> batch = random_rows(c.batch * (c.seq + 1), c.vocab, 40 + s);
+    double loss_skip = 0, loss_full = 0;
+    REQUIRE(skipping.forward_backward(batch.data(), loss_skip).ok());
+    REQUIRE(zeroed.forward_backward(batch.data(), loss_full).ok());
+    CHECK(loss_skip == loss_full);
+    for (std::size_t i = 0; i < skipping.grads().size(); ++i) {
+      const float a = skipping.grads()[i], b = zeroed.grads()[i];
+      INFO("gradient " << i << ": " << a << " vs " << b);
+      REQUIRE(a == b);
+    }
+    attn::train::StepReport ra{}, rb{};
+    REQUIRE(skipping.train_step(batch.data(), ra).ok());
+    REQUIRE(zeroed.train_step(batch.data(), rb).ok());
+    REQUIRE(param_bytes(skipping) == param_bytes(zeroed));
+  }
 }
 
 TEST_CASE("a saved checkpoint loads in the runtime with the trainer's numbers", "[trainer]") {

@@ -174,11 +174,16 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
     silence_heads(l, a.heads.data(), n);
     nn::linear_forward(kt, a.heads.data(), n, C, p(w[kProjW]), p(w[kProjB]), C, a.x_mid.data(), pack_, threads);
     for (std::size_t i = 0; i < n * C; ++i) a.x_mid[i] += a.x_in[i];
+    float* next = l + 1 < c.layers ? (sized(acts_[l + 1].x_in, n * C), acts_[l + 1].x_in.data()) : x_out_.data();
+    if (c.attention_only) {  // the MLP's weights are 0 and stay 0: its branch adds its output bias, nothing else
+      const float* out_b = p(w[kOutB]);
+      for (std::size_t i = 0; i < n * C; ++i) next[i] = out_b[i % C] + a.x_mid[i];
+      continue;
+    }
     nn::layer_norm_forward(a.x_mid.data(), n, C, p(w[kLn2G]), p(w[kLn2B]), c.ln_eps, a.ln2.data(), a.ln2_mean.data(),
                            a.ln2_rstd.data(), threads);
     nn::linear_forward(kt, a.ln2.data(), n, C, p(w[kFcW]), p(w[kFcB]), F, a.fc.data(), pack_, threads);
     nn::gelu_forward(kt, a.fc.data(), a.gelu.data(), n * F, threads);
-    float* next = l + 1 < c.layers ? (sized(acts_[l + 1].x_in, n * C), acts_[l + 1].x_in.data()) : x_out_.data();
     nn::linear_forward(kt, a.gelu.data(), n, F, p(w[kOutW]), p(w[kOutB]), C, next, pack_, threads);
     for (std::size_t i = 0; i < n * C; ++i) next[i] += a.x_mid[i];
   }
@@ -239,16 +244,22 @@ Status Gpt2Trainer::forward_backward(const std::uint32_t* rows, double& loss) {
     LayerActs& a = acts_[l];
     const std::vector<std::size_t>& w = layer_tensors_[l];
     // MLP branch: dres is d(x_next) = d(x_mid) through the residual, plus what the branch sends back.
-    zero(dgelu_, n * F);
-    nn::linear_backward(kt, dres_.data(), a.gelu.data(), n, F, p(w[kOutW]), C, dgelu_.data(), g(w[kOutW]), g(w[kOutB]),
-                        scratch_, threads);
-    zero(dfc_, n * F);
-    nn::gelu_backward(kt, a.fc.data(), dgelu_.data(), dfc_.data(), n * F, threads);
-    zero(dln_, n * C);
-    nn::linear_backward(kt, dfc_.data(), a.ln2.data(), n, C, p(w[kFcW]), F, dln_.data(), g(w[kFcW]), g(w[kFcB]),
-                        scratch_, threads);
-    nn::layer_norm_backward(dln_.data(), a.x_mid.data(), a.ln2_mean.data(), a.ln2_rstd.data(), n, C, p(w[kLn2G]),
-                            dres_.data(), g(w[kLn2G]), g(w[kLn2B]), threads);
+    if (c.attention_only) {  // zero weights: only the output bias has a gradient, and nothing is sent back
+      float* db = g(w[kOutB]);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < C; ++j) db[j] += dres_[i * C + j];
+    } else {
+      zero(dgelu_, n * F);
+      nn::linear_backward(kt, dres_.data(), a.gelu.data(), n, F, p(w[kOutW]), C, dgelu_.data(), g(w[kOutW]),
+                          g(w[kOutB]), scratch_, threads);
+      zero(dfc_, n * F);
+      nn::gelu_backward(kt, a.fc.data(), dgelu_.data(), dfc_.data(), n * F, threads);
+      zero(dln_, n * C);
+      nn::linear_backward(kt, dfc_.data(), a.ln2.data(), n, C, p(w[kFcW]), F, dln_.data(), g(w[kFcW]), g(w[kFcB]),
+                          scratch_, threads);
+      nn::layer_norm_backward(dln_.data(), a.x_mid.data(), a.ln2_mean.data(), a.ln2_rstd.data(), n, C, p(w[kLn2G]),
+                              dres_.data(), g(w[kLn2G]), g(w[kLn2B]), threads);
+    }
     // Attention branch.
     zero(dheads_, n * C);
     nn::linear_backward(kt, dres_.data(), a.heads.data(), n, C, p(w[kProjW]), C, dheads_.data(), g(w[kProjW]),

@@ -37,7 +37,8 @@ struct TrainerConfig {
   /// queries and keys (a product of two small matrices) are tiny, a long plateau.
   float init_scale = 1.0f;
   /// MLP weights start at 0, where their gradients are 0 as well, so they stay 0: attention-only blocks (the MLP's
-  /// output bias still learns a constant), the smallest model in which induction heads are studied.
+  /// output bias still learns a constant), the smallest model in which induction heads are studied. The steps skip
+  /// the MLP's arithmetic (it would add its output bias and send nothing back), which gives the same numbers.
   bool attention_only = false;
   std::size_t threads = 1;  ///< 0 = every hardware thread
   float ln_eps = 1e-5f;
