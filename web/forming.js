@@ -8,7 +8,9 @@ import { bestHeads } from './head-labels.js';
 export const WATCHED = { induction: ['previous_token', 'induction', 'copying'], stories: ['previous_token', 'noun_adjective_en'] };
 /** The head metric the task is about (its maps open on the best such head). */
 export const TASK_HEAD = { induction: 'induction', stories: 'noun_adjective_en' };
-export const COPYING = 1;  // nats a token on the probe's second copy (as tools/train/live_sweep's copies_step)
+// Nats a token on the probe's second copy: the copied token's probability above e^−2 ≈ 0.14, 9× a guess in the
+// 64-token pool (tools/train/live_sweep's copies_step asks for 1 nat: copying well, later).
+export const COPYING = 2;
 export const CONFIRM = 2;  // formed once named in this many measurements in a row
 
 /**

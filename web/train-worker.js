@@ -18,9 +18,10 @@ const TASKS = {
   // 0.2 at steps 11,550–11,650 (seed 1, pools of 32 and 64) after a sharp layer-0 previous-token head; seed 2 copies
   // from step 10,600 through a variant that matches two tokens back and copies its neighbour's previous token,
   // which the induction score (attention on the token after the earlier copy) does not see; seeds 3 and 5 had
-  // neither by 24,000 steps (seed 4 began copying at ~23,500), nor seed 1 in Chromium by 16,000 (20.5 ms a step: bench/train-live.bench.mjs).
+  // neither by 24,000 steps (seed 4 began copying at ~23,500). In Chromium (bench/train-live.bench.mjs, ~11 ms a step)
+  // seeds 1 and 2 had begun to copy by step 20,000 (second-copy loss 1.17, 1.96), seed 3 not: hence 30,000 steps.
   induction: { repeatShare: 1, alternationShare: 0.3, spanMin: 4, spanMax: 8, spanGapMin: 0, spanGapMax: 12, spanPool: 64,
-    initScale: 4, minLrRatio: 1, attentionOnly: true, steps: 20000 },
+    initScale: 4, minLrRatio: 1, attentionOnly: true, steps: 30000 },
   // Half toy stories (adjectives before nouns, pronouns after names), half repeated spans, in a context of 32;
   // GPT-2's init and a cosine schedule over the run (a noun → adjective head forms in a few hundred steps).
   stories: { repeatShare: 0.5 },

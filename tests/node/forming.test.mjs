@@ -34,7 +34,7 @@ test('an induction head counts only in layer 1; the copying mark is the loss, wh
   for (const step of [200, 250]) watchForming(formed, 'induction', report(step, { copyLoss: COPYING + 0.2 }), config);
   assert.equal(formed.copying, undefined);
   for (const step of [300, 350]) watchForming(formed, 'induction', report(step, { copyLoss: COPYING - 0.1 }), config);
-  assert.deepEqual([formed.copying.step, formed.copying.confirmed, formed.copying.value], [300, true, '0.90']);
+  assert.deepEqual([formed.copying.step, formed.copying.confirmed, formed.copying.value], [300, true, (COPYING - 0.1).toFixed(2)]);
   assert.equal(formed.induction, undefined);
   for (const step of [400, 450]) watchForming(formed, 'induction', report(step, { induction: [0, 0, 0.05, 0.7], copyLoss: 0.5 }), config);
   assert.deepEqual([formed.induction.step, formed.induction.l, formed.induction.h], [400, 1, 1]);

@@ -213,9 +213,9 @@ export default {
       'blocks are attention only. First a sharp previous-token head forms in layer 0 (a few hundred steps); ' +
       'then, after a long plateau, a layer-1 head learns to read it and look at the token after the earlier copy of ' +
       'the current one — the induction head — and the loss on the probe’s second copy falls. Measured natively ' +
-      '(tools/train/live_sweep), that took 11,550–11,650 steps (seed 1), but not every seed gets there: seed 3 had ' +
-      'not by 24,000 steps, and in Chromium (20.5 ms a step) seed 1 had not by 16,000 (5.5 minutes). Some ' +
-      'seeds copy through a variant (match two tokens back, read the neighbour’s previous token) that the induction ' +
+      '(tools/train/live_sweep), that took 11,550–11,650 steps (seed 1), but not every seed gets there (seeds 3 and ' +
+      '5 had not by 24,000). In Chromium (about 11 ms a step) seeds 1 and 2 had begun to copy by step 20,000 ' +
+      '(3.6 minutes) and seed 3 had not. Some seeds copy through a variant (match two tokens back, read the neighbour’s previous token) that the induction ' +
       'score does not see: the heads’ worth under the maps shows it. The toy stories (a context of 32) mix in the ' +
       'tutorial’s grammar (adjectives before a noun), where a noun → adjective head forms in a few hundred steps.',
     task: 'task',
@@ -231,7 +231,7 @@ export default {
     reset: 'reset',
     save: 'save as .safetensors',
     use: 'use this model on the page',
-    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or its run ends (20,000 steps for the induction task, 3,000 for the stories).',
+    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or its run ends (30,000 steps for the induction task, 3,000 for the stories).',
     starting: 'starting the trainer…',
     failed: (why) => `Training stopped: ${why}`,
     status: (step, steps, loss, seconds, ms) => `step ${step} of ${steps} · loss ${loss} · ${seconds} s of training (${ms} ms a step, measuring included)`,
@@ -239,7 +239,7 @@ export default {
       previous_token: 'No previous-token head yet.',
       induction: 'No induction head in layer 1 yet (it comes after a long plateau; a layer-0 curve that rises is a head looking a fixed distance back).',
       noun_adjective_en: 'No noun → adjective head yet.',
-      copying: 'Not copying yet: the probe’s second copy still costs more than 1 nat a token.',
+      copying: 'Not copying yet: the probe’s second copy still costs more than 2 nats a token (about 4.2 before).',
     },
     formed: {
       previous_token: (step, seconds, head, value, before, now) => `Previous-token head formed at step ${step} (${seconds} s): ${head}, score ${value}.`,
