@@ -24,6 +24,7 @@
 #include "attn/train/head_report.hpp"
 #include "attn/train/row_stream.hpp"
 #include "attn/train/trainer.hpp"
+#include "file_io.hpp"
 #include "option_reader.hpp"
 
 namespace {
@@ -202,9 +203,7 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
   if (!o.out.empty()) {  // the final model, for a closer look (e.g. its attention in the runtime)
     std::vector<std::uint8_t> bytes;
     check(trainer.save(io::DType::F32, {}, bytes), "save");
-    const std::string path = o.out + ".seed" + std::to_string(seed) + ".safetensors";
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) fail("cannot write " + path);
+    tools::write_file(o.out + ".seed" + std::to_string(seed) + ".safetensors", bytes, fail);
   }
   std::printf(
       "{\"seed\": %llu, \"formed_step\": %s, \"copies_step\": %s, \"steps_run\": %zu, \"train_seconds\": %.2f, "

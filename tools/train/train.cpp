@@ -24,6 +24,7 @@
 #include "attn/train/film.hpp"
 #include "attn/train/head_report.hpp"
 #include "attn/train/trainer.hpp"
+#include "file_io.hpp"
 #include "option_reader.hpp"
 
 
@@ -87,23 +88,6 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-bool read_file(const std::string& path, std::vector<std::uint8_t>& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return true;
-}
-
-void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size())))
-      fail("cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename " + tmp + " to " + path);
-}
-
 std::string fixed4(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4f", v);
@@ -121,7 +105,7 @@ struct Curve {
 /// --report FILE: the head report of any GPT-2 file (ours or a user's) on the corpus's held-out split.
 int report(const Options& o, const tok::Gpt2Tokenizer& tokenizer) {
   std::vector<std::uint8_t> bytes;
-  if (!read_file(o.report, bytes)) fail("cannot read " + o.report);
+  if (!tools::read_file(o.report, bytes)) fail("cannot read " + o.report);
   Gpt2Loader loader;
   check(gpt2_loader_from_safetensors(bytes.data(), bytes.size(), loader), o.report.c_str());
   Gpt2Model model;
@@ -184,7 +168,7 @@ int main(int argc, char** argv) {
   std::size_t window = 0;
 
   std::vector<std::uint8_t> state_bytes;
-  if (read_file(o.state, state_bytes)) {
+  if (tools::read_file(o.state, state_bytes)) {
     std::map<std::string, std::string> meta;
     check(trainer.load_state(state_bytes.data(), state_bytes.size(), meta), o.state.c_str());
     if (meta["corpus_sha256"] != corpus_sha) fail(o.state + ": made from another corpus");
@@ -215,7 +199,7 @@ int main(int argc, char** argv) {
                               {"loss_heldout", heldout_curve.text()}, {"film_steps", film_steps_json(film)}},
                              film_tensors(film), bytes),
           "state");
-    write_file(o.state, bytes);
+    tools::write_file(o.state, bytes, fail);
   };
 
   FILE* log = o.log.empty() ? nullptr : std::fopen(o.log.c_str(), trainer.step() ? "a" : "w");
@@ -294,7 +278,7 @@ int main(int argc, char** argv) {
   };
   if (o.span_pool) meta["corpus_span_pool"] = std::to_string(o.span_pool);
   check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
-  write_file(o.out, file);
+  tools::write_file(o.out, file, fail);
   std::remove(o.state.c_str());
   std::printf("{\"out\": \"%s\", \"bytes\": %zu, \"steps\": %zu, \"train_seconds\": %.1f, \"corpus_seconds\": %.1f, "
               "\"tokens_per_s\": %.0f, \"threads\": %zu, \"vocab\": %zu, \"heldout_loss\": %.4f, \"heads\": %s}\n",
