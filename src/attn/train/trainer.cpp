@@ -165,8 +165,7 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
     LayerActs& a = acts_[l];
     const std::vector<std::size_t>& w = layer_tensors_[l];
     sized(a.x_in, n * C), sized(a.ln1, n * C), sized(a.ln1_mean, n), sized(a.ln1_rstd, n), sized(a.qkv, n * 3 * C);
-    sized(a.att, B * H * T * T), sized(a.heads, n * C), sized(a.x_mid, n * C), sized(a.ln2, n * C);
-    sized(a.ln2_mean, n), sized(a.ln2_rstd, n), sized(a.fc, n * F), sized(a.gelu, n * F);
+    sized(a.att, B * H * T * T), sized(a.heads, n * C), sized(a.x_mid, n * C);
     nn::layer_norm_forward(a.x_in.data(), n, C, p(w[kLn1G]), p(w[kLn1B]), c.ln_eps, a.ln1.data(), a.ln1_mean.data(),
                            a.ln1_rstd.data(), threads);
     nn::linear_forward(kt, a.ln1.data(), n, C, p(w[kQkvW]), p(w[kQkvB]), 3 * C, a.qkv.data(), pack_, threads);
@@ -180,6 +179,7 @@ void Gpt2Trainer::forward(const std::uint32_t* rows, std::size_t B) {
       for (std::size_t i = 0; i < n * C; ++i) next[i] = out_b[i % C] + a.x_mid[i];
       continue;
     }
+    sized(a.ln2, n * C), sized(a.ln2_mean, n), sized(a.ln2_rstd, n), sized(a.fc, n * F), sized(a.gelu, n * F);
     nn::layer_norm_forward(a.x_mid.data(), n, C, p(w[kLn2G]), p(w[kLn2B]), c.ln_eps, a.ln2.data(), a.ln2_mean.data(),
                            a.ln2_rstd.data(), threads);
     nn::linear_forward(kt, a.ln2.data(), n, C, p(w[kFcW]), p(w[kFcB]), F, a.fc.data(), pack_, threads);
