@@ -3,8 +3,12 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
+#include "attn/io/safetensors.hpp"
 #include "attn/train/corpus.hpp"
+#include "attn/train/film.hpp"
 #include "attn/train/head_report.hpp"
 #include "attn/train/trainer.hpp"
 #include "gpt2_asset.hpp"
@@ -48,4 +52,49 @@ TEST_CASE("200 steps on the corpus lower the held-out loss", "[corpus][trainer]"
   CHECK(heads.noun_en.probes > 0);
   CHECK(heads.pronoun_en.probes > 0);
   CHECK(heads.noun_en.p_next > 0.0);
+}
+
+TEST_CASE("the training film of a short-context model holds its probes cut to the context and reads back", "[film]") {
+  const attn::tok::Gpt2Tokenizer& tok = attn_test::gpt2_tokenizer();
+  const attn::train::TrainingVocabulary vocab = attn::train::training_vocabulary(tok, attn::train::tutorial_texts());
+  attn::train::TrainerConfig c;
+  c.layers = 2, c.heads = 2, c.d_model = 16, c.seq = c.context = 16, c.batch = 1, c.vocab = vocab.gpt2_ids.size();
+  attn::train::Gpt2Trainer trainer(c);
+  REQUIRE(trainer.set_vocabulary(vocab.gpt2_ids, vocab.unk_row).ok());
+  attn::Gpt2Loader loader;
+  attn::Gpt2Model model;
+  REQUIRE(trainer.to_loader(loader).ok());
+  REQUIRE(model.load(loader).ok());
+
+  attn::train::Film film = attn::train::make_film(tok, c.context);
+  REQUIRE(std::any_of(attn::train::film_texts().begin(), attn::train::film_texts().end(),
+                      [](const std::string& t) { return t.size() > 16; }));  // at least one probe was cut
+  for (const auto& ids : film.ids) CHECK(ids.size() <= c.context);
+  REQUIRE(attn::train::record_frame(model, 0, film).ok());
+  REQUIRE(attn::train::record_frame(model, 5, film).ok());
+
+  std::vector<std::uint8_t> bytes;
+  REQUIRE(attn::io::write_safetensors(attn::train::film_tensors(film),
+                                      {{"film_steps", attn::train::film_steps_json(film)}}, bytes)
+              .ok());
+  attn::io::SafetensorsFile file;
+  REQUIRE(attn::io::read_safetensors(bytes.data(), bytes.size(), file).ok());
+  attn::train::Film back = attn::train::make_film(tok, c.context);
+  REQUIRE(attn::train::film_from_file(file, back).ok());
+  CHECK(back.steps == film.steps);
+  CHECK(back.frames == film.frames);
+  // Each causal row of each frame holds weights that sum to ≈1 (255 per row, up to rounding).
+  const auto& ids = film.ids[0];
+  const std::size_t T = ids.size();
+  std::size_t cell = 0;
+  for (std::size_t lh = 0; lh < c.layers * c.heads; ++lh)
+    for (std::size_t i = 0; i < T; ++i) {
+      int sum = 0;
+      for (std::size_t j = 0; j <= i; ++j) sum += film.frames[0][cell++];
+      CHECK(std::abs(sum - 255) <= int(i + 1));
+    }
+
+  // A probe longer than the model's context is refused, not cut silently.
+  attn::train::Film too_long = attn::train::make_film(tok, 64);
+  CHECK(!attn::train::record_frame(model, 0, too_long).ok());
 }

@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
 
   Gpt2Trainer trainer(tc);
   check(trainer.set_vocabulary(vocab.gpt2_ids, vocab.unk_row), "vocabulary");
-  Film film = make_film(tokenizer);
+  Film film = make_film(tokenizer, tc.context);
   const std::vector<std::size_t> film_at = film_schedule(tc.steps + 1, o.film_frames);
   Curve train_curve, heldout_curve;
   double window_loss = 0;

@@ -21,11 +21,12 @@ const std::vector<std::string>& film_texts() {
   return texts;
 }
 
-Film make_film(const tok::Gpt2Tokenizer& tokenizer) {
+Film make_film(const tok::Gpt2Tokenizer& tokenizer, std::size_t context) {
   Film film;
   for (const std::string& text : film_texts()) {
     std::vector<std::uint32_t> ids{50256};
     tokenizer.encode(text, tok::SpecialTokens::as_text, ids);
+    if (ids.size() > context) ids.resize(context);  // a frame holds what the model can read, no more
     film.ids.push_back(std::move(ids));
   }
   film.frames.resize(film.ids.size());
@@ -53,7 +54,10 @@ Status record_frame(const Gpt2Model& model, std::size_t step, Film& film) {
   Gpt2Session session = model.session();  // one for every probe: its caches and scratch are reused
   for (std::size_t p = 0; p < film.ids.size(); ++p) {
     const std::vector<std::uint32_t>& ids = film.ids[p];
-    const std::size_t T = std::min(ids.size(), c.context);
+    if (ids.size() > c.context)
+      return Status::invalid_argument("film: probe " + std::to_string(p) + " has " + std::to_string(ids.size()) +
+                                      " tokens, more than the model's context of " + std::to_string(c.context));
+    const std::size_t T = ids.size();
     session.reset();
     if (Status st = session.append(ids.data(), T, fo, r); !st.ok()) return st;
     std::vector<std::uint8_t>& out = film.frames[p];

@@ -25,8 +25,8 @@ struct Film {
   std::vector<std::vector<std::uint8_t>> frames;   ///< per probe: [frames, L, H, cells]
 };
 
-/// The probes, tokenized (BOS + text), no frames yet.
-Film make_film(const tok::Gpt2Tokenizer& tokenizer);
+/// The probes, tokenized (BOS + text) and cut to the model's `context` tokens, no frames yet.
+Film make_film(const tok::Gpt2Tokenizer& tokenizer, std::size_t context);
 /// `count` distinct steps in [0, total), log-spaced from the first step (0) to the last (total − 1).
 std::vector<std::size_t> film_schedule(std::size_t total, std::size_t count);
 /// Runs the model on every probe and appends one frame recorded at `step`.
