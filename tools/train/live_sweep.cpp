@@ -1,8 +1,10 @@
 // live_sweep: the page's live training (web/train-worker.js) run natively, to choose its task and schedule: for each
 // seed it trains on the same row stream (train/row_stream.hpp), measures the heads every --report-every steps as the
 // page does, and prints one JSON line per seed with the step at which the induction head formed (the best head's
-// induction score above --threshold in --confirm measurements in a row, the page's rule), the step at which the model
-// copies (loss on the probe's second copy below 1 nat), its seconds and ms/step, and the curve of loss and score.
+// induction score above --threshold in --confirm measurements in a row, the page's rule), the step of the page's
+// copying mark (the loss on the probes' second copies below 2 nats, web/forming.js's rule), the step at which the
+// model copies well (below 1 nat), its seconds and ms/step, and the curve of loss and score. A seed stops once it
+// copies well and one of the marks has come (or at --max-steps).
 // Not a test and not the page's numbers (those come from bench/train-live.bench.mjs in Chromium).
 //   live_sweep [--bpe gpt2-bpe.bin] [--seeds 1,2,3] [--layers 2] [--heads 4] [--d-model 64] [--d-ff 0 = 4·d] [--seq 32]
 //   [--batch 16]
@@ -11,7 +13,10 @@
 //              [--span-min 10] [--span-max 15] [--span-gap-min 0] [--span-gap-max 0] [--span-copies 2] [--span-pool 24] [--alternation-share 0] [--repeat-share 1] [--chinese-share 0.35]
 //              [--report-every 50]
 //              [--report-docs 10] [--report-sequences 3] [--threshold 0.2] [--confirm 2] [--threads 1]
-//              [--run-on 1] [--out path-prefix]
+//              [--run-on 1] [--out path-prefix] [--inspect 0]
+// --inspect 1 prints, after each seed, where every head looks on [BOS, x, x] probes of period (seq − 1)/2 and 11: the
+// three offsets back (query − key) that take the most attention over the second copy's rows. An induction head
+// looks period − 1 back; a head that matches two back and copies its neighbour looks period − 2 back.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/core/rng.hpp"
 #include "attn/model/gpt2.hpp"
 #include "attn/train/corpus.hpp"
 #include "attn/train/head_report.hpp"
@@ -50,6 +56,7 @@ struct Options {
   double threshold = 0.2;
   std::string out;    ///< where each seed's final model goes (".seed<N>.safetensors" appended), if anywhere
   double run_on = 1;  ///< after both marks, go on to run_on × the later one's step (1: stop there)
+  bool inspect = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -131,6 +138,8 @@ Options parse(int argc, char** argv) {
       o.confirm = std::max<std::size_t>(1, r.whole());
     else if (key == "--threads")
       t.threads = r.whole();
+    else if (key == "--inspect")
+      o.inspect = r.whole() != 0;
     else if (key == "--out")
       o.out = value;
     else if (key == "--run-on")
@@ -146,6 +155,41 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+/// Prints each head's three most-attended offsets (query − key) over the second copy of one [BOS, x, x] probe of
+/// period P, for P = (context − 1)/2 and P = 11: a head that finds the earlier copy moves with P, one that looks a
+/// fixed distance back does not.
+void inspect(const Gpt2Model& model, const CorpusOptions& corpus, const tok::Gpt2Tokenizer& tokenizer) {
+  const Gpt2Config& c = model.config();
+  std::vector<std::uint32_t> pool = span_tokens(tokenizer);
+  if (corpus.span_pool) pool.resize(std::min(pool.size(), corpus.span_pool));
+  for (std::size_t P : {(c.context - 1) / 2, std::size_t(11)}) {
+    Rng rng(corpus.seed + 99);
+    std::vector<std::uint32_t> ids{50256};
+    for (std::size_t i = 0; i < P; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
+    ids.insert(ids.end(), ids.begin() + 1, ids.end());
+    Gpt2ForwardOptions fo;
+    fo.attention = true;
+    fo.all_attention_max_tokens = c.context;
+    fo.logits = LogitsFor::none;
+    Gpt2ForwardResult r;
+    Gpt2Session session = model.session();
+    check(session.append(ids.data(), ids.size(), fo, r), "inspect");
+    const std::size_t T = ids.size();
+    for (std::size_t lh = 0; lh < c.layers * c.heads; ++lh) {
+      std::vector<double> by_offset(T, 0.0);
+      for (std::size_t i = P + 1; i < T; ++i)
+        for (std::size_t j = 0; j <= i; ++j) by_offset[i - j] += r.attention[(lh * T + i) * T + j] / double(P);
+      std::vector<std::size_t> order(T);
+      for (std::size_t k = 0; k < T; ++k) order[k] = k;
+      std::partial_sort(order.begin(), order.begin() + 3, order.end(),
+                        [&](std::size_t a, std::size_t b) { return by_offset[a] > by_offset[b]; });
+      std::fprintf(stderr, "  L%zuH%zu (period %zu):", lh / c.heads, lh % c.heads, P);
+      for (std::size_t k = 0; k < 3; ++k) std::fprintf(stderr, "  %zu back %.2f", order[k], by_offset[order[k]]);
+      std::fprintf(stderr, "\n");
+    }
+  }
+}
+
 /// One seed: trains until the induction head is confirmed or max_steps; prints its JSON line.
 void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVocabulary& vocab, std::uint64_t seed) {
   TrainerConfig tc = o.trainer;
@@ -158,7 +202,7 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
   ho.induction_period = (tc.context - 1) / 2, ho.induction_pool = o.corpus.span_pool;
 
   double train_s = 0, measure_s = 0, window_loss = 0, best = 0, induction_loss = 0;
-  std::size_t formed = 0, copies = 0, run_length = 0, window = 0, best_at = 0;
+  std::size_t formed = 0, copies = 0, marked = 0, run_length = 0, copy_run = 0, window = 0, best_at = 0;
   std::string curve = "[";  // the mean loss of each report window
   StepReport r;
   for (std::size_t s = 1; s <= o.max_steps; ++s) {
@@ -196,9 +240,19 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
     run_length = best > o.threshold ? run_length + 1 : 0;
     if (run_length == o.confirm && !formed)
       formed = s - (o.confirm - 1) * o.report_every;  // the page marks the first of the confirming measurements
-    // Copying for real: the loss on the second copy below 1 nat (ln of a 24-token pool is 3.18).
+    // The page's copying mark (web/forming.js): below 2 nats in --confirm measurements in a row, at the first.
+    copy_run = induction_loss < 2.0 ? copy_run + 1 : 0;
+    if (copy_run == o.confirm && !marked) marked = s - (o.confirm - 1) * o.report_every;
+    // Copying for real: the loss on the second copy below 1 nat (ln of a 64-token pool is 4.16).
     if (!copies && induction_loss < 1.0) copies = s;
-    if (formed && copies && s >= o.run_on * std::max(formed, copies)) break;
+    if ((formed || marked) && copies && s >= o.run_on * std::max(formed ? formed : marked, copies)) break;
+  }
+  if (o.inspect) {
+    Gpt2Loader loader;
+    check(trainer.to_loader(loader), "model");
+    Gpt2Model model;
+    check(model.load(loader), "model");
+    inspect(model, o.corpus, tokenizer);
   }
   if (!o.out.empty()) {  // the final model, for a closer look (e.g. its attention in the runtime)
     std::vector<std::uint8_t> bytes;
@@ -206,11 +260,11 @@ void run(const Options& o, const tok::Gpt2Tokenizer& tokenizer, const TrainingVo
     tools::write_file(o.out + ".seed" + std::to_string(seed) + ".safetensors", bytes, fail);
   }
   std::printf(
-      "{\"seed\": %llu, \"formed_step\": %s, \"copies_step\": %s, \"steps_run\": %zu, \"train_seconds\": %.2f, "
+      "{\"seed\": %llu, \"formed_step\": %s, \"copying_mark_step\": %s, \"copies_step\": %s, \"steps_run\": %zu, \"train_seconds\": %.2f, "
       "\"measure_seconds\": %.2f, \"ms_per_step\": %.2f, \"induction\": %.3f, \"induction_loss\": %.3f, "
       "\"curve\": %s]}\n",
       static_cast<unsigned long long>(seed), formed ? std::to_string(formed).c_str() : "null",
-      copies ? std::to_string(copies).c_str() : "null", std::size_t(trainer.step()), train_s, measure_s,
+      marked ? std::to_string(marked).c_str() : "null", copies ? std::to_string(copies).c_str() : "null", std::size_t(trainer.step()), train_s, measure_s,
       1000 * train_s / double(trainer.step()), best, induction_loss, curve.c_str());
   std::fflush(stdout);
 }
