@@ -207,17 +207,16 @@ export default {
   train: {
     heading: 'Train a model live and watch its heads form',
     note: 'A GPT-2 of 2 layers × 4 heads (d_model 64) trains here, in WebAssembly in a worker on your machine, on ' +
-      'real GPT-2 tokens. The induction task: random spans of 4–8 tokens written twice with 0–12 random tokens ' +
-      'between, so the distance between the copies varies and no head that looks a fixed distance back can copy; ' +
-      'and documents that alternate two tokens (a b a b …), which a previous-token head predicts by itself. The ' +
-      'blocks are attention only. First a sharp previous-token head forms in layer 0 (a few hundred steps); ' +
-      'then, after a long plateau, a layer-1 head learns to read it and look at the token after the earlier copy of ' +
-      'the current one — the induction head — and the loss on the probe’s second copy falls. Measured natively ' +
-      '(tools/train/live_sweep), that took 11,550–11,650 steps (seed 1), but not every seed gets there (seeds 3 and ' +
-      '5 had not by 24,000). In Chromium (about 11 ms a step) seeds 1 and 2 had begun to copy by step 20,000 ' +
-      '(3.6 minutes) and seed 3 had not. Some seeds copy through a variant (match two tokens back, read the neighbour’s previous token) that the induction ' +
-      'score does not see: the heads’ worth under the maps shows it. The toy stories (a context of 32) mix in the ' +
-      'tutorial’s grammar (adjectives before a noun), where a noun → adjective head forms in a few hundred steps.',
+      'real GPT-2 tokens. The induction task: random spans of 8–15 tokens written twice, and documents that ' +
+      'alternate two tokens (a b a b …), which a previous-token head predicts by itself. The blocks are attention ' +
+      'only. First a sharp previous-token head forms in layer 0 (a few hundred steps); then, after a plateau, layer-1 ' +
+      'heads learn to find the earlier copy of what they read and copy what came next, and the loss on the probe’s ' +
+      'second copy falls: the phase change. Measured natively (tools/train/live_sweep, seeds 1–5) it came at steps ' +
+      '2,050–4,350 (median 2,650). These heads match two tokens, the current one’s predecessor too, so their stripe ' +
+      'on the map lies one token right of the textbook induction head’s and the induction score (attention on the ' +
+      'token right after the earlier copy) stays low: the heads’ worth under the maps shows which ones copy. The toy ' +
+      'stories (a context of 32) mix in the tutorial’s grammar (adjectives before a noun), where a noun → adjective ' +
+      'head forms in a few hundred steps.',
     task: 'task',
     tasks: {
       induction: 'induction: repeated random spans',
@@ -231,13 +230,13 @@ export default {
     reset: 'reset',
     save: 'save as .safetensors',
     use: 'use this model on the page',
-    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or its run ends (30,000 steps for the induction task, 3,000 for the stories).',
+    idle: 'Press start: a fresh model is made from the seed and trains until you pause it or its run ends (10,000 steps for the induction task, 3,000 for the stories).',
     starting: 'starting the trainer…',
     failed: (why) => `Training stopped: ${why}`,
     status: (step, steps, loss, seconds, ms) => `step ${step} of ${steps} · loss ${loss} · ${seconds} s of training (${ms} ms a step, measuring included)`,
     notYet: {
       previous_token: 'No previous-token head yet.',
-      induction: 'No induction head in layer 1 yet (it comes after a long plateau; a layer-0 curve that rises is a head looking a fixed distance back).',
+      induction: 'No layer-1 head scores on the textbook induction pattern yet (the copying heads of this task look one token further; a layer-0 curve that rises is a head looking a fixed distance back).',
       noun_adjective_en: 'No noun → adjective head yet.',
       copying: 'Not copying yet: the probe’s second copy still costs more than 2 nats a token (about 4.2 before).',
     },
