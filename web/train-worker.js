@@ -14,7 +14,8 @@ const TASKS = {
   // tokens (a b a b …: a previous-token head predicts them by itself, so one forms within a few hundred steps).
   // Attention only (the MLPs stay 0), weights drawn 4× wider than GPT-2's, a constant rate after the warm-up.
   // MEASURED natively (tools/train/live_sweep, tools/train/live-sweep-results.jsonl): the page's copying mark came at
-  // steps 2,050 / 4,350 / 3,750 / 2,650 / 2,500 for seeds 1–5 (median 2,650), through layer-1 heads that find the
+  // steps 2,050 / 4,350 / 3,750 / 2,650 / 2,500 for seeds 1–5 (median 2,650; seeds 6–15: 2,550–5,200 and one at
+  // 8,550), through layer-1 heads that find the
   // earlier copy by content (they move with the probe's period) and attend one token past the textbook induction
   // position: they match the token before the current one (a two-token prefix) and read the token that followed,
   // so the induction score (attention on the token right after the earlier copy) stays low. 10,000 steps leave room.
