@@ -62,6 +62,49 @@ TEST_CASE("gemm_nt gives every dot the bits of a 1 × 1 call, whatever block com
   }
 }
 
+TEST_CASE("dots_paired gives each pair the bits of a 1 × 1 gemm_nt call (which the test above ties to doubles), "
+          "also with one b for all, on every table", "[kernels]") {
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t k : kSizes)
+      for (std::size_t n = 1; n <= 9; ++n)
+        for (std::size_t ldb : {k + 1, std::size_t(0)}) {
+          const std::size_t lda = k + 3, ldc = 3;
+          auto a = random_vector(n * lda + 1, 41 + k), b = random_vector(n * (k + 1) + 1, 42 + n);
+          for (std::size_t i = 0; i < a.size(); i += 3) a[i] *= 1e3f;  // mixed magnitudes: any reordering shows
+          std::vector<float> c(n * ldc, -7.f), one(n * ldc, -7.f);
+          kt.dots_paired(n, k, 0.5f, a.data() + 1, lda, b.data() + 1, ldb, c.data(), ldc);
+          for (std::size_t i = 0; i < n; ++i)
+            kt.gemm_nt(1, 1, k, 0.5f, a.data() + 1 + i * lda, lda, b.data() + 1 + i * ldb, ldb, &one[i * ldc], 1);
+          INFO(attn::isa_name(isa) << " n=" << n << " k=" << k << " ldb=" << ldb);
+          CHECK(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0);
+        }
+  }
+}
+
+TEST_CASE("axpy_paired called key by key gives each row the bits of gemm_nn_acc over those keys, on every table",
+          "[kernels]") {
+  // A decode step's weights·V row by row of the cache (sdpa's run_decode) must sum as the one-call kernel does.
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    for (std::size_t width : kSizes)
+      for (std::size_t n : {std::size_t(1), std::size_t(3), std::size_t(4)})
+        for (bool shared : {false, true}) {
+          const std::size_t keys = 13, ldx = keys + 2, ldb = shared ? 0 : width + 1, ldc = width + 3;
+          const std::size_t row = n * (width + 1) + 1;  // one key's b rows (or b row when shared)
+          auto x = random_vector(n * ldx, 51 + width), b = random_vector(keys * row, 52 + n);
+          auto c0 = random_vector(n * ldc, 53 + width);
+          for (std::size_t i = 0; i < x.size(); i += 3) x[i] *= 1e3f;
+          auto c = c0, one = c0;
+          for (std::size_t t = 0; t < keys; ++t) kt.axpy_paired(n, width, x.data() + t, ldx, &b[t * row], ldb, c.data(), ldc);
+          for (std::size_t i = 0; i < n; ++i)  // row i: x_i[0, keys) · B_i[keys, width] with B_i's rows row apart
+            kt.gemm_nn_acc(1, width, keys, x.data() + i * ldx, ldx, &b[i * ldb], row, one.data() + i * ldc, ldc);
+          INFO(attn::isa_name(isa) << " width=" << width << " n=" << n << " shared=" << shared);
+          CHECK(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0);
+        }
+  }
+}
+
 TEST_CASE("gemm_nn_acc and pv_acc accumulate a·b; pv_acc never reads rows whose weight is 0", "[kernels]") {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   for (attn::Isa isa : attn::available_isas()) {

@@ -22,6 +22,12 @@ namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
+/// No padding and no bias: visibility is the key range alone.
+bool plain_mask(const MaskSpec& m) { return m.key_padding_bk == nullptr && m.bias == nullptr; }
+
+/// The ranges of kv heads a plain decode step is split into (see run_decode): one per worker.
+std::size_t decode_chunks(std::size_t Hkv, std::size_t threads) { return worker_count(Hkv, threads); }
+
 // Everything the implementations need, derived once from shape + options.
 struct Plan {
   std::size_t B, Lq, Lk, Lk_rows, H, Hkv, D, Dv, group;
@@ -48,7 +54,7 @@ struct Plan {
         scale(sdpa_scale(s, o.scale)),
         mask(&o.mask),
         kt(o.kernels ? o.kernels : &best_kernels()),
-        plain(o.mask.key_padding_bk == nullptr && o.mask.bias == nullptr) {}
+        plain(plain_mask(o.mask)) {}
 };
 
 // Turns row i's logits for keys [j0, j0 + n) into masked logits: −∞ where masks.hpp says invisible, + bias
@@ -162,9 +168,10 @@ Scratch scratch_for(SdpaImpl impl, const SdpaShape& s, const MaskSpec& mask, boo
     return U(worker_count(std::size_t(std::min<U>(items, std::numeric_limits<std::size_t>::max())), threads));
   };
   Scratch sc;
-  if (impl == SdpaImpl::decode) {  // the logits [group, cols] of one kv head's query group
+  if (impl == SdpaImpl::decode) {  // the logits [heads, cols] of one work item's query heads (run_decode)
     const KeyRange r = key_range(mask, 0, 1, s.kv_len);
-    sc.workers = workers(B * Hkv), sc.parts[0] = H / Hkv * (r.hi > r.lo ? U(r.hi - r.lo) : 1);
+    const U chunks = plain_mask(mask) ? U(decode_chunks(std::size_t(Hkv), threads)) : Hkv, per = (Hkv + chunks - 1) / chunks;
+    sc.workers = workers(B * chunks), sc.parts[0] = per * (H / Hkv) * (r.hi > r.lo ? U(r.hi - r.lo) : 1);
   } else if (impl == SdpaImpl::fused) {  // a logit tile, the output accumulator, K transposed, V packed
     sc.workers = workers(B * H), sc.states = kTileQ;
     sc.parts[0] = kTileQ * kTileK, sc.parts[1] = kTileQ * Dv, sc.parts[2] = keys_t, sc.parts[3] = Lk * Dv;
@@ -217,31 +224,60 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
 // Lq = 1: the query heads that share a kv head are one small matrix, so K and V are read once per kv head,
 // and only the keys in the mask's range are touched (a sliding window costs O(window), not O(Lk)).
 // scratch: [workers, logits [group, cols]] as scratch_for sizes it.
+// One query row per head. With a plain mask each work item (a batch row and a range of kv heads: one range per
+// worker, every head on one thread) reads the key rows and then the value rows front to back, every head of its
+// range from each row: the cache is [rows, Hkv·D], so the reads stream, where head by head they would jump Hkv·D
+// floats from row to row and wait on memory at long contexts. Per head the sums are those of gemm_nt and
+// gemm_nn_acc (dots_paired, axpy_paired), so the split does not change a bit. Other masks go kv head by kv head with
+// pv_acc (a masked key's value row is never read).
 void run_decode(const Plan& p, const float* q, const float* k, const float* v, float* out, const SdpaOptions& o,
                 const Scratch& sc, float* scratch) {
   const KeyRange r = key_range(*p.mask, 0, 1, p.Lk);
   const std::size_t cols = r.hi - r.lo;
-  parallel_for(p.B * p.Hkv, o.threads, [&](std::size_t item, std::size_t worker) {
-    float* s = scratch + worker * std::size_t(sc.floats());
-    const std::size_t b = item / p.Hkv, hk = item % p.Hkv, h0 = hk * p.group;
+  const std::size_t chunks = p.plain ? decode_chunks(p.Hkv, o.threads) : p.Hkv;
+  const std::size_t per = (p.Hkv + chunks - 1) / chunks;
+  parallel_for(p.B * chunks, o.threads, [&](std::size_t item, std::size_t worker) {
+    float* s = scratch + worker * std::size_t(sc.floats());  // [heads of the range, cols]
+    const std::size_t b = item / chunks, k0 = item % chunks * per, k1 = std::min(p.Hkv, k0 + per);
+    if (k0 >= k1) return;
+    const std::size_t h0 = k0 * p.group, heads = (k1 - k0) * p.group;
     float* o_g = out + b * p.o_row + h0 * p.Dv;
-    zero_rows(o_g, p.group, p.Dv, p.Dv);
+    const float* q_g = q + b * p.q_row + h0 * p.D;
+    const float* k_rows = k + (b * p.Lk_rows + r.lo) * p.k_row;
+    const float* v_rows = v + (b * p.Lk_rows + r.lo) * p.v_row;
+    zero_rows(o_g, heads, p.Dv, p.Dv);
     if (cols == 0) {
-      for (std::size_t g = 0; g < p.group && o.lse_bhq; ++g) o.lse_bhq[b * p.H + h0 + g] = kNegInf;
+      for (std::size_t g = 0; g < heads && o.lse_bhq; ++g) o.lse_bhq[b * p.H + h0 + g] = kNegInf;
       return;
     }
-    p.kt->gemm_nt(p.group, cols, p.D, p.scale, q + b * p.q_row + h0 * p.D, p.D,
-                  k + (b * p.Lk_rows + r.lo) * p.k_row + hk * p.D, p.k_row, s, cols);
-    for (std::size_t g = 0; g < p.group; ++g) {
+    if (!p.plain) {  // one kv head (k1 = k0 + 1)
+      p.kt->gemm_nt(p.group, cols, p.D, p.scale, q_g, p.D, k_rows + k0 * p.D, p.k_row, s, cols);
+    } else if (p.group == 1) {
+      for (std::size_t t = 0; t < cols; ++t)
+        p.kt->dots_paired(heads, p.D, p.scale, q_g, p.D, k_rows + t * p.k_row + k0 * p.D, p.D, s + t, cols);
+    } else {  // a kv head's key row serves its whole query group
+      for (std::size_t t = 0; t < cols; ++t)
+        for (std::size_t hk = k0; hk < k1; ++hk)
+          p.kt->dots_paired(p.group, p.D, p.scale, q_g + (hk - k0) * p.group * p.D, p.D,
+                            k_rows + t * p.k_row + hk * p.D, 0, s + (hk - k0) * p.group * cols + t, cols);
+    }
+    for (std::size_t g = 0; g < heads; ++g) {
       float* row = s + g * cols;
       mask_row(p, b, h0 + g, 0, r.lo, cols, row);
       const float lse = softmax_row(*p.kt, row, cols);
       if (o.lse_bhq) o.lse_bhq[b * p.H + h0 + g] = lse;
     }
-    // Plain masks leave every key in [lo, hi) visible, so no weight is zero for being masked: the branch-free
-    // kernel is exact (and a NaN value of a visible key still propagates).
-    (p.plain ? p.kt->gemm_nn_acc : p.kt->pv_acc)(p.group, p.Dv, cols, s, cols,
-                                                 v + (b * p.Lk_rows + r.lo) * p.v_row + hk * p.Dv, p.v_row, o_g, p.Dv);
+    if (!p.plain) {
+      p.kt->pv_acc(p.group, p.Dv, cols, s, cols, v_rows + k0 * p.Dv, p.v_row, o_g, p.Dv);
+    } else if (p.group == 1) {
+      for (std::size_t t = 0; t < cols; ++t)
+        p.kt->axpy_paired(heads, p.Dv, s + t, cols, v_rows + t * p.v_row + k0 * p.Dv, p.Dv, o_g, p.Dv);
+    } else {
+      for (std::size_t t = 0; t < cols; ++t)
+        for (std::size_t hk = k0; hk < k1; ++hk)
+          p.kt->axpy_paired(p.group, p.Dv, s + (hk - k0) * p.group * cols + t, cols, v_rows + t * p.v_row + hk * p.Dv,
+                            0, o_g + (hk - k0) * p.group * p.Dv, p.Dv);
+    }
   });
 }
 

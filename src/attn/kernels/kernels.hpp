@@ -30,6 +30,17 @@ struct KernelTable {
   /// hold NaN or ∞) is never read into the output. Used for weights·V.
   void (*pv_acc)(size_t m, size_t n, size_t k, const float* p, size_t ldp, const float* v, size_t ldv, float* c,
                  size_t ldc);
+  /// c[i·ldc] = alpha · dot(a_i[0, k), b_i[0, k)) for i < n, a_i = a + i·lda, b_i = b + i·ldb (ldb 0: one b for
+  /// all)   (a decode step's scores: head i's query against head i's part of one key row). Each dot is summed as
+  /// gemm_nt sums it: the bits of gemm_nt(1, 1, k, alpha, a_i, ·, b_i, ·, ·, ·).
+  void (*dots_paired)(size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                      float* c, size_t ldc);
+  /// c_i[0, k) += x[i·ldx] · b_i[0, k) for i < n, c_i = c + i·ldc, b_i = b + i·ldb (ldb 0: one b for all)
+  /// (a decode step's weights·V: head i's output plus its weight on one key times head i's part of that value row).
+  /// Each element adds its term as gemm_nn_acc adds one term of its k loop: called for key 0, 1, … in order, it
+  /// gives gemm_nn_acc's bits. IEEE semantics, no skipping.
+  void (*axpy_paired)(size_t n, size_t k, const float* x, size_t ldx, const float* b, size_t ldb, float* c,
+                      size_t ldc);
   /// max over x[0..n); n ≥ 1; NaN if any element is NaN.
   float (*max)(const float* x, size_t n);
   /// x[i] = exp(x[i] − shift) in place; returns Σ x[i]. shift must be finite and ≥ every x[i] (the row max);

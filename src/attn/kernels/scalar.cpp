@@ -47,6 +47,16 @@ void gemm_nn(size_t m, size_t n, size_t k, const float* a, size_t lda, const flo
     }
 }
 
+void dots_paired(size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb, float* c,
+                 size_t ldc) {
+  for (size_t i = 0; i < n; ++i) gemm_nt(1, 1, k, alpha, a + i * lda, lda, b + i * ldb, ldb, c + i * ldc, 1);
+}
+
+void axpy_paired(size_t n, size_t k, const float* x, size_t ldx, const float* b, size_t ldb, float* c, size_t ldc) {
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < k; ++j) c[i * ldc + j] += x[i * ldx] * b[i * ldb + j];
+}
+
 float max(const float* x, size_t n) {  // NaN-propagating, like the vector kernels
   float r = x[0];
   for (size_t i = 1; i < n; ++i) r = (x[i] > r || x[i] != x[i]) ? x[i] : r;
@@ -106,7 +116,7 @@ void widen_f16(const std::uint16_t* src, float* dst, size_t n) {
 }  // namespace
 
 extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
-                                           gemm_nn<true>, max, exp_shift_sum, scale,         transpose,
+                                           gemm_nn<true>, dots_paired, axpy_paired, max, exp_shift_sum, scale, transpose,
                                            gelu_tanh,     gelu_tanh_backward, gemm_nn_acc_f16,
                                            gemm_nt_f16,   widen_f16};
 

@@ -170,6 +170,53 @@ struct Kernels {
     }
   }
 
+  // c[i·ldc] = alpha · dot(a_i, b_i): each dot in gemm_nt's order (lane-wise FMAs over t < kv, the lanes summed as
+  // reduce_add sums them, the tail in order); four pairs at a time share Reduce4's shuffles.
+  static void dots_paired(size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                          float* c, size_t ldc) {
+    const size_t kv = k - k % W;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      V s[4] = {V(0.f), V(0.f), V(0.f), V(0.f)};
+      for (size_t t = 0; t < kv; t += W)
+        for (size_t q = 0; q < 4; ++q)
+          s[q] = xsimd::fma(V::load_unaligned(a + (i + q) * lda + t), V::load_unaligned(b + (i + q) * ldb + t), s[q]);
+      float sum[4];
+      Reduce4<Arch>::sums(s, sum);
+      for (size_t t = kv; t < k; ++t)
+        for (size_t q = 0; q < 4; ++q) sum[q] += a[(i + q) * lda + t] * b[(i + q) * ldb + t];
+      for (size_t q = 0; q < 4; ++q) c[(i + q) * ldc] = alpha * sum[q];
+    }
+    for (; i < n; ++i) {
+      const float *ai = a + i * lda, *bi = b + i * ldb;
+      V s(0.f);
+      for (size_t t = 0; t < kv; t += W) s = xsimd::fma(V::load_unaligned(ai + t), V::load_unaligned(bi + t), s);
+      float sum = xsimd::reduce_add(s);
+      for (size_t t = kv; t < k; ++t) sum += ai[t] * bi[t];
+      c[i * ldc] = alpha * sum;
+    }
+  }
+
+  // c_i += x_i · b_i, one term of gemm_nn_acc's k loop: vectors by FMA, the columns past the last vector in scalar
+  // code, as block and tail add them.
+  static void axpy_paired(size_t n, size_t k, const float* x, size_t ldx, const float* b, size_t ldb, float* c,
+                          size_t ldc) {
+    for (size_t i = 0; i < n; ++i) {
+      const float xi = x[i * ldx];
+      const V xv(xi);
+      const float* bi = b + i * ldb;
+      float* ci = c + i * ldc;
+      size_t j = 0;
+      for (; j + W <= k; j += W)
+        xsimd::fma(xv, V::load_unaligned(bi + j), V::load_unaligned(ci + j)).store_unaligned(ci + j);
+      for (; j < k; ++j) {
+        float sum = ci[j];
+        sum += xi * bi[j];
+        ci[j] = sum;
+      }
+    }
+  }
+
   // ---- c[M,N] (=|+=) a[M,K]·b[K,N]: register-tiled microkernel -----------------------------------------------
   // A block of MR rows × NV vectors of c lives in registers for the whole t loop; per t it costs NV loads of b,
   // MR broadcasts of a and MR·NV FMAs (4×4 on AVX-512: FMA-bound, not load-bound).
@@ -570,6 +617,7 @@ template <class Arch>
 KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
   return KernelTable{isa,     K::W,           &K::gemm_nt, &K::gemm_nn,   &K::gemm_nn_acc, &K::pv_acc,
+                     &K::dots_paired, &K::axpy_paired,
                      &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh,
                      &K::gelu_tanh_backward, &K::gemm_nn_acc_f16, &K::gemm_nt_f16, &K::widen_f16};
 }
