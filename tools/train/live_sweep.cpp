@@ -16,7 +16,8 @@
 //              [--run-on 1] [--out path-prefix] [--inspect 0]
 // --inspect 1 prints, after each seed, where every head looks on [BOS, x, x] probes of period (seq − 1)/2 and 11: the
 // three offsets back (query − key) that take the most attention over the second copy's rows. An induction head
-// looks period − 1 back; a head that matches two back and copies its neighbour looks period − 2 back.
+// looks period − 1 back; one that also matches the current token's predecessor and reads the next token through the
+// previous-token head looks period − 2 back.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -164,7 +165,7 @@ void inspect(const Gpt2Model& model, const CorpusOptions& corpus, const tok::Gpt
   if (corpus.span_pool) pool.resize(std::min(pool.size(), corpus.span_pool));
   for (std::size_t P : {(c.context - 1) / 2, std::size_t(11)}) {
     Rng rng(corpus.seed + 99);
-    std::vector<std::uint32_t> ids{50256};
+    std::vector<std::uint32_t> ids{tok::kEndOfText};
     for (std::size_t i = 0; i < P; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
     ids.insert(ids.end(), ids.begin() + 1, ids.end());
     Gpt2ForwardOptions fo;

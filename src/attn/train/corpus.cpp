@@ -12,7 +12,7 @@
 namespace attn::train {
 namespace {
 
-constexpr std::uint32_t kEndOfText = 50256;  // GPT-2's <|endoftext|>
+using tok::kEndOfText;
 constexpr std::size_t kRepeatShare10 = 7;    // 7 in 10 creature stories repeat their noun phrase
 constexpr std::size_t kMaxStories = 4;
 

@@ -24,7 +24,7 @@ const std::vector<std::string>& film_texts() {
 Film make_film(const tok::Gpt2Tokenizer& tokenizer, std::size_t context) {
   Film film;
   for (const std::string& text : film_texts()) {
-    std::vector<std::uint32_t> ids{50256};
+    std::vector<std::uint32_t> ids{tok::kEndOfText};
     tokenizer.encode(text, tok::SpecialTokens::as_text, ids);
     if (ids.size() > context) ids.resize(context);  // a frame holds what the model can read, no more
     film.ids.push_back(std::move(ids));

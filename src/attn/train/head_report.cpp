@@ -12,7 +12,7 @@
 namespace attn::train {
 namespace {
 
-constexpr std::uint32_t kEndOfText = 50256;
+using tok::kEndOfText;
 
 /// −log softmax(logits)[row] and softmax(logits)[row], in double.
 void next_token(const float* logits, std::size_t V, std::uint32_t row, double& nll, double& p) {

@@ -3,10 +3,6 @@
 
 namespace attn::train {
 
-namespace {
-constexpr std::uint32_t kEndOfText = 50256;
-}
-
 RowStream::RowStream(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& options,
                      const TrainingVocabulary& vocabulary)
     : generator_(tokenizer, options), vocabulary_(vocabulary) {}
@@ -16,7 +12,7 @@ const std::uint32_t* RowStream::next(std::size_t count) {
     rows_.erase(rows_.begin(), rows_.begin() + std::ptrdiff_t(next_)), next_ = 0;
   while (rows_.size() - next_ < count) {
     const Document doc = generator_.next();
-    rows_.push_back(vocabulary_.row_of(kEndOfText));
+    rows_.push_back(vocabulary_.row_of(tok::kEndOfText));
     for (std::uint32_t id : doc.ids) rows_.push_back(vocabulary_.row_of(id));
   }
   const std::uint32_t* out = rows_.data() + next_;
