@@ -39,6 +39,7 @@ function update({ recompute = true } = {}) {
   }
   clearTimeout(computeTimer);
   modelDrawn = updateModel();  // asked at once, not after the timer: the keystroke's frame waits for the model's answer
+  history.replaceState(null, '', stateToHash(page.state));  // while the worker computes, not before it starts
   computeTimer = setTimeout(compute, 0);
 }
 page.update = update;  // the sections call it when a view-only control changes
@@ -61,9 +62,7 @@ async function compute() {
   if (mine !== computes) return;
   const t0 = performance.now();
   try {
-    const answer = call('analyze', page.state);
-    history.replaceState(null, '', stateToHash(page.state));  // while the worker computes, not before it starts
-    const a = await answer;
+    const a = await call('analyze', page.state);
     if (mine !== computes && lm.info && !lm.block) return;  // a newer keystroke's compute draws its own answer
     const t1 = performance.now();
     page.analysis = a;
