@@ -232,7 +232,7 @@ void run_materialized(const Plan& p, const float* q, const float* k, const float
 // axpy_paired): the cache is [rows, Hkv·D], and head by head the reads jump Hkv·D floats from row to row, which cost
 // wasm a fifth of a gpt2-small step at 1,024 tokens (30.7 → 24.5 ms). Elsewhere each kv head is a work item: heads
 // split best over threads (wasm, 2 threads: 24.6 ms streaming, 16.8 head by head) and native code keeps up with the
-// jumps (AVX2, 12 layers at 1,024 keys: 2.7 ms head by head, 3.3 streaming). Per head the sums are the same either
+// jumps (AVX-512, 12 layers at 1,024 keys: 2.7 ms head by head, 3.3 streaming). Per head the sums are the same either
 // way (the kernels have gemm_nt's and gemm_nn_acc's bits), so the choice changes no bit. pv_acc for masks with
 // padding or a bias: a masked key's value row is never read.
 // scratch: [workers, logits [heads of a work item, cols]] as scratch_for sizes it.
