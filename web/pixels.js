@@ -31,6 +31,13 @@ export function drawCausalPixels(canvas, T, weight, from = 0) {
 // Each canvas's picture as last drawn, so a redraw of some rows writes only those.
 const images = new WeakMap();
 
+/** A round step (1, 2 or 5 × 10ⁿ) that puts at most 5 intervals on [0, max]: labels of 10,000-step runs stay apart. */
+function tickStep(max) {
+  if (!(max > 0)) return 1;
+  const base = 10 ** Math.floor(Math.log10(max / 5));
+  return [1, 2, 5].map((m) => m * base).find((step) => max / step <= 5) ?? 10 * base;
+}
+
 /**
  * Loss curves [{ every, values, color }] against step on a logarithmic axis (the film's checkpoints are log-spaced:
  * most of the forming happens early), with a vertical mark at markStep (none when null). Value k is the loss at step
@@ -55,7 +62,7 @@ export function drawLossCurve(canvas, curves, markStep, { label = '', linear = f
   ctx.textAlign = 'center';
   ctx.fillText(label, L + W / 2, T + H + 24);
   const ticks = [];
-  if (linear) for (let k = 0, every = 10 ** Math.floor(Math.log10(xMax / 2)); k <= xMax; k += every) ticks.push(k);
+  if (linear) for (let k = 0, every = tickStep(xMax); k <= xMax; k += every) ticks.push(k);
   else for (let tick = 1; tick <= xMax; tick *= 10) ticks.push(tick);
   for (const tick of ticks) {
     ctx.textAlign = X(tick) > L + W - 20 ? 'right' : 'center';  // the last label stays inside the canvas
