@@ -165,9 +165,7 @@ void inspect(const Gpt2Model& model, const CorpusOptions& corpus, const tok::Gpt
   if (corpus.span_pool) pool.resize(std::min(pool.size(), corpus.span_pool));
   for (std::size_t P : {(c.context - 1) / 2, std::size_t(11)}) {
     Rng rng(corpus.seed + 99);
-    std::vector<std::uint32_t> ids{tok::kEndOfText};
-    for (std::size_t i = 0; i < P; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
-    ids.insert(ids.end(), ids.begin() + 1, ids.end());
+    const std::vector<std::uint32_t> ids = repeated_probe(pool, P, rng);
     Gpt2ForwardOptions fo;
     fo.attention = true;
     fo.all_attention_max_tokens = c.context;

@@ -45,10 +45,10 @@
 
 namespace attn::tok {
 
-/// Whether special-token strings in the input become special tokens (allow) or are encoded as plain text (as_text).
 /// GPT-2's <|endoftext|> id: the separator before every training document and the probes' BOS.
 constexpr std::uint32_t kEndOfText = 50256;
 
+/// Whether special-token strings in the input become special tokens (allow) or are encoded as plain text (as_text).
 enum class SpecialTokens { as_text, allow };
 
 /// Which BPE merge loop to use; `automatic` picks by piece length. The others exist so tests can compare them.

@@ -65,6 +65,13 @@ std::string HeadReport::to_json() const {
   return out + "}";
 }
 
+std::vector<std::uint32_t> repeated_probe(const std::vector<std::uint32_t>& pool, std::size_t period, Rng& rng) {
+  std::vector<std::uint32_t> ids{kEndOfText};
+  for (std::size_t i = 0; i < period; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
+  ids.insert(ids.end(), ids.begin() + 1, ids.end());
+  return ids;
+}
+
 Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer, const HeadReportOptions& options,
                      HeadReport& out) {
   if (!model.loaded()) return Status::invalid_argument("measure_heads: no model is loaded");
@@ -102,9 +109,7 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
   double loss = 0;
   std::size_t loss_terms = 0;
   for (std::size_t s = 0; s < options.induction_sequences; ++s) {
-    std::vector<std::uint32_t> ids{kEndOfText};
-    for (std::size_t i = 0; i < P; ++i) ids.push_back(pool[std::size_t(rng.next_u64() % pool.size())]);
-    ids.insert(ids.end(), ids.begin() + 1, ids.end());
+    const std::vector<std::uint32_t> ids = repeated_probe(pool, P, rng);
     if (Status st = pass(ids); !st.ok()) return st;
     const AttentionStack a{L, H, ids.size(), r.attention.data()};
     if (Status st = add_previous_token_scores(a, prev); !st.ok()) return st;

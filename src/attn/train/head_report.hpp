@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/core/rng.hpp"
 #include "attn/core/status.hpp"
 #include "attn/model/gpt2.hpp"
 #include "attn/train/corpus.hpp"
@@ -48,6 +49,10 @@ struct HeadReportOptions {
   std::uint64_t seed = 7;  ///< corpus seed of the held-out split and the random induction tokens
   std::size_t threads = 1;
 };
+
+/// A repeated random sequence [BOS, x₁…x_P, x₁…x_P] of GPT-2 ids, x drawn uniformly from `pool` with `rng`: the
+/// probe the induction score and the second-copy loss are measured on.
+std::vector<std::uint32_t> repeated_probe(const std::vector<std::uint32_t>& pool, std::size_t period, Rng& rng);
 
 /// Runs `model` (with every attention matrix kept) over held-out documents and random repeated sequences.
 Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer, const HeadReportOptions& options,
