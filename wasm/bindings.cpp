@@ -103,6 +103,19 @@ SdpaResultJs sdpa(const SdpaCall& c, std::size_t kv_rows = 0) {
 
 SdpaResultJs sdpa_call(const SdpaCall& c) { return sdpa(c); }
 
+/// attn::check_score_range for the call `c` (sizes valid, buffers in the heap), max|k| read from its k, or given.
+StatusJs check_score_range(const SdpaCall& c, float max_abs_k) {
+  const attn::SdpaShape shape = to_shape(c);
+  const attn::SdpaOptions o = to_options(c);
+  if (attn::Status st = attn::validate_sdpa(shape, o); !st.ok()) return to_js(st);
+  return to_js(attn::check_score_range(shape, o, ptr<const float>(c.q), max_abs_k));
+}
+
+StatusJs check_score_range_call(const SdpaCall& c) {
+  const std::size_t keys = c.batch * c.kv_len * (c.kv_heads ? c.kv_heads : c.heads) * c.head_dim;
+  return check_score_range(c, attn::best_kernels().max_abs(ptr<const float>(c.k), keys, false));
+}
+
 /// Heap bytes the sdpa call `c` (its buffers not yet placed: addresses 0) takes for scratch; return_weights: it will
 /// return weights. A double: the count may pass wasm32's 4 GiB (the JS layer refuses such calls with it).
 double sdpa_scratch_bytes(const SdpaCall& c, bool return_weights) {
@@ -150,10 +163,20 @@ class KvCacheJs {
   std::size_t bytes_in_use() const { return cache.bytes_in_use(); }
   /// Heap bytes appending n tokens allocates (the cache's growth; 0 when they fit).
   double append_bytes(std::size_t n) const { return double(cache.append_bytes(n)); }
-  void clear() { cache.clear(); }
+  void clear() { cache.clear(), max_abs_k = 0.f; }
   /// Appends n tokens per batch row from heap addresses k: [B, n, Hkv·D], v: [B, n, Hkv·Dv].
   StatusJs append(uintptr_t k, uintptr_t v, std::size_t n) {
-    return to_js(cache.append(ptr<const float>(k), ptr<const float>(v), n));
+    const attn::Status st = cache.append(ptr<const float>(k), ptr<const float>(v), n);
+    if (st.ok()) {  // the running max|k| for check_score_range; NaN sticks
+      const float m = attn::best_kernels().max_abs(ptr<const float>(k), cache.batch() * n * cache.k_width(), false);
+      if (max_abs_k == max_abs_k && !(m <= max_abs_k)) max_abs_k = m;
+    }
+    return to_js(st);
+  }
+  /// The score range check of attend(c) against every cached key.
+  StatusJs check_score_range(SdpaCall c) const {
+    c.kv_len = cache.length();
+    return ::check_score_range(c, max_abs_k);
   }
   /// sdpa of the call's queries against every cached token, read in place: the call's k, v and kv_len are the
   /// cache's own (whatever the JS layer put there).
@@ -164,6 +187,7 @@ class KvCacheJs {
     return sdpa(c, cache.rows());
   }
   attn::KvCache cache;
+  float max_abs_k = 0.f;  ///< max |k| appended since the last clear()
 };
 
 class MhaJs {
@@ -425,7 +449,8 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("appendBytes", &KvCacheJs::append_bytes)
       .function("clear", &KvCacheJs::clear)
       .function("append", &KvCacheJs::append)
-      .function("attend", &KvCacheJs::attend);
+      .function("attend", &KvCacheJs::attend)
+      .function("checkScoreRange", &KvCacheJs::check_score_range);
   class_<MhaJs>("Mha")
       .constructor<>()
       .function("initRandom", &MhaJs::init_random)
@@ -437,6 +462,7 @@ EMSCRIPTEN_BINDINGS(attn_core) {
       .function("decodeBytes", &MhaJs::decode_bytes)
       .function("decode", &MhaJs::decode);
   function("sdpa", &sdpa_call);
+  function("checkScoreRange", &check_score_range_call);
   function("sdpaScratchBytes", &sdpa_scratch_bytes);
   function("cost", &cost);
   function("validateHeadGroups", +[](std::size_t heads, std::size_t kv_heads) {

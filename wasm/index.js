@@ -264,11 +264,15 @@ class Attention {
    */
   attention(options) {
     const p = prepareAttention(this.#module, options);
-    return this._run(p, (call) => this.#module.sdpa(call));
+    return this._run(p, this.#module);
   }
 
-  /** Runs a prepared attention call through `sdpa(call)` with its arrays in the heap; shared with KvCache. */
-  _run(p, sdpa) {
+  /**
+   * Runs a prepared attention call with its arrays in the heap through `runner.checkScoreRange(call)` (the core's
+   * check that the scores stay within float32, attn::check_score_range) and then `runner.sdpa(call)`; shared with
+   * KvCache, whose runner reads its own keys and values.
+   */
+  _run(p, runner) {
     const { batch, qLen, kvLen, heads, valueDim } = p.call;
     const spec = {
       q: { input: p.q }, k: p.k && { input: p.k }, v: p.v && { input: p.v },
@@ -280,7 +284,11 @@ class Attention {
     };
     this.#releaseViews();
     const { result, outputs, release } = withHeap(this.#module, spec,
-      (addresses) => sdpa(withAddresses({ ...p.call, ...NO_POINTERS }, addresses)), { views: p.views });
+      (addresses) => {
+        const call = withAddresses({ ...p.call, ...NO_POINTERS }, addresses);
+        const range = runner.checkScoreRange(call);
+        return range.code === 'OK' ? runner.sdpa(call) : range;
+      }, { views: p.views });
     if (result.code !== 'OK') release();
     else if (p.views) this.#viewsRelease = release;
     throwIfFailed(result);

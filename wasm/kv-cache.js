@@ -3,7 +3,7 @@
 import { AttentionError, checkFloat32, checkInt, invalid } from './errors.js';
 import { disposed, freeWhenCollected } from './finalize.js';
 import { withHeap } from './heap.js';
-import { checkHeap, checkOptions, maxAbs, prepareAttention, throwIfFailed } from './options.js';
+import { checkHeap, checkOptions, prepareAttention, throwIfFailed } from './options.js';
 
 /** A KV cache living in the wasm heap (see Attention#kvCache). */
 export class KvCache {
@@ -11,7 +11,6 @@ export class KvCache {
   #module;
   #cache;
   #shape;
-  #maxAbsK = 0;  // the largest |k| appended since the last clear(), for attention()'s score range check
 
   constructor(owner, module, shape) {
     this.#owner = owner;
@@ -50,7 +49,6 @@ export class KvCache {
     checkHeap(n * (kRow + vRow), 'growing the KV cache', this.#module, cache.appendBytes(n));
     const { result } = withHeap(this.#module, { k: { input: k }, v: { input: v } }, (a) => cache.append(a.k, a.v, n));
     throwIfFailed(result);
-    this.#maxAbsK = Math.max(this.#maxAbsK, maxAbs(k));
     return cache.length();
   }
 
@@ -65,14 +63,13 @@ export class KvCache {
       throw new AttentionError('INVALID_ARGUMENT', 'this KV cache is empty: append() keys and values first');
     checkOptions('kvCache.attention', options, { required: true });
     const o = options.causal === true ? { ...options, causal: 'bottom-right' } : options;
-    const p = prepareAttention(this.#module, o, { shape: { ...this.#shape, kvLen: cache.length() }, maxAbsK: this.#maxAbsK });
-    return this.#owner._run(p, (call) => cache.attend(call));
+    const p = prepareAttention(this.#module, o, { shape: { ...this.#shape, kvLen: cache.length() } });
+    return this.#owner._run(p, { checkScoreRange: (call) => cache.checkScoreRange(call), sdpa: (call) => cache.attend(call) });
   }
 
   /** Forgets every cached token (the memory stays for reuse). */
   clear() {
     this.#live().clear();
-    this.#maxAbsK = 0;
   }
 
   /** Frees the wasm memory; later calls throw AttentionError('DISPOSED'). Safe to call twice. */

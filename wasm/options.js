@@ -202,33 +202,6 @@ export function prepareMask(module, o, { batch, qLen, kvLen, heads }) {
   return { mask, arrays: { keyPadding, bias } };
 }
 
-/** The largest |x| of an array (NaN and ±Infinity included as they are). */
-export function maxAbs(array, { skipNegativeInfinity = false } = {}) {
-  let m = 0;
-  for (let i = 0; i < array.length; i++) {
-    if (skipNegativeInfinity && array[i] === -Infinity) continue;  // a bias's masked cell, not a score
-    const a = Math.abs(array[i]);
-    if (!(a <= m)) m = a;  // NaN sticks
-  }
-  return m;
-}
-
-const FLOAT32_MAX = 3.4028234663852886e38;
-
-/**
- * Refuses finite inputs whose scores scale·q·k (+ bias) can pass float32's range: such a score becomes ±Infinity
- * and the softmax NaN (or a row read as fully masked), so no answer would be right. Non-finite inputs pass: their
- * NaN is the caller's to see. |score| ≤ |scale|·headDim·max|q|·max|k| + max|bias|.
- */
-export function checkScoreRange(scale, headDim, maxQ, maxK, maxBias) {
-  const bound = Math.abs(scale) * headDim * maxQ * maxK + maxBias;
-  if ([scale, maxQ, maxK, maxBias].every(Number.isFinite) && !(bound <= FLOAT32_MAX))
-    throw new AttentionError('INVALID_ARGUMENT', `scale, q, k: the attention scores scale·q·k${maxBias ? ' + bias' : ''} ` +
-      `can reach ${bound.toExponential(2)}, past float32's largest value (3.4e38), where the softmax has no finite ` +
-      `answer: scale q, k or scale down (max|q| = ${maxQ.toExponential(2)}, max|k| = ${maxK.toExponential(2)}, ` +
-      `scale = ${scale.toExponential(2)})`);
-}
-
 export function implOf(module, value) {
   return enumValue(module, 'SdpaImpl', 'impl', value === undefined ? 'auto' : value);
 }
@@ -257,8 +230,6 @@ export function prepareAttention(module, o, cache = null) {
   const v = cache ? null : checkFloat32('v', o.v, batch * kvLen * kvHeads * valueDim, `[batch=${batch}, kvLen=${kvLen}, kvHeads·valueDim=${kvHeads * valueDim}]`);
   const scale = optionalFloat('scale', o.scale, 'a finite number (default 1/√headDim)');
   const { mask, arrays } = prepareMask(module, o, { batch, qLen, kvLen, heads });
-  checkScoreRange(scale ?? 1 / Math.sqrt(headDim), headDim, maxAbs(q), cache ? cache.maxAbsK : maxAbs(k),
-    arrays.bias ? maxAbs(arrays.bias, { skipNegativeInfinity: true }) : 0);
   const returnWeights = checkBool('returnWeights', o.returnWeights ?? false);
   const returnLse = checkBool('returnLse', o.returnLse ?? false);
   const outputs = o.outputs === undefined ? 'copy' : o.outputs;

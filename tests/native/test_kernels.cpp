@@ -174,6 +174,40 @@ TEST_CASE("max, exp_shift_sum and scale on every table", "[kernels]") {
   }
 }
 
+TEST_CASE("max_abs is a plain loop's |x| maximum on every table, NaN sticking and −∞ skipped when asked", "[kernels]") {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  auto plain = [inf, nan](const std::vector<float>& x, std::size_t from, std::size_t n, bool skip) {
+    float r = 0.f;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (std::isnan(x[i])) return nan;
+      if (!(skip && x[i] == -inf)) r = std::max(r, std::abs(x[i]));
+    }
+    return r;
+  };
+  for (attn::Isa isa : attn::available_isas()) {
+    const attn::KernelTable& kt = *attn::table_for(isa);
+    CHECK(kt.max_abs(nullptr, 0, false) == 0.f);
+    for (std::size_t n : kSizes) {
+      INFO(attn::isa_name(isa) << " n=" << n);
+      auto x = random_vector(n + 1, 60 + n, 5.f);
+      x[1 + (n * 7 + 3) % n] = -9.f;  // the largest |x| is a negative element somewhere (the tail, for some n)
+      CHECK(kt.max_abs(x.data() + 1, n, false) == plain(x, 1, n, false));
+      CHECK(kt.max_abs(x.data() + 1, n, false) == 9.f);
+      x[1 + n / 2] = -inf;  // a masked bias cell: ∞ unless skipped
+      CHECK(kt.max_abs(x.data() + 1, n, false) == inf);
+      CHECK(kt.max_abs(x.data() + 1, n, true) == plain(x, 1, n, true));
+      x[n] = inf;  // +∞ is never skipped
+      CHECK(kt.max_abs(x.data() + 1, n, true) == inf);
+      for (std::size_t at : {std::size_t(1), n}) {  // NaN first or last (a vector lane or the scalar tail)
+        auto z = random_vector(n + 1, 70 + n);
+        z[at] = nan;
+        CHECK(std::isnan(kt.max_abs(z.data() + 1, n, false)));
+        CHECK(std::isnan(kt.max_abs(z.data() + 1, n, true)));
+      }
+    }
+  }
+}
+
 TEST_CASE("transpose moves every element exactly and writes nothing else, on every table", "[kernels]") {
   for (attn::Isa isa : attn::available_isas()) {
     const attn::KernelTable& kt = *attn::table_for(isa);

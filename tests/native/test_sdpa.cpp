@@ -267,6 +267,31 @@ TEST_CASE("bad input is an error that names the argument", "[sdpa][errors]") {
   CHECK(err({1, huge, huge, 1, 1, 4, 4}).code == attn::Code::out_of_range);
 }
 
+TEST_CASE("check_score_range refuses finite inputs whose scores pass float32, and nothing else", "[sdpa][errors]") {
+  const SdpaShape shape{1, 2, 2, 1, 1, 8, 8};  // D = 8, default scale 1/√8: bound = √8 · max|q| · max|k| (+ max|bias|)
+  std::vector<float> q(16, 1.f);
+  attn::SdpaOptions o;
+  CHECK(attn::check_score_range(shape, o, q.data(), 1e37f).ok());   // √8 · 1e37 ≈ 2.8e37
+  const attn::Status over = attn::check_score_range(shape, o, q.data(), 1.3e38f);  // ≈ 3.7e38
+  CHECK(over.code == attn::Code::invalid_argument);
+  CHECK(over.message.rfind("scale, q, k: the attention scores scale·q·k can reach 3.68e+38", 0) == 0);
+  CHECK(attn::check_score_range(shape, o, q.data(), kInf).ok());  // non-finite: the caller sees NaN
+  q[15] = std::numeric_limits<float>::quiet_NaN();
+  CHECK(attn::check_score_range(shape, o, q.data(), 1e38f).ok());
+  q[15] = 1.f;
+  o.scale = 1e30f;
+  CHECK(!attn::check_score_range(shape, o, q.data(), 1e8f).ok());  // 1e30 · 8 · 1e8 past 3.4e38
+  o.scale = -1e30f;
+  CHECK(!attn::check_score_range(shape, o, q.data(), 1e8f).ok());
+  o = {};
+  std::vector<float> bias = {0.f, -kInf, 3e38f, 0.f};  // [Lq, Lk]: a −∞ cell masks, 3e38 is a score
+  o.mask.bias = bias.data();
+  const attn::Status with_bias = attn::check_score_range(shape, o, q.data(), 2e37f);  // 5.7e37 + 3e38
+  CHECK(with_bias.message.find("scale·q·k + bias can reach") != std::string::npos);
+  bias[2] = 1.f;
+  CHECK(attn::check_score_range(shape, o, q.data(), 2e37f).ok());  // the −∞ cell alone does not refuse
+}
+
 TEST_CASE("threads: any thread count gives bit-identical results on every implementation", "[sdpa][threads]") {
   const SdpaShape shapes[] = {{2, 37, 37, 4, 2, 16, 16}, {3, 1, 50, 6, 3, 8, 8}};
   for (const SdpaShape& shape : shapes) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <algorithm>
 #include <limits>
@@ -423,6 +424,26 @@ Status validate_sdpa(const SdpaShape& s, const SdpaOptions& o) {
   if (impl == SdpaImpl::decode && s.q_len != 1)
     return Status::invalid_argument("impl decode needs q_len == 1, got " + std::to_string(s.q_len));
   return Status::success();
+}
+
+Status check_score_range(const SdpaShape& s, const SdpaOptions& o, const float* q, float max_abs_k) {
+  const KernelTable& kt = o.kernels ? *o.kernels : best_kernels();
+  const double max_q = kt.max_abs(q, s.batch * s.q_len * s.heads * s.head_dim, false);
+  const MaskSpec& m = o.mask;
+  const std::size_t bias_count =
+      (m.bias_layout.per_batch ? s.batch : 1) * (m.bias_layout.per_head ? s.heads : 1) * s.q_len * s.kv_len;
+  const double max_bias = m.bias ? kt.max_abs(m.bias, bias_count, true) : 0.0;
+  const double scale = o.scale ? double(*o.scale) : 1.0 / std::sqrt(double(s.head_dim));
+  const double bound = std::abs(scale) * double(s.head_dim) * max_q * double(max_abs_k) + max_bias;
+  const bool finite = std::isfinite(scale) && std::isfinite(max_q) && std::isfinite(max_abs_k) && std::isfinite(max_bias);
+  if (!finite || bound <= double(std::numeric_limits<float>::max())) return Status::success();
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "scale, q, k: the attention scores scale·q·k%s can reach %.2e, past float32's largest value (3.4e38), "
+                "where the softmax has no finite answer: scale q, k or scale down (max|q| = %.2e, max|k| = %.2e, "
+                "scale = %.2e)",
+                max_bias != 0.0 ? " + bias" : "", bound, max_q, double(max_abs_k), scale);
+  return Status::invalid_argument(text);
 }
 
 Status sdpa(const SdpaShape& shape, const float* q, const float* k, const float* v, float* out,

@@ -54,6 +54,13 @@ Status sdpa(const SdpaShape& shape, const float* q_blhd, const float* k_blhd, co
 /// Checks sizes, head grouping, scale and mask without running anything.
 Status validate_sdpa(const SdpaShape& shape, const SdpaOptions& options);
 
+/// Refuses finite inputs whose scores scale·q·k (+ bias) can pass float32's range: such a score becomes ±∞ and the
+/// softmax NaN (or a row read as fully masked), so no answer would be right. |score| ≤ |scale|·D·max|q|·max|k| +
+/// max|bias| (−∞ bias cells mask, they are not scores). Non-finite inputs pass: their NaN is the caller's to see.
+/// max_abs_k: max |k| over the keys (kernels.max_abs over k, or a KV cache's running value). O(B·Lq·H·D + bias).
+/// Not part of sdpa() itself (a decode step would read K twice): the JS API calls it before every attention call.
+Status check_score_range(const SdpaShape& shape, const SdpaOptions& options, const float* q_blhd, float max_abs_k);
+
 /// The scale sdpa uses: the given one, else 1/√D computed in float (the trace reproduces scores with it).
 float sdpa_scale(const SdpaShape& shape, std::optional<float> scale);
 

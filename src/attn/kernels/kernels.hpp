@@ -43,6 +43,9 @@ struct KernelTable {
                       size_t ldc);
   /// max over x[0..n); n ≥ 1; NaN if any element is NaN.
   float (*max)(const float* x, size_t n);
+  /// max |x[i]| over [0, n) (0 for n = 0); NaN if any element is NaN; ±∞ counts as ∞ unless skip_negative_infinity
+  /// skips −∞ elements (a bias's masked cells). Exact: the result is one |x[i]|, whatever the order.
+  float (*max_abs)(const float* x, size_t n, bool skip_negative_infinity);
   /// x[i] = exp(x[i] − shift) in place; returns Σ x[i]. shift must be finite and ≥ every x[i] (the row max);
   /// −∞ gives exactly 0, NaN stays NaN.
   float (*exp_shift_sum)(float* x, size_t n, float shift);

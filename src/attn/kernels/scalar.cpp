@@ -1,6 +1,7 @@
 // The scalar kernel table: plain float loops, the readable twin of kernels/simd and the fallback for any CPU.
 // Not the oracle: attn::ref (double precision) is what tests compare against.
 #include <cmath>
+#include <limits>
 
 #include "attn/kernels/kernels.hpp"
 
@@ -63,6 +64,16 @@ float max(const float* x, size_t n) {  // NaN-propagating, like the vector kerne
   return r;
 }
 
+float max_abs(const float* x, size_t n, bool skip_negative_infinity) {
+  float r = 0.f;
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != x[i]) return x[i];
+    if (skip_negative_infinity && x[i] == -std::numeric_limits<float>::infinity()) continue;
+    r = std::fabs(x[i]) > r ? std::fabs(x[i]) : r;
+  }
+  return r;
+}
+
 float exp_shift_sum(float* x, size_t n, float shift) {
   float s = 0.f;
   for (size_t i = 0; i < n; ++i) s += (x[i] = std::exp(x[i] - shift));
@@ -116,7 +127,7 @@ void widen_f16(const std::uint16_t* src, float* dst, size_t n) {
 }  // namespace
 
 extern const KernelTable scalar_kernels = {Isa::scalar,  1,   gemm_nt,       gemm_nn_store, gemm_nn<false>,
-                                           gemm_nn<true>, dots_paired, axpy_paired, max, exp_shift_sum, scale, transpose,
+                                           gemm_nn<true>, dots_paired, axpy_paired, max, max_abs, exp_shift_sum, scale, transpose,
                                            gelu_tanh,     gelu_tanh_backward, gemm_nn_acc_f16,
                                            gemm_nt_f16,   widen_f16};
 

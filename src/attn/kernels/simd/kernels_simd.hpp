@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
@@ -321,6 +322,37 @@ struct Kernels {
     return nan ? __builtin_nanf("") : r;
   }
 
+  // max |x| (a score-range check over q, k or a bias): exact, so the lanes' order does not matter; four
+  // accumulators, as one max's latency would otherwise bound a pass over a KV cache's keys.
+  static float max_abs(const float* x, size_t n, bool skip_negative_infinity) {
+    const V minus_inf(-std::numeric_limits<float>::infinity());
+    auto abs_of = [&](const V& v) {
+      return skip_negative_infinity ? xsimd::select(v == minus_inf, V(0.f), xsimd::abs(v)) : xsimd::abs(v);
+    };
+    V m[4] = {V(0.f), V(0.f), V(0.f), V(0.f)};
+    auto bad = m[0] != m[0];
+    size_t i = 0;
+    for (; i + 4 * W <= n; i += 4 * W)
+      for (size_t u = 0; u < 4; ++u) {
+        const V v = V::load_unaligned(x + i + u * W);
+        m[u] = xsimd::max(m[u], abs_of(v));
+        bad = bad || (v != v);
+      }
+    for (; i + W <= n; i += W) {
+      const V v = V::load_unaligned(x + i);
+      m[0] = xsimd::max(m[0], abs_of(v));
+      bad = bad || (v != v);
+    }
+    float r = xsimd::reduce_max(xsimd::max(xsimd::max(m[0], m[1]), xsimd::max(m[2], m[3])));
+    bool nan = xsimd::any(bad);
+    for (; i < n; ++i) {
+      nan = nan || x[i] != x[i];
+      if (skip_negative_infinity && x[i] == -std::numeric_limits<float>::infinity()) continue;
+      r = std::fabs(x[i]) > r ? std::fabs(x[i]) : r;
+    }
+    return nan ? __builtin_nanf("") : r;
+  }
+
   // exp for the softmax, on x ≤ 0 (callers shift by the row max; x > 88 would overflow the exponent bits):
   // e^x = 2^n · e^r with n = round(x·log2 e), r = x − n·ln 2 (two-step Cody–Waite), e^r by a degree-6 Taylor
   // polynomial on |r| ≤ ln2/2 (relative error < 2e-7). Rounding uses the 1.5·2^23 trick, whose low mantissa bits
@@ -618,7 +650,7 @@ KernelTable make_table(Isa isa) {
   using K = Kernels<Arch>;
   return KernelTable{isa,     K::W,           &K::gemm_nt, &K::gemm_nn,   &K::gemm_nn_acc, &K::pv_acc,
                      &K::dots_paired, &K::axpy_paired,
-                     &K::max, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh,
+                     &K::max, &K::max_abs, &K::exp_shift_sum, &K::scale,   &K::transpose, &K::gelu_tanh,
                      &K::gelu_tanh_backward, &K::gemm_nn_acc_f16, &K::gemm_nt_f16, &K::widen_f16};
 }
 
