@@ -3,6 +3,7 @@
 import { headSlice } from '/dist/trace.js';
 import { drawNow } from './canvas.js';
 import { $, download } from './dom.js';
+import { lm } from './lm.js';
 import { page } from './page.js';
 import { S } from './strings.js';
 
@@ -17,7 +18,28 @@ export function traceJson(a, state) {
   const plain = {};
   for (const [k, v] of Object.entries(t)) plain[k] = ArrayBuffer.isView(v) ? Array.from(v, (x) => (Number.isFinite(x) ? x : String(x))) : v;
   return { tokens: a.tokens.map((x) => x.text), tokenIds: a.tokens.map((x) => x.id), attention: [attention],
-    headNames: a.headNames, config: a.config, state, trace: plain };
+    headNames: a.headNames, config: a.config, state, trace: plain, model: modelJson() };
+}
+
+/**
+ * The whole model's attention on the text, when one is loaded (not a single block) and its grid was computed:
+ * attention [layers][heads][T][T] in the same layout, with the heads switched off (`ablate`, [layer, head] pairs).
+ */
+function modelJson() {
+  const a = lm.analysis;
+  if (lm.block || !lm.info || !a || a.empty || !a.attention) return undefined;
+  const { layers: L, heads: H } = lm.info.config, T = a.tokens.length, attention = [];
+  for (let l = 0; l < L; l++) {
+    const layer = [];
+    for (let h = 0; h < H; h++) {
+      const base = (l * H + h) * T * T, rows = [];
+      for (let i = 0; i < T; i++) rows.push(Array.from(a.attention.subarray(base + i * T, base + (i + 1) * T)));
+      layer.push(rows);
+    }
+    attention.push(layer);
+  }
+  return { name: lm.info.name, config: lm.info.config, tokens: a.tokens.map((x) => x.text), tokenIds: a.tokens.map((x) => x.id),
+    ablate: a.ablate, attention };
 }
 
 /** Wires the export buttons: the trace as JSON, every head's canvases as one PNG, and the link to this view. */

@@ -246,6 +246,11 @@ test('generation: token by token, the same seed gives the same tokens as the pac
   assert.deepEqual(first.ids, expected);
   assert.equal(await page.$$eval('#gen-out .gen-token', (s) => s.length), expected.length);
   assert.equal(await page.textContent('#gen-out'), tok.decode(expected));
+  // The KV cache line after the last step: every token read so far, each with its keys and values in every layer.
+  const [, cached, kib] = (await page.textContent('#gen-cache')).match(/KV cache: (\d+) tokens · ([\d.]+) KiB/);
+  const { layers, dModel } = trained.config;
+  assert.equal(Number(cached), first.promptTokens + expected.length - 1);
+  assert.equal(kib, (Number(cached) * layers * 2 * dModel * 4 / 1024).toFixed(1));
   // Chinese: characters split over byte-level tokens are shown whole, with the token that completes them.
   await typeText(page, '小明和小红去了公园。他');
   const zh = await run(), zhExpected = [];
@@ -317,6 +322,47 @@ test('ablation: switching a head off gives the package\'s ablated forward; earli
   assert.deepEqual(page.errors, []);
 });
 
+test('ablation of the induction heads: on repeated words the loss jumps, as the package\'s ablated forward says', async () => {
+  // The heads the measured scores call induction heads (above the page's naming level), switched off together.
+  const { heads: H } = trained.config, score = trained.headScores.induction;
+  const induction = score.flatMap((x, k) => (x > 0.5 ? [[Math.floor(k / H), k % H]] : []));
+  assert.ok(induction.length >= 2, `the trained model has induction heads (${score})`);
+  const span = ' Tom fluffy sings red Anna creature purrs blue';
+  const text = span + span, ids = tok.encode(text);
+  const page = await open();
+  await typeText(page, text);
+  for (const [l, h] of induction) await page.check(`#layer-grid .lh[data-layer="${l}"][data-head="${h}"] input`);
+  await page.waitForFunction((n) => window.__lm.analysis.ablate.length === n && window.__lm.analysis.baseLoss !== undefined, induction.length);
+  const a = await lmAnswer(page);
+  const on = textLoss(trained, ids, []), off = textLoss(trained, ids, induction);
+  close(a.baseLoss, on, 'loss with every head on');
+  close(a.loss, off, 'loss without the induction heads');
+  assert.ok(off > on + 1, `switching the induction heads off raises the repeated text's loss by over a nat (${on} → ${off})`);
+  assert.match(await page.textContent('#loss-line'), /with the switched-off heads/);
+  assert.match(page.url(), new RegExp(`ablate=${induction.map(([l, h]) => `${l}\\.${h}`).join('(%2C|,)')}`));
+  assert.deepEqual(page.errors, []);
+});
+
+test('export: the JSON carries the model\'s attention [layers][heads][T][T], the package\'s, beside the block\'s', async () => {
+  const page = await open();
+  await typeText(page, TEXT);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const ids = tok.encode(TEXT), T = ids.length, { layers: L, heads: H } = trained.config, ref = reference(trained, ids);
+  assert.deepEqual(json.model.tokenIds, Array.from(ids));
+  assert.equal(json.model.config.layers, L);
+  assert.deepEqual(json.model.ablate, []);
+  assert.deepEqual([json.model.attention.length, json.model.attention[0].length, json.model.attention[0][0].length,
+    json.model.attention[0][0][0].length], [L, H, T, T]);
+  json.model.attention.flat(3).forEach((x, k) => close(x, ref.attention[k], `exported attention ${k}`));
+  assert.equal(json.attention.length, 1);  // the single block's trace stays as it was
+  await page.selectOption('#model', 'teaching');
+  await page.waitForFunction(() => document.getElementById('preset').value === 'teaching');
+  const [again] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  assert.equal(JSON.parse(readFileSync(await again.path(), 'utf8')).model, undefined);  // no whole model picked
+  assert.deepEqual(page.errors, []);
+});
+
 test('logit lens: one row per depth, equal to the package\'s; the last depth is the final prediction', async () => {
   const page = await open();
   await typeText(page, TEXT);
@@ -334,10 +380,30 @@ test('training film: the slider walks the checkpoints; each frame draws every he
   const film = trained.film;
   assert.ok(film && film.steps.length > 1, 'the trained model carries a film');
   assert.equal(await page.$$eval('#film-grid .lh', (x) => x.length), trained.config.layers * trained.config.heads);
-  for (const index of [0, Math.floor(film.steps.length / 2)]) {
+  // The loss curve's current point: a red line whose column moves right with the step, and the label's training
+  // loss, the file's curve value at that step (value k is the loss at step (k + 1)·every).
+  const redColumns = () => page.$eval('#loss-curve', (c) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height), cols = [];
+    for (let x = 0; x < c.width; x++)
+      for (let y = 0; y < c.height; y++) {
+        const i = (y * c.width + x) * 4;
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];  // #c00, maybe blended with white: r ≫ g ≈ b
+        if (r > 150 && r - g > 80 && Math.abs(g - b) < 30) { cols.push(x); break; }
+      }
+    return cols;
+  });
+  const { every, values } = trained.lossCurve.train;
+  let lastColumn = -1;
+  for (const index of [1, Math.floor(film.steps.length / 2), film.steps.length - 1]) {
     await page.$eval('#filmStep', (el, v) => ((el.value = String(v)), el.dispatchEvent(new Event('input'))), index);
     assert.deepEqual(await page.evaluate(() => window.__film), { step: film.steps[index], index, probe: 0 });
-    assert.match(await page.textContent('#film-label'), new RegExp(`step ${film.steps[index].toLocaleString('en')}`));
+    const step = film.steps[index], k = Math.min(Math.round(step / every) - 1, values.length - 1);
+    const label = await page.textContent('#film-label');
+    assert.match(label, new RegExp(`step ${step.toLocaleString('en')}`));
+    if (k >= 0) assert.ok(label.includes(`training loss ${values[k].toFixed(3)}`), `${label} (curve: ${values[k]})`);
+    const cols = await redColumns(), column = cols.reduce((a, b) => a + b, 0) / cols.length;
+    assert.ok(cols.length > 0 && cols.length <= 6 && column > lastColumn, `the marker moves right: ${cols} after ${lastColumn}`);
+    lastColumn = column;
   }
   // The first probe's frame, row 1 of head 0: two weights that sum to 1 (within the byte quantisation).
   assert.equal(await page.$eval('#film-grid canvas', (c) => c.width), film.probes[0].ids.length);
