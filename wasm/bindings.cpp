@@ -468,6 +468,9 @@ EMSCRIPTEN_BINDINGS(attn_core) {
   function("validateHeadGroups", +[](std::size_t heads, std::size_t kv_heads) {
     return status_val(attn::validate_head_groups(heads, kv_heads));
   });
+  function("validateHeadDim", +[](std::size_t d_model, std::size_t heads, std::size_t head_dim) {
+    return status_val(attn::validate_head_dim(d_model, heads, head_dim));
+  });
   function("teachingModel", &teaching_model);
   function("teachingEmbeddings", &teaching_embeddings);
   function("seededEmbeddings", &seeded_embeddings);

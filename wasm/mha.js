@@ -26,10 +26,10 @@ function prepareMhaConfig(module, o) {
   const heads = checkInt('heads', o.heads ?? 1);
   const kvHeads = checkInt('kvHeads', o.kvHeads ?? heads);
   throwIfFailed(module.validateHeadGroups(heads, kvHeads));  // the core's rule, before anything is sized
-  // headDim is needed to size the weights, so its default's rule is checked here too (attn::validate_head_dim).
-  if (o.headDim === undefined && dModel % heads !== 0)
-    throw new AttentionError('INVALID_ARGUMENT', `headDim: required when dModel (${dModel}) is not divisible by heads (${heads})`);
-  const headDim = checkInt('headDim', o.headDim ?? dModel / heads);
+  // headDim sizes the weights, so the core's rule for its default is asked before anything is sized.
+  const givenHeadDim = o.headDim === undefined ? 0 : checkInt('headDim', o.headDim);
+  throwIfFailed(module.validateHeadDim(dModel, heads, givenHeadDim));
+  const headDim = givenHeadDim || dModel / heads;
   const valueDim = checkInt('valueDim', o.valueDim ?? headDim);
   const contextDim = checkInt('contextDim', o.contextDim ?? dModel);
   const positionalName = o.positional ?? 'none';

@@ -165,7 +165,7 @@ test('cost() reproduces GPT-3 and a GQA model', () => {
 test('constructor and forward errors name the argument; disposed objects say so', () => {
   const cases = [
     [() => new MultiHeadAttention({ dModel: 0 }), /^dModel: expected an integer >= 1, received 0$/],
-    [() => new MultiHeadAttention({ dModel: 8, heads: 3 }), /headDim: required when dModel \(8\) is not divisible by heads \(3\)/],
+    [() => new MultiHeadAttention({ dModel: 8, heads: 3 }), /dModel \(8\) must be divisible by heads \(3\) when headDim is not given/],
     [() => new MultiHeadAttention({ dModel: 8, heads: 4, kvHeads: 3 }), /kvHeads: expected a divisor of heads \(4\)/],
     [() => new MultiHeadAttention({ dModel: 8, positional: 'rotary' }), /positional: expected 'none', 'sinusoidal' or 'learned'/],
     [() => new MultiHeadAttention({ dModel: 8, positional: 'learned' }), /maxLen: expected an integer >= 1, received undefined/],
