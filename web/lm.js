@@ -29,6 +29,7 @@ export const isBlock = (model) => model === 'teaching' || model === 'seeded';
 export function showModelSections(model) {
   lm.block = isBlock(model);
   $('block-note').hidden = !lm.block;
+  $('preset-loaded').hidden = lm.block;  // the cost calculator's preset for the whole model
   document.querySelector('#s-predict .lm-body').hidden = lm.block;
   for (const name of ['layers', 'lens', 'film']) {
     const section = $(`s-${name}`);

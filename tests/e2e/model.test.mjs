@@ -363,6 +363,22 @@ test('export: the JSON carries the model\'s attention [layers][heads][T][T], the
   assert.deepEqual(page.errors, []);
 });
 
+test('cost calculator: the loaded model is a preset, its numbers the package\'s attn.cost()', async () => {
+  const page = await open();
+  const { dModel, heads, headDim, layers, context } = trained.config;
+  const c = attn.cost({ dModel, heads, kvHeads: heads, headDim, layers, context, bytesPerElement: 4 });
+  await page.click('#preset-loaded');
+  await page.waitForFunction((n) => document.querySelector('#calc-out').textContent.includes(n),
+    c.paramsTotal.toLocaleString('en'));
+  const shown = await page.$$eval('#calc-out tr', (rows) => rows.map((r) => r.cells[1].textContent));
+  assert.deepEqual(shown, [c.paramsPerQueryHead, c.paramsPerLayer, c.paramsTotal, c.kvCacheBytesPerToken, c.kvCacheBytes,
+    c.flopsProjectionsPerToken, c.flopsAttentionPerToken].map((n) => n.toLocaleString('en')));
+  await page.selectOption('#model', 'teaching');
+  await page.waitForFunction(() => document.getElementById('preset').value === 'teaching');
+  assert.equal(await page.isVisible('#preset-loaded'), false);  // no whole model: no preset for it
+  assert.deepEqual(page.errors, []);
+});
+
 test('logit lens: one row per depth, equal to the package\'s; the last depth is the final prediction', async () => {
   const page = await open();
   await typeText(page, TEXT);

@@ -2,6 +2,7 @@
 // numbers are all attn.cost()'s. Not the arithmetic: human() only formats a count for reading.
 import { $ } from '../dom.js';
 import { drawCostChart, fmt } from '../draw.js';
+import { lm } from '../lm.js';
 import { errorText, showError } from '../page.js';
 import { call } from '../rpc.js';
 import { S } from '../strings.js';
@@ -63,6 +64,13 @@ export function redrawCost() {
   for (const p of points) n.insertCell().textContent = p.n, ms.insertCell().textContent = fmt(p.ms);
 }
 
+/** The whole model the picker loaded, as the calculator's inputs (its KV cache is float32 in this runtime). */
+function loadedPreset() {
+  if (lm.block || !lm.info) return null;
+  const { dModel, heads, headDim, layers, context } = lm.info.config;
+  return { dModel, heads, kvHeads: heads, headDim, layers, context, bytes: 4 };
+}
+
 /** Wires the measure button (timed in the worker) and the calculator's presets and inputs. */
 export function wireCost() {
   $('measure').onclick = async () => {
@@ -78,7 +86,8 @@ export function wireCost() {
     }
   };
   document.querySelectorAll('[data-preset]').forEach((b) => (b.onclick = () => {
-    const p = CALC_PRESETS[b.dataset.preset];
+    const p = b.dataset.preset === 'loaded' ? loadedPreset() : CALC_PRESETS[b.dataset.preset];
+    if (!p) return;
     for (const [k, v] of Object.entries(p)) $(`c-${k}`).value = v;
     renderCalc();
   }));

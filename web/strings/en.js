@@ -415,6 +415,7 @@ export default {
     ms: (v) => `${v} ms`,
     calcHeading: 'Parameter calculator',
     presetGqa: 'GQA: 64 query / 8 kv heads (Llama-2-70B)',
+    presetLoaded: 'the model picked above (float32 KV cache, as this page runs it)',
     heads: 'heads',
     kvHeads: 'kv heads',
     headDim: 'head dim',

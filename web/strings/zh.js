@@ -395,6 +395,7 @@ export default {
     ms: (v) => `${v} ms`,
     calcHeading: '参数规模计算器',
     presetGqa: 'GQA：64 个查询头 / 8 个键/值头（Llama-2-70B）',
+    presetLoaded: '上面选中的模型（KV 缓存为 float32，与本页运行时一致）',
     heads: '头数',
     kvHeads: '键/值头数',
     headDim: '每头维度',
