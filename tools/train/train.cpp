@@ -6,6 +6,7 @@
 //              [--seq 128] [--batch 8] [--steps 16000] [--warmup 200] [--lr 3e-3] [--seed 1] [--corpus-seed 1]
 //              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
 //              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32] [--span-pool 0]
+//              [--head-dropout 0]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
 //   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "attn/core/parallel.hpp"
+#include "attn/core/rng.hpp"
 #include "attn/train/corpus.hpp"
 #include "attn/train/film.hpp"
 #include "attn/train/head_report.hpp"
@@ -40,6 +42,9 @@ struct Options {
   double repeat_share = 0.3, chinese_share = 0.35;  // CorpusOptions' defaults
   std::size_t span_min = 8, span_max = 32, span_pool = 0;
   std::size_t eval_every = 500, state_every = 1000, film_frames = 16, report_docs = 300;
+  /// Each step switches each head off with this probability (its output zero for that step: heads learn not to
+  /// lean on one another); the draw depends on the seed and the step only, so a resumed run draws the same. 0 = off.
+  double head_dropout = 0;
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -80,6 +85,7 @@ Options parse(int argc, char** argv) {
     else if (key == "--span-max") o.span_max = r.whole();
     else if (key == "--repeat-share") o.repeat_share = r.share();
     else if (key == "--chinese-share") o.chinese_share = r.share();
+    else if (key == "--head-dropout") o.head_dropout = r.share();
     else if (key == "--lr") o.trainer.lr = float(r.positive());
     else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
   }
@@ -213,7 +219,14 @@ int main(int argc, char** argv) {
       check(record_frame(model, s, film), "film");
     }
     if (s == tc.steps) break;
+    if (o.head_dropout > 0) {
+      Rng rng(tc.seed * 0x9E3779B97F4A7C15ull + s);
+      std::vector<std::uint8_t> on(tc.layers * tc.heads);
+      for (auto& x : on) x = 0.5f * (rng.uniform_pm1() + 1.0f) >= float(o.head_dropout);
+      check(trainer.set_head_mask(std::move(on)), "head dropout");
+    }
     check(trainer.train_step(&stream[s * per_step], report), "step");
+    if (o.head_dropout > 0) check(trainer.set_head_mask({}), "head dropout");
     window_loss += report.loss, ++window;
     if ((s + 1) % 100 == 0) {
       train_curve.add(window_loss / double(window));
@@ -276,6 +289,7 @@ int main(int argc, char** argv) {
                           std::to_string(ho.induction_period) + " induction_sequences=" +
                           std::to_string(ho.induction_sequences) + " seed=" + std::to_string(ho.seed)},
   };
+  if (o.head_dropout > 0) meta["train_head_dropout"] = fixed4(o.head_dropout);
   if (o.span_pool) meta["corpus_span_pool"] = std::to_string(o.span_pool);
   check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
   tools::write_file(o.out, file, fail);
