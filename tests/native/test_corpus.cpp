@@ -381,6 +381,24 @@ TEST_CASE("the probe's next token names the verb, so the row must find the decid
     }
 }
 
+TEST_CASE("pair_verbs: the cues together decide the noun's verb: one right next token per probe", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  CorpusOptions o = options(6, Split::train);
+  o.pair_verbs = true;
+  std::vector<Probe> probes;
+  const auto ids = attn::train::corpus_stream(tk, o, 200000, &probes);
+  CHECK(ids != attn::train::corpus_stream(tk, options(6, Split::train), 200000));  // the verbs differ
+  std::size_t noun_probes = 0, several_cues = 0;
+  for (const Probe& p : probes) {
+    if (p.kind != ProbeKind::noun_adjective) continue;
+    ++noun_probes;
+    several_cues += p.keys.size() > p.quality_keys;  // a colour too
+    CHECK(p.right_next == std::vector<std::uint32_t>{p.next_id});  // one right verb, not one per cue
+  }
+  CHECK(noun_probes > 100);
+  CHECK(several_cues > noun_probes / 3);
+}
+
 TEST_CASE("span_pool limits repeated spans to the first word tokens", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   CorpusOptions o = options(3, Split::train);

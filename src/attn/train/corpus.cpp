@@ -51,6 +51,7 @@ struct NounPhrase {
   bool and_last = false;                 // English: " and" before the last adjective when there are two or more
   bool colour_joined = false;  // Chinese: a colour right before the noun joins it without 的 (毛茸茸的蓝色怪兽)
   bool zai = false;  // Chinese: 在 before the verb (怪兽在打呼噜); the noun row then predicts 在: no probe
+  bool pair_verb = false;  // CorpusOptions::pair_verbs: every cue together decides the verb
 };
 
 }  // namespace
@@ -147,10 +148,17 @@ const Word& adjective_word(Slot slot) {
 /// The verb after the noun (whose cue np.verb_from names) and every cue's verb, as Word entries.
 const Word& chosen_verb(const NounPhrase& np) {
   const World& w = world();
+  if (np.pair_verb) {
+    std::size_t k = np.quality;
+    for (std::size_t c = 0; c < np.n_colours; ++c) k += np.colours[c];
+    k %= w.quality_verbs.size() + w.colour_verbs.size();
+    return k < w.quality_verbs.size() ? w.quality_verbs[k] : w.colour_verbs[k - w.quality_verbs.size()];
+  }
   return np.verb_from == 0 ? w.quality_verbs[np.quality] : w.colour_verbs[np.colours[np.verb_from - 1]];
 }
 std::vector<const Word*> cue_verbs(const NounPhrase& np) {
   const World& w = world();
+  if (np.pair_verb) return {&chosen_verb(np)};
   std::vector<const Word*> out{&w.quality_verbs[np.quality]};
   for (std::size_t c = 0; c < np.n_colours; ++c) out.push_back(&w.colour_verbs[np.colours[c]]);
   return out;
@@ -404,6 +412,7 @@ void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   np.size = below(w.sizes.size());
   np.size_slot = below(np.n_colours + 2);
   np.verb_from = below(np.n_colours + 1);
+  np.pair_verb = options_.pair_verbs;
   std::size_t quality_slot = np.quality_first ? 0 : np.n_colours;
   if (np.has_size && np.size_slot <= quality_slot) ++quality_slot;
   for (std::size_t k = 0; k < 4; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);

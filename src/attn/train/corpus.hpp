@@ -73,6 +73,11 @@ struct CorpusOptions {
   /// induction head of the other spans reads such a head (K-composition); without one it has nothing to match.
   /// 0 (the default) writes none and draws nothing, so other streams stay as they were.
   double alternation_share = 0;
+  /// The verb after a creature's noun is decided by all of its cue adjectives together — the 16 cue verbs (the
+  /// qualities' then the colours') indexed by the quality's index plus each colour's, modulo 16 — instead of being
+  /// one cue's verb drawn at random: a head that reads every cue at once then serves as well as several heads that
+  /// each read one. An experiment for the noun → adjective heads; false (the default) keeps the shipped stream.
+  bool pair_verbs = false;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
