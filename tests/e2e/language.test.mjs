@@ -74,7 +74,7 @@ test('switching the language rewrites every view and round-trips through the URL
     off: document.querySelector('#layer-grid .lh-off').textContent.trim(),
     headLabels: [...document.querySelectorAll('#layer-grid .lh-label')].map((x) => x.textContent).join(' '),
   }));
-  assert.match(texts.status, /个 Token · 4 个头/);
+  assert.match(texts.status, /个 Token · 第 3–9 节的 Attention 模块：4 个头/);
   assert.equal(texts.scores, zh.steps.scores);
   assert.equal(texts.variant, zh.variants.names.gqa(2));
   assert.match(texts.decode, /^4 步，每步一个 Token/);

@@ -20,7 +20,7 @@ export default {
     loading: 'loading…',
     typeSomething: 'Type some text.',
     line: (n, truncated, heads, dModel, backend, threads, ms, version) => `${n} ${plural(n, 'token', 'tokens')}` +
-      `${truncated ? ' (the first 256 shown)' : ''} · ${heads} heads · d_model ${dModel} · ${backend} × ${threads} ` +
+      `${truncated ? ' (the first 256 shown)' : ''} · the block of sections 3–9: ${heads} heads, d_model ${dModel} · ${backend} × ${threads} ` +
       `${plural(threads, 'thread', 'threads')} · trace in ${ms} ms · attention-wasm ${version}`,
     threadsOn: 'threads on: the page is cross-origin isolated',
   },

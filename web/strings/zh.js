@@ -17,7 +17,7 @@ export default {
     loading: '加载中…',
     typeSomething: '请输入一些文字。',
     line: (n, truncated, heads, dModel, backend, threads, ms, version) => `${n} 个 Token${truncated ? '（只显示前 256 个）' : ''}` +
-      ` · ${heads} 个头 · d_model ${dModel} · ${backend} × ${threads} 个线程 · 计算耗时 ${ms} ms · attention-wasm ${version}`,
+      ` · 第 3–9 节的 Attention 模块：${heads} 个头，d_model ${dModel} · ${backend} × ${threads} 个线程 · 计算耗时 ${ms} ms · attention-wasm ${version}`,
     threadsOn: '多线程已开启：页面处于跨源隔离状态',
   },
 
