@@ -112,7 +112,8 @@ StatusJs check_score_range(const SdpaCall& c, float max_abs_k) {
 }
 
 StatusJs check_score_range_call(const SdpaCall& c) {
-  const std::size_t keys = c.batch * c.kv_len * (c.kv_heads ? c.kv_heads : c.heads) * c.head_dim;
+  const attn::SdpaShape s = to_shape(c);
+  const std::size_t keys = s.batch * s.kv_len * s.kv_heads_or_default() * s.head_dim;
   return check_score_range(c, attn::best_kernels().max_abs(ptr<const float>(c.k), keys, false));
 }
 

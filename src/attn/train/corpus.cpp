@@ -145,7 +145,8 @@ const Word& adjective_word(Slot slot) {
       [slot.index];
 }
 
-/// The verb after the noun (whose cue np.verb_from names) and every cue's verb, as Word entries.
+/// The verb after the noun (the cue np.verb_from names, or with pair_verb every cue together) and the right verbs
+/// a probe lists (every cue's; with pair_verb that one verb), as Word entries.
 const Word& chosen_verb(const NounPhrase& np) {
   const World& w = world();
   if (np.pair_verb) {
