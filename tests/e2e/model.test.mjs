@@ -346,6 +346,9 @@ test('ablation of the induction heads: on repeated words the loss jumps, as the 
 test('export: the JSON carries the model\'s attention [layers][heads][T][T], the package\'s, beside the block\'s', async () => {
   const page = await open();
   await typeText(page, TEXT);
+  // Export writes the single block's trace too: wait for the block's analysis of this text (it follows the model's).
+  await page.waitForFunction(() => window.__state?.analysis?.tokens?.map((t) => t.id).join() ===
+    window.__lm.analysis.tokens.map((t) => t.id).join());
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
   const ids = tok.encode(TEXT), T = ids.length, { layers: L, heads: H } = trained.config, ref = reference(trained, ids);
