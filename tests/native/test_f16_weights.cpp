@@ -58,12 +58,14 @@ TEST_CASE("widen_f16: every finite binary16 pattern widens exactly, on every ker
   for (attn::Isa isa : attn::available_isas()) {
     INFO(attn::isa_name(isa));
     const attn::KernelTable& kt = *attn::table_for(isa);
-    for (std::size_t n : {all.size() - 7, std::size_t(1), kt.width, 2 * kt.width + 1, 5 * kt.width - 1}) {
-      INFO("n = " << n);
-      std::vector<float> got(n, -1.0f);
-      kt.widen_f16(all.data() + 7, got.data(), n);  // an odd start: no alignment assumed
-      CHECK(same_bits(got, std::vector<float>(ref.begin() + 7, ref.begin() + 7 + std::ptrdiff_t(n))));
-    }
+    for (int shift : {0, 1, 10, 24})  // halves holding w·2^shift: w = widen·2^−shift, exact for every pattern
+      for (std::size_t n : {all.size() - 7, std::size_t(1), kt.width, 2 * kt.width + 1, 5 * kt.width - 1}) {
+        INFO("n = " << n << " shift " << shift);
+        std::vector<float> got(n, -1.0f), want(n);
+        kt.widen_f16(all.data() + 7, got.data(), n, shift);  // an odd start: no alignment assumed
+        for (std::size_t i = 0; i < n; ++i) want[i] = std::ldexp(ref[7 + i], -shift);
+        CHECK(same_bits(got, want));
+      }
   }
 }
 
@@ -74,24 +76,28 @@ TEST_CASE("gemm_nn_acc_f16: c += a·widen(b) within tolerance of float64 and bit
     for (std::size_t m : {1u, 2u, 5u})
       for (std::size_t n : sizes_around(kt.width))
         for (std::size_t k : {1u, 7u, 128u})
-          for (float big : {0.0f, 7e4f}) {  // a row with |a| ≥ 2^16 takes the generic arches' other path
-            INFO(attn::isa_name(isa) << " m " << m << " n " << n << " k " << k << " big " << big);
-            const std::size_t ldb = n + 3, ldc = n + 1;  // strides wider than the rows
-            std::vector<float> a = attn_test::random_vector(m * k, 1 + n + k);
-            a[0] = 1e-40f;  // subnormal activations are exact on either path
-            if (big != 0.0f) a[(m - 1) * k + k / 2] = big;
-            const std::vector<std::uint16_t> b = random_halves(k * ldb, 2 + m + n);
-            const std::vector<float> bw = widened(b), c0 = attn_test::random_vector(m * ldc, 3 + k, 0.5f);
-            std::vector<double> ref(c0.begin(), c0.end());
-            for (std::size_t i = 0; i < m; ++i)
-              for (std::size_t j = 0; j < n; ++j)
-                for (std::size_t t = 0; t < k; ++t) ref[i * ldc + j] += double(a[i * k + t]) * bw[t * ldb + j];
-            std::vector<float> got = c0, twin = c0;
-            kt.gemm_nn_acc_f16(m, n, k, a.data(), k, b.data(), ldb, got.data(), ldc);
-            kt.gemm_nn_acc(m, n, k, a.data(), k, bw.data(), ldb, twin.data(), ldc);
-            CHECK(compare(got, ref, kKernelTol).empty());
-            CHECK(same_bits(got, twin));
-          }
+          for (float big : {0.0f, 7e4f})  // a row with |a| ≥ 2^16 takes the generic arches' other path
+            for (int shift : {0, 10}) {  // b holds w·2^shift
+              INFO(attn::isa_name(isa) << " m " << m << " n " << n << " k " << k << " big " << big << " shift "
+                                       << shift);
+              const std::size_t ldb = n + 3, ldc = n + 1;  // strides wider than the rows
+              std::vector<float> a = attn_test::random_vector(m * k, 1 + n + k);
+              a[0] = 1e-40f;  // subnormal activations are exact on either path
+              if (big != 0.0f) a[(m - 1) * k + k / 2] = big;
+              const std::vector<std::uint16_t> b = random_halves(k * ldb, 2 + m + n);
+              std::vector<float> bw = widened(b);
+              for (float& x : bw) x = std::ldexp(x, -shift);
+              const std::vector<float> c0 = attn_test::random_vector(m * ldc, 3 + k, 0.5f);
+              std::vector<double> ref(c0.begin(), c0.end());
+              for (std::size_t i = 0; i < m; ++i)
+                for (std::size_t j = 0; j < n; ++j)
+                  for (std::size_t t = 0; t < k; ++t) ref[i * ldc + j] += double(a[i * k + t]) * bw[t * ldb + j];
+              std::vector<float> got = c0, twin = c0;
+              kt.gemm_nn_acc_f16(m, n, k, a.data(), k, b.data(), ldb, got.data(), ldc, shift);
+              kt.gemm_nn_acc(m, n, k, a.data(), k, bw.data(), ldb, twin.data(), ldc);
+              CHECK(compare(got, ref, kKernelTol).empty());
+              CHECK(same_bits(got, twin));
+            }
   }
 }
 
@@ -137,6 +143,8 @@ TEST_CASE("matmul_bias: a binary16 PackedMatrix gives the bits of its float32 wi
         half.pack_f16(w.data(), in, out);
         full.pack(widened(w).data(), in, out);
         REQUIRE(half.is_f16());
+        CHECK(half.f16_shift() > 0);  // its subnormals moved into the normal range
+        CHECK(same_bits(half.unpack(), widened(w)));
         CHECK(half.bytes() * 2 == full.bytes());
         CHECK(half.at(in - 1, out - 1) == full.at(in - 1, out - 1));
         const std::vector<float> bias = attn_test::random_vector(out, 9, 0.1f);
@@ -151,6 +159,35 @@ TEST_CASE("matmul_bias: a binary16 PackedMatrix gives the bits of its float32 wi
           }
       }
   }
+}
+
+TEST_CASE("PackedMatrix: subnormal halves move into the normal range only when every value then fits",
+          "[kernels][f16]") {
+  const std::size_t in = 130, out = 100;
+  const auto check = [&](const std::vector<std::uint16_t>& w, int shift) {
+    attn::PackedMatrix half, full;
+    half.pack_f16(w.data(), in, out);
+    full.pack(widened(w).data(), in, out);
+    CHECK(half.f16_shift() == shift);
+    CHECK(same_bits(half.unpack(), widened(w)));
+    for (attn::Isa isa : attn::available_isas())
+      for (std::size_t rows : {1u, 17u}) {
+        INFO(attn::isa_name(isa) << " rows " << rows << " shift " << shift);
+        const std::vector<float> x = attn_test::random_vector(rows * in, 5 + rows);
+        std::vector<float> got(rows * out), twin(rows * out);
+        attn::matmul_bias(*attn::table_for(isa), x.data(), rows, half, nullptr, got.data(), 1);
+        attn::matmul_bias(*attn::table_for(isa), x.data(), rows, full, nullptr, twin.data(), 1);
+        CHECK(same_bits(got, twin));
+      }
+  };
+  std::vector<std::uint16_t> w = random_halves(in * out, 77, 0.2f);
+  w[3] = 0x0001, w[4] = 0x8002;  // the smallest subnormals: 2^−24, −2^−23
+  check(w, 10);
+  w[5] = 0x7000;  // 2^13: its exponent 28 + 10 would pass 30, the largest normal one
+  check(w, 0);
+  for (std::uint16_t& h : w)
+    if (((h >> 10) & 31) == 0) h &= 0x8000;  // no subnormals left (signed zeros stay): nothing to move
+  check(w, 0);
 }
 
 TEST_CASE("PackedMatrix: packing a transposed table gives the matrix of its transpose, float32 and binary16",

@@ -61,14 +61,16 @@ struct KernelTable {
   // Weights kept as binary16 (IEEE half) bit patterns and widened to float32 in registers: a decode step reads half
   // the bytes. Halves must be finite (normal, subnormal or ±0): the model keeps a matrix holding ±∞/NaN as float32.
   // Each sums in the order of its float32 twin, so it gives the same bits as that twin on the widened matrix.
-  /// c[M,N] += a[M,K] · widen(b[K,N])   (gemm_nn_acc's twin: a decode step's projections).
+  // shift (0 ≤ shift ≤ 24): b holds the halves of w·2^shift and the kernel reads w = widen(b)·2^−shift, exactly —
+  // PackedMatrix::f16_shift moves a matrix's subnormal halves into the normal range (matmul.hpp).
+  /// c[M,N] += a[M,K] · widen(b[K,N])·2^−shift   (gemm_nn_acc's twin: a decode step's projections).
   void (*gemm_nn_acc_f16)(size_t m, size_t n, size_t k, const float* a, size_t lda, const std::uint16_t* b, size_t ldb,
-                          float* c, size_t ldc);
+                          float* c, size_t ldc, int shift);
   /// c[M,N] = alpha · a[M,K] · widen(b[N,K])ᵀ   (gemm_nt's twin: the LM head on binary16 wte rows).
   void (*gemm_nt_f16)(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const std::uint16_t* b,
                       size_t ldb, float* c, size_t ldc);
-  /// dst[i] = widen(src[i])   (a panel widened once for a prefill's GEMM, an embedding row).
-  void (*widen_f16)(const std::uint16_t* src, float* dst, size_t n);
+  /// dst[i] = widen(src[i])·2^−shift   (a panel widened once for a prefill's GEMM, an embedding row).
+  void (*widen_f16)(const std::uint16_t* src, float* dst, size_t n, int shift);
 };
 
 /// A binary16 bit pattern's value as float32, exactly (finite halves: what the *_f16 kernels accept). Scalar.

@@ -2,6 +2,7 @@
 #include "attn/kernels/matmul.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "attn/core/parallel.hpp"
@@ -42,7 +43,7 @@ void pack_panels(const T* w, std::size_t in, std::size_t out, T* dst, const Offs
 }  // namespace
 
 void PackedMatrix::pack(const float* w, std::size_t in, std::size_t out) {
-  in_ = in, out_ = out;
+  in_ = in, out_ = out, f16_shift_ = 0;
   half_ = {};
   data_.resize(in * out);  // within the capacity of an earlier pack: no allocation, nothing zeroed
   pack_panels(w, in, out, data_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); });
@@ -53,6 +54,7 @@ void PackedMatrix::pack_f16(const std::uint16_t* w, std::size_t in, std::size_t 
   data_ = {};
   half_.resize(in * out);
   pack_panels(w, in, out, half_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); });
+  shift_subnormals();
 }
 
 void PackedMatrix::pack_transposed(const float* wt, std::size_t in, std::size_t out) {
@@ -60,6 +62,7 @@ void PackedMatrix::pack_transposed(const float* wt, std::size_t in, std::size_t 
   half_ = {};
   data_.resize(in * out);
   pack_panels(wt, in, out, data_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); }, true);
+  f16_shift_ = 0;
 }
 
 void PackedMatrix::pack_f16_transposed(const std::uint16_t* wt, std::size_t in, std::size_t out) {
@@ -67,12 +70,42 @@ void PackedMatrix::pack_f16_transposed(const std::uint16_t* wt, std::size_t in, 
   data_ = {};
   half_.resize(in * out);
   pack_panels(wt, in, out, half_.data(), [this](std::size_t j, std::size_t s) { return offset(j, s); }, true);
+  shift_subnormals();
+}
+
+void PackedMatrix::shift_subnormals() {
+  // A half's exponent as binary16 would store it once normalised: 1 … 30 for normal halves, −9 … 0 for subnormal
+  // ones (fraction f, value f·2^−24 = 2^(p − 24)·(f / 2^p) with p = ⌊log2 f⌋ ≤ 9: p fraction bits, which fit).
+  const auto exponent = [](std::uint16_t h) {
+    const int e = (h >> 10) & 31;
+    if (e) return e;
+    int p = 0;
+    while ((h & 0x3ff) >> (p + 1)) ++p;
+    return p - 9;
+  };
+  f16_shift_ = 0;
+  int lowest = 31, highest = 0;
+  bool subnormal = false;
+  for (const std::uint16_t h : half_) {
+    if ((h & 0x7fff) == 0) continue;  // ±0 widens to ±0 in every kernel
+    const int e = exponent(h);
+    subnormal |= e <= 0, lowest = std::min(lowest, e), highest = std::max(highest, e);
+  }
+  const int shift = 1 - lowest;
+  if (!subnormal || highest + shift > 30) return;  // nothing to move, or the range does not fit: kept as is
+  for (std::uint16_t& h : half_) {
+    if ((h & 0x7fff) == 0) continue;
+    const int e = exponent(h);
+    const int fraction = (h >> 10) & 31 ? h & 0x3ff : ((h & 0x3ff) << (10 - (e + 9))) & 0x3ff;
+    h = std::uint16_t((h & 0x8000) | ((e + shift) << 10) | fraction);
+  }
+  f16_shift_ = shift;
 }
 
 float PackedMatrix::at(std::size_t i, std::size_t o) const {
   const std::size_t j = o / kPanel, s = i / kSlice;
   const std::size_t k = offset(j, s) + (i - s * kSlice) * strip_width(j) + (o - j * kPanel);
-  return is_f16() ? widen_half(half_[k]) : data_[k];
+  return is_f16() ? std::ldexp(widen_half(half_[k]), -f16_shift_) : data_[k];
 }
 
 std::vector<float> PackedMatrix::unpack() const {
@@ -99,9 +132,9 @@ void matmul_bias(const KernelTable& kt, const float* x, std::size_t rows, const 
       if (!w.is_f16()) {
         kt.gemm_nn_acc(nr, nc, kc, xs, in, w.panel(j, s), nc, ys, out);
       } else if (!widened) {
-        kt.gemm_nn_acc_f16(nr, nc, kc, xs, in, w.panel_f16(j, s), nc, ys, out);
+        kt.gemm_nn_acc_f16(nr, nc, kc, xs, in, w.panel_f16(j, s), nc, ys, out, w.f16_shift());
       } else {
-        kt.widen_f16(w.panel_f16(j, s), widened, kc * nc);
+        kt.widen_f16(w.panel_f16(j, s), widened, kc * nc, w.f16_shift());
         kt.gemm_nn_acc(nr, nc, kc, xs, in, widened, nc, ys, out);
       }
     }

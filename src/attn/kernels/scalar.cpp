@@ -102,11 +102,11 @@ void gelu_tanh_backward(const float* x, const float* dy, float* dx, size_t n) {
 }
 
 void gemm_nn_acc_f16(size_t m, size_t n, size_t k, const float* a, size_t lda, const std::uint16_t* b, size_t ldb,
-                     float* c, size_t ldc) {
+                     float* c, size_t ldc, int shift) {
   for (size_t i = 0; i < m; ++i)
     for (size_t t = 0; t < k; ++t) {
       const float w = a[i * lda + t];
-      for (size_t j = 0; j < n; ++j) c[i * ldc + j] += w * widen_half(b[t * ldb + j]);
+      for (size_t j = 0; j < n; ++j) c[i * ldc + j] += w * std::ldexp(widen_half(b[t * ldb + j]), -shift);
     }
 }
 
@@ -120,8 +120,8 @@ void gemm_nt_f16(size_t m, size_t n, size_t k, float alpha, const float* a, size
     }
 }
 
-void widen_f16(const std::uint16_t* src, float* dst, size_t n) {
-  for (size_t i = 0; i < n; ++i) dst[i] = widen_half(src[i]);
+void widen_f16(const std::uint16_t* src, float* dst, size_t n, int shift) {
+  for (size_t i = 0; i < n; ++i) dst[i] = std::ldexp(widen_half(src[i]), -shift);
 }
 
 }  // namespace

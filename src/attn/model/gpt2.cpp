@@ -172,7 +172,7 @@ Status Gpt2Session::append(const std::uint32_t* ids, std::size_t n, const Gpt2Fo
   float* weights_hqk = keep_heads ? ws.take<float>(H * n * Lk) : nullptr;  // [H, n, Lk] one layer's weights
   for (std::size_t t = 0; t < n; ++t) {
     float* xt = &x[t * C];
-    if (w.wte.is_f16()) kt.widen_f16(&w.wte.f16[rows[t] * C], xt, C);
+    if (w.wte.is_f16()) kt.widen_f16(&w.wte.f16[rows[t] * C], xt, C, 0);
     else std::copy_n(&w.wte.f32[rows[t] * C], C, xt);
     for (std::size_t c = 0; c < C; ++c) xt[c] += w.wpe[(position_ + t) * C + c];
   }

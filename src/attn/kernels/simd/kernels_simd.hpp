@@ -480,14 +480,23 @@ struct Kernels {
   // sign, exponent and fraction to where float32 keeps them (5 ops per 2·W halves, see widen2): the float read from
   // those bits is v·2^−112 (the exponent biases differ by 112), exactly, for normal and subnormal halves. One multiply
   // by 2^112 restores v; a decode step's projection instead multiplies its row of a by 2^112 once (see row_f16), which
-  // gives the same products for fewer operations.
+  // gives the same products for fewer operations. A subnormal half's v·2^−112 is a float32 subnormal, which x86 cores
+  // multiply through a slow microcode path: PackedMatrix stores such matrices as w·2^shift (kernels.hpp), whose
+  // halves are all normal, and the factor that restores w becomes 2^(112 − shift).
   static constexpr bool kHardwareWiden = F16Convert<Arch>::hardware;
 
-  /// 2·W halves at p → lo (the first W) and hi (the next W); Exact = false (bit tricks only): v·2^−112.
+  /// What turns widen2<false>'s floats into the weights of halves holding w·2^shift: 2^−shift after a hardware
+  /// conversion (exact v), 2^(112 − shift) after the bit tricks (v·2^−112).
+  static float restore_factor(int shift) { return std::ldexp(1.0f, (kHardwareWiden ? 0 : 112) - shift); }
+  static constexpr float kRestore0 = kHardwareWiden ? 1.0f : 0x1p112f;  ///< restore_factor(0)
+
+  /// 2·W halves at p → lo (the first W) and hi (the next W), times `restore` (restore_factor) when Exact;
+  /// Exact = false: the raw conversion (v·2^−112 on arches without one).
   template <bool Exact = true>
-  XSIMD_INLINE static void widen2(const std::uint16_t* p, V& lo, V& hi) {
+  XSIMD_INLINE static void widen2(const std::uint16_t* p, V& lo, V& hi, float restore = kRestore0) {
     if constexpr (kHardwareWiden) {
       F16Convert<Arch>::widen2(p, lo, hi);
+      if (Exact && restore != 1.0f) lo *= V(restore), hi *= V(restore);
     } else {
       // Per half, in 16-bit lanes: the float's upper half is sign | 000 | exponent | fraction's top 7 bits, i.e.
       // (h >>arith 3) with the 3 copies of the sign cleared; its lower half is the fraction's last 3 bits, h << 13.
@@ -498,46 +507,49 @@ struct Kernels {
       const H upper = (h >> 3) & H(int16_t(0x8fff)), lower = h << 13;
       lo = xsimd::bitwise_cast<float>(xsimd::zip_lo(lower, upper));
       hi = xsimd::bitwise_cast<float>(xsimd::zip_hi(lower, upper));
-      if constexpr (Exact) lo *= V(0x1p112f), hi *= V(0x1p112f);
+      if constexpr (Exact) lo *= V(restore), hi *= V(restore);
     }
   }
 
   /// Fewer than 2·W halves (a tail), through a zero-padded copy so they see the same conversion as the rest.
-  XSIMD_INLINE static void widen_tail(const std::uint16_t* p, size_t n, float* out) {
+  XSIMD_INLINE static void widen_tail(const std::uint16_t* p, size_t n, float* out, float restore = kRestore0) {
     alignas(64) std::uint16_t h[2 * W] = {};
     alignas(64) float f[2 * W];
     for (size_t i = 0; i < n; ++i) h[i] = p[i];
     V lo, hi;
-    widen2(h, lo, hi);
+    widen2(h, lo, hi, restore);
     lo.store_aligned(f), hi.store_aligned(f + W);
     for (size_t i = 0; i < n; ++i) out[i] = f[i];
   }
 
-  static void widen_f16(const std::uint16_t* src, float* dst, size_t n) {
+  static void widen_f16(const std::uint16_t* src, float* dst, size_t n, int shift) {
+    const float restore = restore_factor(shift);
     size_t i = 0;
     for (; i + 2 * W <= n; i += 2 * W) {
       V lo, hi;
-      widen2(src + i, lo, hi);
+      widen2(src + i, lo, hi, restore);
       lo.store_unaligned(dst + i), hi.store_unaligned(dst + i + W);
     }
-    if (i < n) widen_tail(src + i, n - i, dst + i);
+    if (i < n) widen_tail(src + i, n - i, dst + i, restore);
   }
 
   // c += a·widen(b) one row of a at a time (a decode step has one): NP pairs of vectors of c stay in registers over
   // the whole t loop, as block<kAccumulate, 1, ·> does for float32 — each column sums in the same order.
-  // Scaled: a[t]·2^112 times the unscaled widening v·2^−112 — both scalings exact (|a| < 2^16, checked by the caller;
-  // v·2^−112 ≥ 2^−136 fits float32), so every product and sum is bit for bit the float32 kernel's.
+  // Scaled: a[t]·restore (2^(112 − shift)) times the unscaled widening (w·2^shift)·2^−112 — both scalings exact
+  // (|a| < 2^16, checked by the caller; the widening ≥ 2^−136 fits float32), so every product and sum is bit for
+  // bit the float32 kernel's.
   static constexpr size_t NP = W >= 16 ? 2 : 4;
 
   template <size_t P, bool Scaled>
-  XSIMD_INLINE static void row_f16(size_t k, const float* a, const std::uint16_t* b, size_t ldb, float* c) {
+  XSIMD_INLINE static void row_f16(size_t k, const float* a, const std::uint16_t* b, size_t ldb, float* c,
+                                   float restore) {
     V acc[2 * P];
     for (size_t v = 0; v < 2 * P; ++v) acc[v] = V::load_unaligned(c + v * W);
     for (size_t t = 0; t < k; ++t, b += ldb) {
-      const V x(Scaled ? a[t] * 0x1p112f : a[t]);
+      const V x(Scaled ? a[t] * restore : a[t]);
       for (size_t p = 0; p < P; ++p) {
         V lo, hi;
-        widen2<!Scaled>(b + 2 * p * W, lo, hi);
+        widen2<!Scaled>(b + 2 * p * W, lo, hi, restore);
         acc[2 * p] = xsimd::fma(x, lo, acc[2 * p]);
         acc[2 * p + 1] = xsimd::fma(x, hi, acc[2 * p + 1]);
       }
@@ -558,25 +570,28 @@ struct Kernels {
 
   /// row_f16 over the full column blocks of [j, n); returns where they end.
   template <bool Scaled>
-  static size_t rows_f16(size_t n, size_t k, const float* a, const std::uint16_t* b, size_t ldb, float* c) {
+  static size_t rows_f16(size_t n, size_t k, const float* a, const std::uint16_t* b, size_t ldb, float* c,
+                         float restore) {
     size_t j = 0;
-    for (; j + 2 * NP * W <= n; j += 2 * NP * W) row_f16<NP, Scaled>(k, a, b + j, ldb, c + j);
-    for (; j + 2 * W <= n; j += 2 * W) row_f16<1, Scaled>(k, a, b + j, ldb, c + j);
+    for (; j + 2 * NP * W <= n; j += 2 * NP * W) row_f16<NP, Scaled>(k, a, b + j, ldb, c + j, restore);
+    for (; j + 2 * W <= n; j += 2 * W) row_f16<1, Scaled>(k, a, b + j, ldb, c + j, restore);
     return j;
   }
 
   static void gemm_nn_acc_f16(size_t m, size_t n, size_t k, const float* a, size_t lda, const std::uint16_t* b,
-                              size_t ldb, float* c, size_t ldc) {
+                              size_t ldb, float* c, size_t ldc, int shift) {
+    const float restore = restore_factor(shift);
     for (size_t i = 0; i < m; ++i) {
       const float* ai = a + i * lda;
       float* ci = c + i * ldc;
-      const size_t j = scalable(ai, k) ? rows_f16<true>(n, k, ai, b, ldb, ci) : rows_f16<false>(n, k, ai, b, ldb, ci);
+      const size_t j = scalable(ai, k) ? rows_f16<true>(n, k, ai, b, ldb, ci, restore)
+                                       : rows_f16<false>(n, k, ai, b, ldb, ci, restore);
       if (j < n) {  // the last columns, widened a row at a time: one vector (fma) then scalars, as the float32 kernel
         alignas(64) float w[2 * W];
         const bool vector = j + W <= n;
         V acc = vector ? V::load_unaligned(ci + j) : V(0.f);
         for (size_t t = 0; t < k; ++t) {
-          widen_tail(b + t * ldb + j, n - j, w);
+          widen_tail(b + t * ldb + j, n - j, w, restore);
           if (vector) acc = xsimd::fma(V(ai[t]), V::load_aligned(w), acc);
           for (size_t jj = vector ? j + W : j; jj < n; ++jj) ci[jj] += ai[t] * w[jj - j];
         }
