@@ -76,29 +76,31 @@ void PackedMatrix::pack_f16_transposed(const std::uint16_t* wt, std::size_t in, 
 void PackedMatrix::shift_subnormals() {
   // A half's exponent as binary16 would store it once normalised: 1 … 30 for normal halves, −9 … 0 for subnormal
   // ones (fraction f, value f·2^−24 = 2^(p − 24)·(f / 2^p) with p = ⌊log2 f⌋ ≤ 9: p fraction bits, which fit).
-  const auto exponent = [](std::uint16_t h) {
-    const int e = (h >> 10) & 31;
+  const auto exponent = [](std::uint16_t mag) {
+    const int e = mag >> 10;
     if (e) return e;
     int p = 0;
-    while ((h & 0x3ff) >> (p + 1)) ++p;
+    while (mag >> (p + 1)) ++p;
     return p - 9;
   };
   f16_shift_ = 0;
-  int lowest = 31, highest = 0;
-  bool subnormal = false;
+  // Magnitudes order as values do, so the smallest nonzero and the largest give the exponent range.
+  std::uint16_t smallest = 0x7fff, largest = 0;
   for (const std::uint16_t h : half_) {
-    if ((h & 0x7fff) == 0) continue;  // ±0 widens to ±0 in every kernel
-    const int e = exponent(h);
-    subnormal |= e <= 0, lowest = std::min(lowest, e), highest = std::max(highest, e);
+    const std::uint16_t mag = h & 0x7fff;
+    largest = std::max(largest, mag);
+    smallest = std::min(smallest, mag ? mag : std::uint16_t(0x7fff));  // ±0 widens to ±0 in every kernel
   }
-  const int shift = 1 - lowest;
-  if (!subnormal || highest + shift > 30) return;  // nothing to move, or the range does not fit: kept as is
-  for (std::uint16_t& h : half_) {
-    if ((h & 0x7fff) == 0) continue;
-    const int e = exponent(h);
-    const int fraction = (h >> 10) & 31 ? h & 0x3ff : ((h & 0x3ff) << (10 - (e + 9))) & 0x3ff;
-    h = std::uint16_t((h & 0x8000) | ((e + shift) << 10) | fraction);
+  if (smallest >= 0x400 || largest == 0) return;  // no subnormal half: nothing to move
+  const int shift = 1 - exponent(smallest);
+  if (exponent(largest) + shift > 30) return;  // the range does not fit once shifted: kept as is
+  std::vector<std::uint16_t> moved(largest + 1u);  // magnitude → shifted magnitude
+  for (int mag = 1; mag <= largest; ++mag) {
+    const int e = exponent(std::uint16_t(mag));
+    const int fraction = mag >= 0x400 ? mag & 0x3ff : (mag << (10 - (e + 9))) & 0x3ff;
+    moved[std::size_t(mag)] = std::uint16_t(((e + shift) << 10) | fraction);
   }
+  for (std::uint16_t& h : half_) h = std::uint16_t((h & 0x8000) | moved[h & 0x7fff]);
   f16_shift_ = shift;
 }
 
