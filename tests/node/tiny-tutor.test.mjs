@@ -70,3 +70,24 @@ test('creature gathers fluffy and blue: the strongest noun head reads the qualit
   assert.ok(row(best)[2] >= 0.5, `fluffy on the strongest noun head: ${row(best)[2]}`);
   assert.ok(row(colour)[3] >= 0.5 && colour !== best, `blue on head ${colour}: ${row(colour)[3]}`);
 });
+
+test('the film shows creature gathering fluffy and blue in one head before the heads split the job', () => {
+  const { steps, probes } = model.film, { layers, heads } = model.config;
+  const probe = probes.find(({ ids }) => tok.decode(Array.from(ids)).includes('A fluffy blue creature'));
+  assert.ok(probe, 'a film probe holds "A fluffy blue creature"');
+  const ids = Array.from(probe.ids), T = ids.length, cells = (T * (T + 1)) / 2;
+  const row = ids.indexOf(tok.encode(' creature')[0]), fluffy = row - 2, blue = row - 1;
+  assert.deepEqual([ids[fluffy], ids[blue]], [...tok.encode(' fluffy'), ...tok.encode(' blue')]);
+  // The heads whose ' creature' row puts at least a quarter of its weight on each adjective, frame by frame.
+  const both = steps.map((_, f) => {
+    const found = [];
+    for (let lh = 0; lh < layers * heads; lh++) {
+      const at = (f * layers * heads + lh) * cells + (row * (row + 1)) / 2;
+      if (Math.min(probe.frames[at + fluffy], probe.frames[at + blue]) / 255 >= 0.25) found.push(lh);
+    }
+    return found;
+  });
+  const first = both.findIndex((found) => found.length > 0), last = both.findLastIndex((found) => found.length > 0);
+  assert.ok(first > 0, `a frame after the start has such a head: ${JSON.stringify(both)}`);
+  assert.ok(last < steps.length - 1, `the final model has none (each head reads one adjective): ${JSON.stringify(both)}`);
+});
