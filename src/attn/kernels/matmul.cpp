@@ -94,8 +94,8 @@ void PackedMatrix::shift_subnormals() {
   if (smallest >= 0x400 || largest == 0) return;  // no subnormal half: nothing to move
   const int shift = 1 - exponent(smallest);
   if (exponent(largest) + shift > 30) return;  // the range does not fit once shifted: kept as is
-  std::vector<std::uint16_t> moved(largest + 1u);  // magnitude → shifted magnitude
-  for (int mag = 1; mag <= largest; ++mag) {
+  std::vector<std::uint16_t> moved(largest + 1u);  // magnitude → shifted magnitude (those present: 0 and smallest …)
+  for (int mag = smallest; mag <= largest; ++mag) {
     const int e = exponent(std::uint16_t(mag));
     const int fraction = mag >= 0x400 ? mag & 0x3ff : (mag << (10 - (e + 9))) & 0x3ff;
     moved[std::size_t(mag)] = std::uint16_t(((e + shift) << 10) | fraction);
