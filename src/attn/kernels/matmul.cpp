@@ -76,13 +76,7 @@ void PackedMatrix::pack_f16_transposed(const std::uint16_t* wt, std::size_t in, 
 void PackedMatrix::shift_subnormals() {
   // A half's exponent as binary16 would store it once normalised: 1 … 30 for normal halves, −9 … 0 for subnormal
   // ones (fraction f, value f·2^−24 = 2^(p − 24)·(f / 2^p) with p = ⌊log2 f⌋ ≤ 9: p fraction bits, which fit).
-  const auto exponent = [](std::uint16_t mag) {
-    const int e = mag >> 10;
-    if (e) return e;
-    int p = 0;
-    while (mag >> (p + 1)) ++p;
-    return p - 9;
-  };
+  const auto exponent = [](std::uint16_t mag) { return std::ilogb(widen_half(mag)) + 15; };
   f16_shift_ = 0;
   // Magnitudes order as values do, so the smallest nonzero and the largest give the exponent range.
   std::uint16_t smallest = 0x7fff, largest = 0;
