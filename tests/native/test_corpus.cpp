@@ -173,6 +173,73 @@ TEST_CASE("every probe points at the right tokens", "[corpus]") {
   }
 }
 
+TEST_CASE("mixed cues: one to three cue words of either kind, any order, each with its verb", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  const auto& w = attn::train::world();
+  // A cue word's index among the qualities then the colours (the held-out rule's index), or -1.
+  const auto cue_index = [&](const std::string& word) {
+    for (std::size_t i = 0; i < w.qualities.size(); ++i)
+      if (word == w.qualities[i].en) return int(i);
+    for (std::size_t i = 0; i < w.colours.size(); ++i)
+      if (word == w.colours[i].en) return int(w.qualities.size() + i);
+    return -1;
+  };
+  CorpusOptions o = options(5, Split::train);
+  o.mixed_cues = true;
+  const auto again = attn::train::corpus_stream(tk, o, 20000);
+  CHECK(again == attn::train::corpus_stream(tk, o, 20000));
+  CHECK(again != attn::train::corpus_stream(tk, options(5, Split::train), 20000));
+  for (Split split : {Split::train, Split::heldout}) {
+    o.split = split;
+    std::vector<Probe> probes;
+    const auto ids = attn::train::corpus_stream(tk, o, 100000, &probes);
+    std::size_t by_cues[4] = {}, no_quality = 0, two_qualities = 0, colour_first = 0, held_out = 0;
+    for (const Probe& p : probes) {
+      if (p.kind != ProbeKind::noun_adjective || p.chinese) continue;
+      // The keys are the cue words, the lead (the first quality, if any) first: " w1 w2 …".
+      std::vector<int> cues;
+      std::size_t qualities = 0;
+      const std::string keys = bytes_of(ids, p.keys) + " ";
+      for (std::size_t at = 1, end; (end = keys.find(' ', at)) != std::string::npos; at = end + 1) {
+        const int c = cue_index(keys.substr(at, end - at));
+        INFO("keys '" << keys << "'");
+        REQUIRE(c >= 0);
+        REQUIRE(std::find(cues.begin(), cues.end(), c) == cues.end());
+        cues.push_back(c);
+        qualities += std::size_t(c) < w.qualities.size();
+      }
+      REQUIRE(cues.size() >= 1);
+      REQUIRE(cues.size() <= 3);
+      ++by_cues[cues.size()];
+      no_quality += qualities == 0;
+      two_qualities += qualities >= 2;
+      colour_first += qualities > 0 && std::size_t(cues[0]) >= w.qualities.size();  // the lead is a quality
+      // One right next id per cue, each the first token of that cue's verb; the verb that came is one of them.
+      std::set<std::uint32_t> verbs;
+      for (int c : cues) {
+        const auto& verb = std::size_t(c) < w.qualities.size() ? w.quality_verbs[c] : w.colour_verbs[c - w.qualities.size()];
+        verbs.insert(tk.encode(std::string(" ") + verb.en, attn::tok::SpecialTokens::as_text)[0]);
+      }
+      CHECK(std::set<std::uint32_t>(p.right_next.begin(), p.right_next.end()) == verbs);
+      CHECK(verbs.count(p.next_id) == 1);
+      const std::string noun = bytes_of(ids, {p.row}).substr(1);
+      std::size_t n = 0;
+      while (n < w.nouns.size() && noun != w.nouns[n].en) ++n;
+      REQUIRE(n < w.nouns.size());
+      for (int c : cues) held_out += attn::train::heldout_pair(std::size_t(c), n);
+    }
+    std::printf("corpus: mixed cues, %s: English noun probes with 1 / 2 / 3 cues %zu / %zu / %zu; no quality %zu, "
+                "two or more %zu; a (cue, noun) pair held out %zu\n", split == Split::train ? "train" : "heldout",
+                by_cues[1], by_cues[2], by_cues[3], no_quality, two_qualities, held_out);
+    for (std::size_t k = 1; k <= 3; ++k) CHECK(by_cues[k] > 100);
+    CHECK(no_quality > 100);
+    CHECK(two_qualities > 50);
+    CHECK(colour_first == 0);
+    if (split == Split::train) CHECK(held_out == 0);
+    else CHECK(held_out > 100);
+  }
+}
+
 TEST_CASE("the restricted vocabulary covers both splits, the bytes, <|endoftext|> and the tutorial", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   const auto t0 = std::chrono::steady_clock::now();

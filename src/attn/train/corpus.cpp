@@ -38,16 +38,23 @@ struct PendingProbe {
   std::vector<std::string> verbs;
 };
 
+/// The adjective slots of a noun phrase: an index into world()'s qualities, colours or sizes.
+enum class Adjective { quality, colour, size };
+struct Slot {
+  Adjective kind;
+  std::size_t index;
+};
+
 /// One noun phrase of a creature story: which words, in which order, with which decorations.
 struct NounPhrase {
-  std::size_t quality = 0, noun = 0;
-  std::size_t colours[2] = {0, 0};
-  std::size_t n_colours = 0;
-  bool quality_first = true;
+  Slot cues[3];  // the cue adjectives (qualities and colours) in text order; each one's verb may follow the noun
+  std::size_t n_cues = 0;
+  std::size_t lead = 0;  // the cue a probe lists first (its quality_keys): the shipped stream's quality
+  std::size_t noun = 0;
   bool has_size = false;
   std::size_t size = 0, size_slot = 0;  // the distractor and its place among the adjective slots (0 = first)
-  std::size_t verb_from = 0;            // whose verb follows the noun: 0 the quality, k ≥ 1 colours[k − 1]
-  bool very[4] = {false, false, false, false};  // per adjective slot in text order (Chinese: only the quality's)
+  std::size_t verb_from = 0;            // the cue (an index into cues) whose verb follows the noun
+  bool very[4] = {false, false, false, false};  // per adjective slot in text order (Chinese: only a quality's)
   bool and_last = false;                 // English: " and" before the last adjective when there are two or more
   bool colour_joined = false;  // Chinese: a colour right before the noun joins it without 的 (毛茸茸的蓝色怪兽)
   bool zai = false;  // Chinese: 在 before the verb (怪兽在打呼噜); the noun row then predicts 在: no probe
@@ -120,17 +127,10 @@ const char* participant(std::size_t i) {
   return i < w.chinese_names ? w.male_names[i].zh : w.female_names[i - w.chinese_names].zh;
 }
 
-/// The adjective slots of a noun phrase in text order: an index into world()'s qualities, colours or sizes.
-enum class Adjective { quality, colour, size };
-struct Slot {
-  Adjective kind;
-  std::size_t index;
-};
+/// The adjective slots of a noun phrase in text order: its cues with the size word (if any) in its place.
 std::size_t adjective_slots(const NounPhrase& np, Slot out[4]) {
   std::size_t n = 0;
-  if (np.quality_first) out[n++] = {Adjective::quality, np.quality};
-  for (std::size_t c = 0; c < np.n_colours; ++c) out[n++] = {Adjective::colour, np.colours[c]};
-  if (!np.quality_first) out[n++] = {Adjective::quality, np.quality};
+  for (std::size_t c = 0; c < np.n_cues; ++c) out[n++] = np.cues[c];
   if (np.has_size) {
     for (std::size_t k = n; k > np.size_slot; --k) out[k] = out[k - 1];
     out[np.size_slot] = {Adjective::size, np.size};
@@ -145,34 +145,48 @@ const Word& adjective_word(Slot slot) {
       [slot.index];
 }
 
+/// A cue's verb: quality i's is quality_verbs[i], colour i's colour_verbs[i].
+const Word& verb_of(Slot cue) {
+  const World& w = world();
+  return cue.kind == Adjective::quality ? w.quality_verbs[cue.index] : w.colour_verbs[cue.index];
+}
+
 /// The verb after the noun (the cue np.verb_from names, or with pair_verb every cue together) and the right verbs
 /// a probe lists (every cue's; with pair_verb that one verb), as Word entries.
 const Word& chosen_verb(const NounPhrase& np) {
   const World& w = world();
   if (np.pair_verb) {
-    std::size_t k = np.quality;
-    for (std::size_t c = 0; c < np.n_colours; ++c) k += np.colours[c];
+    std::size_t k = 0;
+    for (std::size_t c = 0; c < np.n_cues; ++c) k += np.cues[c].index;
     k %= w.quality_verbs.size() + w.colour_verbs.size();
     return k < w.quality_verbs.size() ? w.quality_verbs[k] : w.colour_verbs[k - w.quality_verbs.size()];
   }
-  return np.verb_from == 0 ? w.quality_verbs[np.quality] : w.colour_verbs[np.colours[np.verb_from - 1]];
+  return verb_of(np.cues[np.verb_from]);
 }
 std::vector<const Word*> cue_verbs(const NounPhrase& np) {
-  const World& w = world();
   if (np.pair_verb) return {&chosen_verb(np)};
-  std::vector<const Word*> out{&w.quality_verbs[np.quality]};
-  for (std::size_t c = 0; c < np.n_colours; ++c) out.push_back(&w.colour_verbs[np.colours[c]]);
+  std::vector<const Word*> out{&verb_of(np.cues[np.lead])};
+  for (std::size_t c = 0; c < np.n_cues; ++c)
+    if (c != np.lead) out.push_back(&verb_of(np.cues[c]));
   return out;
 }
 
-/// Fills a noun probe's slots: a cue's range goes to keys (the quality's first), a size's to distractors.
-void add_adjective(PendingProbe& p, Slot slot, Range r) {
-  if (slot.kind == Adjective::quality) {
-    p.keys.insert(p.keys.begin(), r);
-  } else if (slot.kind == Adjective::colour) {
-    p.keys.push_back(r);
-  } else {
+/// A noun probe's fields that name words: a (the lead cue's index), colour_verb (the colour whose verb came).
+void name_cues(PendingProbe& p, const NounPhrase& np) {
+  p.a = np.cues[np.lead].index;
+  p.b = np.noun;
+  const Slot came = np.cues[np.verb_from];
+  if (!np.pair_verb && came.kind == Adjective::colour) p.colour_verb = came.index;
+}
+
+/// Fills a noun probe's slots: a cue's range goes to keys (the lead cue's first), a size's to distractors.
+void add_adjective(PendingProbe& p, const NounPhrase& np, std::size_t slot_index, Slot slot, Range r) {
+  if (slot.kind == Adjective::size) {
     p.distractors.push_back(r);
+  } else if (slot_index == np.lead + (np.has_size && np.size_slot <= np.lead)) {
+    p.keys.insert(p.keys.begin(), r);
+  } else {
+    p.keys.push_back(r);
   }
 }
 
@@ -190,18 +204,18 @@ void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
   }
   Slot slots[4];
   const std::size_t n = adjective_slots(np, slots);
-  PendingProbe p(ProbeKind::noun_adjective, np.quality, np.noun, false, false);
+  PendingProbe p(ProbeKind::noun_adjective, 0, 0, false, false);
+  name_cues(p, np);
   const std::string space = " ";
   for (std::size_t s = 0; s < n; ++s) {
     if (np.and_last && n >= 2 && s == n - 1) d.add(" and");
     if (np.very[s]) d.add(" very");
-    add_adjective(p, slots[s], d.add(space + adjective_word(slots[s]).en));
+    add_adjective(p, np, s, slots[s], d.add(space + adjective_word(slots[s]).en));
   }
   p.row = d.add(space + w.nouns[np.noun].en);
   p.sentence_begin = sentence_begin;
   p.verb_begin = d.text.size();
   for (const Word* v : cue_verbs(np)) p.verbs.push_back(space + v->en);
-  if (np.verb_from > 0) p.colour_verb = np.colours[np.verb_from - 1];
   d.add(space + chosen_verb(np).en);
   d.add(".");
   d.probes.push_back(std::move(p));
@@ -216,10 +230,11 @@ void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
   d.add(w.noun_measures[np.noun]);
   Slot slots[4];
   const std::size_t n = adjective_slots(np, slots);
-  PendingProbe p(ProbeKind::noun_adjective, np.quality, np.noun, true, false);
+  PendingProbe p(ProbeKind::noun_adjective, 0, 0, true, false);
+  name_cues(p, np);
   for (std::size_t s = 0; s < n; ++s) {
     if (slots[s].kind == Adjective::quality && np.very[s]) d.add("很");
-    add_adjective(p, slots[s], d.add(adjective_word(slots[s]).zh));
+    add_adjective(p, np, s, slots[s], d.add(adjective_word(slots[s]).zh));
     if (!(s == n - 1 && slots[s].kind == Adjective::colour && np.colour_joined)) d.add("的");
   }
   p.row = d.add(w.nouns[np.noun].zh);
@@ -227,7 +242,6 @@ void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
   p.sentence_begin = sentence_begin;
   p.verb_begin = d.text.size();
   for (const Word* v : cue_verbs(np)) p.verbs.push_back(v->zh);
-  if (np.verb_from > 0) p.colour_verb = np.colours[np.verb_from - 1];
   d.add(chosen_verb(np).zh);
   d.add("。");
   if (!np.zai) d.probes.push_back(std::move(p));
@@ -401,22 +415,54 @@ CorpusGenerator::CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOpti
 void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   const World& w = world();
   NounPhrase np;
-  np.quality = below(w.qualities.size());
-  np.noun = below(w.nouns.size());
-  while (options_.split == Split::train && heldout_pair(np.quality, np.noun)) np.noun = below(w.nouns.size());
-  np.n_colours = below(3);
-  np.colours[0] = below(w.colours.size());
-  np.colours[1] = below(w.colours.size() - 1);
-  if (np.colours[1] >= np.colours[0]) ++np.colours[1];  // two different colours
-  np.quality_first = chance(0.5);
-  np.has_size = chance(0.4);
-  np.size = below(w.sizes.size());
-  np.size_slot = below(np.n_colours + 2);
-  np.verb_from = below(np.n_colours + 1);
+  if (options_.mixed_cues) {  // one to three different cues from the qualities and colours together, any order
+    const std::size_t n_qualities = w.qualities.size(), n_cues = n_qualities + w.colours.size();
+    std::size_t drawn[3];  // an index into the qualities, then the colours
+    np.n_cues = 1 + below(3);
+    for (std::size_t c = 0; c < np.n_cues; ++c) {
+      do drawn[c] = below(n_cues);
+      while (std::find(drawn, drawn + c, drawn[c]) != drawn + c);
+      np.cues[c] = drawn[c] < n_qualities ? Slot{Adjective::quality, drawn[c]} : Slot{Adjective::colour, drawn[c] - n_qualities};
+    }
+    const auto held_out = [&](std::size_t noun) {
+      for (std::size_t c = 0; c < np.n_cues; ++c)
+        if (heldout_pair(drawn[c], noun)) return true;
+      return false;
+    };
+    np.noun = below(w.nouns.size());
+    while (options_.split == Split::train && held_out(np.noun)) np.noun = below(w.nouns.size());
+    np.lead = 0;  // the first quality, if any
+    while (np.lead + 1 < np.n_cues && np.cues[np.lead].kind != Adjective::quality) ++np.lead;
+    if (np.cues[np.lead].kind != Adjective::quality) np.lead = 0;
+    np.verb_from = below(np.n_cues);
+    np.has_size = chance(0.4);
+    np.size = below(w.sizes.size());
+    np.size_slot = below(np.n_cues + 1);
+    Slot slots[4];
+    const std::size_t n = adjective_slots(np, slots);
+    for (std::size_t k = 0; k < n; ++k) np.very[k] = chance(0.2) && (!chinese || slots[k].kind == Adjective::quality);
+  } else {
+    const std::size_t quality = below(w.qualities.size());
+    np.noun = below(w.nouns.size());
+    while (options_.split == Split::train && heldout_pair(quality, np.noun)) np.noun = below(w.nouns.size());
+    const std::size_t n_colours = below(3);
+    std::size_t colours[2] = {below(w.colours.size()), below(w.colours.size() - 1)};
+    if (colours[1] >= colours[0]) ++colours[1];  // two different colours
+    const bool quality_first = chance(0.5);
+    np.has_size = chance(0.4);
+    np.size = below(w.sizes.size());
+    np.size_slot = below(n_colours + 2);
+    const std::size_t verb_cue = below(n_colours + 1);  // 0 the quality, k ≥ 1 colours[k − 1]
+    // The cues in text order: the quality first or last, the colours between.
+    np.lead = quality_first ? 0 : n_colours;
+    np.cues[np.lead] = {Adjective::quality, quality};
+    for (std::size_t c = 0; c < n_colours; ++c) np.cues[c + quality_first] = {Adjective::colour, colours[c]};
+    np.n_cues = n_colours + 1;
+    np.verb_from = verb_cue == 0 ? np.lead : verb_cue - 1 + quality_first;
+    const std::size_t quality_slot = np.lead + (np.has_size && np.size_slot <= np.lead);
+    for (std::size_t k = 0; k < 4; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);
+  }
   np.pair_verb = options_.pair_verbs;
-  std::size_t quality_slot = np.quality_first ? 0 : np.n_colours;
-  if (np.has_size && np.size_slot <= quality_slot) ++quality_slot;
-  for (std::size_t k = 0; k < 4; ++k) np.very[k] = chance(0.2) && (!chinese || k == quality_slot);
   np.and_last = !chinese && chance(0.3);
   np.colour_joined = chinese && chance(0.5);
   np.zai = chinese && chance(0.2);

@@ -28,7 +28,8 @@
 // options.
 //
 // Held-out rule (the one place: heldout_pair): the (quality adjective i, noun j) pairs and the (male name i, female
-// name j) pairs with (i + j) % 5 == 0 never occur in the train split; the heldout split samples every pair
+// name j) pairs with (i + j) % 5 == 0 never occur in the train split (with mixed_cues: the (cue i, noun j) pairs, i
+// indexing the qualities then the colours, for every cue of the phrase); the heldout split samples every pair
 // uniformly, so about a fifth of its probes are pairs the train split never showed. The splits also use different
 // random streams. Indices are into world()'s lists (English and Chinese lists are index-aligned); the tutorial's own
 // pairs (fluffy + creature, 小明 + 小红, Tom + Anna) are ordered to stay in the train split.
@@ -78,6 +79,11 @@ struct CorpusOptions {
   /// one cue's verb drawn at random: a head that reads every cue at once then serves as well as several heads that
   /// each read one. An experiment for the noun → adjective heads; false (the default) keeps the shipped stream.
   bool pair_verbs = false;
+  /// A creature's cue adjectives are one to three different words drawn from the qualities and the colours
+  /// together, in any order (instead of one quality, first or last, with zero to two colours), and the verb after
+  /// the noun is one cue's, drawn at random: no kind of cue is special, so a head that reads every cue serves better
+  /// than heads that each read one kind. false (the default) keeps the shipped stream.
+  bool mixed_cues = false;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
