@@ -93,6 +93,11 @@ TEST_CASE("validate rejects an unloaded tokenizer and bad shares", "[corpus]") {
   bad.chinese_share = 0.3;
   bad.repeated_span_share = -0.1;
   CHECK(attn::train::validate(tokenizer(), bad).code == attn::Code::invalid_argument);
+  bad.repeated_span_share = 0.3;
+  bad.mixed_cues = 5;
+  CHECK(attn::train::validate(tokenizer(), bad).code == attn::Code::invalid_argument);
+  bad.mixed_cues = 4;
+  CHECK(attn::train::validate(tokenizer(), bad).ok());
   CHECK(attn::train::corpus_stream(empty, CorpusOptions{}, 100).empty());
   CHECK(attn::train::restricted_vocabulary(empty, {}).empty());
 }
@@ -173,7 +178,7 @@ TEST_CASE("every probe points at the right tokens", "[corpus]") {
   }
 }
 
-TEST_CASE("mixed cues: one to three cue words of either kind, any order, each with its verb", "[corpus]") {
+TEST_CASE("mixed cues: one to mixed_cues cue words of either kind, any order, each with its verb", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   const auto& w = attn::train::world();
   // A cue word's index among the qualities then the colours (the held-out rule's index), or -1.
@@ -185,15 +190,16 @@ TEST_CASE("mixed cues: one to three cue words of either kind, any order, each wi
     return -1;
   };
   CorpusOptions o = options(5, Split::train);
-  o.mixed_cues = true;
+  o.mixed_cues = 3;
   const auto again = attn::train::corpus_stream(tk, o, 20000);
   CHECK(again == attn::train::corpus_stream(tk, o, 20000));
   CHECK(again != attn::train::corpus_stream(tk, options(5, Split::train), 20000));
-  for (Split split : {Split::train, Split::heldout}) {
+  for (const auto& [most, split] : {std::pair{3, Split::train}, std::pair{3, Split::heldout}, std::pair{4, Split::train}}) {
+    o.mixed_cues = std::size_t(most);
     o.split = split;
     std::vector<Probe> probes;
     const auto ids = attn::train::corpus_stream(tk, o, 100000, &probes);
-    std::size_t by_cues[4] = {}, no_quality = 0, two_qualities = 0, colour_first = 0, held_out = 0;
+    std::size_t by_cues[5] = {}, no_quality = 0, two_qualities = 0, colour_first = 0, held_out = 0;
     for (const Probe& p : probes) {
       if (p.kind != ProbeKind::noun_adjective || p.chinese) continue;
       // The keys are the cue words, the lead (the first quality, if any) first: " w1 w2 …".
@@ -209,7 +215,7 @@ TEST_CASE("mixed cues: one to three cue words of either kind, any order, each wi
         qualities += std::size_t(c) < w.qualities.size();
       }
       REQUIRE(cues.size() >= 1);
-      REQUIRE(cues.size() <= 3);
+      REQUIRE(cues.size() <= o.mixed_cues);
       ++by_cues[cues.size()];
       no_quality += qualities == 0;
       two_qualities += qualities >= 2;
@@ -228,10 +234,11 @@ TEST_CASE("mixed cues: one to three cue words of either kind, any order, each wi
       REQUIRE(n < w.nouns.size());
       for (int c : cues) held_out += attn::train::heldout_pair(std::size_t(c), n);
     }
-    std::printf("corpus: mixed cues, %s: English noun probes with 1 / 2 / 3 cues %zu / %zu / %zu; no quality %zu, "
-                "two or more %zu; a (cue, noun) pair held out %zu\n", split == Split::train ? "train" : "heldout",
-                by_cues[1], by_cues[2], by_cues[3], no_quality, two_qualities, held_out);
-    for (std::size_t k = 1; k <= 3; ++k) CHECK(by_cues[k] > 100);
+    std::printf("corpus: mixed cues (at most %zu), %s: English noun probes with 1 / 2 / 3 / 4 cues %zu / %zu / %zu / "
+                "%zu; no quality %zu, two or more %zu; a (cue, noun) pair held out %zu\n", o.mixed_cues,
+                split == Split::train ? "train" : "heldout", by_cues[1], by_cues[2], by_cues[3], by_cues[4], no_quality,
+                two_qualities, held_out);
+    for (std::size_t k = 1; k <= o.mixed_cues; ++k) CHECK(by_cues[k] > 100);
     CHECK(no_quality > 100);
     CHECK(two_qualities > 50);
     CHECK(colour_first == 0);

@@ -6,7 +6,7 @@
 //              [--seq 128] [--batch 8] [--steps 16000] [--warmup 200] [--lr 3e-3] [--seed 1] [--corpus-seed 1]
 //              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
 //              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32] [--span-pool 0]
-//              [--head-dropout 0] [--pair-verbs 0|1] [--mixed-cues 0|1]
+//              [--head-dropout 0] [--pair-verbs 0|1] [--mixed-cues 0..4]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
 //   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
 #include <algorithm>
@@ -46,7 +46,7 @@ struct Options {
   /// lean on one another); the draw depends on the seed and the step only, so a resumed run draws the same. 0 = off.
   double head_dropout = 0;
   bool pair_verbs = false;  ///< CorpusOptions::pair_verbs (an experiment)
-  bool mixed_cues = false;  ///< CorpusOptions::mixed_cues
+  std::size_t mixed_cues = 0;  ///< CorpusOptions::mixed_cues
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -89,7 +89,7 @@ Options parse(int argc, char** argv) {
     else if (key == "--chinese-share") o.chinese_share = r.share();
     else if (key == "--head-dropout") o.head_dropout = r.share();
     else if (key == "--pair-verbs") o.pair_verbs = r.whole() != 0;
-    else if (key == "--mixed-cues") o.mixed_cues = r.whole() != 0;
+    else if (key == "--mixed-cues") o.mixed_cues = r.whole();
     else if (key == "--lr") o.trainer.lr = float(r.positive());
     else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
   }
@@ -297,7 +297,7 @@ int main(int argc, char** argv) {
   };
   if (o.head_dropout > 0) meta["train_head_dropout"] = fixed4(o.head_dropout);
   if (o.pair_verbs) meta["corpus_pair_verbs"] = "1";
-  if (o.mixed_cues) meta["corpus_mixed_cues"] = "1";
+  if (o.mixed_cues) meta["corpus_mixed_cues"] = std::to_string(o.mixed_cues);
   if (o.span_pool) meta["corpus_span_pool"] = std::to_string(o.span_pool);
   check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
   tools::write_file(o.out, file, fail);

@@ -47,14 +47,14 @@ struct Slot {
 
 /// One noun phrase of a creature story: which words, in which order, with which decorations.
 struct NounPhrase {
-  Slot cues[3];  // the cue adjectives (qualities and colours) in text order; each one's verb may follow the noun
+  Slot cues[4];  // the cue adjectives (qualities and colours) in text order; each one's verb may follow the noun
   std::size_t n_cues = 0;
   std::size_t lead = 0;  // the cue a probe lists first (its quality_keys): the shipped stream's quality
   std::size_t noun = 0;
   bool has_size = false;
   std::size_t size = 0, size_slot = 0;  // the distractor and its place among the adjective slots (0 = first)
   std::size_t verb_from = 0;            // the cue (an index into cues) whose verb follows the noun
-  bool very[4] = {false, false, false, false};  // per adjective slot in text order (Chinese: only a quality's)
+  bool very[5] = {};  // per adjective slot in text order (Chinese: only a quality's)
   bool and_last = false;                 // English: " and" before the last adjective when there are two or more
   bool colour_joined = false;  // Chinese: a colour right before the noun joins it without 的 (毛茸茸的蓝色怪兽)
   bool zai = false;  // Chinese: 在 before the verb (怪兽在打呼噜); the noun row then predicts 在: no probe
@@ -128,7 +128,7 @@ const char* participant(std::size_t i) {
 }
 
 /// The adjective slots of a noun phrase in text order: its cues with the size word (if any) in its place.
-std::size_t adjective_slots(const NounPhrase& np, Slot out[4]) {
+std::size_t adjective_slots(const NounPhrase& np, Slot out[5]) {
   std::size_t n = 0;
   for (std::size_t c = 0; c < np.n_cues; ++c) out[n++] = np.cues[c];
   if (np.has_size) {
@@ -202,7 +202,7 @@ void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
   } else {
     d.add("A");
   }
-  Slot slots[4];
+  Slot slots[5];
   const std::size_t n = adjective_slots(np, slots);
   PendingProbe p(ProbeKind::noun_adjective, 0, 0, false, false);
   name_cues(p, np);
@@ -228,7 +228,7 @@ void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
   const std::size_t sentence_begin = d.text.size();
   d.add(repeat ? "后来，那" : "一");
   d.add(w.noun_measures[np.noun]);
-  Slot slots[4];
+  Slot slots[5];
   const std::size_t n = adjective_slots(np, slots);
   PendingProbe p(ProbeKind::noun_adjective, 0, 0, true, false);
   name_cues(p, np);
@@ -401,6 +401,7 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
     return Status::invalid_argument("span_copies: need 2 <= span_copies <= 64");
   if (!(options.alternation_share >= 0.0 && options.alternation_share <= 1.0))
     return Status::invalid_argument("alternation_share: must be in [0, 1]");
+  if (options.mixed_cues > 4) return Status::invalid_argument("mixed_cues: 0 (the shipped phrases) to 4 cues");
   return Status::success();
 }
 
@@ -415,10 +416,10 @@ CorpusGenerator::CorpusGenerator(const tok::Gpt2Tokenizer& tokenizer, CorpusOpti
 void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   const World& w = world();
   NounPhrase np;
-  if (options_.mixed_cues) {  // one to three different cues from the qualities and colours together, any order
+  if (options_.mixed_cues) {  // 1 to mixed_cues different cues from the qualities and colours together, any order
     const std::size_t n_qualities = w.qualities.size(), n_cues = n_qualities + w.colours.size();
-    std::size_t drawn[3];  // an index into the qualities, then the colours
-    np.n_cues = 1 + below(3);
+    std::size_t drawn[4];  // an index into the qualities, then the colours
+    np.n_cues = 1 + below(options_.mixed_cues);
     for (std::size_t c = 0; c < np.n_cues; ++c) {
       do drawn[c] = below(n_cues);
       while (std::find(drawn, drawn + c, drawn[c]) != drawn + c);
@@ -438,7 +439,7 @@ void CorpusGenerator::creature_story(bool chinese, Draft& s) {
     np.has_size = chance(0.4);
     np.size = below(w.sizes.size());
     np.size_slot = below(np.n_cues + 1);
-    Slot slots[4];
+    Slot slots[5];
     const std::size_t n = adjective_slots(np, slots);
     for (std::size_t k = 0; k < n; ++k) np.very[k] = chance(0.2) && (!chinese || slots[k].kind == Adjective::quality);
   } else {

@@ -79,11 +79,11 @@ struct CorpusOptions {
   /// one cue's verb drawn at random: a head that reads every cue at once then serves as well as several heads that
   /// each read one. An experiment for the noun → adjective heads; false (the default) keeps the shipped stream.
   bool pair_verbs = false;
-  /// A creature's cue adjectives are one to three different words drawn from the qualities and the colours
-  /// together, in any order (instead of one quality, first or last, with zero to two colours), and the verb after
-  /// the noun is one cue's, drawn at random: no kind of cue is special, so a head that reads every cue serves better
-  /// than heads that each read one kind. false (the default) keeps the shipped stream.
-  bool mixed_cues = false;
+  /// n ≥ 1: a creature's cue adjectives are 1 to n (at most 4) different words drawn from the qualities and the
+  /// colours together, in any order (instead of one quality, first or last, with zero to two colours), and the verb
+  /// after the noun is one cue's, drawn at random: no kind of cue is special, and with more cues than a layer has
+  /// heads to spare, heads that each pick one cue cannot cover them all. 0 (the default) keeps the shipped stream.
+  std::size_t mixed_cues = 0;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
