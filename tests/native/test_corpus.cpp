@@ -247,6 +247,36 @@ TEST_CASE("mixed cues: one to mixed_cues cue words of either kind, any order, ea
   }
 }
 
+TEST_CASE("fresh_repeat_verb: a repeated noun phrase's verb is drawn again from its cues", "[corpus]") {
+  const Gpt2Tokenizer& tk = tokenizer();
+  for (bool fresh : {false, true}) {
+    CorpusOptions o = options(9, Split::train);
+    o.mixed_cues = 3;
+    o.fresh_repeat_verb = fresh;
+    const auto ids = attn::train::corpus_stream(tk, o, 100000);
+    std::string text;
+    REQUIRE(tk.decode_bytes(ids.data(), ids.size(), text).ok());
+    // "A <phrase> <verb>. Again, the <phrase> <verb>." in English stories: the repeat's phrase is verbatim.
+    std::size_t repeats = 0, changed = 0;
+    for (std::size_t at = 0; (at = text.find(". Again, the ", at)) != std::string::npos; ++at) {
+      const std::size_t start = text.rfind("A ", at), verb = text.rfind(' ', at);
+      REQUIRE(start != std::string::npos);
+      const std::string phrase = text.substr(start + 1, verb - start - 1), first_verb = text.substr(verb + 1, at - verb - 1);
+      const std::size_t second = at + std::string(". Again, the").size();
+      INFO("'" << text.substr(start, 120) << "'");
+      REQUIRE(text.compare(second, phrase.size(), phrase) == 0);
+      const std::size_t end = text.find('.', second + phrase.size());
+      const std::string second_verb = text.substr(second + phrase.size() + 1, end - second - phrase.size() - 1);
+      ++repeats;
+      changed += second_verb != first_verb;
+    }
+    std::printf("corpus: fresh_repeat_verb %d: %zu English repeats, %zu with another verb\n", int(fresh), repeats, changed);
+    CHECK(repeats > 300);
+    if (fresh) CHECK(changed > repeats / 4);
+    else CHECK(changed == 0);
+  }
+}
+
 TEST_CASE("the restricted vocabulary covers both splits, the bytes, <|endoftext|> and the tutorial", "[corpus]") {
   const Gpt2Tokenizer& tk = tokenizer();
   const auto t0 = std::chrono::steady_clock::now();

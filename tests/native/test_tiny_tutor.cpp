@@ -102,6 +102,9 @@ TEST_CASE("the shipped model's corpus is what the generator makes today", "[tiny
     const std::string& text = span->second;
     o.span_min = std::stoul(text.substr(0, text.find('-'))), o.span_max = std::stoul(text.substr(text.find('-') + 1));
   }
+  const auto mixed = s.file.header.metadata.find("corpus_mixed_cues");  // files without it drew the shipped phrases
+  if (mixed != s.file.header.metadata.end()) o.mixed_cues = std::stoul(mixed->second);
+  o.fresh_repeat_verb = s.file.header.metadata.count("corpus_fresh_repeat_verb") > 0;
   const std::vector<std::uint32_t> stream =
       attn::train::corpus_stream(s.tokenizer, o, std::stoull(s.meta("corpus_tokens")));
   CHECK(attn::train::stream_sha256(stream) == s.meta("corpus_sha256"));

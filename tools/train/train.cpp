@@ -6,7 +6,7 @@
 //              [--seq 128] [--batch 8] [--steps 16000] [--warmup 200] [--lr 3e-3] [--seed 1] [--corpus-seed 1]
 //              [--threads 2] [--eval-every 500] [--state-every 1000] [--film-frames 16] [--report-docs 300]
 //              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32] [--span-pool 0]
-//              [--head-dropout 0] [--pair-verbs 0|1] [--mixed-cues 0..4]
+//              [--head-dropout 0] [--pair-verbs 0|1] [--mixed-cues 0..4] [--fresh-repeat-verb 0|1]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
 //   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
 #include <algorithm>
@@ -47,6 +47,7 @@ struct Options {
   double head_dropout = 0;
   bool pair_verbs = false;  ///< CorpusOptions::pair_verbs (an experiment)
   std::size_t mixed_cues = 0;  ///< CorpusOptions::mixed_cues
+  bool fresh_repeat_verb = false;  ///< CorpusOptions::fresh_repeat_verb
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -90,6 +91,7 @@ Options parse(int argc, char** argv) {
     else if (key == "--head-dropout") o.head_dropout = r.share();
     else if (key == "--pair-verbs") o.pair_verbs = r.whole() != 0;
     else if (key == "--mixed-cues") o.mixed_cues = r.whole();
+    else if (key == "--fresh-repeat-verb") o.fresh_repeat_verb = r.whole() != 0;
     else if (key == "--lr") o.trainer.lr = float(r.positive());
     else fail("unknown option " + key + " (see the comment at the top of tools/train/train.cpp)");
   }
@@ -159,6 +161,7 @@ int main(int argc, char** argv) {
   train_opts.span_min = o.span_min, train_opts.span_max = o.span_max, train_opts.span_pool = o.span_pool;
   train_opts.pair_verbs = o.pair_verbs;
   train_opts.mixed_cues = o.mixed_cues;
+  train_opts.fresh_repeat_verb = o.fresh_repeat_verb;
   check(validate(tokenizer, train_opts), "corpus options");
   std::vector<std::uint32_t> stream = corpus_stream(tokenizer, train_opts, per_step * tc.steps);
   const std::string corpus_sha = stream_sha256(stream);
@@ -298,6 +301,7 @@ int main(int argc, char** argv) {
   if (o.head_dropout > 0) meta["train_head_dropout"] = fixed4(o.head_dropout);
   if (o.pair_verbs) meta["corpus_pair_verbs"] = "1";
   if (o.mixed_cues) meta["corpus_mixed_cues"] = std::to_string(o.mixed_cues);
+  if (o.fresh_repeat_verb) meta["corpus_fresh_repeat_verb"] = "1";
   if (o.span_pool) meta["corpus_span_pool"] = std::to_string(o.span_pool);
   check(trainer.save(io::DType::F16, meta, file, film_tensors(film)), "save");
   tools::write_file(o.out, file, fail);

@@ -469,10 +469,16 @@ void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   np.zai = chinese && chance(0.2);
   if (chinese) {
     render_creature_zh(s, np, false);
-    if (below(10) < kRepeatShare10) render_creature_zh(s, np, true);
   } else {
     render_creature_en(s, np, false);
-    if (below(10) < kRepeatShare10) render_creature_en(s, np, true);
+  }
+  if (below(10) < kRepeatShare10) {
+    if (options_.fresh_repeat_verb) np.verb_from = below(np.n_cues);
+    if (chinese) {
+      render_creature_zh(s, np, true);
+    } else {
+      render_creature_en(s, np, true);
+    }
   }
 }
 

@@ -84,6 +84,10 @@ struct CorpusOptions {
   /// after the noun is one cue's, drawn at random: no kind of cue is special, and with more cues than a layer has
   /// heads to spare, heads that each pick one cue cannot cover them all. 0 (the default) keeps the shipped stream.
   std::size_t mixed_cues = 0;
+  /// A repeated noun phrase ("Again, the fluffy blue creature …") is followed by a verb drawn again from its cues
+  /// instead of the first sentence's verb: copying that verb no longer predicts it, so the repeat's noun row reads the
+  /// cues as the first one does. false (the default) keeps the shipped stream.
+  bool fresh_repeat_verb = false;
 };
 
 enum class ProbeKind { noun_adjective, pronoun_antecedent };
