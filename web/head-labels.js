@@ -83,19 +83,16 @@ function repeatedRows(ids) {
 }
 
 /**
- * The multi-head example (§4): the model's noun → quality adjective head, and beside it the strongest other
- * noun → adjective head, both picked from the measured head scores: [{ l, h, metric, shown }] (empty when the model has
- * no such pair). What each of them reads in a sentence is for the page to measure on it, not assumed here.
+ * The multi-head example (§4): the model's two strongest noun → adjective heads, picked from the measured head scores:
+ * [{ l, h, metric, shown }] (empty when the model has no two named ones). What each of them reads in a sentence is
+ * for the page to measure on it, not assumed here.
  */
 export function adjectiveHeadPair(scores) {
-  const best = bestHeads(scores), quality = best.noun_quality_en;
-  if (!quality?.named) return [];
-  const lifts = values(scores, 'noun_adjective_en');
-  let other = -1;
-  lifts.forEach((v, k) => {
-    if (k !== quality.l * scores.heads + quality.h && v > NAMED_ABOVE.noun_adjective_en && (other < 0 || v > lifts[other])) other = k;
-  });
-  if (other < 0) return [];
-  return [{ l: quality.l, h: quality.h, metric: 'noun_quality_en', shown: quality.shown },
-    { l: Math.floor(other / scores.heads), h: other % scores.heads, metric: 'noun_adjective_en', shown: shown('noun_adjective_en', lifts[other]) }];
+  const metric = 'noun_adjective_en', lifts = values(scores, metric);
+  const named = lifts.map((v, k) => [v, k]).filter(([v]) => v > NAMED_ABOVE[metric]).sort((a, b) => b[0] - a[0]);
+  if (named.length < 2) return [];
+  return named.slice(0, 2).map(([v, k]) => ({ l: Math.floor(k / scores.heads), h: k % scores.heads, metric, shown: shown(metric, v) }));
 }
+
+/** A row reads a word when it puts at least this share of its weight on it (§4 names every word it reads). */
+export const READS_AT_LEAST = 0.25;

@@ -146,23 +146,21 @@ test('typing re-reads from the first changed token only, and every view equals t
   assert.deepEqual(page.errors, []);
 });
 
-test('multi-head example: the quality head and the strongest other noun → adjective head read different words', async () => {
+test('multi-head example: the two strongest noun → adjective heads, and the words each reads on the tutorial sentence', async () => {
   const page = await open();
   await page.waitForFunction(() => document.querySelectorAll('#multi-head .step').length === 2);
-  const s = trained.headScores, H = s.heads;
-  const quality = s.noun_quality_en.lift.indexOf(Math.max(...s.noun_quality_en.lift));
-  const lifts = s.noun_adjective_en.lift.map((v, k) => (k === quality ? -Infinity : v));
-  const other = lifts.indexOf(Math.max(...lifts));
+  const s = trained.headScores, H = s.heads, lifts = s.noun_adjective_en.lift;
+  const order = lifts.map((v, k) => k).sort((a, b) => lifts[b] - lifts[a]);
   const cards = await page.$$eval('#multi-head .step', (c) => c.map((x) => ({ l: Number(x.dataset.layer), h: Number(x.dataset.head), reads: x.dataset.reads })));
-  assert.deepEqual(cards.map(({ l, h }) => [l, h]), [quality, other].map((k) => [Math.floor(k / H), k % H]));
-  // What each reads is the package's weight from "creature" onto "fluffy" and "blue" in the same sentence.
+  assert.deepEqual(cards.map(({ l, h }) => [l, h]), order.slice(0, 2).map((k) => [Math.floor(k / H), k % H]));
+  // What each reads is every adjective that gets a quarter or more of the row of "creature" in the package's weights.
   const ids = tok.encode(TEXT), words = Array.from(ids, (id) => tok.tokenText(id).trim()), q = words.indexOf('creature');
   const r = trained.forward(ids, { logits: 'none', heads: cards.map(({ l, h }) => [l, h]) }), T = ids.length;
   cards.forEach((c, k) => {
     const on = (w) => r.attention[(k * T + q) * T + words.indexOf(w)];
-    assert.equal(c.reads, on('fluffy') > on('blue') ? 'fluffy' : 'blue', `${c.l}.${c.h} reads`);
+    assert.equal(c.reads, ['fluffy', 'blue'].filter((w) => on(w) >= 0.25).join(' '), `${c.l}.${c.h} reads`);
   });
-  assert.notEqual(cards[0].reads, cards[1].reads, 'the two heads read different words');
+  assert.ok(cards.every(({ reads }) => reads !== ''), 'each head reads an adjective');
   await page.locator('#multi-head').screenshot({ path: join(ARTIFACTS, 'model-multi-head-1280.png') });
   assert.deepEqual(page.errors, []);
 });

@@ -1,12 +1,12 @@
-// The multi-head example of section 4 on the whole model: two heads of one layer side by side on the tutorial's
-// sentence, each reading a different adjective for the noun. The heads are picked from the model's measured head
+// The multi-head example of section 4 on the whole model: its two strongest noun → adjective heads side by side on
+// the tutorial's sentence, with what each reads for the noun. The heads are picked from the model's measured head
 // scores (head-labels.js adjectiveHeadPair) and what each reads is measured on the sentence: nothing is assumed.
 // Not the single block's heads (heads.js).
 import { pixelTooltip } from '../canvas.js';
 import { $, setText } from '../dom.js';
 import { fmt } from '../draw.js';
 import { TUTORIAL_TEXT, TUTORIAL_WORDS } from '../examples.js';
-import { adjectiveHeadPair } from '../head-labels.js';
+import { READS_AT_LEAST, adjectiveHeadPair } from '../head-labels.js';
 import { label } from '../page.js';
 import { drawCausalPixels } from '../pixels.js';
 import { call } from '../rpc.js';
@@ -52,9 +52,9 @@ function draw() {
     const reads = document.createElement('p');
     reads.className = 'note';
     const shares = adjectives.map((word) => [word, tokensOf(tokens, word).reduce((sum, j) => sum + w(q, j), 0)]);
-    const strongest = shares.reduce((a, b) => (b[1] > a[1] ? b : a));
-    card.dataset.reads = strongest[0];
-    reads.textContent = q === undefined ? '' : S.multiHead.reads(noun, shares.map(([word, x]) => S.layers.share(fmt(x), word, 1)).join(S.layers.and), strongest[0]);
+    const read = shares.filter(([, x]) => x >= READS_AT_LEAST).map(([word]) => word);
+    card.dataset.reads = read.join(' ');
+    reads.textContent = q === undefined ? '' : S.multiHead.reads(noun, shares.map(([word, x]) => S.layers.share(fmt(x), word, 1)).join(S.layers.and), read);
     card.append(title, canvas, reads);
     box.append(card);
   });

@@ -165,10 +165,11 @@ export default {
 
   multiHead: {
     heading: 'Several heads at once, in the trained model',
-    note: (text) => `The trained model on “${text}”: its noun → quality adjective head and, beside it, its strongest ` +
-      'other noun → adjective head, both picked by their measured scores. Each reads a different word for the noun: ' +
-      'together they gather more than either alone — the reason for several heads.',
-    reads: (noun, shares, word) => `The row of “${noun}” puts ${shares}: this head reads “${word}”.`,
+    note: (text) => `The trained model on “${text}”: its two strongest noun → adjective heads by their measured ` +
+      'scores, side by side, and under each what its row for the noun holds. One head may gather both adjectives, ' +
+      'another read one of them; the block adds up what every head gathers — the reason for several heads.',
+    reads: (noun, shares, words) => `The row of “${noun}” puts ${shares}: ` +
+      (words.length ? `this head reads ${words.map((w) => `“${w}”`).join(' and ')} (a quarter of its weight or more).` : 'this head reads neither adjective.'),
     none: 'The loaded model has no two noun → adjective heads to compare (only our trained model is measured for them).',
   },
   modelSteps: {
