@@ -8,7 +8,8 @@
 //              [--repeat-share 0.3] [--chinese-share 0.35] [--span-min 8] [--span-max 32] [--span-pool 0]
 //              [--head-dropout 0] [--pair-verbs 0|1] [--mixed-cues 0..4] [--fresh-repeat-verb 0|1]
 // Prints progress to stderr and one JSON summary (timing, throughput, head report) to stdout.
-//   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file.
+//   train_gpt2 --report FILE [--report-docs 300] [--corpus-seed 1]: prints the head report of any GPT-2 file and
+//   its tutorial_noun_row (every head's weights from " creature" onto " fluffy" and " blue").
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -114,6 +115,26 @@ struct Curve {
   void restore(const std::string& text) { json = text.substr(0, text.size() - 1); }
 };
 
+/// Every head's weight from " creature" onto " fluffy" and onto " blue" in "A fluffy blue creature", the tutorial's
+/// sentence (its picture: the strongest noun → adjective head reads both), as JSON [[fluffy, blue], …] by l·heads + h.
+std::string tutorial_row_json(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer) {
+  std::vector<std::uint32_t> ids{tok::kEndOfText};  // BOS, A, ·fluffy, ·blue, ·creature
+  tokenizer.encode("A fluffy blue creature", tok::SpecialTokens::as_text, ids);
+  Gpt2ForwardOptions fo;
+  fo.attention = true;
+  Gpt2ForwardResult out;
+  check(model.forward(ids.data(), ids.size(), fo, out), "forward on the tutorial's sentence");
+  const std::size_t T = ids.size(), heads = model.config().layers * model.config().heads;
+  std::string json = "[";
+  char buf[64];
+  for (std::size_t lh = 0; lh < heads; ++lh) {
+    const float* row = &out.attention[(lh * T + T - 1) * T];
+    std::snprintf(buf, sizeof buf, "%s[%.4f, %.4f]", lh ? ", " : "", double(row[T - 3]), double(row[T - 2]));
+    json += buf;
+  }
+  return json + "]";
+}
+
 /// --report FILE: the head report of any GPT-2 file (ours or a user's) on the corpus's held-out split.
 int report(const Options& o, const tok::Gpt2Tokenizer& tokenizer) {
   std::vector<std::uint8_t> bytes;
@@ -130,7 +151,8 @@ int report(const Options& o, const tok::Gpt2Tokenizer& tokenizer) {
   ho.induction_pool = o.span_pool;
   HeadReport heads;
   check(measure_heads(model, tokenizer, ho, heads), "head report");
-  std::printf("%s\n", heads.to_json().c_str());
+  std::printf("{\"heads\": %s, \"tutorial_noun_row\": %s}\n", heads.to_json().c_str(),
+              tutorial_row_json(model, tokenizer).c_str());
   return 0;
 }
 
@@ -307,9 +329,10 @@ int main(int argc, char** argv) {
   tools::write_file(o.out, file, fail);
   std::remove(o.state.c_str());
   std::printf("{\"out\": \"%s\", \"bytes\": %zu, \"steps\": %zu, \"train_seconds\": %.1f, \"corpus_seconds\": %.1f, "
-              "\"tokens_per_s\": %.0f, \"threads\": %zu, \"vocab\": %zu, \"heldout_loss\": %.4f, \"heads\": %s}\n",
+              "\"tokens_per_s\": %.0f, \"threads\": %zu, \"vocab\": %zu, \"heldout_loss\": %.4f, \"heads\": %s, "
+              "\"tutorial_noun_row\": %s}\n",
               o.out.c_str(), file.size(), tc.steps, train_seconds, corpus_seconds,
               double((tc.steps - first_step) * tc.batch * tc.seq) / std::max(train_seconds, 1e-9), tc.threads,
-              vocab.gpt2_ids.size(), heldout_loss(), head_json.c_str());
+              vocab.gpt2_ids.size(), heldout_loss(), head_json.c_str(), tutorial_row_json(model, tokenizer).c_str());
   return 0;
 }
