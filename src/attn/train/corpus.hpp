@@ -99,7 +99,8 @@ struct Probe {
   ProbeKind kind = ProbeKind::noun_adjective;
   std::size_t row = 0;
   /// Token indices, all < row, each word's tokens ascending. noun_adjective: the cue adjectives', the quality's
-  /// first (keys[0, quality_keys)), then the colours' in text order. pronoun_antecedent: the name's.
+  /// first (keys[0, quality_keys)), then the colours' in text order (with mixed_cues: the first quality's first, or
+  /// the first cue's when the phrase has no quality, then the others in text order). pronoun_antecedent: the name's.
   std::vector<std::size_t> keys;
   std::size_t quality_keys = 0;
   std::vector<std::size_t> distractors;  ///< noun_adjective: the size word's tokens (it decides nothing), or none
@@ -108,7 +109,8 @@ struct Probe {
   /// sentence); pronoun_antecedent, next_id alone. A model that found every cue spreads its prediction over these.
   std::vector<std::uint32_t> right_next;
   bool chinese = false;
-  /// Indices into world(): noun_adjective (quality, noun); pronoun_antecedent (male name, female name).
+  /// Indices into world(): noun_adjective (quality, noun), the quality being the first-listed cue's index (a
+  /// colour's with mixed_cues when the phrase has no quality); pronoun_antecedent (male name, female name).
   std::size_t a = 0, b = 0;
   /// noun_adjective: the verb that came is the colour colour_verb's (an index into world().colours), or the
   /// quality's when colour_verb == no_colour.
