@@ -54,7 +54,8 @@ function draw() {
     const shares = adjectives.map((word) => [word, tokensOf(tokens, word).reduce((sum, j) => sum + w(q, j), 0)]);
     const read = shares.filter(([, x]) => x >= READS_AT_LEAST).map(([word]) => word);
     card.dataset.reads = read.join(' ');
-    reads.textContent = q === undefined ? '' : S.multiHead.reads(noun, shares.map(([word, x]) => S.layers.share(fmt(x), word, 1)).join(S.layers.and), read);
+    reads.textContent = q === undefined ? '' : S.multiHead.reads(noun, shares.map(([word, x]) => S.layers.share(fmt(x), word, 1)).join(S.layers.and),
+      read.map((word) => `“${word}”`).join(S.multiHead.and));
     card.append(title, canvas, reads);
     box.append(card);
   });

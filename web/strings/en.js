@@ -168,8 +168,10 @@ export default {
     note: (text) => `The trained model on “${text}”: its two strongest noun → adjective heads by their measured ` +
       'scores, side by side, and under each what its row for the noun holds. One head may gather both adjectives, ' +
       'another read one of them; the block adds up what every head gathers — the reason for several heads.',
+    // words: the adjectives the head reads, each in quotes, joined by multiHead.and; '' when it reads none.
     reads: (noun, shares, words) => `The row of “${noun}” puts ${shares}: ` +
-      (words.length ? `this head reads ${words.map((w) => `“${w}”`).join(' and ')} (a quarter of its weight or more).` : 'this head reads neither adjective.'),
+      (words ? `this head reads ${words} (a quarter of its weight or more).` : 'this head reads neither adjective.'),
+    and: ' and ',
     none: 'The loaded model has no two noun → adjective heads to compare (only our trained model is measured for them).',
   },
   modelSteps: {
