@@ -36,6 +36,7 @@ struct PendingProbe {
   // verb as written there, whose first tokens are the right next ids.
   std::size_t sentence_begin = 0, verb_begin = 0;
   std::vector<std::string> verbs;
+  std::vector<Range> first_mention;  // a repeat's noun probe: the first mention's cue ranges, ordered as keys
 };
 
 /// The adjective slots of a noun phrase: an index into world()'s qualities, colours or sizes.
@@ -190,9 +191,11 @@ void add_adjective(PendingProbe& p, const NounPhrase& np, std::size_t slot_index
   }
 }
 
-/// "A fluffy blue creature purrs." or (repeat) " Again, the fluffy blue creature purrs."; adds the noun probe.
+/// "A fluffy blue creature purrs." or, given the first mention's cue ranges, the repeat " Again, the fluffy blue
+/// creature purrs."; adds the noun probe. Returns its cue ranges.
 template <class Out>
-void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
+std::vector<Range> render_creature_en(Out& d, const NounPhrase& np, const std::vector<Range>* first_mention) {
+  const bool repeat = first_mention != nullptr;
   const World& w = world();
   const std::size_t sentence_begin = d.text.size();
   if (repeat) {
@@ -218,12 +221,17 @@ void render_creature_en(Out& d, const NounPhrase& np, bool repeat) {
   for (const Word* v : cue_verbs(np)) p.verbs.push_back(space + v->en);
   d.add(space + chosen_verb(np).en);
   d.add(".");
+  std::vector<Range> cues = p.keys;
+  if (repeat) p.first_mention = *first_mention;
   d.probes.push_back(std::move(p));
+  return cues;
 }
 
-/// 一只毛茸茸的蓝色的怪兽打呼噜。 or (repeat) 后来，那只毛茸茸的蓝色的怪兽打呼噜。; adds the noun probe.
+/// 一只毛茸茸的蓝色的怪兽打呼噜。 or, given the first mention's cue ranges, the repeat 后来，那只毛茸茸的蓝色的怪兽打呼噜。;
+/// adds the noun probe (unless 在 stands between the noun and its verb). Returns its cue ranges.
 template <class Out>
-void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
+std::vector<Range> render_creature_zh(Out& d, const NounPhrase& np, const std::vector<Range>* first_mention) {
+  const bool repeat = first_mention != nullptr;
   const World& w = world();
   const std::size_t sentence_begin = d.text.size();
   d.add(repeat ? "后来，那" : "一");
@@ -244,7 +252,10 @@ void render_creature_zh(Out& d, const NounPhrase& np, bool repeat) {
   for (const Word* v : cue_verbs(np)) p.verbs.push_back(v->zh);
   d.add(chosen_verb(np).zh);
   d.add("。");
+  std::vector<Range> cues = p.keys;
+  if (repeat) p.first_mention = *first_mention;
   if (!np.zai) d.probes.push_back(std::move(p));
+  return cues;
 }
 
 /// First sentence of a pronoun story: both people, `male_first` deciding who is named first. Returns the name ranges.
@@ -467,17 +478,13 @@ void CorpusGenerator::creature_story(bool chinese, Draft& s) {
   np.and_last = !chinese && chance(0.3);
   np.colour_joined = chinese && chance(0.5);
   np.zai = chinese && chance(0.2);
-  if (chinese) {
-    render_creature_zh(s, np, false);
-  } else {
-    render_creature_en(s, np, false);
-  }
+  const std::vector<Range> first_mention = chinese ? render_creature_zh(s, np, nullptr) : render_creature_en(s, np, nullptr);
   if (below(10) < kRepeatShare10) {
     if (options_.fresh_repeat_verb) np.verb_from = below(np.n_cues);
     if (chinese) {
-      render_creature_zh(s, np, true);
+      render_creature_zh(s, np, &first_mention);
     } else {
-      render_creature_en(s, np, true);
+      render_creature_en(s, np, &first_mention);
     }
   }
 }
@@ -582,6 +589,13 @@ Document CorpusGenerator::next() {
         if (std::find(p.keys.begin(), p.keys.end(), t) == p.keys.end()) p.keys.push_back(t);
       if (k == 0) p.quality_keys = p.keys.size();
     }
+    for (std::size_t k = 0; k < pp.first_mention.size(); ++k) {
+      const auto [first, last] = tokens_of(encoding_, pp.first_mention[k]);
+      for (std::size_t t = first; t <= last; ++t)
+        if (std::find(p.first_mention_keys.begin(), p.first_mention_keys.end(), t) == p.first_mention_keys.end())
+          p.first_mention_keys.push_back(t);
+      if (k == 0) p.first_mention_quality_keys = p.first_mention_keys.size();
+    }
     for (const Range& r : pp.distractors) {
       const auto [first, last] = tokens_of(encoding_, r);
       for (std::size_t t = first; t <= last && t < p.row; ++t)
@@ -628,6 +642,7 @@ std::vector<std::uint32_t> corpus_stream(const tok::Gpt2Tokenizer& tokenizer, co
       p.row += offset;
       for (std::size_t& k : p.keys) k += offset;
       for (std::size_t& k : p.distractors) k += offset;
+      for (std::size_t& k : p.first_mention_keys) k += offset;
       probes->push_back(std::move(p));
     }
   }

@@ -117,6 +117,11 @@ struct Probe {
   static constexpr std::size_t no_colour = ~std::size_t{0};
   std::size_t colour_verb = no_colour;
   bool female = false;  ///< pronoun_antecedent: the pronoun is she / 她 (the antecedent is the female name)
+  /// noun_adjective, when the sentence repeats an earlier noun phrase ("Again, the fluffy blue creature …"): the first
+  /// mention's tokens of the same cue words, ordered as keys (its lead cue's in [0, first_mention_quality_keys)).
+  /// The words are the same, so a head reading either copy reads the noun's adjectives. Empty for a first mention.
+  std::vector<std::size_t> first_mention_keys;
+  std::size_t first_mention_quality_keys = 0;
 };
 
 struct Document {

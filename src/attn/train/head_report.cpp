@@ -151,8 +151,12 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
     std::vector<KeyProbe> kinds[6];
     for (const Probe& p : doc.probes) {
       const int k = (p.kind == ProbeKind::pronoun_antecedent ? 2 : 0) + (p.chinese ? 1 : 0);
-      KeyProbe kp{p.row + 1, {}};
-      for (std::size_t key : p.keys) kp.keys.push_back(key + 1);
+      // A repeated noun phrase's row may read its adjectives in either mention: both copies are its keys.
+      KeyProbe kp{p.row + 1, {}}, quality{p.row + 1, {}};
+      for (std::size_t i = 0; i < p.keys.size(); ++i) kp.keys.push_back(p.keys[i] + 1);
+      for (std::size_t i = 0; i < p.first_mention_keys.size(); ++i) kp.keys.push_back(p.first_mention_keys[i] + 1);
+      for (std::size_t i = 0; i < p.quality_keys; ++i) quality.keys.push_back(p.keys[i] + 1);
+      for (std::size_t i = 0; i < p.first_mention_quality_keys; ++i) quality.keys.push_back(p.first_mention_keys[i] + 1);
       double prob = 0;  // P(a right next token): with several cues, the best prediction spreads over their verbs
       for (std::uint32_t id : p.right_next) {
         std::uint32_t row = 0;
@@ -164,7 +168,6 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
       targets[k]->p_next += prob;
       ++targets[k]->probes;
       if (p.kind == ProbeKind::noun_adjective) {
-        KeyProbe quality{kp.query, {kp.keys.begin(), kp.keys.begin() + std::ptrdiff_t(p.quality_keys)}};
         kinds[4 + k].push_back(std::move(quality));
         targets[4 + k]->p_next += prob;
         ++targets[4 + k]->probes;
