@@ -141,9 +141,10 @@ TEST_CASE("the shipped model's heads: recorded scores re-measured, and the bars"
   CHECK(std::set<std::size_t>{induction, noun, pronoun}.size() >= 2);
 }
 
-TEST_CASE("'A fluffy blue creature': creature gathers fluffy and blue, one head for each kind of cue", "[tiny_tutor]") {
-  // The corpus makes every quality and colour adjective a cue (each has its own verb), and the trained model splits
-  // the job: its strongest noun → adjective head reads the quality, another head of the model reads the colour.
+TEST_CASE("'A fluffy blue creature': the strongest noun → adjective head gathers fluffy and blue", "[tiny_tutor]") {
+  // The tutorial's picture: creature gathers meaning from fluffy and blue. The corpus makes every quality and colour
+  // adjective a cue (each has its own verb, any of them may follow the noun), drawn from both kinds together, so no
+  // kind of cue is special to a head.
   Shipped& s = shipped();
   attn::train::HeadReport r;
   attn::train::HeadReportOptions ho;
@@ -168,18 +169,14 @@ TEST_CASE("'A fluffy blue creature': creature gathers fluffy and blue, one head 
     return rows;
   };
   const auto rows = noun_rows("A fluffy blue creature", 5);  // BOS, A, ·fluffy, ·blue, ·creature
-  std::size_t colour_head = 0;
-  for (std::size_t lh = 0; lh < L * H; ++lh)
-    if (rows[lh][3] > rows[colour_head][3]) colour_head = lh;
   INFO("strongest noun head L" << best / H << "H" << best % H << ": fluffy " << rows[best][2] << ", blue "
-                               << rows[best][3] << "; colour head L" << colour_head / H << "H" << colour_head % H
-                               << ": fluffy " << rows[colour_head][2] << ", blue " << rows[colour_head][3]);
-  CHECK(rows[best][2] >= 0.5);
-  CHECK(rows[colour_head][3] >= 0.5);
-  CHECK(colour_head != best);
-  // The size word decides nothing: both heads give it less than their cue.
+                               << rows[best][3]);
+  CHECK(rows[best][2] >= 0.25);  // a quarter of the weight or more on each adjective (the page's "reads")
+  CHECK(rows[best][3] >= 0.25);
+  CHECK(rows[best][2] + rows[best][3] >= 0.75);
+  // The size word decides nothing: the head gives it less than either cue.
   const auto big = noun_rows("A big fluffy blue creature", 6);  // BOS, A, ·big, ·fluffy, ·blue, ·creature
-  INFO("with 'big': best head big " << big[best][2] << ", colour head big " << big[colour_head][2]);
+  INFO("with 'big': big " << big[best][2] << ", fluffy " << big[best][3] << ", blue " << big[best][4]);
   CHECK(big[best][2] < big[best][3]);
-  CHECK(big[colour_head][2] < big[colour_head][4]);
+  CHECK(big[best][2] < big[best][4]);
 }

@@ -59,35 +59,29 @@ test('the toy world: a fluffy blue creature purrs or floats, Tom sings; unknown 
   assert.deepEqual([...r.unknownPositions], [2]);  // ' quantum' is not in the toy world's vocabulary
 });
 
-test('creature gathers fluffy and blue: the strongest noun head reads the quality, another head the colour', () => {
+test('creature gathers fluffy and blue: the strongest noun → adjective head reads both', () => {
   const best = argmax(model.headScores.noun_adjective_en.lift);  // head (l, h) at l·heads + h, as in attention
   const ids = encode('A fluffy blue creature');
-  const T = ids.length, { layers, heads } = model.config;
+  const T = ids.length;
   const a = model.forward(ids, { attention: true, logits: 'none' }).attention;
-  const row = (lh) => a.subarray((lh * T + T - 1) * T, (lh * T + T) * T);  // the query row of ' creature'
-  let colour = 0;
-  for (let lh = 1; lh < layers * heads; lh++) if (row(lh)[3] > row(colour)[3]) colour = lh;
-  assert.ok(row(best)[2] >= 0.5, `fluffy on the strongest noun head: ${row(best)[2]}`);
-  assert.ok(row(colour)[3] >= 0.5 && colour !== best, `blue on head ${colour}: ${row(colour)[3]}`);
+  const row = a.subarray((best * T + T - 1) * T, (best * T + T) * T);  // the query row of ' creature'
+  assert.ok(row[2] >= 0.25 && row[3] >= 0.25 && row[2] + row[3] >= 0.75, `fluffy ${row[2]}, blue ${row[3]}`);
 });
 
-test('the film shows creature gathering fluffy and blue in one head before the heads split the job', () => {
+test('the film shows the strongest noun head learning to gather fluffy and blue', () => {
   const { steps, probes } = model.film, { layers, heads } = model.config;
+  const best = argmax(model.headScores.noun_adjective_en.lift);
   const probe = probes.find(({ ids }) => tok.decode(Array.from(ids)).includes('A fluffy blue creature'));
   assert.ok(probe, 'a film probe holds "A fluffy blue creature"');
   const ids = Array.from(probe.ids), T = ids.length, cells = (T * (T + 1)) / 2;
   const row = ids.indexOf(tok.encode(' creature')[0]), fluffy = row - 2, blue = row - 1;
   assert.deepEqual([ids[fluffy], ids[blue]], [...tok.encode(' fluffy'), ...tok.encode(' blue')]);
-  // The heads whose ' creature' row puts at least a quarter of its weight on each adjective, frame by frame.
-  const both = steps.map((_, f) => {
-    const found = [];
-    for (let lh = 0; lh < layers * heads; lh++) {
-      const at = (f * layers * heads + lh) * cells + (row * (row + 1)) / 2;
-      if (Math.min(probe.frames[at + fluffy], probe.frames[at + blue]) / 255 >= 0.25) found.push(lh);
-    }
-    return found;
+  // The head's ' creature' row, frame by frame: its weight on fluffy and on blue.
+  const on = steps.map((_, f) => {
+    const at = (f * layers * heads + best) * cells + (row * (row + 1)) / 2;
+    return [probe.frames[at + fluffy] / 255, probe.frames[at + blue] / 255];
   });
-  const first = both.findIndex((found) => found.length > 0), last = both.findLastIndex((found) => found.length > 0);
-  assert.ok(first > 0, `a frame after the start has such a head: ${JSON.stringify(both)}`);
-  assert.ok(last < steps.length - 1, `the final model has none (each head reads one adjective): ${JSON.stringify(both)}`);
+  const gathers = ([f, b]) => f >= 0.25 && b >= 0.25 && f + b >= 0.75;
+  assert.ok(!gathers(on[0]), `not at the start: ${on[0]}`);
+  assert.ok(gathers(on.at(-1)), `at the end: ${on.at(-1)}`);
 });
