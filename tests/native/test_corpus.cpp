@@ -416,7 +416,8 @@ TEST_CASE("held-out pairs occur only in the heldout split", "[corpus]") {
 }
 
 TEST_CASE("the tutorial's example sentences are training data", "[corpus]") {
-  // Generated verbatim in the train stream (not held out), so the shipped model has seen exactly these.
+  // Generated verbatim in the train stream (not held out), original phrases (test_tiny_tutor counts them in the
+  // shipped model's own stream).
   const Gpt2Tokenizer& tk = tokenizer();
   const auto ids = attn::train::corpus_stream(tk, options(1, Split::train), 8u << 20);
   for (const char* text :

@@ -3,7 +3,9 @@
 // the bars the product promises (induction, noun → adjective, pronoun → antecedent, on at least two heads).
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -102,12 +104,23 @@ TEST_CASE("the shipped model's corpus is what the generator makes today", "[tiny
     const std::string& text = span->second;
     o.span_min = std::stoul(text.substr(0, text.find('-'))), o.span_max = std::stoul(text.substr(text.find('-') + 1));
   }
-  const auto mixed = s.file.header.metadata.find("corpus_mixed_cues");  // files without it drew the shipped phrases
+  const auto mixed = s.file.header.metadata.find("corpus_mixed_cues");  // files without it drew the original phrases
   if (mixed != s.file.header.metadata.end()) o.mixed_cues = std::stoul(mixed->second);
   o.fresh_repeat_verb = s.file.header.metadata.count("corpus_fresh_repeat_verb") > 0;
   const std::vector<std::uint32_t> stream =
       attn::train::corpus_stream(s.tokenizer, o, std::stoull(s.meta("corpus_tokens")));
   CHECK(attn::train::stream_sha256(stream) == s.meta("corpus_sha256"));
+  // The tutorial's sentences, verbatim, are among what the model trained on (their pairs are never held out).
+  for (const char* text :
+       {"A fluffy blue creature purrs.", "A fluffy blue creature floats.", "小明和小红去了公园。他唱歌。"}) {
+    const auto needle = s.tokenizer.encode(text, attn::tok::SpecialTokens::as_text);
+    std::size_t found = 0;
+    for (auto it = stream.begin(); (it = std::search(it, stream.end(), needle.begin(), needle.end())) != stream.end(); ++it)
+      ++found;
+    INFO(text);
+    CHECK(found > 0);
+    std::printf("tiny tutor: \"%s\" occurs %zu times in its training stream\n", text, found);
+  }
 }
 
 TEST_CASE("the shipped model's heads: recorded scores re-measured, and the bars", "[tiny_tutor]") {

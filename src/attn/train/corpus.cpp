@@ -50,7 +50,7 @@ struct Slot {
 struct NounPhrase {
   Slot cues[4];  // the cue adjectives (qualities and colours) in text order; each one's verb may follow the noun
   std::size_t n_cues = 0;
-  std::size_t lead = 0;  // the cue a probe lists first (its quality_keys): the shipped stream's quality
+  std::size_t lead = 0;  // the cue a probe lists first (its quality_keys): the first quality, if any
   std::size_t noun = 0;
   bool has_size = false;
   std::size_t size = 0, size_slot = 0;  // the distractor and its place among the adjective slots (0 = first)
@@ -412,7 +412,7 @@ Status validate(const tok::Gpt2Tokenizer& tokenizer, const CorpusOptions& option
     return Status::invalid_argument("span_copies: need 2 <= span_copies <= 64");
   if (!(options.alternation_share >= 0.0 && options.alternation_share <= 1.0))
     return Status::invalid_argument("alternation_share: must be in [0, 1]");
-  if (options.mixed_cues > 4) return Status::invalid_argument("mixed_cues: 0 (the shipped phrases) to 4 cues");
+  if (options.mixed_cues > 4) return Status::invalid_argument("mixed_cues: 0 (the original phrases) to 4 cues");
   return Status::success();
 }
 

@@ -77,16 +77,17 @@ struct CorpusOptions {
   /// The verb after a creature's noun is decided by all of its cue adjectives together — the 16 cue verbs (the
   /// qualities' then the colours') indexed by the quality's index plus each colour's, modulo 16 — instead of being
   /// one cue's verb drawn at random: a head that reads every cue at once then serves as well as several heads that
-  /// each read one. An experiment for the noun → adjective heads; false (the default) keeps the shipped stream.
+  /// each read one. An experiment for the noun → adjective heads; false (the default) changes nothing.
   bool pair_verbs = false;
   /// n ≥ 1: a creature's cue adjectives are 1 to n (at most 4) different words drawn from the qualities and the
   /// colours together, in any order (instead of one quality, first or last, with zero to two colours), and the verb
   /// after the noun is one cue's, drawn at random: no kind of cue is special, and with more cues than a layer has
-  /// heads to spare, heads that each pick one cue cannot cover them all. 0 (the default) keeps the shipped stream.
+  /// heads to spare, heads that each pick one cue cannot cover them all. 3 is the shipped model's (tools/train/
+  /// tiny-tutor.args); 0 (the default) draws the original phrases.
   std::size_t mixed_cues = 0;
   /// A repeated noun phrase ("Again, the fluffy blue creature …") is followed by a verb drawn again from its cues
   /// instead of the first sentence's verb: copying that verb no longer predicts it, so the repeat's noun row reads the
-  /// cues as the first one does. false (the default) keeps the shipped stream.
+  /// cues as the first one does. false (the default) changes nothing.
   bool fresh_repeat_verb = false;
 };
 

@@ -132,6 +132,8 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
   HeadReport::Lift* targets[6] = {&out.noun_en,    &out.noun_zh,    &out.pronoun_en,
                                   &out.pronoun_zh, &out.quality_en, &out.quality_zh};
   for (LiftScores& l : lifts) l.mass = l.control = HeadScores{L, H, {}, 0};
+  // The original phrases (mixed_cues 0) for every model, so scores compare across corpora: one quality with zero to
+  // two colours, phrases a mixed_cues model trains on too.
   CorpusOptions co;
   co.seed = options.seed;
   co.split = Split::heldout;
