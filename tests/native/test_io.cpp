@@ -178,4 +178,7 @@ TEST_CASE("conversions: F16, BF16 and F64 to float32, integers to int64, refusal
   REQUIRE(to_int64(DType::I32, reinterpret_cast<const std::uint8_t*>(ids), 3, wide, "v").ok());
   CHECK((wide[0] == 7 && wide[1] == -1 && wide[2] == 50256));
   CHECK_FALSE(to_int64(DType::F32, reinterpret_cast<const std::uint8_t*>(ids), 1, wide, "v").ok());
+  // An empty tensor (shape [0]) converts to nothing, with null pointers as an empty std::vector gives them.
+  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64}) CHECK(to_float32(t, nullptr, 0, nullptr, "e").ok());
+  CHECK(to_int64(DType::I32, nullptr, 0, nullptr, "e").ok());
 }

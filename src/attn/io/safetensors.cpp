@@ -196,7 +196,7 @@ std::uint16_t float_to_f16(float x) {
 Status to_float32(DType dtype, const std::uint8_t* src, std::uint64_t count, float* dst, std::string_view name) {
   switch (dtype) {
     case DType::F32:
-      std::memcpy(dst, src, count * 4);
+      if (count) std::memcpy(dst, src, count * 4);  // an empty tensor may come with null pointers
       return Status::success();
     case DType::F16:
       for (std::uint64_t i = 0; i < count; ++i) dst[i] = f16_to_float(load_le<std::uint16_t>(src + 2 * i));
