@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -111,15 +110,10 @@ TEST_CASE("the shipped model's corpus is what the generator makes today", "[tiny
       attn::train::corpus_stream(s.tokenizer, o, std::stoull(s.meta("corpus_tokens")));
   CHECK(attn::train::stream_sha256(stream) == s.meta("corpus_sha256"));
   // The tutorial's sentences, verbatim, are among what the model trained on (their pairs are never held out).
-  for (const char* text :
-       {"A fluffy blue creature purrs.", "A fluffy blue creature floats.", "小明和小红去了公园。他唱歌。"}) {
+  for (const char* text : {"A fluffy blue creature purrs.", "A fluffy blue creature floats.", "小明和小红去了公园。他唱歌。"}) {
     const auto needle = s.tokenizer.encode(text, attn::tok::SpecialTokens::as_text);
-    std::size_t found = 0;
-    for (auto it = stream.begin(); (it = std::search(it, stream.end(), needle.begin(), needle.end())) != stream.end(); ++it)
-      ++found;
     INFO(text);
-    CHECK(found > 0);
-    std::printf("tiny tutor: \"%s\" occurs %zu times in its training stream\n", text, found);
+    CHECK(std::search(stream.begin(), stream.end(), needle.begin(), needle.end()) != stream.end());
   }
 }
 
