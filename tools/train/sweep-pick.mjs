@@ -14,14 +14,14 @@ const argmax = (v) => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
 const label = (h, heads) => `L${Math.floor(h / heads)}H${h % heads}`;
 
 const rows = runs.map(({ name, summary, remeasured }) => {
-  const r = (remeasured ?? summary).heads;
+  const measured = remeasured ?? summary, r = measured.heads;
   const ind = argmax(r.induction), noun = argmax(r.noun_adjective_en.lift), pron = argmax(r.pronoun_antecedent_en.lift);
   const bars = {
     induction: r.induction[ind] >= 0.6 && r.induction_loss <= 1.0,
     noun: r.noun_adjective_en.lift[noun] >= 0.5 && r.noun_adjective_en.p_next >= 0.95,
     pronoun: r.pronoun_antecedent_en.lift[pron] >= 0.5 && r.pronoun_antecedent_en.p_next >= 0.8,
   };
-  const row = (remeasured ?? summary).tutorial_noun_row?.[noun];  // [fluffy, blue] from the strongest noun head's ' creature' row
+  const row = measured.tutorial_noun_row?.[noun];  // [fluffy, blue] from the strongest noun head's ' creature' row
   bars.tutorial = row ? row[0] >= 0.25 && row[1] >= 0.25 && row[0] + row[1] >= 0.75 : false;
   const distinct = new Set([ind, noun, pron]).size;
   const pass = bars.induction && bars.noun && bars.pronoun && bars.tutorial && distinct >= 2;

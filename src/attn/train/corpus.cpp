@@ -583,19 +583,17 @@ Document CorpusGenerator::next() {
     p.b = pp.b;
     p.female = pp.female;
     p.colour_verb = pp.colour_verb;
-    for (std::size_t k = 0; k < pp.keys.size(); ++k) {
-      const auto [first, last] = tokens_of(encoding_, pp.keys[k]);
-      for (std::size_t t = first; t <= last && t < p.row; ++t)
-        if (std::find(p.keys.begin(), p.keys.end(), t) == p.keys.end()) p.keys.push_back(t);
-      if (k == 0) p.quality_keys = p.keys.size();
-    }
-    for (std::size_t k = 0; k < pp.first_mention.size(); ++k) {
-      const auto [first, last] = tokens_of(encoding_, pp.first_mention[k]);
-      for (std::size_t t = first; t <= last; ++t)
-        if (std::find(p.first_mention_keys.begin(), p.first_mention_keys.end(), t) == p.first_mention_keys.end())
-          p.first_mention_keys.push_back(t);
-      if (k == 0) p.first_mention_quality_keys = p.first_mention_keys.size();
-    }
+    // The tokens of each range before the row, once each; `lead` counts those of the first range.
+    const auto key_tokens = [&](const std::vector<Range>& ranges, std::vector<std::size_t>& out, std::size_t& lead) {
+      for (std::size_t k = 0; k < ranges.size(); ++k) {
+        const auto [first, last] = tokens_of(encoding_, ranges[k]);
+        for (std::size_t t = first; t <= last && t < p.row; ++t)
+          if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+        if (k == 0) lead = out.size();
+      }
+    };
+    key_tokens(pp.keys, p.keys, p.quality_keys);
+    key_tokens(pp.first_mention, p.first_mention_keys, p.first_mention_quality_keys);
     for (const Range& r : pp.distractors) {
       const auto [first, last] = tokens_of(encoding_, r);
       for (std::size_t t = first; t <= last && t < p.row; ++t)

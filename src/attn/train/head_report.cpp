@@ -155,10 +155,11 @@ Status measure_heads(const Gpt2Model& model, const tok::Gpt2Tokenizer& tokenizer
       const int k = (p.kind == ProbeKind::pronoun_antecedent ? 2 : 0) + (p.chinese ? 1 : 0);
       // A repeated noun phrase's row may read its adjectives in either mention: both copies are its keys.
       KeyProbe kp{p.row + 1, {}}, quality{p.row + 1, {}};
-      for (std::size_t i = 0; i < p.keys.size(); ++i) kp.keys.push_back(p.keys[i] + 1);
-      for (std::size_t i = 0; i < p.first_mention_keys.size(); ++i) kp.keys.push_back(p.first_mention_keys[i] + 1);
-      for (std::size_t i = 0; i < p.quality_keys; ++i) quality.keys.push_back(p.keys[i] + 1);
-      for (std::size_t i = 0; i < p.first_mention_quality_keys; ++i) quality.keys.push_back(p.first_mention_keys[i] + 1);
+      const auto add = [](KeyProbe& to, const std::vector<std::size_t>& keys, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) to.keys.push_back(keys[i] + 1);  // shifted by the BOS in front
+      };
+      add(kp, p.keys, p.keys.size()), add(kp, p.first_mention_keys, p.first_mention_keys.size());
+      add(quality, p.keys, p.quality_keys), add(quality, p.first_mention_keys, p.first_mention_quality_keys);
       double prob = 0;  // P(a right next token): with several cues, the best prediction spreads over their verbs
       for (std::uint32_t id : p.right_next) {
         std::uint32_t row = 0;
